@@ -1,0 +1,474 @@
+/*
+ * paxta — audit: re-verify the whole log and re-derive its state.
+ *
+ * The leaves are replayed, in order, into a scratch store through the same
+ * rules the ledger applied when it accepted them. The scratch store then
+ * holds what the ledger *should* hold: its tree records must equal the
+ * stored ones (chain and subtree hashes), its roots must equal the stored
+ * checkpoints', and its state tables must equal the stored tables.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "paxta/audit.h"
+#include "paxta/checkpoint.h"
+#include "paxta/entry.h"
+#include "paxta/rules.h"
+#include "paxta/state.h"
+#include "paxta/verify.h"
+
+/* Leaves verified in parallel and replayed per scratch transaction. */
+#define CHUNK 4096
+
+struct stored_checkpoint {
+	uint64_t size;
+	char *note;
+	size_t len;
+};
+
+struct audit {
+	struct px_audit_report *out;
+	struct px_ledger *l;
+	struct px_txn *src; /* the ledger's snapshot */
+	struct stored_checkpoint *cps;
+	size_t n_cps, next_cp;
+	struct px_note_verifier verifier;
+};
+
+__attribute__((format(printf, 3, 4))) static void
+bad(struct audit *a, int64_t index, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (!a->out->intact)
+		return; /* the first problem is the one named */
+	a->out->intact = 0;
+	if (index >= 0) {
+		a->out->has_bad_index = 1;
+		a->out->bad_index = (uint64_t)index;
+		n = snprintf(a->out->problem, sizeof(a->out->problem),
+			     "entry %" PRId64 ": ", index);
+	}
+	va_start(ap, fmt);
+	vsnprintf(a->out->problem + n, sizeof(a->out->problem) - (size_t)n,
+		  fmt, ap);
+	va_end(ap);
+}
+
+static int
+collect_checkpoint(void *ctx, uint64_t size, const char *note, size_t len)
+{
+	struct audit *a = ctx;
+	struct stored_checkpoint *c;
+
+	c = realloc(a->cps, (a->n_cps + 1) * sizeof(*c));
+	if (!c)
+		return PX_ENOMEM;
+	a->cps = c;
+	c[a->n_cps].note = malloc(len + 1);
+	if (!c[a->n_cps].note)
+		return PX_ENOMEM;
+	memcpy(c[a->n_cps].note, note, len);
+	c[a->n_cps].note[len] = '\0';
+	c[a->n_cps].len = len;
+	c[a->n_cps].size = size;
+	a->n_cps++;
+	return PX_OK;
+}
+
+/* The stored checkpoints of tree size `size` (the scratch tree has that
+ * many leaves now): root and signature. */
+static int
+check_checkpoints(struct audit *a, struct px_txn *scratch, uint64_t size)
+{
+	while (a->next_cp < a->n_cps && a->cps[a->next_cp].size <= size) {
+		const struct stored_checkpoint *c = &a->cps[a->next_cp++];
+		struct px_checkpoint cp;
+		struct px_hash root;
+		int rc;
+
+		if (c->size < size)
+			continue; /* passed: it was checked, or size 0 */
+		rc = px_checkpoint_open(&cp, c->note, c->len, &a->verifier);
+		if (rc != PX_OK) {
+			bad(a, -1,
+			    "checkpoint of size %" PRIu64 ": %s", c->size,
+			    rc == PX_EVERIFY ? "its signature does not verify "
+					       "with the node's key"
+					     : "it is not a signed checkpoint");
+			return PX_OK;
+		}
+		if ((rc = px_store_root(scratch, size, &root)) != PX_OK)
+			return rc;
+		if (cp.size != c->size ||
+		    strcmp(cp.origin, px_ledger_origin(a->l)) != 0 ||
+		    memcmp(cp.root.b, root.b, PX_HASH_LEN) != 0) {
+			bad(a, -1,
+			    "checkpoint of size %" PRIu64 " does not match "
+			    "the tree of the log's first %" PRIu64 " leaves",
+			    c->size, size);
+			return PX_OK;
+		}
+		a->out->checkpoints++;
+	}
+	return PX_OK;
+}
+
+/* Leaf i replayed into the scratch store: compare what it derived. */
+static int
+compare_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
+	     const struct px_hash *leaf_hash)
+{
+	const uint8_t *want, *have;
+	size_t want_len, have_len;
+	uint64_t found;
+	int rc;
+
+	rc = px_store_tree_record(a->src, i, &have, &have_len);
+	if (rc == PX_ENOTFOUND || rc == PX_ESTORE) {
+		bad(a, (int64_t)i, "its hash-chain record is missing or cut");
+		return PX_OK;
+	}
+	if (rc != PX_OK)
+		return rc;
+	if ((rc = px_store_tree_record(scratch, i, &want, &want_len)) != PX_OK)
+		return rc;
+	if (memcmp(have + PX_HASH_LEN, leaf_hash->b, PX_HASH_LEN) != 0) {
+		bad(a, (int64_t)i,
+		    "the leaf's bytes do not hash to its stored leaf hash (the "
+		    "leaf was altered)");
+		return PX_OK;
+	}
+	if (memcmp(have, want, PX_HASH_LEN) != 0) {
+		bad(a, (int64_t)i,
+		    "the hash chain is broken: its stored chain value is not "
+		    "SHA-256(0x02 || prev || leaf hash)");
+		return PX_OK;
+	}
+	if (have_len != want_len || memcmp(have, want, want_len) != 0) {
+		bad(a, (int64_t)i,
+		    "a stored Merkle subtree hash ending at this leaf is wrong");
+		return PX_OK;
+	}
+	rc = px_store_find(a->src, leaf_hash, &found);
+	if (rc == PX_ENOTFOUND || (rc == PX_OK && found != i)) {
+		bad(a, (int64_t)i, "the leaf-hash index does not point at it");
+		return PX_OK;
+	}
+	return rc;
+}
+
+/* A leaf that fails a check may simply have been altered on disk: say so
+ * when its bytes no longer hash to the stored leaf hash. */
+static int
+compare_leaf_hash_only(struct audit *a, uint64_t i,
+		       const struct px_hash *leaf_hash)
+{
+	struct px_hash stored;
+	int rc = px_store_leaf_hash(a->src, i, &stored);
+
+	if (rc == PX_ENOTFOUND || rc == PX_ESTORE) {
+		bad(a, (int64_t)i, "its hash-chain record is missing or cut");
+		return PX_OK;
+	}
+	if (rc == PX_OK && memcmp(stored.b, leaf_hash->b, PX_HASH_LEN) != 0)
+		bad(a, (int64_t)i,
+		    "the leaf's bytes do not hash to its stored leaf hash (the "
+		    "leaf was altered)");
+	return rc;
+}
+
+static int
+replay_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
+	    const uint8_t *leaf, size_t len, int sig_ok)
+{
+	struct px_rules_ctx ctx = { .policy = px_ledger_policy(a->l),
+				    .node_key = px_ledger_node_key(a->l),
+				    .now = INT64_MAX };
+	struct px_signed_entry env = { 0 };
+	struct px_refusal refusal = { 0 };
+	Paxta__Entry *body = NULL;
+	struct px_hash leaf_hash;
+	int rc;
+
+	if ((rc = px_hash_leaf(&leaf_hash, leaf, len)) != PX_OK)
+		return rc;
+	if (px_entry_open(&env, leaf, len) != PX_OK ||
+	    px_entry_body_decode(&body, env.payload, env.payload_len) !=
+		    PX_OK) {
+		/* Name a tampered leaf as tampered, not just as malformed. */
+		rc = compare_leaf_hash_only(a, i, &leaf_hash);
+		if (rc == PX_OK)
+			bad(a, (int64_t)i, "it is not a signed paxta entry");
+		goto out;
+	}
+	if (sig_ok != PX_OK) {
+		rc = compare_leaf_hash_only(a, i, &leaf_hash);
+		if (rc == PX_OK)
+			bad(a, (int64_t)i,
+			    "its signature does not verify for its key");
+		goto out;
+	}
+	rc = px_rules_apply(scratch, &ctx, i, &leaf_hash, &env, body, &refusal);
+	if (rc == PX_EREFUSED) {
+		rc = compare_leaf_hash_only(a, i, &leaf_hash);
+		if (rc == PX_OK)
+			bad(a, (int64_t)i, "it breaks a rule (%s): %s",
+			    px_code_name(refusal.code), refusal.message);
+		goto out;
+	}
+	if (rc != PX_OK)
+		goto out;
+	if ((rc = px_store_append(scratch, leaf, len, NULL, NULL)) == PX_EEXIST) {
+		bad(a, (int64_t)i, "the same leaf is logged twice");
+		rc = PX_OK;
+		goto out;
+	}
+	if (rc == PX_OK)
+		rc = compare_leaf(a, scratch, i, &leaf_hash);
+out:
+	px_entry_body_free(body);
+	px_entry_close(&env);
+	return rc;
+}
+
+/* ---- the state tables ---- */
+
+struct table_cmp {
+	struct px_txn *other;
+	enum px_table table;
+	uint64_t count;
+	const uint8_t *diff_key;
+	size_t diff_len;
+	char key_text[160];
+};
+
+static void
+describe_key(char *out, size_t cap, const uint8_t *key, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 5 < cap; i++) {
+		if (key[i] >= 0x20 && key[i] < 0x7f && key[i] != '\\')
+			out[o++] = (char)key[i];
+		else if (key[i] == 0)
+			out[o++] = '/';
+		else
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x",
+					      key[i]);
+	}
+	out[o] = '\0';
+}
+
+/* Each record of one store must be in the other with the same value. */
+static int
+cmp_record(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	   size_t vlen)
+{
+	struct table_cmp *tc = ctx;
+	const uint8_t *v;
+	size_t len;
+	int rc = px_store_get(tc->other, tc->table, key, klen, &v, &len);
+
+	tc->count++;
+	if (rc == PX_ENOTFOUND || (rc == PX_OK && (len != vlen ||
+						   memcmp(v, value, len) != 0))) {
+		describe_key(tc->key_text, sizeof(tc->key_text), key, klen);
+		return 1;
+	}
+	return rc;
+}
+
+static int
+compare_tables(struct audit *a, struct px_txn *scratch)
+{
+	for (int t = 0; t < PX_TABLE__COUNT; t++) {
+		struct table_cmp fwd = { scratch, (enum px_table)t, 0, NULL, 0,
+					 "" };
+		struct table_cmp back = { a->src, (enum px_table)t, 0, NULL, 0,
+					  "" };
+		int rc;
+
+		rc = px_store_scan(a->src, (enum px_table)t, NULL, 0, cmp_record,
+				   &fwd);
+		if (rc == 1) {
+			bad(a, -1,
+			    "stored state table '%s' differs from the state "
+			    "re-derived from the leaves at key '%s'",
+			    px_store_table_name((enum px_table)t), fwd.key_text);
+			return PX_OK;
+		}
+		if (rc != PX_OK)
+			return rc;
+		rc = px_store_scan(scratch, (enum px_table)t, NULL, 0,
+				   cmp_record, &back);
+		if (rc == 1) {
+			bad(a, -1,
+			    "stored state table '%s' lacks key '%s' that the "
+			    "leaves derive",
+			    px_store_table_name((enum px_table)t),
+			    back.key_text);
+			return PX_OK;
+		}
+		if (rc != PX_OK)
+			return rc;
+	}
+	return PX_OK;
+}
+
+static char *
+make_scratch(const char *dir)
+{
+	const char *base = dir ? dir : getenv("TMPDIR");
+	char *path;
+
+	if (!base || !*base)
+		base = "/tmp";
+	if (asprintf(&path, "%s/paxta-audit-XXXXXX", base) < 0)
+		return NULL;
+	if (!mkdtemp(path)) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+static void
+remove_scratch(char *path)
+{
+	const char *files[] = { "data.mdb", "lock.mdb", "writer.lock" };
+
+	if (!path)
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		char *f;
+
+		if (asprintf(&f, "%s/%s", path, files[i]) >= 0) {
+			unlink(f);
+			free(f);
+		}
+	}
+	rmdir(path);
+	free(path);
+}
+
+int
+px_audit(struct px_audit_report *out, struct px_ledger *l,
+	 struct px_verifier *v, const char *scratch_dir,
+	 px_audit_progress progress, void *ctx)
+{
+	struct audit a = { .out = out, .l = l };
+	struct px_verifier *own = NULL;
+	struct px_store *scratch = NULL;
+	struct px_txn *st = NULL;
+	char *scratch_path = NULL;
+	const uint8_t **leaves = NULL;
+	size_t *lens = NULL;
+	int *sig = NULL;
+	uint64_t size;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->intact = 1;
+	snprintf(a.verifier.name, sizeof(a.verifier.name), "%s",
+		 px_ledger_origin(l));
+	a.verifier.pub = *px_ledger_node_key(l);
+	rc = px_note_key_id(a.verifier.key_id, a.verifier.name,
+			    &a.verifier.pub);
+	if (rc != PX_OK)
+		return rc;
+	if (!v) {
+		if ((rc = px_verifier_new(&own, 0)) != PX_OK)
+			return rc;
+		v = own;
+	}
+	leaves = calloc(CHUNK, sizeof(*leaves));
+	lens = calloc(CHUNK, sizeof(*lens));
+	sig = calloc(CHUNK, sizeof(*sig));
+	if (!leaves || !lens || !sig) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	if (!(scratch_path = make_scratch(scratch_dir))) {
+		rc = PX_EIO;
+		goto out;
+	}
+	/* The scratch store holds no ledger of its own: remove its folder
+	 * so px_store_open can create it. */
+	rmdir(scratch_path);
+	if ((rc = px_store_open(&scratch, scratch_path, PX_STORE_CREATE)) !=
+	    PX_OK)
+		goto out;
+	if ((rc = px_ledger_read(l, &a.src)) != PX_OK)
+		goto out;
+	size = px_store_size(a.src);
+	if ((rc = px_store_checkpoint_each(a.src, collect_checkpoint, &a)) !=
+	    PX_OK)
+		goto out;
+
+	for (uint64_t base = 0; base < size && out->intact; base += CHUNK) {
+		size_t n = size - base < CHUNK ? (size_t)(size - base) : CHUNK;
+
+		for (size_t i = 0; i < n; i++) {
+			rc = px_store_leaf(a.src, base + i, &leaves[i],
+					   &lens[i]);
+			if (rc == PX_ENOTFOUND) {
+				bad(&a, (int64_t)(base + i), "the leaf is missing");
+				rc = PX_OK;
+				n = i;
+				break;
+			}
+			if (rc != PX_OK)
+				goto out;
+		}
+		px_verifier_run(v, leaves, lens, n, sig);
+		if ((rc = px_store_begin(&st, scratch, 1)) != PX_OK)
+			goto out;
+		for (size_t i = 0; i < n && out->intact; i++) {
+			rc = replay_leaf(&a, st, base + i, leaves[i], lens[i],
+					 sig[i]);
+			if (rc != PX_OK)
+				goto out;
+			if (out->intact) {
+				out->entries++;
+				rc = check_checkpoints(&a, st, base + i + 1);
+				if (rc != PX_OK)
+					goto out;
+			}
+		}
+		rc = px_store_commit(st);
+		st = NULL;
+		if (rc != PX_OK)
+			goto out;
+		if (progress)
+			progress(ctx, out->entries, size);
+	}
+	if (out->intact && a.next_cp < a.n_cps)
+		bad(&a, -1,
+		    "a checkpoint of size %" PRIu64 " is stored, but the log "
+		    "has only %" PRIu64 " leaves",
+		    a.cps[a.next_cp].size, size);
+	if (out->intact) {
+		if ((rc = px_store_begin(&st, scratch, 0)) != PX_OK)
+			goto out;
+		rc = compare_tables(&a, st);
+	}
+out:
+	px_store_abort(st);
+	px_store_abort(a.src);
+	px_store_close(scratch);
+	remove_scratch(scratch_path);
+	for (size_t i = 0; i < a.n_cps; i++)
+		free(a.cps[i].note);
+	free(a.cps);
+	free(leaves);
+	free(lens);
+	free(sig);
+	px_verifier_free(own);
+	return rc;
+}

@@ -1,0 +1,164 @@
+/* paxta — the signed entry envelope (DESIGN.md §3.2). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "paxta/entry.h"
+#include "paxta/error.h"
+
+int
+px_entry_open(struct px_signed_entry *out, const uint8_t *leaf, size_t len)
+{
+	Paxta__SignedEntry *msg;
+
+	memset(out, 0, sizeof(*out));
+	/* Capped before parsing: the parser never sees a large input. */
+	if (len > PX_ENTRY_MAX)
+		return PX_ETOOLARGE;
+	msg = paxta__signed_entry__unpack(NULL, len, leaf);
+	if (!msg)
+		return PX_EMALFORMED;
+	if (msg->public_key.len != PX_PUBKEY_LEN ||
+	    msg->signature.len != PX_SIG_LEN || msg->payload.len == 0) {
+		paxta__signed_entry__free_unpacked(msg, NULL);
+		return PX_EMALFORMED;
+	}
+	memcpy(out->pub.b, msg->public_key.data, PX_PUBKEY_LEN);
+	memcpy(out->sig.b, msg->signature.data, PX_SIG_LEN);
+	out->payload = msg->payload.data;
+	out->payload_len = msg->payload.len;
+	out->msg = msg;
+	return PX_OK;
+}
+
+void
+px_entry_close(struct px_signed_entry *e)
+{
+	if (!e || !e->msg)
+		return;
+	paxta__signed_entry__free_unpacked(e->msg, NULL);
+	memset(e, 0, sizeof(*e));
+}
+
+int
+px_entry_check(const struct px_signed_entry *e)
+{
+	return px_verify_dsse(&e->pub, &e->sig, PX_ENTRY_PAYLOAD_TYPE,
+			      e->payload, e->payload_len);
+}
+
+int
+px_entry_verify_leaf(const uint8_t *leaf, size_t len)
+{
+	struct px_signed_entry e;
+	int rc = px_entry_open(&e, leaf, len);
+
+	if (rc != PX_OK)
+		return rc;
+	rc = px_entry_check(&e);
+	px_entry_close(&e);
+	return rc;
+}
+
+int
+px_entry_seal(uint8_t **out, size_t *out_len, const uint8_t *payload,
+	      size_t payload_len, const struct px_seckey *key)
+{
+	Paxta__SignedEntry msg = PAXTA__SIGNED_ENTRY__INIT;
+	struct px_sig sig;
+	uint8_t *buf;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if (payload_len == 0)
+		return PX_EINVAL;
+	rc = px_sign_dsse(&sig, key, PX_ENTRY_PAYLOAD_TYPE, payload,
+			  payload_len);
+	if (rc != PX_OK)
+		return rc;
+	msg.payload.data = (uint8_t *)payload;
+	msg.payload.len = payload_len;
+	msg.public_key.data = (uint8_t *)key->pub.b;
+	msg.public_key.len = PX_PUBKEY_LEN;
+	msg.signature.data = sig.b;
+	msg.signature.len = PX_SIG_LEN;
+	n = paxta__signed_entry__get_packed_size(&msg);
+	if (n > PX_ENTRY_MAX)
+		return PX_ETOOLARGE;
+	buf = malloc(n);
+	if (!buf)
+		return PX_ENOMEM;
+	paxta__signed_entry__pack(&msg, buf);
+	*out = buf;
+	*out_len = n;
+	return PX_OK;
+}
+
+int
+px_entry_body_decode(Paxta__Entry **out, const uint8_t *payload, size_t len)
+{
+	*out = NULL;
+	if (len > PX_ENTRY_MAX)
+		return PX_ETOOLARGE;
+	*out = paxta__entry__unpack(NULL, len, payload);
+	return *out ? PX_OK : PX_EMALFORMED;
+}
+
+void
+px_entry_body_free(Paxta__Entry *body)
+{
+	if (body)
+		paxta__entry__free_unpacked(body, NULL);
+}
+
+int
+px_entry_body_encode(uint8_t **out, size_t *out_len, const Paxta__Entry *body)
+{
+	size_t n = paxta__entry__get_packed_size(body);
+	uint8_t *buf;
+
+	*out = NULL;
+	if (n > PX_ENTRY_MAX)
+		return PX_ETOOLARGE;
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		return PX_ENOMEM;
+	paxta__entry__pack(body, buf);
+	*out = buf;
+	*out_len = n;
+	return PX_OK;
+}
+
+const char *
+px_entry_kind_name(Paxta__Entry__BodyCase kind)
+{
+	switch (kind) {
+	case PAXTA__ENTRY__BODY_GENESIS:
+		return "genesis";
+	case PAXTA__ENTRY__BODY_REGISTER_ACTOR:
+		return "register_actor";
+	case PAXTA__ENTRY__BODY_UPDATE_ACTOR:
+		return "update_actor";
+	case PAXTA__ENTRY__BODY_REVOKE_ACTOR:
+		return "revoke_actor";
+	case PAXTA__ENTRY__BODY_ROTATE_KEY:
+		return "rotate_key";
+	case PAXTA__ENTRY__BODY_HARVEST:
+		return "harvest";
+	case PAXTA__ENTRY__BODY_TRANSFORM:
+		return "transform";
+	case PAXTA__ENTRY__BODY_TRANSFER:
+		return "transfer";
+	case PAXTA__ENTRY__BODY_RECEIVE:
+		return "receive";
+	case PAXTA__ENTRY__BODY_LAB_RESULT:
+		return "lab_result";
+	case PAXTA__ENTRY__BODY_VOID:
+		return "void";
+	case PAXTA__ENTRY__BODY_ATTEST:
+		return "attest";
+	case PAXTA__ENTRY__BODY__NOT_SET:
+	default:
+		return "unknown";
+	}
+}

@@ -1,0 +1,124 @@
+/*
+ * paxta — provenance: composition, origin status, the verdict, recall
+ * (DESIGN.md §3.4).
+ *
+ * Composition is computed from the lineage edges on demand: a transform's
+ * outputs inherit the mass-weighted mix of the kg it consumed, a transfer
+ * moves a lot unchanged. Everything here reads one snapshot and can be asked
+ * "as of" a tree size: only entries logged before that size count.
+ */
+#ifndef PAXTA_PROVENANCE_H
+#define PAXTA_PROVENANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "paxta.pb-c.h"
+#include "paxta/ledger.h"
+#include "paxta/store.h"
+
+/* Cap on the lots one question may walk, so a query cannot eat the node. */
+#define PX_PROVENANCE_MAX_LOTS 2000000
+
+enum px_verdict_kind {
+	PX_VERDICT_FREE,
+	PX_VERDICT_FLAGGED,
+	PX_VERDICT_UNVERIFIED,
+	PX_VERDICT_INVALID,
+};
+
+/* Statuses as the verdict counts them; PAXTA__STATUS__STATUS_UNSPECIFIED
+ * is "uncertified" (no statement at any level). */
+#define PX_STATUS_COUNT 6
+
+/* One origin harvest lot in a lot's composition. */
+struct px_origin {
+	char lot[PX_ID_MAX + 1];
+	char farm[PX_ID_MAX + 1];
+	char district[PX_ID_MAX + 1];
+	char region[PX_ID_MAX + 1];
+	uint32_t season;
+	Paxta__Method method;
+	double share;	       /* of the asked lot's mass, 0..1 */
+	Paxta__Status status;  /* the worst of the latest statements */
+	uint64_t decided_by;   /* index of the deciding statement (status != 0) */
+	char monitor[PX_ID_MAX + 1]; /* its author */
+	char subject[PX_ID_MAX + 16]; /* its subject, "district:UZ-SA-KTK" */
+};
+
+struct px_verdict {
+	enum px_verdict_kind kind;
+	char lot[PX_ID_MAX + 1];
+	Paxta__Product product;
+	uint64_t grams;	      /* the lot's mass as created */
+	uint64_t at;	      /* tree size it was computed as of */
+	size_t ancestors;     /* lots walked, the lot included */
+	double by_status[PX_STATUS_COUNT]; /* share of the mass per status */
+	struct px_origin *origins; /* by share, largest first */
+	size_t n_origins;
+	char **reasons;	      /* sentences for people */
+	size_t n_reasons;
+};
+
+/* The name people and JSON use: "free", "flagged", "unverified", "invalid". */
+const char *px_verdict_name(enum px_verdict_kind kind);
+
+/*
+ * The verdict on lot as of tree size at (0: the snapshot's size).
+ * PX_OK with *out (free with px_verdict_free); PX_ENOTFOUND when the lot did
+ * not exist at that size; PX_ETOOLARGE past PX_PROVENANCE_MAX_LOTS;
+ * PX_ESTORE, PX_ENOMEM.
+ */
+int px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
+	       uint64_t at);
+void px_verdict_free(struct px_verdict *v);
+
+/* The verdict as JSON (new reference): lot, verdict, kg, at, breakdown
+ * by status / origin / district, reasons. */
+json_t *px_verdict_json(const struct px_verdict *v);
+
+/* The status of an origin (farm, district, region, season) as of at, with
+ * the deciding statement. */
+int px_origin_status(struct px_txn *t, struct px_origin *origin, uint64_t at);
+
+/* What a recall starts from. */
+struct px_recall_query {
+	const char *district; /* with season */
+	const char *farm;     /* with season (0: every season) */
+	uint64_t attestation; /* index of a statement (when district and farm
+				 are NULL) */
+	uint32_t season;
+};
+
+/* One lot downstream of the recalled origins. */
+struct px_recall_lot {
+	char lot[PX_ID_MAX + 1];
+	Paxta__Product product;
+	double share;	 /* of its mass from the recalled origins */
+	uint64_t held;	 /* grams held now, all holders */
+	size_t n_holders;
+	char (*holders)[PX_ID_MAX + 1];
+	uint64_t *holder_grams;
+};
+
+struct px_recall {
+	char what[PX_ID_MAX + 64]; /* "district UZ-SA-KTK, season 2026" */
+	size_t n_origins;	    /* recalled harvest lots */
+	struct px_recall_lot *lots; /* origins first, then downstream */
+	size_t n_lots;
+	uint64_t affected_grams; /* sum over lots of held × share */
+};
+
+/*
+ * Every lot downstream of the origins the query names, with who holds it
+ * now and how many kg. PX_ENOTFOUND for an attestation index that is not a
+ * statement; PX_EINVAL for an empty query; PX_ETOOLARGE, PX_ESTORE.
+ */
+int px_recall(struct px_recall **out, struct px_txn *t,
+	      const struct px_recall_query *q);
+void px_recall_free(struct px_recall *r);
+json_t *px_recall_json(const struct px_recall *r);
+
+#endif

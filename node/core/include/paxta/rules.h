@@ -1,0 +1,37 @@
+/*
+ * paxta — the rules every node enforces before an entry is logged
+ * (DESIGN.md §3.3), and the state they keep beside the log (state.h).
+ *
+ * px_rules_apply checks one entry against the state of the transaction it
+ * is given and, when every rule holds, writes the entry's effects on that
+ * state. It is called by the ledger inside the same LMDB write transaction
+ * as the append (a nested one per entry, so a refusal undoes its writes).
+ */
+#ifndef PAXTA_RULES_H
+#define PAXTA_RULES_H
+
+#include <stdint.h>
+
+#include "paxta/entry.h"
+#include "paxta/error.h"
+#include "paxta/ledger.h"
+#include "paxta/store.h"
+
+struct px_rules_ctx {
+	const struct px_policy *policy;
+	const struct px_pubkey *node_key;
+	int64_t now; /* the node's clock, Unix seconds; INT64_MAX: no skew check */
+};
+
+/*
+ * Check the entry that would be logged at index (its envelope env, already
+ * signature-checked over its own key, and its decoded body) and apply it to
+ * the state in t. PX_OK; PX_EREFUSED with r filled (nothing written that
+ * survives: the caller aborts t); or PX_ESTORE / PX_ENOMEM (could not check).
+ */
+int px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
+		   uint64_t index, const struct px_hash *leaf_hash,
+		   const struct px_signed_entry *env, const Paxta__Entry *body,
+		   struct px_refusal *r);
+
+#endif

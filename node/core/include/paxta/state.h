@@ -1,0 +1,92 @@
+/*
+ * paxta — the state kept beside the log: actors, keys, lots, holdings,
+ * shipments, lineage edges, monitors' statements, lab results.
+ *
+ * Records are protobuf messages (proto/paxta.proto, "State records") in the
+ * store's tables; keys join ids with a 0 byte (ids never hold one). Records
+ * returned through **out are the caller's, freed with px_state_free.
+ */
+#ifndef PAXTA_STATE_H
+#define PAXTA_STATE_H
+
+#include <stdint.h>
+
+#include "paxta.pb-c.h"
+#include "paxta/store.h"
+
+/* A valid id: 1..PX_ID_MAX printable ASCII bytes, no space. */
+int px_state_valid_id(const char *id);
+
+/* Free any record this module returned; accepts NULL. */
+void px_state_free(void *record);
+
+/* Records by id: PX_ENOTFOUND when absent, PX_ESTORE when undecodable. */
+int px_state_actor(struct px_txn *t, const char *id, Paxta__ActorRecord **out);
+int px_state_lot(struct px_txn *t, const char *id, Paxta__LotRecord **out);
+int px_state_shipment(struct px_txn *t, const char *id,
+		      Paxta__ShipmentRecord **out);
+
+int px_state_put_actor(struct px_txn *t, const Paxta__ActorRecord *rec);
+int px_state_put_lot(struct px_txn *t, const Paxta__LotRecord *rec);
+int px_state_put_shipment(struct px_txn *t, const Paxta__ShipmentRecord *rec);
+
+/* The key actor held from index from on. */
+int px_state_put_key(struct px_txn *t, const char *actor, uint64_t from,
+		     const uint8_t pub[32]);
+
+/* Grams of lot that holder holds (0 when none). */
+int px_state_holding(struct px_txn *t, const char *lot, const char *holder,
+		     uint64_t *out);
+/* Set it (0 removes the holding); keeps holdings and held_by in step. */
+int px_state_set_holding(struct px_txn *t, const char *lot, const char *holder,
+			 uint64_t grams);
+
+/* Call fn(ctx, holder, grams) for every holder of lot. */
+typedef int (*px_state_holder_fn)(void *ctx, const char *holder,
+				  uint64_t grams);
+int px_state_each_holder(struct px_txn *t, const char *lot,
+			 px_state_holder_fn fn, void *ctx);
+
+/* Lineage: output was made from grams of input. */
+int px_state_put_edge(struct px_txn *t, const char *output, const char *input,
+		      uint64_t grams);
+int px_state_del_edge(struct px_txn *t, const char *output, const char *input);
+
+/* Call fn(ctx, other lot, grams) for each input of lot (up) or each lot
+ * made from it (down). */
+typedef int (*px_state_edge_fn)(void *ctx, const char *lot, uint64_t grams);
+int px_state_each_input(struct px_txn *t, const char *lot, px_state_edge_fn fn,
+			void *ctx);
+int px_state_each_output(struct px_txn *t, const char *lot,
+			 px_state_edge_fn fn, void *ctx);
+
+/* A monitor's statement on subject for season, logged at rec->index. */
+int px_state_put_attestation(struct px_txn *t,
+			     const Paxta__AttestationRecord *rec);
+/* Call fn for each statement on subject for season in log order (season 0:
+ * every season). Records passed to fn are freed after it returns. */
+typedef int (*px_state_attestation_fn)(void *ctx,
+				       const Paxta__AttestationRecord *rec);
+int px_state_each_attestation(struct px_txn *t, const char *subject,
+			      uint32_t season, px_state_attestation_fn fn,
+			      void *ctx);
+
+/* A lab result on a lot, and every lab result on a lot in log order. */
+int px_state_put_lab(struct px_txn *t, const Paxta__LabRecord *rec);
+typedef int (*px_state_lab_fn)(void *ctx, const Paxta__LabRecord *rec);
+int px_state_each_lab(struct px_txn *t, const char *lot, px_state_lab_fn fn,
+		      void *ctx);
+
+/* The origin index: harvest lot of farm in district for season. */
+int px_state_put_origin(struct px_txn *t, const char *district,
+			uint32_t season, const char *lot, const char *farm);
+int px_state_del_origin(struct px_txn *t, const char *district,
+			uint32_t season, const char *lot);
+/* Call fn(ctx, lot, farm) for each harvest lot of district (NULL: every
+ * district) in season (0: every season). */
+typedef int (*px_state_origin_fn)(void *ctx, const char *lot,
+				  const char *farm);
+int px_state_each_origin(struct px_txn *t, const char *district,
+			 uint32_t season, px_state_origin_fn fn, void *ctx);
+
+#endif

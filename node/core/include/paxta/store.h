@@ -1,0 +1,202 @@
+/*
+ * paxta — the store: the only code that touches LMDB.
+ *
+ * A ledger folder holds one LMDB environment with these databases:
+ *   meta         format version, origin, ...        name -> bytes
+ *   leaves       the exact leaf bytes               index (u64 BE) -> leaf
+ *   tree         hash chain and subtree hashes      index -> chain ‖ h0 ‖ h1 ‖ …
+ *   leaf_index   one entry stored once              leaf hash -> index
+ *   checkpoints  signed notes                       size (u64 BE) -> note
+ *   and the tables of enum px_table, kept by the ledger's state layer.
+ *
+ * tree[i] holds chain_i (DESIGN.md §4) and h_l for every perfect subtree of
+ * 2^l leaves that ends at leaf i ((i + 1) is a multiple of 2^l): h_0 is the
+ * leaf hash. So the hash of any perfect subtree is one read, and a root or
+ * an RFC 9162 proof costs O(log n) reads.
+ *
+ * Write transactions are single-writer: one process holds the folder's
+ * writer lock (a second gets PX_ELOCKED), one thread writes at a time.
+ * Durability is LMDB's default: px_store_commit returns after fsync.
+ */
+#ifndef PAXTA_STORE_H
+#define PAXTA_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paxta/crypto.h"
+#include "paxta/merkle.h"
+
+#define PX_STORE_FORMAT 1
+
+struct px_store;
+struct px_txn;
+
+/* Tables the ledger's state layer keeps beside the log. */
+enum px_table {
+	PX_TABLE_ACTORS,      /* actor id -> actor record */
+	PX_TABLE_KEYS,	      /* actor id ‖ 0 ‖ from index -> key record */
+	PX_TABLE_LOTS,	      /* lot id -> lot record */
+	PX_TABLE_HOLDINGS,    /* lot id ‖ 0 ‖ holder -> grams */
+	PX_TABLE_HELD_BY,     /* holder ‖ 0 ‖ lot id -> grams */
+	PX_TABLE_SHIPMENTS,   /* shipment id -> shipment record */
+	PX_TABLE_EDGES_UP,    /* lot ‖ 0 ‖ input lot -> grams consumed */
+	PX_TABLE_EDGES_DOWN,  /* input lot ‖ 0 ‖ output lot -> grams */
+	PX_TABLE_ATTESTATIONS, /* subject ‖ 0 ‖ season ‖ index -> record */
+	PX_TABLE_LABS,	      /* lot ‖ 0 ‖ index -> lab record */
+	PX_TABLE_ORIGINS,     /* district ‖ 0 ‖ season ‖ lot -> farm */
+	PX_TABLE__COUNT
+};
+
+enum px_store_flags {
+	PX_STORE_CREATE = 1 << 0,   /* make a new ledger; PX_EEXIST if one is there */
+	PX_STORE_READONLY = 1 << 1, /* no writes, no writer lock */
+};
+
+/*
+ * Open the ledger folder dir. With PX_STORE_CREATE the folder is made if
+ * missing and must not hold a ledger yet (PX_EEXIST). Otherwise:
+ * PX_ENOTFOUND (no such folder), PX_EFOREIGN (a folder that is not a paxta
+ * ledger of this format), PX_ELOCKED (another process writes it, only
+ * without PX_STORE_READONLY), PX_ESTORE.
+ */
+int px_store_open(struct px_store **out, const char *dir, unsigned flags);
+
+/* The map size a store starts with; px_store_grow doubles it when full. */
+#define PX_STORE_MAP_DEFAULT ((size_t)4 << 30)
+
+/* As px_store_open, with the initial map size in bytes (0: the default). */
+int px_store_open_sized(struct px_store **out, const char *dir,
+			unsigned flags, size_t map_bytes);
+
+/* Close; accepts NULL. No transaction may be open. */
+void px_store_close(struct px_store *s);
+
+/* The folder this store lives in (borrowed until px_store_close). */
+const char *px_store_dir(const struct px_store *s);
+
+/* Bytes the data file takes on disk. */
+int px_store_disk_bytes(struct px_store *s, uint64_t *out);
+
+/*
+ * Begin a transaction: a read snapshot (write = 0; any thread, many at once)
+ * or the write transaction (write = 1). A nested write transaction
+ * (parent != NULL) commits into its parent or is undone alone: the ledger
+ * refuses one entry of a batch without losing the others.
+ */
+int px_store_begin(struct px_txn **out, struct px_store *s, int write);
+int px_store_begin_nested(struct px_txn **out, struct px_txn *parent);
+
+/*
+ * Commit: for a top-level write transaction, returns only after the data is
+ * on disk (PX_OK), or PX_EFULL when the map filled (the transaction is undone:
+ * call px_store_grow and try again), or PX_ESTORE. Frees t in every case.
+ */
+int px_store_commit(struct px_txn *t);
+
+/* Undo and free; accepts NULL. */
+void px_store_abort(struct px_txn *t);
+
+/* Double the map (no transaction of this process may be open). */
+int px_store_grow(struct px_store *s);
+
+/* ---- the log ---- */
+
+/* Number of leaves in the snapshot. */
+uint64_t px_store_size(const struct px_txn *t);
+
+/*
+ * Append leaf (its exact bytes) as the next index: writes the leaf, its
+ * chain value and the subtree hashes it completes, and indexes its hash.
+ * The caller has checked px_store_find first; appending a leaf already
+ * stored is PX_EEXIST. *out_index and *out_hash (either may be NULL) get the
+ * new index and leaf hash. PX_EFULL when the map is full.
+ */
+int px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
+		    uint64_t *out_index, struct px_hash *out_hash);
+
+/* The index of the leaf whose hash is leaf_hash, or PX_ENOTFOUND. */
+int px_store_find(struct px_txn *t, const struct px_hash *leaf_hash,
+		  uint64_t *out_index);
+
+/* The leaf at index: *out points into the map, valid until t ends. */
+int px_store_leaf(struct px_txn *t, uint64_t index, const uint8_t **out,
+		  size_t *out_len);
+
+/* Leaf hash and chain value of index. */
+int px_store_leaf_hash(struct px_txn *t, uint64_t index, struct px_hash *out);
+int px_store_chain(struct px_txn *t, uint64_t index, struct px_hash *out);
+
+/*
+ * The raw tree record of index, for audit: *out points into the map until t
+ * ends; its length is 32 * (2 + levels) for the chain value and h_0..h_levels.
+ */
+int px_store_tree_record(struct px_txn *t, uint64_t index,
+			 const uint8_t **out, size_t *out_len);
+
+/* A px_merkle_source over t (ctx = t): for px_merkle_* functions. */
+int px_store_merkle_source(void *ctx, uint64_t start, unsigned level,
+			   struct px_hash *out);
+
+/* Root of the first size leaves (size <= px_store_size). */
+int px_store_root(struct px_txn *t, uint64_t size, struct px_hash *out);
+
+/* ---- metadata ---- */
+
+/* A metadata value: *out borrowed until t ends. PX_ENOTFOUND. */
+int px_store_meta_get(struct px_txn *t, const char *name, const uint8_t **out,
+		      size_t *out_len);
+int px_store_meta_put(struct px_txn *t, const char *name, const void *value,
+		      size_t len);
+
+/* ---- checkpoints ---- */
+
+/* Store the signed note for a tree of size leaves. */
+int px_store_checkpoint_put(struct px_txn *t, uint64_t size, const char *note,
+			    size_t len);
+
+/* The latest stored checkpoint (largest size): PX_ENOTFOUND when none.
+ * *note borrowed until t ends, not NUL-terminated. */
+int px_store_checkpoint_latest(struct px_txn *t, uint64_t *out_size,
+			       const char **note, size_t *note_len);
+
+/* Call fn for each stored checkpoint in increasing size; a non-zero return
+ * from fn stops and is returned. */
+typedef int (*px_store_checkpoint_fn)(void *ctx, uint64_t size,
+				      const char *note, size_t len);
+int px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn,
+			     void *ctx);
+
+/* ---- state tables ---- */
+
+/* Get: *out borrowed until t ends (or the next write to the table).
+ * PX_ENOTFOUND when absent. */
+int px_store_get(struct px_txn *t, enum px_table table, const void *key,
+		 size_t klen, const uint8_t **out, size_t *out_len);
+int px_store_put(struct px_txn *t, enum px_table table, const void *key,
+		 size_t klen, const void *value, size_t vlen);
+/* Delete; PX_ENOTFOUND when absent. */
+int px_store_del(struct px_txn *t, enum px_table table, const void *key,
+		 size_t klen);
+
+/*
+ * Call fn for every record whose key starts with prefix (plen may be 0), in
+ * key order. A non-zero return from fn stops the scan and is returned.
+ * fn must not write to the table being scanned.
+ */
+typedef int (*px_store_scan_fn)(void *ctx, const uint8_t *key, size_t klen,
+				const uint8_t *value, size_t vlen);
+int px_store_scan(struct px_txn *t, enum px_table table, const void *prefix,
+		  size_t plen, px_store_scan_fn fn, void *ctx);
+
+/* The table's name, "holdings" etc. */
+const char *px_store_table_name(enum px_table table);
+
+/* Remove every record of table (audit rebuilds state from the leaves). */
+int px_store_clear(struct px_txn *t, enum px_table table);
+
+/* Big-endian u64 helpers for keys. */
+void px_put_be64(uint8_t out[8], uint64_t v);
+uint64_t px_get_be64(const uint8_t in[8]);
+
+#endif

@@ -1,0 +1,544 @@
+/* paxta — the ledger: append = rules + state + store in one transaction. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "paxta/checkpoint.h"
+#include "paxta/entry.h"
+#include "paxta/ledger.h"
+#include "paxta/rules.h"
+#include "paxta/signer.h"
+#include "paxta/state.h"
+
+/* How often a batch is retried after growing a full map. */
+#define MAX_GROWS 8
+
+struct px_ledger {
+	struct px_store *store;
+	char origin[PX_ORIGIN_MAX + 1];
+	struct px_pubkey node_pub;
+	struct px_seckey node_key;
+	int have_key;
+	struct px_policy policy;
+};
+
+void
+px_policy_default(struct px_policy *out)
+{
+	*out = (struct px_policy){ .ginning_ppm = 450000,
+				   .spinning_ppm = 950000,
+				   .weaving_ppm = 980000,
+				   .knitting_ppm = 980000,
+				   .making_ppm = 950000,
+				   .max_skew_s = 300 };
+}
+
+static int
+valid_origin(const char *origin)
+{
+	size_t n = strlen(origin);
+
+	if (n == 0 || n > PX_ORIGIN_MAX)
+		return 0;
+	/* The origin is also the checkpoint key's name in signed notes: no
+	 * spaces, no '+' (C2SP signed-note). */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)origin[i] <= 0x20 ||
+		    (unsigned char)origin[i] >= 0x7f || origin[i] == '+')
+			return 0;
+	return 1;
+}
+
+static char *
+key_path(const char *dir)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, PX_NODE_KEY_FILE) < 0)
+		return NULL;
+	return p;
+}
+
+static int
+genesis_leaf(uint8_t **out, size_t *out_len, const char *origin,
+	     const struct px_registrar *registrars, size_t n,
+	     const struct px_policy *policy, const struct px_seckey *key)
+{
+	Paxta__Entry entry = PAXTA__ENTRY__INIT;
+	Paxta__Genesis genesis = PAXTA__GENESIS__INIT;
+	Paxta__Policy pol = PAXTA__POLICY__INIT;
+	Paxta__Registrar *regs = NULL, **reg_ptrs = NULL;
+	uint8_t *payload = NULL;
+	size_t payload_len;
+	int rc = PX_ENOMEM;
+
+	regs = calloc(n ? n : 1, sizeof(*regs));
+	reg_ptrs = calloc(n ? n : 1, sizeof(*reg_ptrs));
+	if (!regs || !reg_ptrs)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		paxta__registrar__init(&regs[i]);
+		regs[i].id = (char *)registrars[i].id;
+		regs[i].public_key.data = (uint8_t *)registrars[i].pub.b;
+		regs[i].public_key.len = PX_PUBKEY_LEN;
+		reg_ptrs[i] = &regs[i];
+	}
+	pol.ginning_ppm = policy->ginning_ppm;
+	pol.spinning_ppm = policy->spinning_ppm;
+	pol.weaving_ppm = policy->weaving_ppm;
+	pol.knitting_ppm = policy->knitting_ppm;
+	pol.making_ppm = policy->making_ppm;
+	pol.max_skew_s = policy->max_skew_s;
+	genesis.format = PX_STORE_FORMAT;
+	genesis.origin = (char *)origin;
+	genesis.node_key.data = (uint8_t *)key->pub.b;
+	genesis.node_key.len = PX_PUBKEY_LEN;
+	genesis.n_registrars = n;
+	genesis.registrars = reg_ptrs;
+	genesis.policy = &pol;
+	entry.actor = (char *)origin;
+	entry.seq = 0;
+	entry.time = (int64_t)time(NULL);
+	entry.body_case = PAXTA__ENTRY__BODY_GENESIS;
+	entry.genesis = &genesis;
+	rc = px_entry_body_encode(&payload, &payload_len, &entry);
+	if (rc == PX_OK)
+		rc = px_entry_seal(out, out_len, payload, payload_len, key);
+out:
+	free(payload);
+	free(reg_ptrs);
+	free(regs);
+	return rc;
+}
+
+int
+px_ledger_create(const char *dir, const char *origin,
+		 const struct px_registrar *registrars, size_t n,
+		 const struct px_policy *policy, struct px_pubkey *out_node_key)
+{
+	struct px_ledger *l = NULL;
+	struct px_store *store = NULL;
+	struct px_seckey key;
+	struct px_append_result result;
+	uint8_t *leaf = NULL;
+	const uint8_t *leaf_c;
+	size_t leaf_len;
+	char *path = NULL;
+	int rc;
+
+	if (!valid_origin(origin) || n == 0)
+		return PX_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!registrars[i].id || !*registrars[i].id ||
+		    strlen(registrars[i].id) > PX_ID_MAX)
+			return PX_EINVAL;
+	if ((rc = px_store_open(&store, dir, PX_STORE_CREATE)) != PX_OK)
+		return rc;
+	px_store_close(store);
+
+	if ((rc = px_key_generate(&key)) != PX_OK)
+		goto out;
+	if (!(path = key_path(dir))) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	if ((rc = px_key_write_pem(path, &key)) != PX_OK)
+		goto out;
+	if ((rc = genesis_leaf(&leaf, &leaf_len, origin, registrars, n, policy,
+			       &key)) != PX_OK)
+		goto out;
+
+	/* The genesis goes in through the same rules as every entry. */
+	if ((rc = px_ledger_open(&l, dir, 0)) != PX_OK)
+		goto out;
+	leaf_c = leaf;
+	rc = px_ledger_append(l, &leaf_c, &leaf_len, 1, NULL, 0,
+			      (int64_t)time(NULL), &result);
+	if (rc == PX_OK)
+		rc = result.rc;
+	px_ledger_close(l);
+	l = NULL;
+	/* Reopened, it reads its origin and policy from the genesis. */
+	if (rc == PX_OK)
+		rc = px_ledger_open(&l, dir, 0);
+	if (rc == PX_OK)
+		rc = px_ledger_checkpoint(l, NULL);
+	if (rc == PX_OK && out_node_key)
+		*out_node_key = key.pub;
+out:
+	px_ledger_close(l);
+	free(leaf);
+	free(path);
+	px_key_wipe(&key);
+	return rc;
+}
+
+/* Read the genesis (leaf 0) into l; PX_ENOTFOUND on an empty log. */
+static int
+load_genesis(struct px_ledger *l)
+{
+	struct px_txn *t = NULL;
+	struct px_signed_entry env = { 0 };
+	Paxta__Entry *body = NULL;
+	const Paxta__Genesis *g;
+	const Paxta__Policy *p;
+	const uint8_t *leaf;
+	size_t len;
+	int rc;
+
+	if ((rc = px_store_begin(&t, l->store, 0)) != PX_OK)
+		return rc;
+	if ((rc = px_store_leaf(t, 0, &leaf, &len)) != PX_OK)
+		goto out;
+	rc = PX_EFOREIGN;
+	if (px_entry_open(&env, leaf, len) != PX_OK ||
+	    px_entry_body_decode(&body, env.payload, env.payload_len) !=
+		    PX_OK ||
+	    body->body_case != PAXTA__ENTRY__BODY_GENESIS)
+		goto out;
+	g = body->genesis;
+	p = g->policy;
+	if (g->node_key.len != PX_PUBKEY_LEN || !p ||
+	    strlen(g->origin) > PX_ORIGIN_MAX)
+		goto out;
+	memcpy(l->node_pub.b, g->node_key.data, PX_PUBKEY_LEN);
+	snprintf(l->origin, sizeof(l->origin), "%s", g->origin);
+	l->policy = (struct px_policy){ .ginning_ppm = p->ginning_ppm,
+					.spinning_ppm = p->spinning_ppm,
+					.weaving_ppm = p->weaving_ppm,
+					.knitting_ppm = p->knitting_ppm,
+					.making_ppm = p->making_ppm,
+					.max_skew_s = p->max_skew_s };
+	rc = PX_OK;
+out:
+	px_entry_body_free(body);
+	px_entry_close(&env);
+	px_store_abort(t);
+	return rc;
+}
+
+int
+px_ledger_open(struct px_ledger **out, const char *dir, unsigned flags)
+{
+	struct px_ledger *l;
+	char *path = NULL;
+	int readonly = (flags & PX_LEDGER_READONLY) != 0;
+	int rc;
+
+	*out = NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return PX_ENOMEM;
+	rc = px_store_open(&l->store, dir, readonly ? PX_STORE_READONLY : 0);
+	if (rc != PX_OK)
+		goto fail;
+	rc = load_genesis(l);
+	if (rc == PX_ENOTFOUND && !readonly) {
+		/* A ledger being created: px_ledger_create appends the
+		 * genesis next. */
+		rc = PX_OK;
+	} else if (rc == PX_ENOTFOUND) {
+		rc = PX_EFOREIGN;
+	}
+	if (rc != PX_OK)
+		goto fail;
+	if (!readonly) {
+		if (!(path = key_path(dir))) {
+			rc = PX_ENOMEM;
+			goto fail;
+		}
+		if ((rc = px_key_read_pem(&l->node_key, path)) != PX_OK)
+			goto fail;
+		l->have_key = 1;
+		/* A node key that is not the genesis's would sign checkpoints
+		 * nobody can verify. */
+		if (l->origin[0] && memcmp(l->node_key.pub.b, l->node_pub.b,
+					   PX_PUBKEY_LEN) != 0) {
+			rc = PX_EFOREIGN;
+			goto fail;
+		}
+	}
+	free(path);
+	*out = l;
+	return PX_OK;
+fail:
+	free(path);
+	px_ledger_close(l);
+	return rc;
+}
+
+void
+px_ledger_close(struct px_ledger *l)
+{
+	if (!l)
+		return;
+	px_store_close(l->store);
+	px_key_wipe(&l->node_key);
+	OPENSSL_cleanse(l, sizeof(*l));
+	free(l);
+}
+
+const char *
+px_ledger_origin(const struct px_ledger *l)
+{
+	return l->origin;
+}
+
+const struct px_pubkey *
+px_ledger_node_key(const struct px_ledger *l)
+{
+	return &l->node_pub;
+}
+
+const struct px_policy *
+px_ledger_policy(const struct px_ledger *l)
+{
+	return &l->policy;
+}
+
+struct px_store *
+px_ledger_store(struct px_ledger *l)
+{
+	return l->store;
+}
+
+int
+px_ledger_read(struct px_ledger *l, struct px_txn **out)
+{
+	return px_store_begin(out, l->store, 0);
+}
+
+/*
+ * One entry of a batch, inside the batch's transaction t. Returns PX_OK with
+ * *res telling what became of it, or an error that fails the whole batch.
+ */
+static int
+append_one(struct px_ledger *l, struct px_txn *t, const uint8_t *leaf,
+	   size_t len, int verified, int64_t now, struct px_append_result *res)
+{
+	struct px_rules_ctx ctx = { .policy = &l->policy,
+				    .node_key = l->have_key ? &l->node_key.pub
+							    : &l->node_pub,
+				    .now = now };
+	struct px_signed_entry env = { 0 };
+	Paxta__Entry *body = NULL;
+	struct px_txn *child = NULL;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (len > PX_ENTRY_MAX) {
+		res->rc = px_refuse(&res->refusal, PX_CODE_TOO_LARGE,
+				    "entry of %zu bytes is over the %d-byte cap",
+				    len, PX_ENTRY_MAX);
+		return PX_OK;
+	}
+	if ((rc = px_hash_leaf(&res->leaf_hash, leaf, len)) != PX_OK)
+		return rc;
+	rc = px_store_find(t, &res->leaf_hash, &res->index);
+	if (rc == PX_OK) {
+		res->duplicate = 1; /* §3.3 rule 2: answered idempotently */
+		return PX_OK;
+	}
+	if (rc != PX_ENOTFOUND)
+		return rc;
+
+	if (px_entry_open(&env, leaf, len) != PX_OK) {
+		res->rc = px_refuse(&res->refusal, PX_CODE_MALFORMED,
+				    "not a signed entry (SignedEntry with a "
+				    "32-byte key and a 64-byte signature)");
+		goto out;
+	}
+	if (verified != PX_OK) {
+		res->rc = PX_EVERIFY;
+		px_refuse(&res->refusal, PX_CODE_BAD_SIGNATURE,
+			  "the signature does not verify for the entry's key");
+		goto out;
+	}
+	if (px_entry_body_decode(&body, env.payload, env.payload_len) !=
+	    PX_OK) {
+		res->rc = px_refuse(&res->refusal, PX_CODE_MALFORMED,
+				    "the signed payload is not a paxta entry");
+		goto out;
+	}
+	if ((rc = px_store_begin_nested(&child, t)) != PX_OK)
+		goto out;
+	res->index = px_store_size(child);
+	rc = px_rules_apply(child, &ctx, res->index, &res->leaf_hash, &env,
+			    body, &res->refusal);
+	if (rc == PX_OK)
+		rc = px_store_append(child, leaf, len, NULL, NULL);
+	if (rc == PX_EREFUSED || rc == PX_EVERIFY) {
+		res->rc = rc;
+		px_store_abort(child);
+		rc = PX_OK;
+	} else if (rc != PX_OK) {
+		px_store_abort(child);
+	} else {
+		rc = px_store_commit(child);
+	}
+	child = NULL;
+out:
+	px_entry_body_free(body);
+	px_entry_close(&env);
+	return rc;
+}
+
+int
+px_ledger_append(struct px_ledger *l, const uint8_t *const *leaves,
+		 const size_t *lens, size_t n, const int *verified,
+		 unsigned flags, int64_t now, struct px_append_result *results)
+{
+	struct px_txn *t = NULL;
+	int rc = PX_OK;
+
+	for (int attempt = 0; attempt <= MAX_GROWS; attempt++) {
+		if ((rc = px_store_begin(&t, l->store, 1)) != PX_OK)
+			return rc;
+		for (size_t i = 0; i < n && rc == PX_OK; i++) {
+			int ok;
+
+			if ((flags & PX_APPEND_PREVERIFIED) && verified)
+				ok = verified[i];
+			else
+				ok = px_entry_verify_leaf(leaves[i], lens[i]);
+			/* A malformed envelope is reported as malformed, not
+			 * as a bad signature. */
+			if (ok == PX_EMALFORMED || ok == PX_ETOOLARGE)
+				ok = PX_OK;
+			/* Could not check is not "invalid": fail the batch. */
+			if (ok == PX_ENOMEM || ok == PX_ECRYPTO) {
+				rc = ok;
+				break;
+			}
+			rc = append_one(l, t, leaves[i], lens[i], ok, now,
+					&results[i]);
+		}
+		if (rc == PX_OK)
+			rc = px_store_commit(t); /* durable before anyone hears */
+		else
+			px_store_abort(t);
+		t = NULL;
+		if (rc != PX_EFULL)
+			return rc;
+		/* The map filled: nothing of the batch is stored. Grow it and run
+		 * the whole batch again. */
+		if ((rc = px_store_grow(l->store)) != PX_OK)
+			return rc;
+	}
+	return PX_EFULL;
+}
+
+int
+px_ledger_checkpoint(struct px_ledger *l, char **out)
+{
+	struct px_txn *t = NULL;
+	struct px_checkpoint cp;
+	const char *note;
+	size_t note_len;
+	uint64_t latest = 0;
+	char *signed_note = NULL;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (l->have_key) {
+		if ((rc = px_store_begin(&t, l->store, 1)) != PX_OK)
+			return rc;
+		rc = px_store_checkpoint_latest(t, &latest, &note, &note_len);
+		if (rc != PX_OK && rc != PX_ENOTFOUND)
+			goto out;
+		if (rc == PX_ENOTFOUND || px_store_size(t) > latest) {
+			snprintf(cp.origin, sizeof(cp.origin), "%s", l->origin);
+			cp.size = px_store_size(t);
+			if ((rc = px_store_root(t, cp.size, &cp.root)) != PX_OK)
+				goto out;
+			rc = px_checkpoint_sign(&signed_note, &cp, &l->node_key);
+			if (rc != PX_OK)
+				goto out;
+			rc = px_store_checkpoint_put(t, cp.size, signed_note,
+						     strlen(signed_note));
+			if (rc != PX_OK)
+				goto out;
+			rc = px_store_commit(t);
+			t = NULL;
+			if (rc != PX_OK)
+				goto out;
+			if (out) {
+				*out = signed_note;
+				signed_note = NULL;
+			}
+			goto out;
+		}
+	} else if ((rc = px_store_begin(&t, l->store, 0)) != PX_OK) {
+		return rc;
+	}
+	rc = px_store_checkpoint_latest(t, &latest, &note, &note_len);
+	if (rc == PX_OK && out) {
+		*out = strndup(note, note_len);
+		if (!*out)
+			rc = PX_ENOMEM;
+	}
+out:
+	free(signed_note);
+	px_store_abort(t);
+	return rc;
+}
+
+int
+px_ledger_verifier_key(const struct px_ledger *l, char **out)
+{
+	return px_note_verifier_string(out, l->origin, &l->node_pub);
+}
+
+static int
+local_author(void *ctx, const char *actor, struct px_author_state *out)
+{
+	struct px_ledger *l = ctx;
+	Paxta__ActorRecord *rec = NULL;
+	struct px_txn *t = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = px_store_begin(&t, l->store, 0)) != PX_OK)
+		return rc;
+	rc = px_state_actor(t, actor, &rec);
+	if (rc == PX_OK) {
+		out->seq = rec->seq;
+		out->revoked = rec->revoked;
+		if (rec->last_hash.len == PX_HASH_LEN)
+			memcpy(out->last_hash.b, rec->last_hash.data,
+			       PX_HASH_LEN);
+		if (rec->actor->public_key.len == PX_PUBKEY_LEN)
+			memcpy(out->key.b, rec->actor->public_key.data,
+			       PX_PUBKEY_LEN);
+	}
+	px_state_free(rec);
+	px_store_abort(t);
+	return rc;
+}
+
+static int
+local_index_of(void *ctx, const struct px_hash *leaf_hash, uint64_t *out)
+{
+	struct px_ledger *l = ctx;
+	struct px_txn *t = NULL;
+	int rc;
+
+	if ((rc = px_store_begin(&t, l->store, 0)) != PX_OK)
+		return rc;
+	rc = px_store_find(t, leaf_hash, out);
+	px_store_abort(t);
+	return rc;
+}
+
+void
+px_ledger_signer_source(struct px_ledger *l, struct px_signer_source *out)
+{
+	out->author = local_author;
+	out->index_of = local_index_of;
+	out->ctx = l;
+}

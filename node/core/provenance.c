@@ -1,0 +1,971 @@
+/*
+ * paxta — composition, origin status, the verdict and recall
+ * (DESIGN.md §3.4), computed from the state tables of one snapshot.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paxta/entry.h"
+#include "paxta/event.h"
+#include "paxta/provenance.h"
+#include "paxta/state.h"
+#include "paxta/units.h"
+
+/* ---- a growable lineage graph ---- */
+
+struct edge {
+	size_t node; /* the other lot */
+	uint64_t grams;
+};
+
+struct node {
+	char id[PX_ID_MAX + 1];
+	Paxta__Product product;
+	uint64_t grams;
+	uint64_t created_at;
+	int visited;
+	size_t first_edge, n_edges; /* into graph.edges */
+	double weight;
+	int is_origin;
+	uint32_t season;
+	Paxta__Method method;
+	char district[PX_ID_MAX + 1];
+	char region[PX_ID_MAX + 1];
+	char farm[PX_ID_MAX + 1];
+};
+
+struct graph {
+	struct node *nodes;
+	size_t n_nodes, cap_nodes;
+	struct edge *edges;
+	size_t n_edges, cap_edges;
+	json_t *index; /* lot id -> node number */
+	uint64_t at;
+};
+
+static int
+graph_init(struct graph *g, uint64_t at)
+{
+	memset(g, 0, sizeof(*g));
+	g->at = at;
+	g->index = json_object();
+	return g->index ? PX_OK : PX_ENOMEM;
+}
+
+static void
+graph_release(struct graph *g)
+{
+	free(g->nodes);
+	free(g->edges);
+	json_decref(g->index);
+	memset(g, 0, sizeof(*g));
+}
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return PX_OK;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * size);
+	if (!q)
+		return PX_ENOMEM;
+	*p = q;
+	*cap = n;
+	return PX_OK;
+}
+
+/* The node of lot id, added (unvisited) when new. */
+static int
+graph_node(struct graph *g, const char *id, size_t *out)
+{
+	json_t *at = json_object_get(g->index, id);
+	struct node *n;
+	int rc;
+
+	if (at) {
+		*out = (size_t)json_integer_value(at);
+		return PX_OK;
+	}
+	if (g->n_nodes >= PX_PROVENANCE_MAX_LOTS)
+		return PX_ETOOLARGE;
+	rc = grow((void **)&g->nodes, &g->cap_nodes, g->n_nodes + 1,
+		  sizeof(*g->nodes));
+	if (rc != PX_OK)
+		return rc;
+	n = &g->nodes[g->n_nodes];
+	memset(n, 0, sizeof(*n));
+	snprintf(n->id, sizeof(n->id), "%s", id);
+	if (json_object_set_new(g->index, id,
+				json_integer((json_int_t)g->n_nodes)) != 0)
+		return PX_ENOMEM;
+	*out = g->n_nodes++;
+	return PX_OK;
+}
+
+/* Read lot's record into its node: PX_ENOTFOUND when it did not exist as of
+ * the graph's size. */
+static int
+load_lot(struct px_txn *t, struct graph *g, size_t i)
+{
+	Paxta__LotRecord *rec = NULL;
+	struct node *n = &g->nodes[i];
+	int rc = px_state_lot(t, n->id, &rec);
+
+	if (rc != PX_OK)
+		return rc;
+	if (rec->created_at >= g->at || (rec->voided && rec->voided_at < g->at)) {
+		px_state_free(rec);
+		return PX_ENOTFOUND;
+	}
+	n->product = rec->product;
+	n->grams = rec->grams;
+	n->created_at = rec->created_at;
+	n->season = rec->season;
+	n->method = rec->method;
+	n->is_origin = rec->farm[0] != '\0';
+	snprintf(n->district, sizeof(n->district), "%s", rec->district);
+	snprintf(n->region, sizeof(n->region), "%s", rec->region);
+	snprintf(n->farm, sizeof(n->farm), "%s", rec->farm);
+	px_state_free(rec);
+	return PX_OK;
+}
+
+struct edge_load {
+	struct graph *g;
+	int rc;
+};
+
+static int
+add_edge(void *ctx, const char *lot, uint64_t grams)
+{
+	struct edge_load *el = ctx;
+	struct graph *g = el->g;
+	size_t other;
+	int rc;
+
+	if ((rc = graph_node(g, lot, &other)) != PX_OK)
+		return rc;
+	rc = grow((void **)&g->edges, &g->cap_edges, g->n_edges + 1,
+		  sizeof(*g->edges));
+	if (rc != PX_OK)
+		return rc;
+	g->edges[g->n_edges++] = (struct edge){ other, grams };
+	return PX_OK;
+}
+
+/* Load node i and its edges (up: its inputs; down: lots made from it). */
+static int
+visit(struct px_txn *t, struct graph *g, size_t i, int up)
+{
+	struct edge_load el = { g, PX_OK };
+	int rc;
+
+	g->nodes[i].visited = 1;
+	if ((rc = load_lot(t, g, i)) != PX_OK)
+		return rc;
+	g->nodes[i].first_edge = g->n_edges;
+	rc = up ? px_state_each_input(t, g->nodes[i].id, add_edge, &el)
+		: px_state_each_output(t, g->nodes[i].id, add_edge, &el);
+	g->nodes[i].n_edges = g->n_edges - g->nodes[i].first_edge;
+	return rc;
+}
+
+/*
+ * Walk from the nodes in roots along edges (up or down), loading every lot
+ * reached, and leave in *order the nodes in reverse postorder: each before
+ * every node its edges lead to. Lots that did not exist as of g->at are
+ * dropped on the way down (lots made later); on the way up every input
+ * existed before its output, so none is missing.
+ */
+static int
+walk(struct px_txn *t, struct graph *g, const size_t *roots, size_t n_roots,
+     int up, size_t **order, size_t *n_order)
+{
+	struct frame {
+		size_t node, next;
+	} *stack = NULL;
+	size_t depth = 0, cap = 0, *post = NULL, n_post = 0, cap_post = 0;
+	int rc = PX_OK;
+
+	*order = NULL;
+	*n_order = 0;
+	for (size_t r = 0; r < n_roots && rc == PX_OK; r++) {
+		if (g->nodes[roots[r]].visited)
+			continue;
+		if ((rc = visit(t, g, roots[r], up)) != PX_OK)
+			break;
+		if ((rc = grow((void **)&stack, &cap, depth + 1,
+			       sizeof(*stack))) != PX_OK)
+			break;
+		stack[depth++] = (struct frame){ roots[r], 0 };
+		while (depth > 0 && rc == PX_OK) {
+			struct frame *f = &stack[depth - 1];
+			struct node *n = &g->nodes[f->node];
+
+			if (f->next < n->n_edges) {
+				size_t child = g->edges[n->first_edge + f->next++].node;
+
+				if (g->nodes[child].visited)
+					continue;
+				rc = visit(t, g, child, up);
+				if (rc == PX_ENOTFOUND && !up) {
+					rc = PX_OK; /* made after g->at */
+					continue;
+				}
+				if (rc != PX_OK)
+					break;
+				rc = grow((void **)&stack, &cap, depth + 1,
+					  sizeof(*stack));
+				if (rc == PX_OK)
+					stack[depth++] =
+						(struct frame){ child, 0 };
+				continue;
+			}
+			rc = grow((void **)&post, &cap_post, n_post + 1,
+				  sizeof(*post));
+			if (rc == PX_OK)
+				post[n_post++] = f->node;
+			depth--;
+		}
+	}
+	free(stack);
+	if (rc != PX_OK) {
+		free(post);
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	}
+	for (size_t i = 0; i < n_post / 2; i++) {
+		size_t tmp = post[i];
+
+		post[i] = post[n_post - 1 - i];
+		post[n_post - 1 - i] = tmp;
+	}
+	*order = post;
+	*n_order = n_post;
+	return PX_OK;
+}
+
+/* ---- origin status ---- */
+
+static int
+status_rank(Paxta__Status s)
+{
+	/* The worst of the latest statements wins (DESIGN.md §3.4). */
+	return (int)s; /* the enum is ordered certified < … < forced_labour */
+}
+
+struct latest {
+	uint64_t at;
+	uint64_t index;
+	Paxta__Status status;
+	char monitor[PX_ID_MAX + 1];
+	int found;
+};
+
+static int
+take_latest(void *ctx, const Paxta__AttestationRecord *rec)
+{
+	struct latest *l = ctx;
+
+	if (rec->index >= l->at)
+		return 1; /* log order: nothing later counts */
+	l->found = 1;
+	l->index = rec->index;
+	l->status = rec->attest->status;
+	snprintf(l->monitor, sizeof(l->monitor), "%s", rec->monitor);
+	return 0;
+}
+
+int
+px_origin_status(struct px_txn *t, struct px_origin *o, uint64_t at)
+{
+	char subjects[4][PX_ID_MAX + 16], country[PX_ID_MAX + 1];
+	const char *dash;
+	int rc;
+
+	snprintf(country, sizeof(country), "%s",
+		 o->region[0] ? o->region : o->district);
+	if ((dash = strchr(country, '-')))
+		country[dash - country] = '\0';
+	snprintf(subjects[0], sizeof(subjects[0]), "farm:%s", o->farm);
+	snprintf(subjects[1], sizeof(subjects[1]), "district:%s", o->district);
+	snprintf(subjects[2], sizeof(subjects[2]), "region:%s", o->region);
+	snprintf(subjects[3], sizeof(subjects[3]), "country:%s", country);
+	o->status = PAXTA__STATUS__STATUS_UNSPECIFIED;
+	o->decided_by = 0;
+	o->monitor[0] = o->subject[0] = '\0';
+	for (int i = 0; i < 4; i++) {
+		struct latest l = { .at = at ? at : UINT64_MAX };
+
+		rc = px_state_each_attestation(t, subjects[i], o->season,
+					       take_latest, &l);
+		if (rc != PX_OK && rc != 1)
+			return rc;
+		if (!l.found)
+			continue;
+		if (o->status == PAXTA__STATUS__STATUS_UNSPECIFIED ||
+		    status_rank(l.status) > status_rank(o->status)) {
+			o->status = l.status;
+			o->decided_by = l.index;
+			snprintf(o->monitor, sizeof(o->monitor), "%s",
+				 l.monitor);
+			/* Same size: subjects[i] is NUL-terminated. */
+			memcpy(o->subject, subjects[i], sizeof(o->subject));
+		}
+	}
+	return PX_OK;
+}
+
+/* ---- the verdict ---- */
+
+const char *
+px_verdict_name(enum px_verdict_kind kind)
+{
+	switch (kind) {
+	case PX_VERDICT_FREE:
+		return "free";
+	case PX_VERDICT_FLAGGED:
+		return "flagged";
+	case PX_VERDICT_UNVERIFIED:
+		return "unverified";
+	default:
+		return "invalid";
+	}
+}
+
+__attribute__((format(printf, 2, 3))) static int
+add_reason(struct px_verdict *v, const char *fmt, ...)
+{
+	char **r, *s;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return PX_ENOMEM;
+	r = realloc(v->reasons, (v->n_reasons + 1) * sizeof(*r));
+	if (!r) {
+		free(s);
+		return PX_ENOMEM;
+	}
+	v->reasons = r;
+	v->reasons[v->n_reasons++] = s;
+	return PX_OK;
+}
+
+struct lab_scan {
+	struct px_verdict *v;
+	uint64_t at;
+	int rc;
+};
+
+static int
+check_lab(void *ctx, const Paxta__LabRecord *rec)
+{
+	struct lab_scan *ls = ctx;
+	const Paxta__LabResult *lr = rec->result;
+
+	if (rec->index >= ls->at || lr->matches)
+		return 0;
+	ls->v->kind = PX_VERDICT_FLAGGED;
+	return add_reason(ls->v,
+			  "lab '%s' found that lot '%s' does not match its "
+			  "claimed origin%s%s%s%s (entry %" PRIu64 ")",
+			  rec->lab, lr->lot, lr->claimed_region[0] ? " '" : "",
+			  lr->claimed_region, lr->claimed_region[0] ? "'" : "",
+			  lr->matched_region[0] ? "; it matches another region"
+						: "",
+			  rec->index);
+}
+
+static int
+by_share(const void *a, const void *b)
+{
+	const struct px_origin *x = a, *y = b;
+
+	if (x->share != y->share)
+		return x->share < y->share ? 1 : -1;
+	return strcmp(x->lot, y->lot);
+}
+
+/* Group origins by what decided them, for the reasons. */
+static int
+explain(struct px_verdict *v)
+{
+	int rc = PX_OK;
+
+	for (size_t i = 0; i < v->n_origins && rc == PX_OK; i++) {
+		const struct px_origin *o = &v->origins[i];
+		double share = 0;
+		int first = 1;
+
+		if (o->status == PAXTA__STATUS__STATUS_CERTIFIED)
+			continue;
+		/* One sentence per deciding statement (or per district for
+		 * origins with none), at its first origin. */
+		for (size_t j = 0; j < v->n_origins; j++) {
+			const struct px_origin *p = &v->origins[j];
+			int same = p->status == o->status &&
+				   (o->status ? p->decided_by == o->decided_by
+					      : strcmp(p->district, o->district) == 0 &&
+							p->season == o->season);
+
+			if (!same)
+				continue;
+			if (j < i) {
+				first = 0;
+				break;
+			}
+			share += p->share;
+		}
+		if (!first)
+			continue;
+		if (o->status == PAXTA__STATUS__STATUS_UNSPECIFIED)
+			rc = add_reason(v,
+					"%.1f %% traces to district '%s' "
+					"(season %u), which no monitor has "
+					"certified",
+					share * 100, o->district, o->season);
+		else
+			rc = add_reason(v,
+					"%.1f %% traces to origins where "
+					"monitor '%s' says %s for %s, season %u "
+					"(entry %" PRIu64 ")",
+					share * 100, o->monitor,
+					px_status_name(o->status), o->subject,
+					o->season, o->decided_by);
+	}
+	return rc;
+}
+
+int
+px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
+	   uint64_t at)
+{
+	struct px_verdict *v = NULL;
+	struct graph g;
+	size_t root, *order = NULL, n_order = 0, n_origins = 0;
+	int rc;
+
+	*out = NULL;
+	if (at == 0 || at > px_store_size(t))
+		at = px_store_size(t);
+	if (!px_state_valid_id(lot))
+		return PX_ENOTFOUND;
+	if ((rc = graph_init(&g, at)) != PX_OK)
+		return rc;
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	snprintf(v->lot, sizeof(v->lot), "%s", lot);
+	v->at = at;
+	if ((rc = graph_node(&g, lot, &root)) != PX_OK)
+		goto out;
+	if ((rc = load_lot(t, &g, root)) != PX_OK)
+		goto out;
+	if ((rc = walk(t, &g, &root, 1, 1, &order, &n_order)) != PX_OK)
+		goto out;
+	v->product = g.nodes[root].product;
+	v->grams = g.nodes[root].grams;
+	v->ancestors = n_order;
+
+	/* Push the lot's mass up its lineage: every lot before its inputs. */
+	g.nodes[root].weight = 1.0;
+	for (size_t k = 0; k < n_order; k++) {
+		struct node *n = &g.nodes[order[k]];
+		uint64_t total = 0;
+
+		for (size_t e = 0; e < n->n_edges; e++)
+			total += g.edges[n->first_edge + e].grams;
+		for (size_t e = 0; e < n->n_edges && total; e++) {
+			const struct edge *ed = &g.edges[n->first_edge + e];
+
+			g.nodes[ed->node].weight +=
+				n->weight * (double)ed->grams / (double)total;
+		}
+		if (n->is_origin)
+			n_origins++;
+	}
+
+	v->origins = calloc(n_origins ? n_origins : 1, sizeof(*v->origins));
+	if (!v->origins) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	v->kind = PX_VERDICT_FREE;
+	for (size_t k = 0; k < n_order; k++) {
+		struct node *n = &g.nodes[order[k]];
+		struct lab_scan ls = { v, at, PX_OK };
+		struct px_origin *o;
+
+		/* A lab result that contradicts a lot's claimed origin flags
+		 * it, whatever the paperwork says. */
+		rc = px_state_each_lab(t, n->id, check_lab, &ls);
+		if (rc != PX_OK)
+			goto out;
+		if (!n->is_origin)
+			continue;
+		o = &v->origins[v->n_origins++];
+		snprintf(o->lot, sizeof(o->lot), "%s", n->id);
+		snprintf(o->farm, sizeof(o->farm), "%s", n->farm);
+		snprintf(o->district, sizeof(o->district), "%s", n->district);
+		snprintf(o->region, sizeof(o->region), "%s", n->region);
+		o->season = n->season;
+		o->method = n->method;
+		o->share = n->weight;
+		if ((rc = px_origin_status(t, o, at)) != PX_OK)
+			goto out;
+		v->by_status[o->status] += o->share;
+	}
+	qsort(v->origins, v->n_origins, sizeof(*v->origins), by_share);
+
+	if (v->by_status[PAXTA__STATUS__STATUS_FORCED_LABOUR] > 0 ||
+	    v->by_status[PAXTA__STATUS__STATUS_CHILD_LABOUR] > 0)
+		v->kind = PX_VERDICT_FLAGGED;
+	else if (v->kind != PX_VERDICT_FLAGGED) {
+		for (size_t i = 0; i < v->n_origins; i++)
+			if (v->origins[i].status !=
+			    PAXTA__STATUS__STATUS_CERTIFIED)
+				v->kind = PX_VERDICT_UNVERIFIED;
+		if (v->n_origins == 0) {
+			v->kind = PX_VERDICT_UNVERIFIED;
+			rc = add_reason(v, "lot '%s' traces to no harvest",
+					lot);
+			if (rc != PX_OK)
+				goto out;
+		}
+	}
+	if ((rc = explain(v)) != PX_OK)
+		goto out;
+	if (v->kind == PX_VERDICT_FREE)
+		rc = add_reason(v,
+				"every kg traces to origins whose monitors "
+				"certified them for the season");
+out:
+	free(order);
+	graph_release(&g);
+	if (rc != PX_OK) {
+		px_verdict_free(v);
+		return rc;
+	}
+	*out = v;
+	return PX_OK;
+}
+
+void
+px_verdict_free(struct px_verdict *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n_reasons; i++)
+		free(v->reasons[i]);
+	free(v->reasons);
+	free(v->origins);
+	free(v);
+}
+
+/* kg of a share of grams, rounded to the gram, as a JSON number. */
+static json_t *
+json_kg(double grams)
+{
+	double g = round(grams);
+
+	if (fmod(g, 1000.0) == 0)
+		return json_integer((json_int_t)(g / 1000.0));
+	return json_real(g / 1000.0);
+}
+
+static json_t *
+json_share(double share)
+{
+	/* Four decimals are enough for people and stable for scripts. */
+	return json_real(round(share * 1e6) / 1e6);
+}
+
+json_t *
+px_verdict_json(const struct px_verdict *v)
+{
+	json_t *root = json_object(), *status = json_object(),
+	       *origins = json_array(), *districts = json_object(),
+	       *reasons = json_array(), *dlist = json_array();
+	const char *key;
+	json_t *val;
+
+	if (!root || !status || !origins || !districts || !reasons || !dlist)
+		goto fail;
+	json_object_set_new(root, "lot", json_string(v->lot));
+	json_object_set_new(root, "product",
+			    json_string(px_product_name(v->product)
+						? px_product_name(v->product)
+						: "unknown"));
+	json_object_set_new(root, "kg", json_kg((double)v->grams));
+	json_object_set_new(root, "verdict",
+			    json_string(px_verdict_name(v->kind)));
+	json_object_set_new(root, "at", json_integer((json_int_t)v->at));
+	json_object_set_new(root, "ancestors",
+			    json_integer((json_int_t)v->ancestors));
+	for (int s = 0; s < PX_STATUS_COUNT; s++) {
+		json_t *o;
+
+		if (v->by_status[s] <= 0)
+			continue;
+		o = json_pack("{s:o,s:o}", "share", json_share(v->by_status[s]),
+			      "kg", json_kg(v->by_status[s] * (double)v->grams));
+		json_object_set_new(status, px_status_name((Paxta__Status)s),
+				    o);
+	}
+	json_object_set_new(root, "by_status", status);
+	for (size_t i = 0; i < v->n_origins; i++) {
+		const struct px_origin *o = &v->origins[i];
+		json_t *j = json_pack(
+			"{s:s,s:s,s:s,s:s,s:i,s:s,s:o,s:o,s:s}", "lot", o->lot,
+			"farm", o->farm, "district", o->district, "region",
+			o->region, "season", (json_int_t)o->season, "method",
+			px_method_name(o->method) ? px_method_name(o->method)
+						  : "unknown",
+			"share", json_share(o->share), "kg",
+			json_kg(o->share * (double)v->grams), "status",
+			px_status_name(o->status));
+		char dkey[PX_ID_MAX + 16];
+		json_t *d;
+
+		if (j && o->status) {
+			json_object_set_new(
+				j, "decided_by",
+				json_pack("{s:I,s:s,s:s}", "index",
+					  (json_int_t)o->decided_by, "monitor",
+					  o->monitor, "subject", o->subject));
+		}
+		json_array_append_new(origins, j);
+
+		snprintf(dkey, sizeof(dkey), "%s/%u", o->district, o->season);
+		d = json_object_get(districts, dkey);
+		if (!d) {
+			d = json_pack("{s:s,s:i,s:s,s:f}", "district",
+				      o->district, "season",
+				      (json_int_t)o->season, "status",
+				      px_status_name(o->status), "share", 0.0);
+			json_object_set_new(districts, dkey, d);
+			json_array_append(dlist, d);
+		}
+		if (d) {
+			double share = json_real_value(
+					       json_object_get(d, "share")) +
+				       o->share;
+
+			json_object_set_new(d, "share", json_real(share));
+		}
+	}
+	/* Round the districts' shares and give their kg. */
+	json_object_foreach(districts, key, val)
+	{
+		double share = json_real_value(json_object_get(val, "share"));
+
+		json_object_set_new(val, "share", json_share(share));
+		json_object_set_new(val, "kg", json_kg(share * (double)v->grams));
+	}
+	json_object_set_new(root, "origins", origins);
+	json_object_set_new(root, "districts", dlist);
+	for (size_t i = 0; i < v->n_reasons; i++)
+		json_array_append_new(reasons, json_string(v->reasons[i]));
+	json_object_set_new(root, "reasons", reasons);
+	json_decref(districts);
+	return root;
+fail:
+	json_decref(root);
+	json_decref(status);
+	json_decref(origins);
+	json_decref(districts);
+	json_decref(reasons);
+	json_decref(dlist);
+	return NULL;
+}
+
+/* ---- recall ---- */
+
+struct seed_scan {
+	struct graph *g;
+	struct px_txn *t;
+	const char *farm;   /* only this farm's lots */
+	const char *region; /* only lots of this region */
+	const char *country; /* only lots whose district starts "CC-" */
+	size_t *roots;
+	size_t n_roots, cap_roots;
+};
+
+static int
+add_seed(void *ctx, const char *lot, const char *farm)
+{
+	struct seed_scan *ss = ctx;
+	size_t node;
+	int rc;
+
+	if (ss->farm && strcmp(farm, ss->farm) != 0)
+		return PX_OK;
+	if ((rc = graph_node(ss->g, lot, &node)) != PX_OK)
+		return rc;
+	if (ss->region || ss->country) {
+		Paxta__LotRecord *rec = NULL;
+		size_t n;
+		int keep;
+
+		if ((rc = px_state_lot(ss->t, lot, &rec)) != PX_OK)
+			return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+		n = ss->country ? strlen(ss->country) : 0;
+		keep = ss->region ? strcmp(rec->region, ss->region) == 0
+				  : strncmp(rec->district, ss->country, n) == 0 &&
+					    rec->district[n] == '-';
+		px_state_free(rec);
+		if (!keep)
+			return PX_OK;
+	}
+	rc = grow((void **)&ss->roots, &ss->cap_roots, ss->n_roots + 1,
+		  sizeof(*ss->roots));
+	if (rc == PX_OK)
+		ss->roots[ss->n_roots++] = node;
+	return rc;
+}
+
+static int
+add_holder(void *ctx, const char *holder, uint64_t grams)
+{
+	struct px_recall_lot *rl = ctx;
+	char(*h)[PX_ID_MAX + 1];
+	uint64_t *hg;
+
+	h = realloc(rl->holders, (rl->n_holders + 1) * sizeof(*h));
+	if (!h)
+		return PX_ENOMEM;
+	rl->holders = h;
+	hg = realloc(rl->holder_grams, (rl->n_holders + 1) * sizeof(*hg));
+	if (!hg)
+		return PX_ENOMEM;
+	rl->holder_grams = hg;
+	snprintf(rl->holders[rl->n_holders], PX_ID_MAX + 1, "%s", holder);
+	rl->holder_grams[rl->n_holders++] = grams;
+	rl->held += grams;
+	return PX_OK;
+}
+
+/* An output's inputs: their total kg and the kg from recalled origins. */
+struct share_sum {
+	const struct graph *g;
+	uint64_t total;
+	double share;
+};
+
+static int
+sum_share(void *ctx, const char *lot, uint64_t grams)
+{
+	struct share_sum *sum = ctx;
+	json_t *at = json_object_get(sum->g->index, lot);
+
+	sum->total += grams;
+	if (at)
+		sum->share += sum->g->nodes[json_integer_value(at)].weight *
+			      (double)grams;
+	return PX_OK;
+}
+
+/* Fill the query's seeds from an attestation's subject. */
+static int
+seeds_of_statement(struct px_txn *t, uint64_t index, struct seed_scan *ss,
+		   char *what, size_t what_len, const char **district,
+		   uint32_t *season, char *buf, size_t buf_len)
+{
+	struct px_signed_entry env = { 0 };
+	Paxta__Entry *e = NULL;
+	const uint8_t *leaf;
+	size_t len;
+	int rc;
+
+	if (index >= px_store_size(t))
+		return PX_ENOTFOUND;
+	if ((rc = px_store_leaf(t, index, &leaf, &len)) != PX_OK)
+		return rc;
+	if (px_entry_open(&env, leaf, len) != PX_OK ||
+	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK) {
+		rc = PX_ESTORE;
+		goto out;
+	}
+	if (e->body_case != PAXTA__ENTRY__BODY_ATTEST) {
+		rc = PX_ENOTFOUND;
+		goto out;
+	}
+	*season = e->attest->season;
+	snprintf(buf, buf_len, "%s", strchr(e->attest->subject, ':') + 1);
+	snprintf(what, what_len, "statement %" PRIu64 " (%s, season %u: %s)",
+		 index, e->attest->subject, e->attest->season,
+		 px_status_name(e->attest->status));
+	rc = PX_OK;
+	if (strncmp(e->attest->subject, "farm:", 5) == 0)
+		ss->farm = buf;
+	else if (strncmp(e->attest->subject, "district:", 9) == 0)
+		*district = buf;
+	else if (strncmp(e->attest->subject, "region:", 7) == 0)
+		ss->region = buf;
+	else
+		ss->country = buf;
+out:
+	px_entry_body_free(e);
+	px_entry_close(&env);
+	return rc;
+}
+
+int
+px_recall(struct px_recall **out, struct px_txn *t,
+	  const struct px_recall_query *q)
+{
+	struct px_recall *r = NULL;
+	struct graph g;
+	struct seed_scan ss = { 0 };
+	const char *district = q->district;
+	uint32_t season = q->season;
+	char subject[PX_ID_MAX + 16];
+	size_t *order = NULL, n_order = 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = graph_init(&g, px_store_size(t))) != PX_OK)
+		return rc;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	ss.g = &g;
+	ss.t = t;
+	if (q->district) {
+		snprintf(r->what, sizeof(r->what), "district %s, season %u",
+			 q->district, q->season);
+	} else if (q->farm) {
+		ss.farm = q->farm;
+		if (q->season)
+			snprintf(r->what, sizeof(r->what),
+				 "farm %s, season %u", q->farm, q->season);
+		else
+			snprintf(r->what, sizeof(r->what), "farm %s", q->farm);
+	} else {
+		rc = seeds_of_statement(t, q->attestation, &ss, r->what,
+					sizeof(r->what), &district, &season,
+					subject, sizeof(subject));
+		if (rc != PX_OK)
+			goto out;
+	}
+	rc = px_state_each_origin(t, district, season, add_seed, &ss);
+	if (rc != PX_OK)
+		goto out;
+	r->n_origins = ss.n_roots;
+
+	/* Every lot downstream, each before the lots made from it. */
+	if ((rc = walk(t, &g, ss.roots, ss.n_roots, 0, &order, &n_order)) !=
+	    PX_OK)
+		goto out;
+	r->lots = calloc(n_order ? n_order : 1, sizeof(*r->lots));
+	if (!r->lots) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < ss.n_roots; i++)
+		g.nodes[ss.roots[i]].weight = 1.0;
+	/* The share of each lot from the recalled origins: its inputs'
+	 * shares, weighted by the kg it consumed of each. The walk gave the
+	 * lots made from a lot after it; each output learns its inputs'
+	 * shares from the edges up. */
+	for (size_t k = 0; k < n_order; k++) {
+		struct node *n = &g.nodes[order[k]];
+		struct px_recall_lot *rl = &r->lots[r->n_lots++];
+
+		if (!n->is_origin) {
+			struct share_sum sum = { &g, 0, 0 };
+
+			rc = px_state_each_input(t, n->id, sum_share, &sum);
+			if (rc != PX_OK)
+				goto out;
+			n->weight = sum.total ? sum.share / (double)sum.total
+					      : 0;
+		}
+		snprintf(rl->lot, sizeof(rl->lot), "%s", n->id);
+		rl->product = n->product;
+		rl->share = n->weight;
+		if ((rc = px_state_each_holder(t, n->id, add_holder, rl)) !=
+		    PX_OK)
+			goto out;
+		r->affected_grams += (uint64_t)llround((double)rl->held *
+						       rl->share);
+	}
+out:
+	free(order);
+	free(ss.roots);
+	graph_release(&g);
+	if (rc != PX_OK) {
+		px_recall_free(r);
+		return rc;
+	}
+	*out = r;
+	return PX_OK;
+}
+
+void
+px_recall_free(struct px_recall *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_lots; i++) {
+		free(r->lots[i].holders);
+		free(r->lots[i].holder_grams);
+	}
+	free(r->lots);
+	free(r);
+}
+
+json_t *
+px_recall_json(const struct px_recall *r)
+{
+	json_t *root = json_object(), *lots = json_array();
+
+	if (!root || !lots) {
+		json_decref(root);
+		json_decref(lots);
+		return NULL;
+	}
+	json_object_set_new(root, "recall", json_string(r->what));
+	json_object_set_new(root, "origins",
+			    json_integer((json_int_t)r->n_origins));
+	json_object_set_new(root, "affected_kg",
+			    json_kg((double)r->affected_grams));
+	for (size_t i = 0; i < r->n_lots; i++) {
+		const struct px_recall_lot *rl = &r->lots[i];
+		json_t *holders = json_array();
+
+		for (size_t h = 0; h < rl->n_holders; h++)
+			json_array_append_new(
+				holders,
+				json_pack("{s:s,s:o}", "holder", rl->holders[h],
+					  "kg",
+					  json_kg((double)rl->holder_grams[h])));
+		json_array_append_new(
+			lots,
+			json_pack("{s:s,s:s,s:o,s:o,s:o}", "lot", rl->lot,
+				  "product",
+				  px_product_name(rl->product)
+					  ? px_product_name(rl->product)
+					  : "unknown",
+				  "share", json_share(rl->share), "held_kg",
+				  json_kg((double)rl->held), "holders", holders));
+	}
+	json_object_set_new(root, "lots", lots);
+	return root;
+}

@@ -1,0 +1,1182 @@
+/*
+ * paxta — the rules of DESIGN.md §3.3, checked before an entry is logged,
+ * and the entry's effects on the state, in the append's transaction.
+ *
+ * Every refusal happens before the first write that matters, and the
+ * ledger runs each entry in a nested transaction it aborts on refusal, so a
+ * refused entry leaves the state as it found it either way.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paxta/event.h"
+#include "paxta/rules.h"
+#include "paxta/state.h"
+#include "paxta/units.h"
+
+#define MAX_LINES 1024 /* lots in one transform, transfer or receive */
+
+struct apply {
+	struct px_txn *t;
+	const struct px_rules_ctx *ctx;
+	uint64_t index;
+	const Paxta__Entry *e;
+	const Paxta__ActorRecord *author;
+	struct px_refusal *r;
+};
+
+static int
+has_role(const Paxta__Actor *actor, Paxta__Role role)
+{
+	for (size_t i = 0; i < actor->n_roles; i++)
+		if (actor->roles[i] == role)
+			return 1;
+	return 0;
+}
+
+static int
+need_role(struct apply *a, Paxta__Role role, const char *what)
+{
+	if (has_role(a->author->actor, role))
+		return PX_OK;
+	return px_refuse(a->r, PX_CODE_ROLE_DENIED,
+			 "only a %s may %s; '%s' is not one", px_role_name(role),
+			 what, a->e->actor);
+}
+
+/* A lot that exists and has not been voided. */
+static int
+find_lot(struct apply *a, const char *id, Paxta__LotRecord **out)
+{
+	int rc = px_state_lot(a->t, id, out);
+
+	if (rc == PX_ENOTFOUND)
+		return px_refuse(a->r, PX_CODE_UNKNOWN_LOT,
+				 "lot '%s' is not in the ledger", id);
+	if (rc != PX_OK)
+		return rc;
+	if ((*out)->voided) {
+		rc = px_refuse(a->r, PX_CODE_UNKNOWN_LOT,
+			       "lot '%s' was voided at entry %" PRIu64, id,
+			       (*out)->voided_at);
+		px_state_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The author holds at least grams of lot (rule 3, custody). */
+static int
+check_holds(struct apply *a, const char *lot, uint64_t grams)
+{
+	char want[PX_KG_TEXT], have[PX_KG_TEXT];
+	uint64_t held;
+	int rc;
+
+	if ((rc = px_state_holding(a->t, lot, a->e->actor, &held)) != PX_OK)
+		return rc;
+	if (held == 0)
+		return px_refuse(a->r, PX_CODE_NOT_HOLDER,
+				 "'%s' holds none of lot '%s'", a->e->actor,
+				 lot);
+	if (held < grams) {
+		px_format_kg(want, grams);
+		px_format_kg(have, held);
+		return px_refuse(a->r, PX_CODE_OVERSPEND,
+				 "lot '%s': '%s' holds %s kg, not %s",
+				 lot, a->e->actor, have, want);
+	}
+	return PX_OK;
+}
+
+static int
+add_holding(struct px_txn *t, const char *lot, const char *holder,
+	    int64_t delta)
+{
+	uint64_t held;
+	int rc;
+
+	if ((rc = px_state_holding(t, lot, holder, &held)) != PX_OK)
+		return rc;
+	if (delta < 0 && held < (uint64_t)-delta)
+		return PX_ESTORE; /* checked before: state is inconsistent */
+	return px_state_set_holding(t, lot, holder, held + (uint64_t)delta);
+}
+
+/* Lines of a transfer, receive or transform input: valid, unique, > 0. */
+static int
+check_lines(struct apply *a, Paxta__LotMass **lines, size_t n,
+	    const char *what)
+{
+	if (n == 0 || n > MAX_LINES)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a %s needs 1 to %d lots", what, MAX_LINES);
+	for (size_t i = 0; i < n; i++) {
+		if (!px_state_valid_id(lines[i]->lot))
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "'%s' is not a valid lot id",
+					 lines[i]->lot);
+		if (lines[i]->grams == 0 || lines[i]->grams > PX_GRAMS_MAX)
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "lot '%s': kg must be above 0 and at "
+					 "most 10^12",
+					 lines[i]->lot);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(lines[i]->lot, lines[j]->lot) == 0)
+				return px_refuse(a->r, PX_CODE_MALFORMED,
+						 "lot '%s' is listed twice",
+						 lines[i]->lot);
+	}
+	return PX_OK;
+}
+
+/* Rule 5: an entry cannot claim a time before the lots it consumes. */
+static int
+check_after(struct apply *a, const char *what, int64_t when)
+{
+	char t1[PX_TIME_TEXT], t2[PX_TIME_TEXT];
+
+	if (a->e->time >= when)
+		return PX_OK;
+	px_format_time(t1, a->e->time);
+	px_format_time(t2, when);
+	return px_refuse(a->r, PX_CODE_TIME,
+			 "entry time %s is before %s at %s", t1, what, t2);
+}
+
+static int
+valid_key(const ProtobufCBinaryData *key)
+{
+	return key->len == PX_PUBKEY_LEN;
+}
+
+static int
+valid_roles(const Paxta__Actor *actor)
+{
+	if (actor->n_roles == 0 || actor->n_roles > 12)
+		return 0;
+	for (size_t i = 0; i < actor->n_roles; i++)
+		if (actor->roles[i] < PAXTA__ROLE__ROLE_REGISTRAR ||
+		    actor->roles[i] > PAXTA__ROLE__ROLE_LAB)
+			return 0;
+	return 1;
+}
+
+static int
+valid_location(const Paxta__Actor *actor)
+{
+	return (!actor->region[0] || px_state_valid_id(actor->region)) &&
+	       (!actor->district[0] || px_state_valid_id(actor->district)) &&
+	       (!actor->has_coords ||
+		(actor->lat >= -90 && actor->lat <= 90 && actor->lon >= -180 &&
+		 actor->lon <= 180));
+}
+
+/* ---- genesis and the registry ---- */
+
+static int
+apply_genesis(struct apply *a, const struct px_signed_entry *env)
+{
+	const Paxta__Genesis *g = a->e->genesis;
+	const Paxta__Policy *p = g->policy;
+
+	if (a->index != 0)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a genesis can only be leaf 0");
+	if (g->format != PX_STORE_FORMAT || !p || g->n_registrars == 0 ||
+	    !valid_key(&g->node_key))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "the genesis needs format %d, a node key, a "
+				 "policy and at least one registrar",
+				 PX_STORE_FORMAT);
+	if (memcmp(g->node_key.data, a->ctx->node_key->b, PX_PUBKEY_LEN) != 0 ||
+	    memcmp(env->pub.b, a->ctx->node_key->b, PX_PUBKEY_LEN) != 0)
+		return px_refuse(a->r, PX_CODE_BAD_SIGNATURE,
+				 "the genesis must be signed by this node's key");
+	if (p->ginning_ppm > 1000000 || p->spinning_ppm > 1000000 ||
+	    p->weaving_ppm > 1000000 || p->knitting_ppm > 1000000 ||
+	    p->making_ppm > 1000000)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a yield cap cannot exceed 1");
+	for (size_t i = 0; i < g->n_registrars; i++) {
+		const Paxta__Registrar *reg = g->registrars[i];
+		Paxta__ActorRecord rec = PAXTA__ACTOR_RECORD__INIT, *old;
+		Paxta__Actor actor = PAXTA__ACTOR__INIT;
+		Paxta__Role role = PAXTA__ROLE__ROLE_REGISTRAR;
+		int rc;
+
+		if (!px_state_valid_id(reg->id) || !valid_key(&reg->public_key))
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "registrar '%s' needs a valid id and "
+					 "a 32-byte key",
+					 reg->id);
+		rc = px_state_actor(a->t, reg->id, &old);
+		px_state_free(old);
+		if (rc == PX_OK)
+			return px_refuse(a->r, PX_CODE_DUPLICATE_ACTOR,
+					 "registrar '%s' is listed twice",
+					 reg->id);
+		if (rc != PX_ENOTFOUND)
+			return rc;
+		actor.id = reg->id;
+		actor.name = reg->id;
+		actor.n_roles = 1;
+		actor.roles = &role;
+		actor.public_key = reg->public_key;
+		rec.actor = &actor;
+		if ((rc = px_state_put_actor(a->t, &rec)) != PX_OK)
+			return rc;
+		rc = px_state_put_key(a->t, reg->id, 0, reg->public_key.data);
+		if (rc != PX_OK)
+			return rc;
+	}
+	return PX_OK;
+}
+
+static int
+apply_register(struct apply *a)
+{
+	const Paxta__Actor *s = a->e->register_actor->subject;
+	Paxta__ActorRecord rec = PAXTA__ACTOR_RECORD__INIT, *old = NULL;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
+			    "register actors")) != PX_OK)
+		return rc;
+	if (!s || !px_state_valid_id(s->id) || !valid_roles(s) ||
+	    !valid_key(&s->public_key) || !valid_location(s))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "an actor needs a valid id, known roles, a "
+				 "valid location and a 32-byte public key");
+	rc = px_state_actor(a->t, s->id, &old);
+	px_state_free(old);
+	if (rc == PX_OK)
+		return px_refuse(a->r, PX_CODE_DUPLICATE_ACTOR,
+				 "actor '%s' is registered already", s->id);
+	if (rc != PX_ENOTFOUND)
+		return rc;
+	rec.actor = (Paxta__Actor *)s;
+	rec.registered_at = a->index;
+	if ((rc = px_state_put_actor(a->t, &rec)) != PX_OK)
+		return rc;
+	return px_state_put_key(a->t, s->id, a->index, s->public_key.data);
+}
+
+/* The subject of an update, revocation or rotation: registered. */
+static int
+find_actor(struct apply *a, const char *id, Paxta__ActorRecord **out)
+{
+	int rc = px_state_actor(a->t, id, out);
+
+	if (rc == PX_ENOTFOUND)
+		return px_refuse(a->r, PX_CODE_UNKNOWN_ACTOR,
+				 "actor '%s' is not registered", id);
+	return rc;
+}
+
+static int
+apply_update(struct apply *a)
+{
+	const Paxta__Actor *s = a->e->update_actor->subject;
+	Paxta__ActorRecord *rec = NULL;
+	Paxta__Actor *old_actor;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
+			    "change actors")) != PX_OK)
+		return rc;
+	if (!s || !px_state_valid_id(s->id) || !valid_roles(s) ||
+	    !valid_location(s))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "an update needs the actor's id, known roles "
+				 "and a valid location");
+	if ((rc = find_actor(a, s->id, &rec)) != PX_OK)
+		return rc;
+	/* Name, roles and location change; the key only by rotate_key. */
+	old_actor = rec->actor;
+	{
+		Paxta__Actor merged = *s;
+
+		merged.public_key = old_actor->public_key;
+		rec->actor = &merged;
+		rc = px_state_put_actor(a->t, rec);
+		rec->actor = old_actor;
+	}
+	px_state_free(rec);
+	return rc;
+}
+
+static int
+apply_revoke(struct apply *a)
+{
+	const Paxta__RevokeActor *rv = a->e->revoke_actor;
+	Paxta__ActorRecord *rec = NULL;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
+			    "revoke actors")) != PX_OK)
+		return rc;
+	if ((rc = find_actor(a, rv->subject, &rec)) != PX_OK)
+		return rc;
+	if (rec->revoked) {
+		rc = px_refuse(a->r, PX_CODE_REVOKED,
+			       "actor '%s' was revoked already at entry %" PRIu64,
+			       rv->subject, rec->revoked_at);
+	} else {
+		rec->revoked = 1;
+		rec->revoked_at = a->index;
+		rc = px_state_put_actor(a->t, rec);
+	}
+	px_state_free(rec);
+	return rc;
+}
+
+static int
+apply_rotate(struct apply *a)
+{
+	const Paxta__RotateKey *rk = a->e->rotate_key;
+	Paxta__ActorRecord *rec = NULL;
+	ProtobufCBinaryData old_key;
+	int rc;
+
+	/* An actor rotates its own key; a registrar, anyone's (after a
+	 * compromise). */
+	if (strcmp(rk->subject, a->e->actor) != 0 &&
+	    (rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
+			    "rotate another actor's key")) != PX_OK)
+		return rc;
+	if (!valid_key(&rk->public_key))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a new key must be 32 bytes");
+	if ((rc = find_actor(a, rk->subject, &rec)) != PX_OK)
+		return rc;
+	if (rec->revoked) {
+		rc = px_refuse(a->r, PX_CODE_REVOKED,
+			       "actor '%s' was revoked at entry %" PRIu64,
+			       rk->subject, rec->revoked_at);
+		goto out;
+	}
+	old_key = rec->actor->public_key;
+	rec->actor->public_key = rk->public_key;
+	rc = px_state_put_actor(a->t, rec);
+	rec->actor->public_key = old_key;
+	if (rc == PX_OK)
+		rc = px_state_put_key(a->t, rk->subject, a->index,
+				      rk->public_key.data);
+out:
+	px_state_free(rec);
+	return rc;
+}
+
+/* ---- lots ---- */
+
+/* "UZ-SA-KTK" -> "UZ-SA": ISO 3166-2 region of a district code. */
+static void
+region_of(char *out, size_t cap, const char *district)
+{
+	const char *dash = strchr(district, '-');
+
+	if (dash)
+		dash = strchr(dash + 1, '-');
+	snprintf(out, cap, "%.*s",
+		 dash ? (int)(dash - district) : (int)strlen(district),
+		 district);
+}
+
+static int
+apply_harvest(struct apply *a)
+{
+	const Paxta__Harvest *h = a->e->harvest;
+	Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT, *old = NULL;
+	char region[PX_ID_MAX + 1];
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_FARM, "harvest")) != PX_OK)
+		return rc;
+	if (!px_state_valid_id(h->lot) || h->grams == 0 ||
+	    h->grams > PX_GRAMS_MAX || h->season < 1900 || h->season > 2200 ||
+	    !px_state_valid_id(h->district) ||
+	    (h->method != PAXTA__METHOD__METHOD_HAND &&
+	     h->method != PAXTA__METHOD__METHOD_MACHINE))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a harvest needs a lot id, kg above 0, a "
+				 "season, a district and a picking method "
+				 "(hand or machine)");
+	if (a->ctx->now != INT64_MAX &&
+	    h->harvested_at > a->ctx->now + a->ctx->policy->max_skew_s)
+		return px_refuse(a->r, PX_CODE_TIME,
+				 "lot '%s' is harvested in the future",
+				 h->lot);
+	rc = px_state_lot(a->t, h->lot, &old);
+	px_state_free(old);
+	if (rc == PX_OK)
+		return px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
+				 "lot '%s' is in the ledger already", h->lot);
+	if (rc != PX_ENOTFOUND)
+		return rc;
+
+	if (a->author->actor->region[0])
+		snprintf(region, sizeof(region), "%s",
+			 a->author->actor->region);
+	else
+		region_of(region, sizeof(region), h->district);
+	rec.id = h->lot;
+	rec.product = PAXTA__PRODUCT__PRODUCT_SEED_COTTON;
+	rec.creator = a->e->actor;
+	rec.created_at = a->index;
+	rec.time = h->harvested_at ? h->harvested_at : a->e->time;
+	rec.grams = h->grams;
+	rec.season = h->season;
+	rec.district = h->district;
+	rec.region = region;
+	rec.farm = a->e->actor;
+	rec.method = h->method;
+	if ((rc = px_state_put_lot(a->t, &rec)) != PX_OK)
+		return rc;
+	rc = px_state_set_holding(a->t, h->lot, a->e->actor, h->grams);
+	if (rc != PX_OK)
+		return rc;
+	return px_state_put_origin(a->t, h->district, h->season, h->lot,
+				   a->e->actor);
+}
+
+struct process_rule {
+	Paxta__Role role;
+	const char *verb;
+	Paxta__Product input;
+	Paxta__Product main;
+	Paxta__Product by[2]; /* allowed by-products besides the main one */
+};
+
+static const struct process_rule *
+process_rule(Paxta__Process p)
+{
+	static const struct process_rule rules[] = {
+		[PAXTA__PROCESS__PROCESS_GINNING] = {
+			PAXTA__ROLE__ROLE_GIN, "gin",
+			PAXTA__PRODUCT__PRODUCT_SEED_COTTON,
+			PAXTA__PRODUCT__PRODUCT_LINT,
+			{ PAXTA__PRODUCT__PRODUCT_COTTONSEED,
+			  PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_SPINNING] = {
+			PAXTA__ROLE__ROLE_SPINNER, "spin",
+			PAXTA__PRODUCT__PRODUCT_LINT,
+			PAXTA__PRODUCT__PRODUCT_YARN,
+			{ PAXTA__PRODUCT__PRODUCT_WASTE,
+			  PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_WEAVING] = {
+			PAXTA__ROLE__ROLE_WEAVER, "weave",
+			PAXTA__PRODUCT__PRODUCT_YARN,
+			PAXTA__PRODUCT__PRODUCT_FABRIC,
+			{ PAXTA__PRODUCT__PRODUCT_WASTE,
+			  PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_KNITTING] = {
+			PAXTA__ROLE__ROLE_WEAVER, "knit",
+			PAXTA__PRODUCT__PRODUCT_YARN,
+			PAXTA__PRODUCT__PRODUCT_FABRIC,
+			{ PAXTA__PRODUCT__PRODUCT_WASTE,
+			  PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_MAKING] = {
+			PAXTA__ROLE__ROLE_MANUFACTURER, "make garments",
+			PAXTA__PRODUCT__PRODUCT_FABRIC,
+			PAXTA__PRODUCT__PRODUCT_GARMENT,
+			{ PAXTA__PRODUCT__PRODUCT_WASTE,
+			  PAXTA__PRODUCT__PRODUCT_WASTE } },
+	};
+
+	if (p < PAXTA__PROCESS__PROCESS_GINNING ||
+	    p > PAXTA__PROCESS__PROCESS_MAKING)
+		return NULL;
+	return &rules[p];
+}
+
+static uint32_t
+cap_ppm(const struct px_policy *pol, Paxta__Process p)
+{
+	switch (p) {
+	case PAXTA__PROCESS__PROCESS_GINNING:
+		return pol->ginning_ppm;
+	case PAXTA__PROCESS__PROCESS_SPINNING:
+		return pol->spinning_ppm;
+	case PAXTA__PROCESS__PROCESS_WEAVING:
+		return pol->weaving_ppm;
+	case PAXTA__PROCESS__PROCESS_KNITTING:
+		return pol->knitting_ppm;
+	default:
+		return pol->making_ppm;
+	}
+}
+
+/* floor(grams * ppm / 10^6) without overflow: grams <= 10^15 * MAX_LINES. */
+static uint64_t
+scale_ppm(uint64_t grams, uint32_t ppm)
+{
+	return grams / 1000000 * ppm + grams % 1000000 * ppm / 1000000;
+}
+
+static int
+apply_transform(struct apply *a)
+{
+	const Paxta__Transform *tf = a->e->transform;
+	const struct process_rule *pr = process_rule(tf->process);
+	Paxta__LotRecord *lot = NULL;
+	uint64_t in_total = 0, out_total = 0, main_total = 0, cap;
+	uint32_t season = 0;
+	char k1[PX_KG_TEXT], k2[PX_KG_TEXT];
+	int mixed_season = 0;
+	int rc;
+
+	if (!pr)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "unknown process; use ginning, spinning, "
+				 "weaving, knitting or making");
+	if ((rc = need_role(a, pr->role, pr->verb)) != PX_OK)
+		return rc;
+	if ((rc = check_lines(a, tf->inputs, tf->n_inputs, "transform")) !=
+	    PX_OK)
+		return rc;
+	if (tf->n_outputs == 0 || tf->n_outputs > MAX_LINES)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a transform needs 1 to %d outputs", MAX_LINES);
+
+	for (size_t i = 0; i < tf->n_inputs; i++) {
+		const Paxta__LotMass *in = tf->inputs[i];
+
+		if ((rc = find_lot(a, in->lot, &lot)) != PX_OK)
+			return rc;
+		if (lot->product != pr->input) {
+			rc = px_refuse(a->r, PX_CODE_PRODUCT,
+				       "lot '%s' is %s; to %s takes %s",
+				       in->lot, px_product_name(lot->product) ? px_product_name(lot->product) : "unknown",
+				       pr->verb, px_product_name(pr->input));
+			goto out;
+		}
+		if ((rc = check_holds(a, in->lot, in->grams)) != PX_OK)
+			goto out;
+		if ((rc = check_after(a, "lot's creation", lot->time)) != PX_OK)
+			goto out;
+		if (i == 0)
+			season = lot->season;
+		mixed_season |= lot->season != season;
+		in_total += in->grams;
+		px_state_free(lot);
+		lot = NULL;
+	}
+
+	for (size_t i = 0; i < tf->n_outputs; i++) {
+		const Paxta__Output *o = tf->outputs[i];
+		Paxta__LotRecord *old = NULL;
+		int allowed = o->product == pr->main || o->product == pr->by[0] ||
+			      o->product == pr->by[1];
+
+		if (!px_state_valid_id(o->lot) || o->grams == 0 ||
+		    o->grams > PX_GRAMS_MAX)
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "output '%s' needs a valid lot id and "
+					 "kg above 0",
+					 o->lot);
+		if (!allowed)
+			return px_refuse(a->r, PX_CODE_PRODUCT,
+					 "to %s cannot make %s (output '%s')",
+					 pr->verb, px_product_name(o->product),
+					 o->lot);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(o->lot, tf->outputs[j]->lot) == 0)
+				return px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
+						 "output lot '%s' is listed "
+						 "twice",
+						 o->lot);
+		rc = px_state_lot(a->t, o->lot, &old);
+		px_state_free(old);
+		if (rc == PX_OK)
+			return px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
+					 "lot '%s' is in the ledger already",
+					 o->lot);
+		if (rc != PX_ENOTFOUND)
+			return rc;
+		out_total += o->grams;
+		if (o->product == pr->main)
+			main_total += o->grams;
+	}
+
+	/* Rule 4: mass balance, and the yield cap on the main product. */
+	if (out_total > in_total) {
+		px_format_kg(k1, out_total);
+		px_format_kg(k2, in_total);
+		return px_refuse(a->r, PX_CODE_MASS_BALANCE,
+				 "outputs weigh %s kg, more than the %s kg "
+				 "consumed",
+				 k1, k2);
+	}
+	cap = scale_ppm(in_total, cap_ppm(a->ctx->policy, tf->process));
+	if (main_total > cap) {
+		char k3[PX_KG_TEXT];
+
+		px_format_kg(k1, main_total);
+		px_format_kg(k2, in_total);
+		px_format_kg(k3, cap);
+		return px_refuse(a->r, PX_CODE_MASS_BALANCE,
+				 "%s kg of %s from %s kg is over the yield cap "
+				 "of %s kg (%.4g of the input)",
+				 k1, px_product_name(pr->main), k2, k3,
+				 cap_ppm(a->ctx->policy, tf->process) / 1e6);
+	}
+
+	/* All checked: consume the inputs, create the outputs. */
+	for (size_t i = 0; i < tf->n_inputs; i++) {
+		rc = add_holding(a->t, tf->inputs[i]->lot, a->e->actor,
+				 -(int64_t)tf->inputs[i]->grams);
+		if (rc != PX_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < tf->n_outputs; i++) {
+		const Paxta__Output *o = tf->outputs[i];
+		Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT;
+
+		rec.id = o->lot;
+		rec.product = o->product;
+		rec.creator = a->e->actor;
+		rec.created_at = a->index;
+		rec.time = a->e->time;
+		rec.grams = o->grams;
+		rec.input_grams = in_total;
+		rec.season = mixed_season ? 0 : season;
+		rec.district = "";
+		rec.region = "";
+		rec.farm = "";
+		rec.process = tf->process;
+		if ((rc = px_state_put_lot(a->t, &rec)) != PX_OK)
+			return rc;
+		rc = px_state_set_holding(a->t, o->lot, a->e->actor, o->grams);
+		if (rc != PX_OK)
+			return rc;
+		for (size_t i2 = 0; i2 < tf->n_inputs; i2++) {
+			rc = px_state_put_edge(a->t, o->lot,
+					       tf->inputs[i2]->lot,
+					       tf->inputs[i2]->grams);
+			if (rc != PX_OK)
+				return rc;
+		}
+	}
+	return PX_OK;
+out:
+	px_state_free(lot);
+	return rc;
+}
+
+static int
+apply_transfer(struct apply *a)
+{
+	const Paxta__Transfer *tr = a->e->transfer;
+	Paxta__ShipmentRecord rec = PAXTA__SHIPMENT_RECORD__INIT, *old = NULL;
+	Paxta__ActorRecord *to = NULL;
+	Paxta__LotRecord *lot = NULL;
+	int rc;
+
+	if (!px_state_valid_id(tr->shipment))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a transfer needs a valid shipment id");
+	if ((rc = check_lines(a, tr->lots, tr->n_lots, "transfer")) != PX_OK)
+		return rc;
+	for (size_t i = 0; i < tr->n_documents; i++)
+		if (tr->documents[i].len != PX_HASH_LEN)
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "a transport document's SHA-256 is "
+					 "32 bytes");
+	rc = px_state_shipment(a->t, tr->shipment, &old);
+	px_state_free(old);
+	if (rc == PX_OK)
+		return px_refuse(a->r, PX_CODE_DUPLICATE_SHIPMENT,
+				 "shipment '%s' is in the ledger already",
+				 tr->shipment);
+	if (rc != PX_ENOTFOUND)
+		return rc;
+	if ((rc = find_actor(a, tr->to, &to)) != PX_OK)
+		return rc;
+	rc = to->revoked ? px_refuse(a->r, PX_CODE_REVOKED,
+				     "consignee '%s' was revoked at entry "
+				     "%" PRIu64,
+				     tr->to, to->revoked_at)
+	     : strcmp(tr->to, a->e->actor) == 0
+		     ? px_refuse(a->r, PX_CODE_MALFORMED,
+				 "'%s' cannot ship to itself", tr->to)
+		     : PX_OK;
+	px_state_free(to);
+	if (rc != PX_OK)
+		return rc;
+	for (size_t i = 0; i < tr->n_lots; i++) {
+		if ((rc = find_lot(a, tr->lots[i]->lot, &lot)) != PX_OK)
+			return rc;
+		rc = check_holds(a, tr->lots[i]->lot, tr->lots[i]->grams);
+		if (rc == PX_OK)
+			rc = check_after(a, "lot's creation", lot->time);
+		px_state_free(lot);
+		if (rc != PX_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < tr->n_lots; i++) {
+		rc = add_holding(a->t, tr->lots[i]->lot, a->e->actor,
+				 -(int64_t)tr->lots[i]->grams);
+		if (rc != PX_OK)
+			return rc;
+	}
+	rec.id = tr->shipment;
+	rec.from = a->e->actor;
+	rec.to = tr->to;
+	rec.n_lots = tr->n_lots;
+	rec.lots = tr->lots;
+	rec.sent_at = a->index;
+	rec.time = a->e->time;
+	return px_state_put_shipment(a->t, &rec);
+}
+
+static int
+apply_receive(struct apply *a)
+{
+	const Paxta__Receive *rv = a->e->receive;
+	Paxta__ShipmentRecord *sh = NULL;
+	char k1[PX_KG_TEXT], k2[PX_KG_TEXT];
+	int rc;
+
+	if ((rc = check_lines(a, rv->lots, rv->n_lots, "receive")) != PX_OK)
+		return rc;
+	rc = px_state_shipment(a->t, rv->shipment, &sh);
+	if (rc == PX_ENOTFOUND)
+		return px_refuse(a->r, PX_CODE_UNKNOWN_SHIPMENT,
+				 "shipment '%s' is not in the ledger",
+				 rv->shipment);
+	if (rc != PX_OK)
+		return rc;
+	if (sh->voided) {
+		rc = px_refuse(a->r, PX_CODE_UNKNOWN_SHIPMENT,
+			       "shipment '%s' was voided by its sender",
+			       rv->shipment);
+		goto out;
+	}
+	if (strcmp(sh->to, a->e->actor) != 0) {
+		rc = px_refuse(a->r, PX_CODE_ROLE_DENIED,
+			       "shipment '%s' is consigned to '%s', not '%s'",
+			       rv->shipment, sh->to, a->e->actor);
+		goto out;
+	}
+	if (sh->received) {
+		rc = px_refuse(a->r, PX_CODE_OVERSPEND,
+			       "shipment '%s' was received already at entry "
+			       "%" PRIu64,
+			       rv->shipment, sh->received_at);
+		goto out;
+	}
+	if ((rc = check_after(a, "the shipment's dispatch", sh->time)) != PX_OK)
+		goto out;
+	for (size_t i = 0; i < rv->n_lots; i++) {
+		const Paxta__LotMass *got = rv->lots[i];
+		size_t j;
+
+		for (j = 0; j < sh->n_lots; j++)
+			if (strcmp(sh->lots[j]->lot, got->lot) == 0)
+				break;
+		if (j == sh->n_lots) {
+			rc = px_refuse(a->r, PX_CODE_UNKNOWN_LOT,
+				       "lot '%s' is not in shipment '%s'",
+				       got->lot, rv->shipment);
+			goto out;
+		}
+		if (got->grams > sh->lots[j]->grams) {
+			px_format_kg(k1, got->grams);
+			px_format_kg(k2, sh->lots[j]->grams);
+			rc = px_refuse(a->r, PX_CODE_OVERSPEND,
+				       "lot '%s': %s kg received, but shipment "
+				       "'%s' carried %s",
+				       got->lot, k1, rv->shipment, k2);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < rv->n_lots; i++) {
+		rc = add_holding(a->t, rv->lots[i]->lot, a->e->actor,
+				 (int64_t)rv->lots[i]->grams);
+		if (rc != PX_OK)
+			goto out;
+	}
+	{
+		/* Point the record at the entry's lines while it is packed. */
+		size_t n_old = sh->n_received_lots;
+		Paxta__LotMass **old = sh->received_lots;
+
+		sh->received = 1;
+		sh->received_at = a->index;
+		sh->n_received_lots = rv->n_lots;
+		sh->received_lots = rv->lots;
+		rc = px_state_put_shipment(a->t, sh);
+		sh->n_received_lots = n_old;
+		sh->received_lots = old;
+	}
+out:
+	px_state_free(sh);
+	return rc;
+}
+
+/* ---- monitors and labs ---- */
+
+static int
+valid_subject(const char *subject)
+{
+	static const char *const kinds[] = { "farm:", "district:", "region:",
+					     "country:" };
+
+	for (size_t i = 0; i < 4; i++) {
+		size_t n = strlen(kinds[i]);
+
+		if (strncmp(subject, kinds[i], n) == 0)
+			return px_state_valid_id(subject + n);
+	}
+	return 0;
+}
+
+static int
+apply_attest(struct apply *a)
+{
+	const Paxta__Attest *at = a->e->attest;
+	Paxta__AttestationRecord rec = PAXTA__ATTESTATION_RECORD__INIT;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_MONITOR, "attest")) != PX_OK)
+		return rc;
+	if (!valid_subject(at->subject) || at->season < 1900 ||
+	    at->season > 2200 ||
+	    at->status < PAXTA__STATUS__STATUS_CERTIFIED ||
+	    at->status > PAXTA__STATUS__STATUS_FORCED_LABOUR ||
+	    (at->report_sha256.len != 0 &&
+	     at->report_sha256.len != PX_HASH_LEN) ||
+	    at->n_indicators > 64 || strlen(at->report_uri) > 2048)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a statement needs a subject (farm:, "
+				 "district:, region: or country:), a season, "
+				 "a status and a 32-byte report SHA-256");
+	if (strncmp(at->subject, "farm:", 5) == 0) {
+		Paxta__ActorRecord *farm = NULL;
+
+		if ((rc = find_actor(a, at->subject + 5, &farm)) != PX_OK)
+			return rc;
+		px_state_free(farm);
+	}
+	rec.index = a->index;
+	rec.monitor = a->e->actor;
+	rec.time = a->e->time;
+	rec.attest = (Paxta__Attest *)at;
+	return px_state_put_attestation(a->t, &rec);
+}
+
+static int
+apply_lab(struct apply *a)
+{
+	const Paxta__LabResult *lr = a->e->lab_result;
+	Paxta__LabRecord rec = PAXTA__LAB_RECORD__INIT;
+	Paxta__LotRecord *lot = NULL;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_LAB, "report lab results")) !=
+	    PX_OK)
+		return rc;
+	if (lr->report_sha256.len != 0 && lr->report_sha256.len != PX_HASH_LEN)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a report's SHA-256 is 32 bytes");
+	if ((rc = find_lot(a, lr->lot, &lot)) != PX_OK)
+		return rc;
+	px_state_free(lot);
+	rec.index = a->index;
+	rec.lab = a->e->actor;
+	rec.time = a->e->time;
+	rec.result = (Paxta__LabResult *)lr;
+	return px_state_put_lab(a->t, &rec);
+}
+
+/* ---- void ---- */
+
+struct untouched {
+	const char *holder;
+	uint64_t grams;
+	int others;
+};
+
+static int
+count_other(void *ctx, const char *holder, uint64_t grams)
+{
+	struct untouched *u = ctx;
+
+	if (strcmp(holder, u->holder) != 0 || grams != u->grams)
+		u->others++;
+	return 0;
+}
+
+static int
+count_output(void *ctx, const char *lot, uint64_t grams)
+{
+	(void)lot;
+	(void)grams;
+	((struct untouched *)ctx)->others++;
+	return 0;
+}
+
+/* Nothing has built on lot: its creator holds all of it, no lot was made
+ * from it, and no shipment carries it. */
+static int
+lot_untouched(struct apply *a, const Paxta__LotRecord *lot)
+{
+	struct untouched u = { a->e->actor, lot->grams, 0 };
+	uint64_t held;
+	int rc;
+
+	if ((rc = px_state_holding(a->t, lot->id, a->e->actor, &held)) != PX_OK)
+		return rc;
+	if (held != lot->grams)
+		u.others++;
+	if ((rc = px_state_each_holder(a->t, lot->id, count_other, &u)) != PX_OK)
+		return rc;
+	if ((rc = px_state_each_output(a->t, lot->id, count_output, &u)) !=
+	    PX_OK)
+		return rc;
+	if (u.others)
+		return px_refuse(a->r, PX_CODE_VOID_DENIED,
+				 "lot '%s' has been used since; only an entry "
+				 "nothing has built on can be voided",
+				 lot->id);
+	return PX_OK;
+}
+
+static int
+void_lot(struct apply *a, const char *id)
+{
+	Paxta__LotRecord *lot = NULL;
+	int rc;
+
+	if ((rc = find_lot(a, id, &lot)) != PX_OK)
+		return rc;
+	if ((rc = lot_untouched(a, lot)) == PX_OK) {
+		lot->voided = 1;
+		lot->voided_at = a->index;
+		rc = px_state_put_lot(a->t, lot);
+		if (rc == PX_OK)
+			rc = px_state_set_holding(a->t, id, a->e->actor, 0);
+		if (rc == PX_OK && lot->farm[0])
+			rc = px_state_del_origin(a->t, lot->district,
+						 lot->season, id);
+	}
+	px_state_free(lot);
+	return rc;
+}
+
+static int
+apply_void(struct apply *a)
+{
+	const Paxta__Void *v = a->e->void_;
+	struct px_signed_entry env = { 0 };
+	Paxta__Entry *target = NULL;
+	Paxta__ShipmentRecord *sh = NULL;
+	const uint8_t *leaf;
+	size_t len;
+	int rc;
+
+	if (v->index == 0 || v->index >= a->index)
+		return px_refuse(a->r, PX_CODE_VOID_DENIED,
+				 "entry %" PRIu64 " is not an earlier entry",
+				 v->index);
+	if ((rc = px_store_leaf(a->t, v->index, &leaf, &len)) != PX_OK)
+		return rc;
+	/* Leaves were checked on the way in; fail closed if one is not. */
+	if (px_entry_open(&env, leaf, len) != PX_OK ||
+	    px_entry_body_decode(&target, env.payload, env.payload_len) !=
+		    PX_OK) {
+		rc = PX_ESTORE;
+		goto out;
+	}
+	if (strcmp(target->actor, a->e->actor) != 0) {
+		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
+			       "entry %" PRIu64 " was written by '%s'; an "
+			       "actor can only void its own entries",
+			       v->index, target->actor);
+		goto out;
+	}
+	switch (target->body_case) {
+	case PAXTA__ENTRY__BODY_HARVEST:
+		rc = void_lot(a, target->harvest->lot);
+		break;
+	case PAXTA__ENTRY__BODY_TRANSFORM: {
+		const Paxta__Transform *tf = target->transform;
+
+		for (size_t i = 0; i < tf->n_outputs && rc == PX_OK; i++) {
+			const char *out = tf->outputs[i]->lot;
+
+			rc = void_lot(a, out);
+			for (size_t j = 0; j < tf->n_inputs && rc == PX_OK; j++)
+				rc = px_state_del_edge(a->t, out,
+						       tf->inputs[j]->lot);
+		}
+		for (size_t j = 0; j < tf->n_inputs && rc == PX_OK; j++)
+			rc = add_holding(a->t, tf->inputs[j]->lot, a->e->actor,
+					 (int64_t)tf->inputs[j]->grams);
+		break;
+	}
+	case PAXTA__ENTRY__BODY_TRANSFER:
+		rc = px_state_shipment(a->t, target->transfer->shipment, &sh);
+		if (rc != PX_OK)
+			break;
+		if (sh->received || sh->voided) {
+			rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
+				       "shipment '%s' was %s already",
+				       sh->id,
+				       sh->received ? "received" : "voided");
+			break;
+		}
+		for (size_t i = 0; i < sh->n_lots && rc == PX_OK; i++)
+			rc = add_holding(a->t, sh->lots[i]->lot, a->e->actor,
+					 (int64_t)sh->lots[i]->grams);
+		sh->voided = 1;
+		if (rc == PX_OK)
+			rc = px_state_put_shipment(a->t, sh);
+		break;
+	default:
+		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
+			       "a %s cannot be voided; only a harvest, "
+			       "transform or transfer (a monitor withdraws a "
+			       "statement with status 'withdrawn')",
+			       px_entry_kind_name(target->body_case));
+	}
+out:
+	px_state_free(sh);
+	px_entry_body_free(target);
+	px_entry_close(&env);
+	return rc;
+}
+
+/* ---- every entry ---- */
+
+int
+px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
+	       uint64_t index, const struct px_hash *leaf_hash,
+	       const struct px_signed_entry *env, const Paxta__Entry *e,
+	       struct px_refusal *r)
+{
+	struct apply a = { t, ctx, index, e, NULL, r };
+	Paxta__ActorRecord *author = NULL;
+	ProtobufCBinaryData last;
+	char t1[PX_TIME_TEXT];
+	int rc;
+
+	if (e->body_case == PAXTA__ENTRY__BODY_GENESIS)
+		return apply_genesis(&a, env);
+	if (index == 0)
+		return px_refuse(r, PX_CODE_MALFORMED,
+				 "leaf 0 must be the genesis");
+	if (e->body_case == PAXTA__ENTRY__BODY__NOT_SET)
+		return px_refuse(r, PX_CODE_MALFORMED,
+				 "the entry has no kind this node knows");
+
+	/* Rule 1: a registered, unrevoked author, signing with its current
+	 * key. */
+	rc = px_state_actor(t, e->actor, &author);
+	if (rc == PX_ENOTFOUND)
+		return px_refuse(r, PX_CODE_UNKNOWN_ACTOR,
+				 "actor '%s' is not registered", e->actor);
+	if (rc != PX_OK)
+		return rc;
+	if (author->revoked) {
+		rc = px_refuse(r, PX_CODE_REVOKED,
+			       "actor '%s' was revoked at entry %" PRIu64,
+			       e->actor, author->revoked_at);
+		goto out;
+	}
+	if (author->actor->public_key.len != PX_PUBKEY_LEN ||
+	    memcmp(author->actor->public_key.data, env->pub.b,
+		   PX_PUBKEY_LEN) != 0) {
+		rc = px_refuse(r, PX_CODE_BAD_SIGNATURE,
+			       "the entry is signed by a key that is not "
+			       "'%s''s current key",
+			       e->actor);
+		goto out;
+	}
+	/* Rule 2: exactly the next sequence number, after exactly the
+	 * author's previous entry. */
+	if (e->seq != author->seq + 1) {
+		rc = px_refuse(r, PX_CODE_SEQUENCE,
+			       "'%s' is at sequence %" PRIu64
+			       "; the next entry must be %" PRIu64 ", not %" PRIu64,
+			       e->actor, author->seq, author->seq + 1, e->seq);
+		goto out;
+	}
+	if (e->prev.len != author->last_hash.len ||
+	    (e->prev.len && memcmp(e->prev.data, author->last_hash.data,
+				   e->prev.len) != 0)) {
+		rc = px_refuse(r, PX_CODE_SEQUENCE,
+			       "the entry does not follow '%s''s previous "
+			       "entry (prev hash mismatch)",
+			       e->actor);
+		goto out;
+	}
+	/* Rule 5: no further ahead of the node's clock than the skew. */
+	if (ctx->now != INT64_MAX &&
+	    e->time > ctx->now + (int64_t)ctx->policy->max_skew_s) {
+		px_format_time(t1, e->time);
+		rc = px_refuse(r, PX_CODE_TIME,
+			       "entry time %s is more than %u s ahead of the "
+			       "node's clock",
+			       t1, ctx->policy->max_skew_s);
+		goto out;
+	}
+
+	/* The author's chain moves on first: a kind that changes the author
+	 * itself (a registrar updating its own record, a rotation) reads the
+	 * new record and writes over it. */
+	last = author->last_hash;
+	author->seq = e->seq;
+	author->last_hash.data = (uint8_t *)leaf_hash->b;
+	author->last_hash.len = PX_HASH_LEN;
+	rc = px_state_put_actor(t, author);
+	author->last_hash = last;
+	if (rc != PX_OK)
+		goto out;
+	a.author = author;
+
+	switch (e->body_case) {
+	case PAXTA__ENTRY__BODY_REGISTER_ACTOR:
+		rc = e->register_actor ? apply_register(&a) : PX_EINVAL;
+		break;
+	case PAXTA__ENTRY__BODY_UPDATE_ACTOR:
+		rc = apply_update(&a);
+		break;
+	case PAXTA__ENTRY__BODY_REVOKE_ACTOR:
+		rc = apply_revoke(&a);
+		break;
+	case PAXTA__ENTRY__BODY_ROTATE_KEY:
+		rc = apply_rotate(&a);
+		break;
+	case PAXTA__ENTRY__BODY_HARVEST:
+		rc = apply_harvest(&a);
+		break;
+	case PAXTA__ENTRY__BODY_TRANSFORM:
+		rc = apply_transform(&a);
+		break;
+	case PAXTA__ENTRY__BODY_TRANSFER:
+		rc = apply_transfer(&a);
+		break;
+	case PAXTA__ENTRY__BODY_RECEIVE:
+		rc = apply_receive(&a);
+		break;
+	case PAXTA__ENTRY__BODY_LAB_RESULT:
+		rc = apply_lab(&a);
+		break;
+	case PAXTA__ENTRY__BODY_VOID:
+		rc = apply_void(&a);
+		break;
+	case PAXTA__ENTRY__BODY_ATTEST:
+		rc = apply_attest(&a);
+		break;
+	default:
+		rc = px_refuse(r, PX_CODE_MALFORMED,
+			       "the entry has no kind this node knows");
+	}
+out:
+	px_state_free(author);
+	return rc;
+}

@@ -1,0 +1,467 @@
+/* paxta — the state kept beside the log, as records in the store's tables. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "paxta/error.h"
+#include "paxta/ledger.h"
+#include "paxta/state.h"
+
+/* Longest key: two ids, a 0 byte, a season and an index. */
+#define KEY_MAX (2 * PX_ID_MAX + 16 + 8 + 4)
+
+int
+px_state_valid_id(const char *id)
+{
+	size_t n;
+
+	if (!id)
+		return 0;
+	n = strlen(id);
+	if (n == 0 || n > PX_ID_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)id[i] <= 0x20 || (unsigned char)id[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+void
+px_state_free(void *record)
+{
+	if (record)
+		protobuf_c_message_free_unpacked(record, NULL);
+}
+
+/* key = a ‖ 0 ‖ b (b may be NULL: a alone, or a ‖ 0 when sep). */
+static size_t
+join(uint8_t *key, const char *a, const char *b, int sep)
+{
+	size_t n = strnlen(a, PX_ID_MAX + 16);
+
+	memcpy(key, a, n);
+	if (b || sep)
+		key[n++] = 0;
+	if (b) {
+		size_t m = strnlen(b, PX_ID_MAX + 16);
+
+		memcpy(key + n, b, m);
+		n += m;
+	}
+	return n;
+}
+
+static int
+get_msg(struct px_txn *t, enum px_table table, const void *key, size_t klen,
+	const ProtobufCMessageDescriptor *desc, void **out)
+{
+	const uint8_t *v;
+	size_t vlen;
+	int rc;
+
+	*out = NULL;
+	if ((rc = px_store_get(t, table, key, klen, &v, &vlen)) != PX_OK)
+		return rc;
+	*out = protobuf_c_message_unpack(desc, NULL, vlen, v);
+	return *out ? PX_OK : PX_ESTORE;
+}
+
+static int
+put_msg(struct px_txn *t, enum px_table table, const void *key, size_t klen,
+	const ProtobufCMessage *msg)
+{
+	size_t n = protobuf_c_message_get_packed_size(msg);
+	uint8_t stack[1024], *buf = stack;
+	int rc;
+
+	if (n > sizeof(stack) && !(buf = malloc(n)))
+		return PX_ENOMEM;
+	protobuf_c_message_pack(msg, buf);
+	rc = px_store_put(t, table, key, klen, buf, n);
+	if (buf != stack)
+		free(buf);
+	return rc;
+}
+
+static int
+get_u64(struct px_txn *t, enum px_table table, const void *key, size_t klen,
+	uint64_t *out)
+{
+	const uint8_t *v;
+	size_t vlen;
+	int rc = px_store_get(t, table, key, klen, &v, &vlen);
+
+	*out = 0;
+	if (rc == PX_ENOTFOUND)
+		return PX_OK;
+	if (rc != PX_OK)
+		return rc;
+	if (vlen != 8)
+		return PX_ESTORE;
+	*out = px_get_be64(v);
+	return PX_OK;
+}
+
+static int
+put_u64(struct px_txn *t, enum px_table table, const void *key, size_t klen,
+	uint64_t value)
+{
+	uint8_t v[8];
+
+	px_put_be64(v, value);
+	return px_store_put(t, table, key, klen, v, 8);
+}
+
+int
+px_state_actor(struct px_txn *t, const char *id, Paxta__ActorRecord **out)
+{
+	if (!px_state_valid_id(id)) {
+		*out = NULL;
+		return PX_ENOTFOUND;
+	}
+	return get_msg(t, PX_TABLE_ACTORS, id, strlen(id),
+		       &paxta__actor_record__descriptor, (void **)out);
+}
+
+int
+px_state_lot(struct px_txn *t, const char *id, Paxta__LotRecord **out)
+{
+	if (!px_state_valid_id(id)) {
+		*out = NULL;
+		return PX_ENOTFOUND;
+	}
+	return get_msg(t, PX_TABLE_LOTS, id, strlen(id),
+		       &paxta__lot_record__descriptor, (void **)out);
+}
+
+int
+px_state_shipment(struct px_txn *t, const char *id,
+		  Paxta__ShipmentRecord **out)
+{
+	if (!px_state_valid_id(id)) {
+		*out = NULL;
+		return PX_ENOTFOUND;
+	}
+	return get_msg(t, PX_TABLE_SHIPMENTS, id, strlen(id),
+		       &paxta__shipment_record__descriptor, (void **)out);
+}
+
+int
+px_state_put_actor(struct px_txn *t, const Paxta__ActorRecord *rec)
+{
+	const char *id = rec->actor->id;
+
+	return put_msg(t, PX_TABLE_ACTORS, id, strlen(id), &rec->base);
+}
+
+int
+px_state_put_lot(struct px_txn *t, const Paxta__LotRecord *rec)
+{
+	return put_msg(t, PX_TABLE_LOTS, rec->id, strlen(rec->id), &rec->base);
+}
+
+int
+px_state_put_shipment(struct px_txn *t, const Paxta__ShipmentRecord *rec)
+{
+	return put_msg(t, PX_TABLE_SHIPMENTS, rec->id, strlen(rec->id),
+		       &rec->base);
+}
+
+int
+px_state_put_key(struct px_txn *t, const char *actor, uint64_t from,
+		 const uint8_t pub[32])
+{
+	Paxta__KeyRecord rec = PAXTA__KEY_RECORD__INIT;
+	uint8_t key[KEY_MAX];
+	size_t n = join(key, actor, NULL, 1);
+
+	px_put_be64(key + n, from);
+	rec.public_key.data = (uint8_t *)pub;
+	rec.public_key.len = 32;
+	rec.from = from;
+	return put_msg(t, PX_TABLE_KEYS, key, n + 8, &rec.base);
+}
+
+int
+px_state_holding(struct px_txn *t, const char *lot, const char *holder,
+		 uint64_t *out)
+{
+	uint8_t key[KEY_MAX];
+
+	return get_u64(t, PX_TABLE_HOLDINGS, key, join(key, lot, holder, 1),
+		       out);
+}
+
+int
+px_state_set_holding(struct px_txn *t, const char *lot, const char *holder,
+		     uint64_t grams)
+{
+	uint8_t key[KEY_MAX], rkey[KEY_MAX];
+	size_t n = join(key, lot, holder, 1), rn = join(rkey, holder, lot, 1);
+	int rc;
+
+	if (grams == 0) {
+		rc = px_store_del(t, PX_TABLE_HOLDINGS, key, n);
+		if (rc == PX_OK || rc == PX_ENOTFOUND)
+			rc = px_store_del(t, PX_TABLE_HELD_BY, rkey, rn);
+		return rc == PX_ENOTFOUND ? PX_OK : rc;
+	}
+	if ((rc = put_u64(t, PX_TABLE_HOLDINGS, key, n, grams)) != PX_OK)
+		return rc;
+	return put_u64(t, PX_TABLE_HELD_BY, rkey, rn, grams);
+}
+
+/* Scans keyed "id ‖ 0 ‖ other id" -> u64 grams. */
+struct pair_scan {
+	size_t prefix;
+	int (*fn)(void *ctx, const char *other, uint64_t grams);
+	void *ctx;
+};
+
+static int
+pair_cb(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	size_t vlen)
+{
+	struct pair_scan *ps = ctx;
+	char other[PX_ID_MAX + 1];
+	size_t n = klen - ps->prefix;
+
+	if (vlen != 8 || n == 0 || n > PX_ID_MAX)
+		return PX_ESTORE;
+	memcpy(other, key + ps->prefix, n);
+	other[n] = '\0';
+	return ps->fn(ps->ctx, other, px_get_be64(value));
+}
+
+static int
+scan_pairs(struct px_txn *t, enum px_table table, const char *id,
+	   int (*fn)(void *, const char *, uint64_t), void *ctx)
+{
+	uint8_t prefix[KEY_MAX];
+	struct pair_scan ps = { .fn = fn, .ctx = ctx };
+
+	ps.prefix = join(prefix, id, NULL, 1);
+	return px_store_scan(t, table, prefix, ps.prefix, pair_cb, &ps);
+}
+
+int
+px_state_each_holder(struct px_txn *t, const char *lot, px_state_holder_fn fn,
+		     void *ctx)
+{
+	return scan_pairs(t, PX_TABLE_HOLDINGS, lot, fn, ctx);
+}
+
+int
+px_state_put_edge(struct px_txn *t, const char *output, const char *input,
+		  uint64_t grams)
+{
+	uint8_t key[KEY_MAX];
+	int rc;
+
+	rc = put_u64(t, PX_TABLE_EDGES_UP, key, join(key, output, input, 1),
+		     grams);
+	if (rc != PX_OK)
+		return rc;
+	return put_u64(t, PX_TABLE_EDGES_DOWN, key, join(key, input, output, 1),
+		       grams);
+}
+
+int
+px_state_del_edge(struct px_txn *t, const char *output, const char *input)
+{
+	uint8_t key[KEY_MAX];
+	int rc;
+
+	rc = px_store_del(t, PX_TABLE_EDGES_UP, key,
+			  join(key, output, input, 1));
+	if (rc != PX_OK)
+		return rc;
+	return px_store_del(t, PX_TABLE_EDGES_DOWN, key,
+			    join(key, input, output, 1));
+}
+
+int
+px_state_each_input(struct px_txn *t, const char *lot, px_state_edge_fn fn,
+		    void *ctx)
+{
+	return scan_pairs(t, PX_TABLE_EDGES_UP, lot, fn, ctx);
+}
+
+int
+px_state_each_output(struct px_txn *t, const char *lot, px_state_edge_fn fn,
+		     void *ctx)
+{
+	return scan_pairs(t, PX_TABLE_EDGES_DOWN, lot, fn, ctx);
+}
+
+static void
+put_be32(uint8_t out[4], uint32_t v)
+{
+	out[0] = (uint8_t)(v >> 24);
+	out[1] = (uint8_t)(v >> 16);
+	out[2] = (uint8_t)(v >> 8);
+	out[3] = (uint8_t)v;
+}
+
+int
+px_state_put_attestation(struct px_txn *t, const Paxta__AttestationRecord *rec)
+{
+	uint8_t key[KEY_MAX];
+	size_t n = join(key, rec->attest->subject, NULL, 1);
+
+	put_be32(key + n, rec->attest->season);
+	px_put_be64(key + n + 4, rec->index);
+	return put_msg(t, PX_TABLE_ATTESTATIONS, key, n + 12, &rec->base);
+}
+
+struct msg_scan {
+	const ProtobufCMessageDescriptor *desc;
+	int (*fn)(void *ctx, const void *rec);
+	void *ctx;
+};
+
+static int
+msg_cb(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+       size_t vlen)
+{
+	struct msg_scan *ms = ctx;
+	ProtobufCMessage *rec;
+	int rc;
+
+	(void)key;
+	(void)klen;
+	rec = protobuf_c_message_unpack(ms->desc, NULL, vlen, value);
+	if (!rec)
+		return PX_ESTORE;
+	rc = ms->fn(ms->ctx, rec);
+	protobuf_c_message_free_unpacked(rec, NULL);
+	return rc;
+}
+
+int
+px_state_each_attestation(struct px_txn *t, const char *subject,
+			  uint32_t season, px_state_attestation_fn fn,
+			  void *ctx)
+{
+	uint8_t prefix[KEY_MAX];
+	size_t n = join(prefix, subject, NULL, 1);
+	struct msg_scan ms = { &paxta__attestation_record__descriptor,
+			       (int (*)(void *, const void *))fn, ctx };
+
+	if (season) {
+		put_be32(prefix + n, season);
+		n += 4;
+	}
+	return px_store_scan(t, PX_TABLE_ATTESTATIONS, prefix, n, msg_cb, &ms);
+}
+
+int
+px_state_put_lab(struct px_txn *t, const Paxta__LabRecord *rec)
+{
+	uint8_t key[KEY_MAX];
+	size_t n = join(key, rec->result->lot, NULL, 1);
+
+	px_put_be64(key + n, rec->index);
+	return put_msg(t, PX_TABLE_LABS, key, n + 8, &rec->base);
+}
+
+int
+px_state_each_lab(struct px_txn *t, const char *lot, px_state_lab_fn fn,
+		  void *ctx)
+{
+	uint8_t prefix[KEY_MAX];
+	size_t n = join(prefix, lot, NULL, 1);
+	struct msg_scan ms = { &paxta__lab_record__descriptor,
+			       (int (*)(void *, const void *))fn, ctx };
+
+	return px_store_scan(t, PX_TABLE_LABS, prefix, n, msg_cb, &ms);
+}
+
+static size_t
+origin_key(uint8_t *key, const char *district, uint32_t season,
+	   const char *lot)
+{
+	size_t n = join(key, district, NULL, 1);
+	size_t m = strnlen(lot, PX_ID_MAX);
+
+	put_be32(key + n, season);
+	memcpy(key + n + 4, lot, m);
+	return n + 4 + m;
+}
+
+int
+px_state_put_origin(struct px_txn *t, const char *district, uint32_t season,
+		    const char *lot, const char *farm)
+{
+	uint8_t key[KEY_MAX];
+
+	return px_store_put(t, PX_TABLE_ORIGINS, key,
+			    origin_key(key, district, season, lot), farm,
+			    strlen(farm));
+}
+
+int
+px_state_del_origin(struct px_txn *t, const char *district, uint32_t season,
+		    const char *lot)
+{
+	uint8_t key[KEY_MAX];
+
+	return px_store_del(t, PX_TABLE_ORIGINS, key,
+			    origin_key(key, district, season, lot));
+}
+
+struct origin_scan {
+	size_t prefix;
+	uint32_t season;
+	px_state_origin_fn fn;
+	void *ctx;
+};
+
+static int
+origin_cb(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	  size_t vlen)
+{
+	struct origin_scan *os = ctx;
+	char lot[PX_ID_MAX + 1], farm[PX_ID_MAX + 1];
+	const uint8_t *zero = memchr(key + os->prefix, 0, klen - os->prefix);
+	size_t at, n;
+	uint32_t season;
+
+	/* With no district in the prefix, skip this record's district. */
+	at = os->prefix ? os->prefix : (zero ? (size_t)(zero - key) + 1 : klen);
+	if (klen < at + 4 || vlen == 0 || vlen > PX_ID_MAX)
+		return PX_ESTORE;
+	season = (uint32_t)key[at] << 24 | (uint32_t)key[at + 1] << 16 |
+		 (uint32_t)key[at + 2] << 8 | key[at + 3];
+	if (os->season && season != os->season)
+		return PX_OK;
+	n = klen - at - 4;
+	if (n == 0 || n > PX_ID_MAX)
+		return PX_ESTORE;
+	memcpy(lot, key + at + 4, n);
+	lot[n] = '\0';
+	memcpy(farm, value, vlen);
+	farm[vlen] = '\0';
+	return os->fn(os->ctx, lot, farm);
+}
+
+int
+px_state_each_origin(struct px_txn *t, const char *district, uint32_t season,
+		     px_state_origin_fn fn, void *ctx)
+{
+	uint8_t prefix[KEY_MAX];
+	struct origin_scan os = { 0, season, fn, ctx };
+	size_t n = 0;
+
+	if (district) {
+		n = join(prefix, district, NULL, 1);
+		if (season) {
+			put_be32(prefix + n, season);
+			n += 4;
+			os.season = 0;
+			os.prefix = n - 4;
+		} else {
+			os.prefix = n;
+		}
+	}
+	return px_store_scan(t, PX_TABLE_ORIGINS, prefix, n, origin_cb, &os);
+}

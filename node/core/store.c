@@ -1,0 +1,752 @@
+/*
+ * paxta — the store: the log, its hashes and the state tables in LMDB.
+ * See store.h for the layout of the databases.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lmdb.h>
+
+#include "paxta/error.h"
+#include "paxta/store.h"
+
+#define DATA_FILE "data.mdb"
+#define LOCK_FILE "writer.lock"
+
+/* The log's databases, then one per enum px_table. */
+enum {
+	DB_META,
+	DB_LEAVES,
+	DB_TREE,
+	DB_LEAF_INDEX,
+	DB_CHECKPOINTS,
+	DB__LOG_COUNT
+};
+#define DB_COUNT (DB__LOG_COUNT + PX_TABLE__COUNT)
+
+static const char *const db_names[DB_COUNT] = {
+	"meta",
+	"leaves",
+	"tree",
+	"leaf_index",
+	"checkpoints",
+	[DB__LOG_COUNT + PX_TABLE_ACTORS] = "actors",
+	[DB__LOG_COUNT + PX_TABLE_KEYS] = "keys",
+	[DB__LOG_COUNT + PX_TABLE_LOTS] = "lots",
+	[DB__LOG_COUNT + PX_TABLE_HOLDINGS] = "holdings",
+	[DB__LOG_COUNT + PX_TABLE_HELD_BY] = "held_by",
+	[DB__LOG_COUNT + PX_TABLE_SHIPMENTS] = "shipments",
+	[DB__LOG_COUNT + PX_TABLE_EDGES_UP] = "edges_up",
+	[DB__LOG_COUNT + PX_TABLE_EDGES_DOWN] = "edges_down",
+	[DB__LOG_COUNT + PX_TABLE_ATTESTATIONS] = "attestations",
+	[DB__LOG_COUNT + PX_TABLE_LABS] = "labs",
+	[DB__LOG_COUNT + PX_TABLE_ORIGINS] = "origins",
+};
+
+struct px_store {
+	MDB_env *env;
+	MDB_dbi dbi[DB_COUNT];
+	char *dir;
+	int lock_fd;
+	int readonly;
+};
+
+struct px_txn {
+	struct px_store *s;
+	MDB_txn *txn;
+	struct px_txn *parent;
+	int write;
+	uint64_t size; /* leaves in this snapshot */
+};
+
+void
+px_put_be64(uint8_t out[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		out[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+uint64_t
+px_get_be64(const uint8_t in[8])
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | in[i];
+	return v;
+}
+
+static int
+map_err(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return PX_OK;
+	case MDB_NOTFOUND:
+		return PX_ENOTFOUND;
+	case MDB_KEYEXIST:
+		return PX_EEXIST;
+	case MDB_MAP_FULL:
+		return PX_EFULL;
+	case ENOMEM:
+		return PX_ENOMEM;
+	case MDB_INVALID:
+	case MDB_VERSION_MISMATCH:
+		return PX_EFOREIGN;
+	default:
+		return PX_ESTORE;
+	}
+}
+
+static char *
+path_in(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return NULL;
+	return p;
+}
+
+/* The writer lock: one process writes a ledger at a time. LMDB would make a
+ * second writer wait; we want it told instead. */
+static int
+take_writer_lock(struct px_store *s)
+{
+	char *path = path_in(s->dir, LOCK_FILE);
+	int rc = PX_OK;
+
+	if (!path)
+		return PX_ENOMEM;
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0) {
+		rc = PX_EIO;
+		goto out;
+	}
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		rc = errno == EWOULDBLOCK ? PX_ELOCKED : PX_EIO;
+out:
+	free(path);
+	return rc;
+}
+
+static int
+open_dbs(struct px_store *s, int create)
+{
+	MDB_txn *txn = NULL;
+	int rc;
+
+	rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	for (int i = 0; i < DB_COUNT; i++) {
+		rc = mdb_dbi_open(txn, db_names[i], create ? MDB_CREATE : 0,
+				  &s->dbi[i]);
+		if (rc == MDB_NOTFOUND) {
+			mdb_txn_abort(txn);
+			return PX_EFOREIGN;
+		}
+		if (rc != MDB_SUCCESS) {
+			mdb_txn_abort(txn);
+			return map_err(rc);
+		}
+	}
+	if (create) {
+		uint8_t fmt[4] = { 0, 0, 0, PX_STORE_FORMAT };
+		MDB_val k = { 6, (void *)"format" }, v = { 4, fmt };
+
+		rc = mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
+		if (rc != MDB_SUCCESS) {
+			mdb_txn_abort(txn);
+			return map_err(rc);
+		}
+	} else {
+		MDB_val k = { 6, (void *)"format" }, v;
+
+		rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
+		if (rc != MDB_SUCCESS || v.mv_size != 4 ||
+		    memcmp(v.mv_data, "\0\0\0", 3) != 0 ||
+		    ((uint8_t *)v.mv_data)[3] != PX_STORE_FORMAT) {
+			mdb_txn_abort(txn);
+			return PX_EFOREIGN;
+		}
+	}
+	return map_err(mdb_txn_commit(txn));
+}
+
+int
+px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
+		    size_t map_bytes)
+{
+	struct px_store *s = NULL;
+	char *data = NULL;
+	struct stat st;
+	int create = (flags & PX_STORE_CREATE) != 0;
+	int rc;
+
+	*out = NULL;
+	if (create && (flags & PX_STORE_READONLY))
+		return PX_EINVAL;
+	if (stat(dir, &st) != 0) {
+		if (errno != ENOENT || !create)
+			return errno == ENOENT ? PX_ENOTFOUND : PX_EIO;
+		if (mkdir(dir, 0700) != 0)
+			return PX_EIO;
+	} else if (!S_ISDIR(st.st_mode)) {
+		return PX_EFOREIGN;
+	}
+	data = path_in(dir, DATA_FILE);
+	if (!data)
+		return PX_ENOMEM;
+	rc = stat(data, &st);
+	free(data);
+	if (create && rc == 0)
+		return PX_EEXIST;
+	if (!create && rc != 0)
+		return PX_EFOREIGN;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return PX_ENOMEM;
+	s->lock_fd = -1;
+	s->readonly = (flags & PX_STORE_READONLY) != 0;
+	s->dir = strdup(dir);
+	if (!s->dir) {
+		rc = PX_ENOMEM;
+		goto fail;
+	}
+	if (!s->readonly && (rc = take_writer_lock(s)) != PX_OK)
+		goto fail;
+	if ((rc = map_err(mdb_env_create(&s->env))) != PX_OK)
+		goto fail;
+	mdb_env_set_maxdbs(s->env, DB_COUNT);
+	mdb_env_set_mapsize(s->env, map_bytes ? map_bytes
+					      : PX_STORE_MAP_DEFAULT);
+	/* MDB_NOTLS: read snapshots may move between threads (the node's
+	 * workers). No flag that weakens durability. */
+	rc = mdb_env_open(s->env, dir,
+			  MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0600);
+	if (rc != MDB_SUCCESS) {
+		rc = map_err(rc);
+		goto fail;
+	}
+	if ((rc = open_dbs(s, create)) != PX_OK)
+		goto fail;
+	*out = s;
+	return PX_OK;
+fail:
+	px_store_close(s);
+	return rc;
+}
+
+int
+px_store_open(struct px_store **out, const char *dir, unsigned flags)
+{
+	return px_store_open_sized(out, dir, flags, 0);
+}
+
+void
+px_store_close(struct px_store *s)
+{
+	if (!s)
+		return;
+	if (s->env)
+		mdb_env_close(s->env);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd); /* releases the flock */
+	free(s->dir);
+	free(s);
+}
+
+const char *
+px_store_dir(const struct px_store *s)
+{
+	return s->dir;
+}
+
+int
+px_store_disk_bytes(struct px_store *s, uint64_t *out)
+{
+	char *data = path_in(s->dir, DATA_FILE);
+	struct stat st;
+	int rc;
+
+	if (!data)
+		return PX_ENOMEM;
+	rc = stat(data, &st);
+	free(data);
+	if (rc != 0)
+		return PX_EIO;
+	*out = (uint64_t)st.st_blocks * 512u;
+	return PX_OK;
+}
+
+int
+px_store_grow(struct px_store *s)
+{
+	MDB_envinfo info;
+
+	if (mdb_env_info(s->env, &info) != MDB_SUCCESS)
+		return PX_ESTORE;
+	if (info.me_mapsize > SIZE_MAX / 2)
+		return PX_EFULL;
+	return map_err(mdb_env_set_mapsize(s->env, info.me_mapsize * 2));
+}
+
+/* Leaves in the snapshot: one past the last key of the tree database. */
+static int
+load_size(struct px_txn *t)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_TREE], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND) {
+		t->size = 0;
+		return PX_OK;
+	}
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	if (k.mv_size != 8)
+		return PX_ESTORE;
+	t->size = px_get_be64(k.mv_data) + 1;
+	return PX_OK;
+}
+
+int
+px_store_begin(struct px_txn **out, struct px_store *s, int write)
+{
+	struct px_txn *t;
+	int rc;
+
+	*out = NULL;
+	if (write && s->readonly)
+		return PX_EINVAL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return PX_ENOMEM;
+	t->s = s;
+	t->write = write;
+	rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		/* Another process grew the map: adopt its size. */
+		mdb_env_set_mapsize(s->env, 0);
+		rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY,
+				   &t->txn);
+	}
+	if (rc != MDB_SUCCESS) {
+		free(t);
+		return map_err(rc);
+	}
+	if ((rc = load_size(t)) != PX_OK) {
+		px_store_abort(t);
+		return rc;
+	}
+	*out = t;
+	return PX_OK;
+}
+
+int
+px_store_begin_nested(struct px_txn **out, struct px_txn *parent)
+{
+	struct px_txn *t;
+	int rc;
+
+	*out = NULL;
+	if (!parent->write)
+		return PX_EINVAL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return PX_ENOMEM;
+	*t = (struct px_txn){ .s = parent->s,
+			      .parent = parent,
+			      .write = 1,
+			      .size = parent->size };
+	rc = mdb_txn_begin(parent->s->env, parent->txn, 0, &t->txn);
+	if (rc != MDB_SUCCESS) {
+		free(t);
+		return map_err(rc);
+	}
+	*out = t;
+	return PX_OK;
+}
+
+int
+px_store_commit(struct px_txn *t)
+{
+	int rc;
+
+	if (!t->write) {
+		mdb_txn_abort(t->txn);
+		free(t);
+		return PX_OK;
+	}
+	rc = mdb_txn_commit(t->txn);
+	if (rc == MDB_SUCCESS && t->parent)
+		t->parent->size = t->size;
+	free(t);
+	return map_err(rc);
+}
+
+void
+px_store_abort(struct px_txn *t)
+{
+	if (!t)
+		return;
+	mdb_txn_abort(t->txn);
+	free(t);
+}
+
+uint64_t
+px_store_size(const struct px_txn *t)
+{
+	return t->size;
+}
+
+static int
+get_raw(struct px_txn *t, int db, const void *key, size_t klen,
+	const uint8_t **out, size_t *out_len)
+{
+	MDB_val k = { klen, (void *)key }, v;
+	int rc = mdb_get(t->txn, t->s->dbi[db], &k, &v);
+
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	*out = v.mv_data;
+	*out_len = v.mv_size;
+	return PX_OK;
+}
+
+static int
+put_raw(struct px_txn *t, int db, const void *key, size_t klen,
+	const void *value, size_t vlen, unsigned flags)
+{
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)value };
+
+	if (!t->write)
+		return PX_EINVAL;
+	return map_err(mdb_put(t->txn, t->s->dbi[db], &k, &v, flags));
+}
+
+int
+px_store_tree_record(struct px_txn *t, uint64_t index, const uint8_t **out,
+		     size_t *out_len)
+{
+	uint8_t key[8];
+	int rc;
+
+	px_put_be64(key, index);
+	rc = get_raw(t, DB_TREE, key, 8, out, out_len);
+	/* Bytes from the disk are checked, never asserted on. */
+	if (rc == PX_OK &&
+	    (*out_len < 2 * PX_HASH_LEN || *out_len % PX_HASH_LEN != 0))
+		return PX_ESTORE;
+	return rc;
+}
+
+int
+px_store_chain(struct px_txn *t, uint64_t index, struct px_hash *out)
+{
+	const uint8_t *rec;
+	size_t len;
+	int rc = px_store_tree_record(t, index, &rec, &len);
+
+	if (rc == PX_OK)
+		memcpy(out->b, rec, PX_HASH_LEN);
+	return rc;
+}
+
+int
+px_store_leaf_hash(struct px_txn *t, uint64_t index, struct px_hash *out)
+{
+	const uint8_t *rec;
+	size_t len;
+	int rc = px_store_tree_record(t, index, &rec, &len);
+
+	if (rc == PX_OK)
+		memcpy(out->b, rec + PX_HASH_LEN, PX_HASH_LEN);
+	return rc;
+}
+
+int
+px_store_merkle_source(void *ctx, uint64_t start, unsigned level,
+		       struct px_hash *out)
+{
+	struct px_txn *t = ctx;
+	const uint8_t *rec;
+	size_t len;
+	int rc;
+
+	if (level >= 64)
+		return PX_EINVAL;
+	rc = px_store_tree_record(t, start + ((uint64_t)1 << level) - 1, &rec,
+				  &len);
+	if (rc != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_EINVAL : rc;
+	if (len < (size_t)(2 + level) * PX_HASH_LEN)
+		return PX_ESTORE;
+	memcpy(out->b, rec + (size_t)(1 + level) * PX_HASH_LEN, PX_HASH_LEN);
+	return PX_OK;
+}
+
+int
+px_store_root(struct px_txn *t, uint64_t size, struct px_hash *out)
+{
+	if (size > t->size)
+		return PX_EINVAL;
+	return px_merkle_root(out, size, px_store_merkle_source, t);
+}
+
+int
+px_store_find(struct px_txn *t, const struct px_hash *leaf_hash,
+	      uint64_t *out_index)
+{
+	const uint8_t *v;
+	size_t len;
+	int rc = get_raw(t, DB_LEAF_INDEX, leaf_hash->b, PX_HASH_LEN, &v, &len);
+
+	if (rc != PX_OK)
+		return rc;
+	if (len != 8)
+		return PX_ESTORE;
+	*out_index = px_get_be64(v);
+	return PX_OK;
+}
+
+int
+px_store_leaf(struct px_txn *t, uint64_t index, const uint8_t **out,
+	      size_t *out_len)
+{
+	uint8_t key[8];
+
+	px_put_be64(key, index);
+	return get_raw(t, DB_LEAVES, key, 8, out, out_len);
+}
+
+int
+px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
+		uint64_t *out_index, struct px_hash *out_hash)
+{
+	/* chain ‖ h_0 ‖ … ‖ h_63 */
+	uint8_t rec[(2 + 63) * PX_HASH_LEN];
+	struct px_hash leaf_hash, prev = { { 0 } }, chain, h;
+	uint64_t i = t->size, existing;
+	uint8_t key[8];
+	size_t rlen;
+	int rc;
+
+	if (!t->write)
+		return PX_EINVAL;
+	if ((rc = px_hash_leaf(&leaf_hash, leaf, len)) != PX_OK)
+		return rc;
+	rc = px_store_find(t, &leaf_hash, &existing);
+	if (rc == PX_OK)
+		return PX_EEXIST;
+	if (rc != PX_ENOTFOUND)
+		return rc;
+	if (i > 0 && (rc = px_store_chain(t, i - 1, &prev)) != PX_OK)
+		return rc;
+	if ((rc = px_hash_chain(&chain, &prev, &leaf_hash)) != PX_OK)
+		return rc;
+
+	memcpy(rec, chain.b, PX_HASH_LEN);
+	memcpy(rec + PX_HASH_LEN, leaf_hash.b, PX_HASH_LEN);
+	rlen = 2 * PX_HASH_LEN;
+	h = leaf_hash;
+	/* Every perfect subtree that leaf i completes: 2^l divides i + 1. Its
+	 * left half ends 2^(l-1) leaves back. */
+	for (unsigned l = 1; l < 64 && ((i + 1) & (((uint64_t)1 << l) - 1)) == 0;
+	     l++) {
+		struct px_hash left;
+
+		rc = px_store_merkle_source(t, i + 1 - ((uint64_t)1 << l),
+					    l - 1, &left);
+		if (rc != PX_OK)
+			return rc;
+		if ((rc = px_hash_node(&h, &left, &h)) != PX_OK)
+			return rc;
+		memcpy(rec + rlen, h.b, PX_HASH_LEN);
+		rlen += PX_HASH_LEN;
+	}
+
+	px_put_be64(key, i);
+	if ((rc = put_raw(t, DB_LEAVES, key, 8, leaf, len, MDB_APPEND)) != PX_OK)
+		return rc;
+	if ((rc = put_raw(t, DB_TREE, key, 8, rec, rlen, MDB_APPEND)) != PX_OK)
+		return rc;
+	rc = put_raw(t, DB_LEAF_INDEX, leaf_hash.b, PX_HASH_LEN, key, 8,
+		     MDB_NOOVERWRITE);
+	if (rc != PX_OK)
+		return rc;
+	t->size = i + 1;
+	if (out_index)
+		*out_index = i;
+	if (out_hash)
+		*out_hash = leaf_hash;
+	return PX_OK;
+}
+
+int
+px_store_meta_get(struct px_txn *t, const char *name, const uint8_t **out,
+		  size_t *out_len)
+{
+	return get_raw(t, DB_META, name, strlen(name), out, out_len);
+}
+
+int
+px_store_meta_put(struct px_txn *t, const char *name, const void *value,
+		  size_t len)
+{
+	return put_raw(t, DB_META, name, strlen(name), value, len, 0);
+}
+
+int
+px_store_checkpoint_put(struct px_txn *t, uint64_t size, const char *note,
+			size_t len)
+{
+	uint8_t key[8];
+
+	px_put_be64(key, size);
+	return put_raw(t, DB_CHECKPOINTS, key, 8, note, len, 0);
+}
+
+int
+px_store_checkpoint_latest(struct px_txn *t, uint64_t *out_size,
+			   const char **note, size_t *note_len)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_CHECKPOINTS], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	mdb_cursor_close(c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	if (k.mv_size != 8)
+		return PX_ESTORE;
+	*out_size = px_get_be64(k.mv_data);
+	*note = v.mv_data;
+	*note_len = v.mv_size;
+	return PX_OK;
+}
+
+int
+px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn,
+			 void *ctx)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_CHECKPOINTS], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		int r;
+
+		if (k.mv_size != 8) {
+			mdb_cursor_close(c);
+			return PX_ESTORE;
+		}
+		r = fn(ctx, px_get_be64(k.mv_data), v.mv_data, v.mv_size);
+		if (r != 0) {
+			mdb_cursor_close(c);
+			return r;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
+}
+
+int
+px_store_get(struct px_txn *t, enum px_table table, const void *key,
+	     size_t klen, const uint8_t **out, size_t *out_len)
+{
+	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
+		return PX_EINVAL;
+	return get_raw(t, DB__LOG_COUNT + table, key, klen, out, out_len);
+}
+
+int
+px_store_put(struct px_txn *t, enum px_table table, const void *key,
+	     size_t klen, const void *value, size_t vlen)
+{
+	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
+		return PX_EINVAL;
+	return put_raw(t, DB__LOG_COUNT + table, key, klen, value, vlen, 0);
+}
+
+int
+px_store_del(struct px_txn *t, enum px_table table, const void *key,
+	     size_t klen)
+{
+	MDB_val k = { klen, (void *)key };
+
+	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511 ||
+	    !t->write)
+		return PX_EINVAL;
+	return map_err(mdb_del(t->txn, t->s->dbi[DB__LOG_COUNT + table], &k,
+			       NULL));
+}
+
+int
+px_store_scan(struct px_txn *t, enum px_table table, const void *prefix,
+	      size_t plen, px_store_scan_fn fn, void *ctx)
+{
+	MDB_cursor *c;
+	MDB_val k = { plen, (void *)prefix }, v;
+	int rc, r = 0;
+
+	if ((unsigned)table >= PX_TABLE__COUNT)
+		return PX_EINVAL;
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB__LOG_COUNT + table], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
+	while (rc == MDB_SUCCESS) {
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+			break;
+		r = fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+		if (r != 0)
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (r != 0)
+		return r;
+	return rc == MDB_NOTFOUND || rc == MDB_SUCCESS ? PX_OK : map_err(rc);
+}
+
+const char *
+px_store_table_name(enum px_table table)
+{
+	if ((unsigned)table >= PX_TABLE__COUNT)
+		return "unknown";
+	return db_names[DB__LOG_COUNT + table];
+}
+
+int
+px_store_clear(struct px_txn *t, enum px_table table)
+{
+	if ((unsigned)table >= PX_TABLE__COUNT || !t->write)
+		return PX_EINVAL;
+	return map_err(mdb_drop(t->txn, t->s->dbi[DB__LOG_COUNT + table], 0));
+}
