@@ -1,0 +1,653 @@
+/* paxta submit, sign: events (JSON) to signed entries in a ledger. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "paxta/entry.h"
+#include "paxta/event.h"
+#include "paxta/signer.h"
+#include "paxta/state.h"
+#include "paxta/verify.h"
+
+/* Entries per transaction: one fsync for each. */
+#define BATCH 1000
+/* The largest events file read at once. */
+#define FILE_MAX ((size_t)1 << 31)
+/* Refusals printed before the rest are only counted. */
+#define SHOW_REFUSALS 20
+
+/* Where keys come from: one file for every event, or a folder of
+ * ACTOR.key files. */
+struct keyring {
+	const char *file;
+	const char *dir;
+	json_t *index; /* actor -> slot in keys */
+	struct px_seckey *keys;
+	size_t n;
+};
+
+static int
+key_for(struct keyring *kr, const char *actor, const struct px_seckey **out)
+{
+	json_t *slot = json_object_get(kr->index, actor);
+	struct px_seckey *keys;
+	char *path = NULL;
+	int rc;
+
+	if (slot) {
+		*out = &kr->keys[json_integer_value(slot)];
+		return PX_OK;
+	}
+	if (kr->file) {
+		path = strdup(kr->file);
+	} else if (!px_state_valid_id(actor) || strchr(actor, '/')) {
+		return PX_ENOTFOUND;
+	} else if (asprintf(&path, "%s/%s.key", kr->dir, actor) < 0) {
+		path = NULL;
+	}
+	if (!path)
+		return PX_ENOMEM;
+	keys = realloc(kr->keys, (kr->n + 1) * sizeof(*keys));
+	if (!keys) {
+		free(path);
+		return PX_ENOMEM;
+	}
+	kr->keys = keys;
+	rc = px_key_read_pem(&kr->keys[kr->n], path);
+	free(path);
+	if (rc != PX_OK)
+		return rc;
+	json_object_set_new(kr->index, actor, json_integer((json_int_t)kr->n));
+	*out = &kr->keys[kr->n++];
+	return PX_OK;
+}
+
+static void
+keyring_release(struct keyring *kr)
+{
+	for (size_t i = 0; i < kr->n; i++)
+		px_key_wipe(&kr->keys[i]);
+	free(kr->keys);
+	json_decref(kr->index);
+}
+
+/* Read a whole file ("-": stdin), capped. */
+static char *
+slurp(const char *path, size_t *out_len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t len = 0, cap = 1 << 16;
+	char *buf = NULL, *nb;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + len, 1, cap - len - 1, f);
+
+		len += got;
+		if (got == 0)
+			break;
+		if (len + 1 == cap) {
+			if (cap >= FILE_MAX) {
+				free(buf);
+				buf = NULL;
+				errno = EFBIG;
+				break;
+			}
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (buf) {
+		buf[len] = '\0';
+		*out_len = len;
+	}
+	return buf;
+}
+
+/*
+ * The events of a file: a JSON object, a JSON array of objects, or JSON
+ * lines (one object per line). Returns a JSON array (new reference) or
+ * NULL with a message printed.
+ */
+static json_t *
+read_events(const char *path)
+{
+	json_error_t err;
+	json_t *all = NULL, *one;
+	size_t len, line = 0;
+	char *text = slurp(path, &len), *p, *nl;
+
+	if (!text) {
+		fail("cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	one = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	if (one) {
+		if (json_is_array(one)) {
+			all = one;
+		} else {
+			all = json_array();
+			json_array_append_new(all, one);
+		}
+		goto out;
+	}
+	/* Not one JSON text: JSON lines, or an error worth showing. */
+	all = json_array();
+	for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
+		char *s = p;
+
+		nl = strchr(p, '\n');
+		line++;
+		if (nl)
+			*nl = '\0';
+		while (*s == ' ' || *s == '\t' || *s == '\r')
+			s++;
+		if (!*s)
+			continue;
+		one = json_loads(s, JSON_REJECT_DUPLICATES, &err);
+		if (!one) {
+			fail("%s: line %zu: not JSON: %s", path, line,
+			     err.text);
+			json_decref(all);
+			all = NULL;
+			goto out;
+		}
+		json_array_append_new(all, one);
+	}
+out:
+	free(text);
+	return all;
+}
+
+/* What became of one event. */
+struct outcome {
+	const char *file;
+	size_t number; /* 1-based, within its file */
+	char kind[24];
+	char actor[PX_ID_MAX + 1];
+	int rc;
+	int duplicate;
+	uint64_t index;
+	struct px_refusal refusal;
+};
+
+struct submit {
+	struct px_ledger *l;
+	struct px_signer *signer;
+	struct px_verifier *pool;
+	struct keyring keys;
+	int json, verbose;
+	json_t *results;
+	uint64_t accepted, duplicates, refused, total;
+	time_t progress_at;
+	int progress_shown;
+	/* The batch being built. */
+	uint8_t *leaves[BATCH];
+	size_t lens[BATCH];
+	struct outcome outcomes[BATCH];
+	size_t n;
+};
+
+static void
+report(struct submit *s, const struct outcome *o)
+{
+	if (o->rc == PX_OK && o->duplicate)
+		s->duplicates++;
+	else if (o->rc == PX_OK)
+		s->accepted++;
+	else
+		s->refused++;
+	if (s->json) {
+		json_t *j = json_pack("{s:s,s:I}", "file", o->file, "event",
+				      (json_int_t)o->number);
+
+		if (o->kind[0])
+			json_object_set_new(j, "kind", json_string(o->kind));
+		if (o->actor[0])
+			json_object_set_new(j, "actor", json_string(o->actor));
+		if (o->rc == PX_OK) {
+			json_object_set_new(j, "index",
+					    json_integer((json_int_t)o->index));
+			json_object_set_new(j, "duplicate",
+					    json_boolean(o->duplicate));
+		} else {
+			json_object_set_new(j, "error",
+					    json_string(px_code_name(
+						    o->refusal.code)));
+			json_object_set_new(j, "message",
+					    json_string(o->refusal.message));
+		}
+		json_array_append_new(s->results, j);
+		return;
+	}
+	if (o->rc != PX_OK) {
+		if (s->progress_shown) {
+			fputc('\n', stderr);
+			s->progress_shown = 0;
+		}
+		if (s->refused <= SHOW_REFUSALS)
+			fprintf(stderr,
+				"refused: %s event %zu (%s by '%s'): %s: %s\n",
+				o->file, o->number, o->kind, o->actor,
+				px_code_name(o->refusal.code),
+				o->refusal.message);
+		return;
+	}
+	if (s->verbose)
+		printf("entry %" PRIu64 "%s: %s by '%s'\n", o->index,
+		       o->duplicate ? " (logged before)" : "", o->kind,
+		       o->actor);
+}
+
+static void
+progress(struct submit *s, int last)
+{
+	time_t now;
+
+	if (s->json || s->verbose || !err_is_tty())
+		return;
+	now = time(NULL);
+	if (!last && now == s->progress_at)
+		return;
+	s->progress_at = now;
+	s->progress_shown = 1;
+	fprintf(stderr,
+		"\rsubmitted %" PRIu64 " / %" PRIu64 " events: %" PRIu64
+		" logged, %" PRIu64 " refused",
+		s->accepted + s->duplicates + s->refused, s->total,
+		s->accepted + s->duplicates, s->refused);
+}
+
+/* Append the batch: verify in parallel, then one transaction. */
+static int
+flush(struct submit *s)
+{
+	struct px_append_result *res = NULL;
+	int *verified = NULL, rc = PX_OK;
+	size_t m = 0;
+	const uint8_t *leaves[BATCH];
+	size_t lens[BATCH], slot[BATCH];
+
+	if (s->n == 0)
+		return PX_OK;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->leaves[i])
+			continue; /* refused before signing */
+		leaves[m] = s->leaves[i];
+		lens[m] = s->lens[i];
+		slot[m++] = i;
+	}
+	res = calloc(m ? m : 1, sizeof(*res));
+	verified = calloc(m ? m : 1, sizeof(*verified));
+	if (!res || !verified) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	px_verifier_run(s->pool, leaves, lens, m, verified);
+	rc = px_ledger_append(s->l, leaves, lens, m, verified,
+			      PX_APPEND_PREVERIFIED, (int64_t)time(NULL), res);
+	if (rc != PX_OK)
+		goto out;
+	for (size_t k = 0; k < m; k++) {
+		struct outcome *o = &s->outcomes[slot[k]];
+
+		o->rc = res[k].rc;
+		o->duplicate = res[k].duplicate;
+		o->index = res[k].index;
+		o->refusal = res[k].refusal;
+		if (o->rc != PX_OK || o->duplicate)
+			px_signer_forget(s->signer, o->actor);
+	}
+	for (size_t i = 0; i < s->n; i++)
+		report(s, &s->outcomes[i]);
+out:
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->leaves[i]);
+		s->leaves[i] = NULL;
+	}
+	s->n = 0;
+	free(res);
+	free(verified);
+	progress(s, 0);
+	return rc;
+}
+
+static void
+start_outcome(struct outcome *o, const char *file, size_t number,
+	      json_t *event)
+{
+	const char *kind = json_string_value(json_object_get(event, "kind"));
+	const char *actor = json_string_value(json_object_get(event, "actor"));
+
+	memset(o, 0, sizeof(*o));
+	o->file = file;
+	o->number = number;
+	o->rc = PX_OK;
+	snprintf(o->kind, sizeof(o->kind), "%s", kind ? kind : "?");
+	snprintf(o->actor, sizeof(o->actor), "%s", actor ? actor : "?");
+}
+
+static int
+add_event(struct submit *s, const char *file, size_t number, json_t *event)
+{
+	struct outcome *o = &s->outcomes[s->n];
+	struct px_event *ev = NULL;
+	const struct px_seckey *key = NULL;
+	int rc;
+
+	start_outcome(o, file, number, event);
+	s->leaves[s->n] = NULL;
+	rc = px_event_parse(&ev, event, &o->refusal);
+	if (rc == PX_OK) {
+		rc = key_for(&s->keys, ev->entry->actor, &key);
+		if (rc == PX_ENOTFOUND || rc == PX_EMALFORMED) {
+			rc = px_refuse(&o->refusal, PX_CODE_BAD_SIGNATURE,
+				       "no usable key for actor '%s' (%s)",
+				       ev->entry->actor,
+				       s->keys.file ? "the --key file"
+						    : "looked for ACTOR.key in "
+						      "--keys");
+		}
+	}
+	if (rc == PX_OK)
+		rc = px_signer_sign(s->signer, ev, key, (int64_t)time(NULL),
+				    &s->leaves[s->n], &s->lens[s->n],
+				    &o->refusal);
+	if (rc == PX_EREFUSED && o->refusal.code == PX_CODE_UNKNOWN_ACTOR &&
+	    s->n > 0) {
+		/* Its registration may be in the batch not yet appended:
+		 * append that first, then ask again. */
+		if ((rc = flush(s)) != PX_OK)
+			goto out;
+		o = &s->outcomes[0];
+		start_outcome(o, file, number, event);
+		rc = px_signer_sign(s->signer, ev, key, (int64_t)time(NULL),
+				    &s->leaves[0], &s->lens[0], &o->refusal);
+	}
+	if (rc == PX_EREFUSED || rc == PX_EMALFORMED) {
+		o->rc = PX_EREFUSED;
+		rc = PX_OK;
+	}
+	if (rc == PX_OK && ++s->n == BATCH)
+		rc = flush(s);
+out:
+	px_event_free(ev);
+	return rc;
+}
+
+static const char submit_help[] =
+	"usage: paxta submit --data DIR (--key KEYFILE | --keys KEYDIR) "
+	"[--json] [-v]\n                    EVENT.json...\n\n"
+	"Sign events and append them to the ledger in DIR. Each file holds "
+	"one JSON event,\na JSON array of events, or JSON lines (one event "
+	"per line); '-' reads stdin.\nEvents are numbered (the author's next "
+	"sequence number and previous entry)\nand time-stamped (unless they "
+	"give \"time\") here, signed, and appended in\nbatches of 1000, each "
+	"batch one durable transaction.\n\n"
+	"  --key KEYFILE   sign every event with this key (its actor's "
+	"current key)\n"
+	"  --keys KEYDIR   sign each event with KEYDIR/ACTOR.key\n"
+	"  --json          one result per event: {index, duplicate} or "
+	"{error, message}\n"
+	"  -v, --verbose   print every entry's index\n\n"
+	"An event the ledger refuses is reported with its stable code "
+	"(overspend,\nmass_balance, sequence, ...) and the rest go on. Exit "
+	"0 when every event was\nlogged (or had been), 1 when any was "
+	"refused, 2 on errors.\n\n"
+	"example event (DESIGN.md §6.1 lists them all):\n"
+	"  {\"kind\": \"harvest\", \"actor\": \"uz.farm.0042\", \"lot\": "
+	"\"UZ-2026-F0042-001\",\n"
+	"   \"kg\": 12000, \"season\": 2026, \"district\": \"UZ-SA-KTK\", "
+	"\"method\": \"hand\",\n"
+	"   \"harvested_at\": \"2026-09-21T08:00:00Z\"}\n";
+
+int
+cmd_submit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "keys", required_argument, NULL, 'K' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct submit *s = NULL;
+	struct px_signer_source src;
+	const char *data = NULL;
+	json_t **files = NULL;
+	int c, rc, status = EXIT_ERROR, nfiles;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return fail("out of memory");
+	while ((c = getopt_long(argc, argv, "d:k:K:jvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'k':
+			s->keys.file = optarg;
+			break;
+		case 'K':
+			s->keys.dir = optarg;
+			break;
+		case 'j':
+			s->json = 1;
+			break;
+		case 'v':
+			s->verbose = 1;
+			break;
+		case 'h':
+			fputs(submit_help, stdout);
+			free(s);
+			return 0;
+		default:
+			free(s);
+			return usage_error("submit", "unknown option");
+		}
+	}
+	nfiles = argc - optind;
+	if (!s->keys.file == !s->keys.dir || nfiles == 0) {
+		free(s);
+		return usage_error("submit", "give --key KEYFILE or --keys "
+					     "KEYDIR, and one or more event "
+					     "files");
+	}
+	s->keys.index = json_object();
+	s->results = json_array();
+	files = calloc((size_t)nfiles, sizeof(*files));
+	if (!s->keys.index || !s->results || !files) {
+		status = fail("out of memory");
+		goto out;
+	}
+	/* Read every file first: a typo in the last one stops the load
+	 * before anything is logged. */
+	for (int f = 0; f < nfiles; f++) {
+		if (!(files[f] = read_events(argv[optind + f])))
+			goto out;
+		s->total += json_array_size(files[f]);
+	}
+	if (open_ledger(&s->l, data, 0))
+		goto out;
+	if (px_verifier_new(&s->pool, 0) != PX_OK) {
+		status = fail("cannot start verifier threads");
+		goto out;
+	}
+	px_ledger_signer_source(s->l, &src);
+	if (px_signer_new(&s->signer, &src) != PX_OK) {
+		status = fail("out of memory");
+		goto out;
+	}
+	for (int f = 0; f < nfiles; f++) {
+		size_t i;
+		json_t *event;
+
+		json_array_foreach(files[f], i, event)
+		{
+			if (!json_is_object(event)) {
+				struct outcome o = { .file = argv[optind + f],
+						     .number = i + 1,
+						     .rc = PX_EREFUSED };
+
+				px_refuse(&o.refusal, PX_CODE_MALFORMED,
+					  "an event is a JSON object");
+				snprintf(o.kind, sizeof(o.kind), "?");
+				snprintf(o.actor, sizeof(o.actor), "?");
+				report(s, &o);
+				continue;
+			}
+			rc = add_event(s, argv[optind + f], i + 1, event);
+			if (rc != PX_OK) {
+				status = fail("cannot append: %s",
+					      px_strerror(rc));
+				goto out;
+			}
+		}
+	}
+	if ((rc = flush(s)) != PX_OK) {
+		status = fail("cannot append: %s", px_strerror(rc));
+		goto out;
+	}
+	progress(s, 1);
+	if (s->progress_shown)
+		fputc('\n', stderr);
+	if (s->json) {
+		print_json(s->results);
+		s->results = NULL;
+	} else {
+		if (s->refused > SHOW_REFUSALS)
+			fprintf(stderr, "... and %" PRIu64 " more refused\n",
+				s->refused - SHOW_REFUSALS);
+		printf("%" PRIu64 " logged, %" PRIu64 " already logged, %" PRIu64
+		       " refused\n",
+		       s->accepted, s->duplicates, s->refused);
+	}
+	status = s->refused ? EXIT_NO : 0;
+out:
+	for (int f = 0; files && f < nfiles; f++)
+		json_decref(files[f]);
+	free(files);
+	px_signer_free(s->signer);
+	px_verifier_free(s->pool);
+	px_ledger_close(s->l);
+	keyring_release(&s->keys);
+	json_decref(s->results);
+	for (size_t i = 0; i < s->n; i++)
+		free(s->leaves[i]);
+	free(s);
+	return status;
+}
+
+/* ---- sign ---- */
+
+static const char sign_help[] =
+	"usage: paxta sign --data DIR --key KEYFILE EVENT.json > ENTRY.pb\n\n"
+	"Sign one event and write the signed entry (a protobuf SignedEntry, "
+	"the exact\nbytes a node logs) to stdout, without appending it. The "
+	"ledger in DIR gives\nthe author's next sequence number and "
+	"previous entry.\n";
+
+int
+cmd_sign(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *data = NULL, *keyfile = NULL;
+	struct px_ledger *l = NULL;
+	struct px_signer *signer = NULL;
+	struct px_signer_source src;
+	struct px_event *ev = NULL;
+	struct px_refusal r = { 0 };
+	struct px_seckey key;
+	json_t *events = NULL;
+	uint8_t *leaf = NULL;
+	size_t len;
+	int c, rc, status = EXIT_ERROR;
+
+	memset(&key, 0, sizeof(key));
+	while ((c = getopt_long(argc, argv, "d:k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'h':
+			fputs(sign_help, stdout);
+			return 0;
+		default:
+			return usage_error("sign", "unknown option");
+		}
+	}
+	if (!keyfile || argc - optind != 1)
+		return usage_error("sign", "give --key KEYFILE and one event "
+					   "file");
+	if (isatty(STDOUT_FILENO))
+		return fail("the signed entry is binary: redirect stdout to a "
+			    "file");
+	if (px_key_read_pem(&key, keyfile) != PX_OK)
+		return fail("cannot read key file '%s'", keyfile);
+	if (!(events = read_events(argv[optind])))
+		goto out;
+	if (json_array_size(events) != 1) {
+		status = fail("sign takes exactly one event");
+		goto out;
+	}
+	if (open_ledger(&l, data, PX_LEDGER_READONLY))
+		goto out;
+	px_ledger_signer_source(l, &src);
+	if (px_signer_new(&signer, &src) != PX_OK)
+		goto out;
+	rc = px_event_parse(&ev, json_array_get(events, 0), &r);
+	if (rc == PX_OK)
+		rc = px_signer_sign(signer, ev, &key, (int64_t)time(NULL),
+				    &leaf, &len, &r);
+	if (rc == PX_EREFUSED || rc == PX_EMALFORMED) {
+		status = fail("%s: %s", px_code_name(r.code), r.message);
+		goto out;
+	}
+	if (rc != PX_OK) {
+		status = fail("cannot sign: %s", px_strerror(rc));
+		goto out;
+	}
+	if (fwrite(leaf, 1, len, stdout) != len || fflush(stdout) != 0) {
+		status = fail("cannot write the entry to stdout");
+		goto out;
+	}
+	status = 0;
+out:
+	free(leaf);
+	px_event_free(ev);
+	px_signer_free(signer);
+	px_ledger_close(l);
+	json_decref(events);
+	px_key_wipe(&key);
+	return status;
+}

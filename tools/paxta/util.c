@@ -1,0 +1,154 @@
+/* paxta — helpers shared by the commands. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("paxta: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "paxta %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'paxta %s --help'\n", cmd);
+	return EXIT_ERROR;
+}
+
+int
+open_ledger(struct px_ledger **out, const char *dir, unsigned flags)
+{
+	int rc;
+
+	if (!dir)
+		return fail("no ledger given: pass --data DIR (a folder made "
+			    "by 'paxta init')");
+	rc = px_ledger_open(out, dir, flags);
+	switch (rc) {
+	case PX_OK:
+		return 0;
+	case PX_ENOTFOUND:
+		return fail("no ledger at '%s': the folder does not exist "
+			    "(create one with 'paxta init --data %s ...')",
+			    dir, dir);
+	case PX_EFOREIGN:
+		return fail("'%s' is not a paxta ledger of this version (no "
+			    "data.mdb with a genesis, or a node.key that is "
+			    "not the genesis's)",
+			    dir);
+	case PX_ELOCKED:
+		return fail("ledger '%s' is in use by another process (a "
+			    "running paxtad or paxta): stop it, or talk to "
+			    "the node with --node URL",
+			    dir);
+	case PX_EMALFORMED:
+		return fail("ledger '%s': node.key is not an Ed25519 private "
+			    "key",
+			    dir);
+	default:
+		return fail("cannot open ledger '%s': %s", dir,
+			    px_strerror(rc));
+	}
+}
+
+void
+print_json(json_t *j)
+{
+	if (!j) {
+		fail("out of memory");
+		return;
+	}
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+int
+out_is_tty(void)
+{
+	static int cached = -1;
+
+	if (cached < 0)
+		cached = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	return cached;
+}
+
+int
+err_is_tty(void)
+{
+	return isatty(STDERR_FILENO);
+}
+
+const char *
+style(const char *name)
+{
+	static const struct {
+		const char *name, *code;
+	} styles[] = {
+		{ "bold", "\033[1m" },	 { "red", "\033[31m" },
+		{ "green", "\033[32m" }, { "yellow", "\033[33m" },
+		{ "dim", "\033[2m" },	 { "reset", "\033[0m" },
+	};
+
+	if (!out_is_tty())
+		return "";
+	for (size_t i = 0; i < sizeof(styles) / sizeof(styles[0]); i++)
+		if (strcmp(styles[i].name, name) == 0)
+			return styles[i].code;
+	return "";
+}
+
+void
+print_bar(double share, int width)
+{
+	/* Eighths of a cell, so small shares still show. */
+	static const char *const parts[] = { "", "▏", "▎", "▍",
+					     "▌", "▋", "▊", "▉" };
+	int eighths = (int)(share * width * 8 + 0.5), i;
+
+	if (share > 0 && eighths == 0)
+		eighths = 1;
+	for (i = 0; i < eighths / 8; i++)
+		fputs("█", stdout);
+	if (eighths % 8) {
+		fputs(parts[eighths % 8], stdout);
+		i++;
+	}
+	for (; i < width; i++)
+		fputs(out_is_tty() ? "·" : " ", stdout);
+}
+
+int
+parse_u64(const char *text, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!text || !*text || *text == '-' || *text == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
