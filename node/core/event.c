@@ -225,8 +225,7 @@ grams_of_real(struct parse *p, uint64_t *out, double kg)
 	long long whole;
 
 	if (!isfinite(kg) || kg < 0)
-		return bad(p, "field 'kg' must be a number with at most 3 "
-			      "decimals, not negative");
+		return bad(p, "field 'kg' must not be negative");
 	g = kg * 1000.0;
 	if (g > (double)PX_GRAMS_MAX + 0.5)
 		return too_heavy(p);
@@ -255,8 +254,7 @@ get_kg(struct parse *p, uint64_t *out, const json_t *obj)
 			      "decimals");
 	kg = json_integer_value(v);
 	if (kg < 0)
-		return bad(p, "field 'kg' must be a number with at most 3 "
-			      "decimals, not negative");
+		return bad(p, "field 'kg' must not be negative");
 	if ((unsigned long long)kg > PX_GRAMS_MAX / 1000)
 		return too_heavy(p);
 	*out = (uint64_t)kg * 1000;

@@ -1,0 +1,253 @@
+/* A ledger in a temporary folder for tests. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+
+#include "fixture.h"
+#include "paxta/entry.h"
+#include "paxta/event.h"
+#include "paxta/state.h"
+#include "support.h"
+
+const struct px_seckey *
+pxt_key(struct pxt_ledger *fx, const char *actor)
+{
+	for (size_t i = 0; i < fx->n_keys; i++)
+		if (strcmp(fx->keys[i].id, actor) == 0)
+			return &fx->keys[i].key;
+	assert_true(fx->n_keys < sizeof(fx->keys) / sizeof(fx->keys[0]));
+	snprintf(fx->keys[fx->n_keys].id, sizeof(fx->keys[0].id), "%s", actor);
+	assert_int_equal(px_key_generate(&fx->keys[fx->n_keys].key), PX_OK);
+	return &fx->keys[fx->n_keys++].key;
+}
+
+static void
+open_fixture(struct pxt_ledger *fx)
+{
+	struct px_signer_source src;
+
+	assert_int_equal(px_ledger_open(&fx->l, fx->dir, 0), PX_OK);
+	px_ledger_signer_source(fx->l, &src);
+	assert_int_equal(px_signer_new(&fx->signer, &src), PX_OK);
+}
+
+struct pxt_ledger *
+pxt_ledger_new(const struct px_policy *policy)
+{
+	struct pxt_ledger *fx = calloc(1, sizeof(*fx));
+	struct px_registrar reg;
+	struct px_policy def;
+	char *base;
+
+	assert_non_null(fx);
+	assert_int_equal(px_crypto_init(), PX_OK);
+	base = pxt_tempdir();
+	assert_true(asprintf(&fx->dir, "%s/ledger", base) > 0);
+	free(base);
+	px_policy_default(&def);
+	reg.id = PXT_REGISTRAR;
+	reg.pub = pxt_key(fx, PXT_REGISTRAR)->pub;
+	assert_int_equal(px_ledger_create(fx->dir, "test.example/cotton", &reg,
+					  1, policy ? policy : &def,
+					  &fx->node_key),
+			 PX_OK);
+	fx->now = (int64_t)time(NULL);
+	open_fixture(fx);
+	return fx;
+}
+
+void
+pxt_ledger_reopen(struct pxt_ledger *fx)
+{
+	px_signer_free(fx->signer);
+	px_ledger_close(fx->l);
+	open_fixture(fx);
+}
+
+void
+pxt_ledger_free(struct pxt_ledger *fx)
+{
+	char *parent;
+
+	if (!fx)
+		return;
+	px_signer_free(fx->signer);
+	px_ledger_close(fx->l);
+	for (size_t i = 0; i < fx->n_keys; i++)
+		px_key_wipe(&fx->keys[i].key);
+	parent = strdup(fx->dir);
+	*strrchr(parent, '/') = '\0';
+	pxt_rmtree(parent);
+	free(fx->dir);
+	free(fx);
+}
+
+static int
+vsign(struct pxt_ledger *fx, uint8_t **out, size_t *out_len,
+      struct px_refusal *r, const char *fmt, va_list ap)
+{
+	struct px_event *ev = NULL;
+	char *text = NULL;
+	int rc;
+
+	assert_true(vasprintf(&text, fmt, ap) >= 0);
+	rc = px_event_parse_text(&ev, text, strlen(text), r);
+	free(text);
+	if (rc != PX_OK)
+		return rc == PX_EMALFORMED ? PX_EREFUSED : rc;
+	rc = px_signer_sign(fx->signer, ev, pxt_key(fx, ev->entry->actor),
+			    fx->now, out, out_len, r);
+	if (rc != PX_OK)
+		px_signer_forget(fx->signer, ev->entry->actor);
+	px_event_free(ev);
+	return rc;
+}
+
+int
+pxt_sign(struct pxt_ledger *fx, uint8_t **out, size_t *out_len,
+	 struct px_refusal *r, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vsign(fx, out, out_len, r, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+pxt_submit(struct pxt_ledger *fx, struct px_append_result *out,
+	   const char *fmt, ...)
+{
+	struct px_append_result res;
+	uint8_t *leaf = NULL;
+	const uint8_t *leaf_c;
+	size_t len = 0;
+	va_list ap;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	va_start(ap, fmt);
+	rc = vsign(fx, &leaf, &len, &res.refusal, fmt, ap);
+	va_end(ap);
+	if (rc == PX_OK) {
+		leaf_c = leaf;
+		rc = px_ledger_append(fx->l, &leaf_c, &len, 1, NULL, 0,
+				      fx->now, &res);
+		assert_int_equal(rc, PX_OK);
+		rc = res.rc;
+		if (rc != PX_OK) {
+			struct px_signed_entry env;
+			Paxta__Entry *e = NULL;
+
+			assert_int_equal(px_entry_open(&env, leaf, len), PX_OK);
+			assert_int_equal(px_entry_body_decode(
+						 &e, env.payload,
+						 env.payload_len),
+					 PX_OK);
+			px_signer_forget(fx->signer, e->actor);
+			px_entry_body_free(e);
+			px_entry_close(&env);
+		}
+	} else {
+		res.rc = rc;
+	}
+	free(leaf);
+	if (out)
+		*out = res;
+	return rc;
+}
+
+void
+pxt_register(struct pxt_ledger *fx, const char *id, const char *roles,
+	     const char *region, const char *district)
+{
+	char pub[45], list[256] = "", *copy = strdup(roles), *save = NULL;
+	struct px_append_result res;
+
+	px_pubkey_to_base64(pub, &pxt_key(fx, id)->pub);
+	for (char *r = strtok_r(copy, ",", &save); r;
+	     r = strtok_r(NULL, ",", &save)) {
+		size_t n = strlen(list);
+
+		snprintf(list + n, sizeof(list) - n, "%s\"%s\"", n ? "," : "",
+			 r);
+	}
+	free(copy);
+	pxt_submit(fx, &res,
+		   "{\"kind\":\"register_actor\",\"actor\":\"%s\",\"subject\":"
+		   "{\"id\":\"%s\",\"name\":\"%s\",\"roles\":[%s],\"region\":"
+		   "\"%s\",\"district\":\"%s\",\"public_key\":\"%s\"}}",
+		   PXT_REGISTRAR, id, id, list, region, district, pub);
+	if (res.rc != PX_OK)
+		fail_msg("registering '%s': %s: %s", id,
+			 px_code_name(res.refusal.code), res.refusal.message);
+}
+
+struct digest {
+	EVP_MD_CTX *ctx;
+};
+
+static int
+digest_record(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	      size_t vlen)
+{
+	struct digest *d = ctx;
+	uint64_t lens[2] = { klen, vlen };
+
+	EVP_DigestUpdate(d->ctx, lens, sizeof(lens));
+	EVP_DigestUpdate(d->ctx, key, klen);
+	EVP_DigestUpdate(d->ctx, value, vlen);
+	return 0;
+}
+
+void
+pxt_snapshot(struct pxt_ledger *fx, struct pxt_snapshot *out)
+{
+	struct px_txn *t = NULL;
+	struct digest d = { EVP_MD_CTX_new() };
+	unsigned int n;
+
+	assert_non_null(d.ctx);
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	out->size = px_store_size(t);
+	assert_int_equal(px_store_root(t, out->size, &out->root), PX_OK);
+	assert_int_equal(EVP_DigestInit_ex(d.ctx, EVP_sha256(), NULL), 1);
+	for (int i = 0; i < PX_TABLE__COUNT; i++) {
+		EVP_DigestUpdate(d.ctx, &i, sizeof(i));
+		assert_int_equal(px_store_scan(t, (enum px_table)i, NULL, 0,
+					       digest_record, &d),
+				 PX_OK);
+	}
+	assert_int_equal(EVP_DigestFinal_ex(d.ctx, out->state.b, &n), 1);
+	EVP_MD_CTX_free(d.ctx);
+	px_store_abort(t);
+}
+
+int
+pxt_snapshot_equal(const struct pxt_snapshot *a, const struct pxt_snapshot *b)
+{
+	return a->size == b->size && memcmp(&a->root, &b->root, 32) == 0 &&
+	       memcmp(&a->state, &b->state, 32) == 0;
+}
+
+uint64_t
+pxt_holding(struct pxt_ledger *fx, const char *lot, const char *holder)
+{
+	struct px_txn *t = NULL;
+	uint64_t g = 0;
+
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_state_holding(t, lot, holder, &g), PX_OK);
+	px_store_abort(t);
+	return g;
+}

@@ -1,0 +1,73 @@
+/*
+ * A ledger in a temporary folder for tests, with keys for its actors and a
+ * way to submit events as JSON the way `paxta submit` does.
+ */
+#ifndef PX_TEST_FIXTURE_H
+#define PX_TEST_FIXTURE_H
+
+#include <stdint.h>
+
+#include "paxta/ledger.h"
+#include "paxta/signer.h"
+
+#define PXT_REGISTRAR "uz.registrar"
+
+struct pxt_ledger {
+	char *dir;
+	struct px_ledger *l;
+	struct px_signer *signer;
+	struct px_pubkey node_key;
+	struct {
+		char id[PX_ID_MAX + 1];
+		struct px_seckey key;
+	} keys[128];
+	size_t n_keys;
+	int64_t now; /* the node's clock for appends */
+};
+
+/* A fresh ledger with one registrar (PXT_REGISTRAR) and default policy
+ * (or *policy). Aborts the test on failure. */
+struct pxt_ledger *pxt_ledger_new(const struct px_policy *policy);
+void pxt_ledger_free(struct pxt_ledger *fx);
+
+/* Close and reopen the ledger (e.g. after editing its file). */
+void pxt_ledger_reopen(struct pxt_ledger *fx);
+
+/* The key of actor (made on first use). */
+const struct px_seckey *pxt_key(struct pxt_ledger *fx, const char *actor);
+
+/* Register actor with roles (comma-separated names) in region/district;
+ * asserts it is logged. */
+void pxt_register(struct pxt_ledger *fx, const char *id, const char *roles,
+		  const char *region, const char *district);
+
+/*
+ * Sign the event (printf-formatted JSON) with its actor's key and append
+ * it alone. Returns the result's rc (PX_OK, PX_EREFUSED, …); *out (may be
+ * NULL) gets the whole result. A refusal by the signer itself (an unknown
+ * actor) is reported the same way.
+ */
+int pxt_submit(struct pxt_ledger *fx, struct px_append_result *out,
+	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Sign an event into leaf bytes without appending (*out malloc'd). */
+int pxt_sign(struct pxt_ledger *fx, uint8_t **out, size_t *out_len,
+	     struct px_refusal *r, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* What a refusal must leave unchanged: the log's size and root and a
+ * digest of every state table. */
+struct pxt_snapshot {
+	uint64_t size;
+	struct px_hash root;
+	struct px_hash state;
+};
+void pxt_snapshot(struct pxt_ledger *fx, struct pxt_snapshot *out);
+int pxt_snapshot_equal(const struct pxt_snapshot *a,
+		       const struct pxt_snapshot *b);
+
+/* Grams of lot held by holder now. */
+uint64_t pxt_holding(struct pxt_ledger *fx, const char *lot,
+		     const char *holder);
+
+#endif
