@@ -45,7 +45,7 @@ struct block {
 	max_align_t data[];
 };
 
-/* size zeroed bytes that live as long as ev; NULL when out of memory. */
+/* Zeroed bytes that live as long as ev; NULL when out of memory. */
 static void *
 arena_alloc(struct px_event *ev, size_t size)
 {
@@ -224,10 +224,11 @@ grams_of_real(struct parse *p, uint64_t *out, double kg)
 	double g;
 	long long whole;
 
-	if (!isfinite(kg) || kg < 0)
+	if (kg < 0)
 		return bad(p, "field 'kg' must not be negative");
 	g = kg * 1000.0;
-	if (g > (double)PX_GRAMS_MAX + 0.5)
+	/* jansson holds no NaN or infinity; were one here, it stops here */
+	if (!(g <= (double)PX_GRAMS_MAX + 0.5))
 		return too_heavy(p);
 	whole = llround(g);
 	if ((double)whole / 1000.0 != kg && fabs(g - (double)whole) > 1e-6)
@@ -397,13 +398,19 @@ get_array(struct parse *p, const json_t **out, const json_t *obj,
 	return PX_OK;
 }
 
-/* The item of an array as a line object: "lot 2: must be an object". */
+/* Item i of an array of line objects, or NULL when it is not an object;
+ * messages about it from now on say "output 2: ". */
 static const json_t *
 line_at(struct parse *p, const json_t *arr, size_t i, const char *line)
 {
+	const json_t *item = json_array_get(arr, i);
+
+	if (!json_is_object(item)) {
+		set_where(p, NULL, 0);
+		return NULL;
+	}
 	set_where(p, line, i + 1);
-	return json_is_object(json_array_get(arr, i)) ? json_array_get(arr, i)
-						      : NULL;
+	return item;
 }
 
 /* "lots": [{"lot", "kg"}, ...], line by line. */
@@ -425,9 +432,7 @@ get_lot_masses(struct parse *p, Paxta__LotMass ***out, size_t *n_out,
 		const json_t *item = line_at(p, arr, i, line);
 
 		if (!item)
-			return bad(p,
-				   "%s must be an object with 'lot' and "
-				   "'kg'",
+			return bad(p, "%s must be an object",
 				   label(p, key, i + 1));
 		if (!(lines[i] = arena_alloc(p->ev, sizeof(*lines[i]))))
 			return PX_ENOMEM;
@@ -449,7 +454,7 @@ get_lot_masses(struct parse *p, Paxta__LotMass ***out, size_t *n_out,
  * "public_key"} of register_actor / update_actor. */
 static int
 get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
-	  enum need key)
+	  enum need key_need)
 {
 	const json_t *s = member(event, "subject"), *roles, *lat, *lon;
 	Paxta__Actor *a;
@@ -497,7 +502,7 @@ get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
 		a->lon = json_number_value(lon);
 	}
 	/* update_actor never changes the key (rotate_key does): ignored. */
-	if (key == REQUIRED &&
+	if (key_need == REQUIRED &&
 	    (rc = get_key(p, &a->public_key, s, REQUIRED)) != PX_OK)
 		return rc;
 	p->where = "";
@@ -631,9 +636,7 @@ parse_transform(struct parse *p, const json_t *event, Paxta__Entry *e)
 		Paxta__Output *o;
 
 		if (!item)
-			return bad(p,
-				   "%s must be an object with 'lot', 'kg' "
-				   "and 'product'",
+			return bad(p, "%s must be an object",
 				   label(p, "outputs", i + 1));
 		if (!(o = b->outputs[i] = arena_alloc(p->ev, sizeof(*o))))
 			return PX_ENOMEM;
@@ -901,10 +904,68 @@ put(int *ok, json_t *obj, const char *key, json_t *value)
 		*ok = 0;
 }
 
+/* Length of the well-formed UTF-8 sequence at s, or 0 (RFC 3629 §4). */
+static size_t
+utf8_sequence(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if (s[0] == 0xe0)
+			lo = 0xa0; /* no overlong forms */
+		if (s[0] == 0xed)
+			hi = 0x9f; /* no surrogates */
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3
+									 : 0;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		if (s[0] == 0xf4)
+			hi = 0x8f; /* nothing past U+10FFFF */
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
+				       (s[3] & 0xc0) == 0x80
+			       ? 4
+			       : 0;
+	}
+	return 0;
+}
+
+/*
+ * A string of a logged entry. protobuf-c does not check that strings are
+ * UTF-8 and JSON strings must be: a byte that is not shows as U+FFFD (the
+ * leaf's exact bytes are what counts, and they are served beside).
+ */
 static json_t *
 text_value(const char *s)
 {
-	return json_string(s ? s : "");
+	const unsigned char *in = (const unsigned char *)(s ? s : "");
+	size_t len = strlen((const char *)in), n, o = 0;
+	json_t *v;
+	char *fixed;
+
+	if ((v = json_string((const char *)in)) || len > (SIZE_MAX - 1) / 3 ||
+	    !(fixed = malloc(3 * len + 1)))
+		return v;
+	while (*in) {
+		if ((n = utf8_sequence(in)) > 0) {
+			memcpy(fixed + o, in, n);
+			o += n;
+			in += n;
+		} else {
+			memcpy(fixed + o, "\xef\xbf\xbd", 3); /* U+FFFD */
+			o += 3;
+			in++;
+		}
+	}
+	fixed[o] = '\0';
+	v = json_string(fixed);
+	free(fixed);
+	return v;
 }
 
 static void

@@ -813,6 +813,35 @@ test_from_entry_unknown_names(void **state)
 	json_decref(json);
 }
 
+static void
+test_from_entry_not_utf8(void **state)
+{
+	/* protobuf-c does not check UTF-8; JSON must be: bad bytes show as
+	 * U+FFFD, good sequences stay. */
+	Paxta__Entry e = PAXTA__ENTRY__INIT;
+	Paxta__RevokeActor rv = PAXTA__REVOKE_ACTOR__INIT;
+	json_t *json;
+
+	(void)state;
+	e.actor = "r\xff";
+	rv.subject = "a\xc3\xbc\xc3";
+	rv.reason = "\xed\xa0\x80|\xf0\x9f\x8c\xbf|\xf4\x90\x80\x80|\xc0\xaf";
+	e.body_case = PAXTA__ENTRY__BODY_REVOKE_ACTOR;
+	e.revoke_actor = &rv;
+	json = px_event_from_entry(&e);
+	assert_non_null(json);
+	assert_string_equal(json_string_value(json_object_get(json, "actor")),
+			    "r\xef\xbf\xbd");
+	assert_string_equal(json_string_value(json_object_get(json, "subject")),
+			    "a\xc3\xbc\xef\xbf\xbd");
+	assert_string_equal(
+		json_string_value(json_object_get(json, "reason")),
+		"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xf0\x9f\x8c\xbf|"
+		"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|"
+		"\xef\xbf\xbd\xef\xbf\xbd");
+	json_decref(json);
+}
+
 /* ---- refusals ---- */
 
 struct refusal_case {
@@ -1034,7 +1063,7 @@ static const struct refusal_case refusals[] = {
 	{ TRANSFER_HEAD "'shipment': 'S', 'lots': {'lot': 'L', 'kg': 1}}",
 	  "field 'lots' must be an array" },
 	{ TRANSFER_HEAD "'shipment': 'S', 'lots': [{'lot': 'L', 'kg': 1}, 5]}",
-	  "field 'lots' item 2 must be an object" },
+	  "transfer: field 'lots' item 2 must be an object" },
 	{ "{'kind': 'receive', 'actor': 'a', 'lots': [{'lot': 'L', 'kg': 1}]}",
 	  "receive: field 'shipment' is missing" },
 	{ "{'kind': 'lab_result', 'actor': 'l', 'lot': 'L'}",
@@ -1290,6 +1319,7 @@ main(void)
 		cmocka_unit_test(test_from_entry_header),
 		cmocka_unit_test(test_from_entry_genesis),
 		cmocka_unit_test(test_from_entry_unknown_names),
+		cmocka_unit_test(test_from_entry_not_utf8),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_text_refusals),
