@@ -462,9 +462,10 @@ cmd_audit(int argc, char **argv)
 		print_json(j);
 	} else if (report.intact) {
 		printf("%sintact%s: %" PRIu64 " entries and %" PRIu64
-		       " checkpoints verified in %.2f s\n",
+		       " checkpoint%s verified in %.2f s\n",
 		       style("green"), style("reset"), report.entries,
-		       report.checkpoints, secs);
+		       report.checkpoints, report.checkpoints == 1 ? "" : "s",
+		       secs);
 	} else {
 		printf("%sNOT INTACT%s: %s\n", style("red"), style("reset"),
 		       report.problem);

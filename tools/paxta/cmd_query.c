@@ -511,9 +511,11 @@ cmd_recall(int argc, char **argv)
 		}
 	}
 	if (held < r->n_lots)
-		printf("\n  %zu more lot%s downstream hold nothing now "
-		       "(consumed or in transit; --json lists them)\n",
-		       r->n_lots - held, r->n_lots - held == 1 ? "" : "s");
+		printf("\n  %zu other lot%s, origins included, hold%s nothing "
+		       "now (consumed, shipped or in transit; --json lists "
+		       "them)\n",
+		       r->n_lots - held, r->n_lots - held == 1 ? "" : "s",
+		       r->n_lots - held == 1 ? "s" : "");
 	px_recall_free(r);
 	return 0;
 }

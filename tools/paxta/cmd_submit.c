@@ -530,6 +530,13 @@ cmd_submit(int argc, char **argv)
 		status = fail("cannot append: %s", px_strerror(rc));
 		goto out;
 	}
+	/* Sign a checkpoint of what was logged: what a brand holds, and what
+	 * --at refers to. */
+	if ((rc = px_ledger_checkpoint(s->l, NULL)) != PX_OK) {
+		status = fail("logged, but cannot sign a checkpoint: %s",
+			      px_strerror(rc));
+		goto out;
+	}
 	progress(s, 1);
 	if (s->progress_shown)
 		fputc('\n', stderr);

@@ -77,7 +77,8 @@ print_json(json_t *j)
 		fail("out of memory");
 		return;
 	}
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_dumpf(j, stdout,
+		   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	fputc('\n', stdout);
 	json_decref(j);
 }
