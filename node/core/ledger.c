@@ -345,6 +345,7 @@ append_one(struct px_ledger *l, struct px_txn *t, const uint8_t *leaf,
 	}
 	if (rc != PX_ENOTFOUND)
 		return rc;
+	rc = PX_OK; /* new: a refusal below is this entry's, not the batch's */
 
 	if (px_entry_open(&env, leaf, len) != PX_OK) {
 		res->rc = px_refuse(&res->refusal, PX_CODE_MALFORMED,

@@ -83,6 +83,17 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 	return PX_OK;
 }
 
+/* Copy an id into a PX_ID_MAX + 1 buffer (ids from the state are valid,
+ * but a longer one is cut, never overflowed). */
+static void
+copy_id(char *out, const char *id)
+{
+	size_t n = strnlen(id, PX_ID_MAX);
+
+	memcpy(out, id, n);
+	out[n] = '\0';
+}
+
 /* The node of lot id, added (unvisited) when new. */
 static int
 graph_node(struct graph *g, const char *id, size_t *out)
@@ -103,7 +114,7 @@ graph_node(struct graph *g, const char *id, size_t *out)
 		return rc;
 	n = &g->nodes[g->n_nodes];
 	memset(n, 0, sizeof(*n));
-	snprintf(n->id, sizeof(n->id), "%s", id);
+	copy_id(n->id, id);
 	if (json_object_set_new(g->index, id,
 				json_integer((json_int_t)g->n_nodes)) != 0)
 		return PX_ENOMEM;
@@ -132,9 +143,9 @@ load_lot(struct px_txn *t, struct graph *g, size_t i)
 	n->season = rec->season;
 	n->method = rec->method;
 	n->is_origin = rec->farm[0] != '\0';
-	snprintf(n->district, sizeof(n->district), "%s", rec->district);
-	snprintf(n->region, sizeof(n->region), "%s", rec->region);
-	snprintf(n->farm, sizeof(n->farm), "%s", rec->farm);
+	copy_id(n->district, rec->district);
+	copy_id(n->region, rec->region);
+	copy_id(n->farm, rec->farm);
 	px_state_free(rec);
 	return PX_OK;
 }
@@ -284,30 +295,93 @@ take_latest(void *ctx, const Paxta__AttestationRecord *rec)
 	return 0;
 }
 
-int
-px_origin_status(struct px_txn *t, struct px_origin *o, uint64_t at)
+/* The latest statement on subject for season as of at, remembered in
+ * cache (a JSON object; may be NULL): a lineage's origins share districts,
+ * regions and a country, so each is read once per question. */
+static int
+latest_statement(struct px_txn *t, json_t *cache, const char *subject,
+		 uint32_t season, uint64_t at, struct latest *out)
+{
+	char key[PX_ID_MAX + 16 + 8];
+	json_t *hit = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->at = at;
+	if (cache) {
+		/* season (4 bytes, never 0 in a byte that ends the key) ‖
+		 * subject: no printf on this path. */
+		size_t n = strnlen(subject, PX_ID_MAX + 16);
+
+		key[0] = (char)('0' + season / 1000 % 10);
+		key[1] = (char)('0' + season / 100 % 10);
+		key[2] = (char)('0' + season / 10 % 10);
+		key[3] = (char)('0' + season % 10);
+		memcpy(key + 4, subject, n);
+		key[4 + n] = '\0';
+		hit = json_object_get(cache, key);
+	}
+	if (hit) {
+		out->found = json_is_true(json_object_get(hit, "found"));
+		out->index = (uint64_t)json_integer_value(
+			json_object_get(hit, "index"));
+		out->status = (Paxta__Status)json_integer_value(
+			json_object_get(hit, "status"));
+		snprintf(out->monitor, sizeof(out->monitor), "%s",
+			 json_string_value(json_object_get(hit, "monitor")));
+		return PX_OK;
+	}
+	rc = px_state_each_attestation(t, subject, season, take_latest, out);
+	if (rc != PX_OK && rc != 1)
+		return rc;
+	if (cache &&
+	    json_object_set_new(cache, key,
+				json_pack("{s:b,s:I,s:i,s:s}", "found",
+					  out->found, "index",
+					  (json_int_t)out->index, "status",
+					  (int)out->status, "monitor",
+					  out->monitor)) != 0)
+		return PX_ENOMEM;
+	return PX_OK;
+}
+
+/* out = kind ‖ id; out has room for PX_ID_MAX + 16 bytes. */
+static void
+subject_of(char *out, const char *kind, const char *id)
+{
+	size_t k = strlen(kind), n = strnlen(id, PX_ID_MAX);
+
+	memcpy(out, kind, k);
+	memcpy(out + k, id, n);
+	out[k + n] = '\0';
+}
+
+static int
+origin_status(struct px_txn *t, json_t *cache, struct px_origin *o,
+	      uint64_t at)
 {
 	char subjects[4][PX_ID_MAX + 16], country[PX_ID_MAX + 1];
 	const char *dash;
 	int rc;
 
-	snprintf(country, sizeof(country), "%s",
-		 o->region[0] ? o->region : o->district);
+	/* Thousands of origins per verdict: build the subjects without
+	 * printf. */
+	strcpy(country, o->region[0] ? o->region : o->district);
 	if ((dash = strchr(country, '-')))
 		country[dash - country] = '\0';
-	snprintf(subjects[0], sizeof(subjects[0]), "farm:%s", o->farm);
-	snprintf(subjects[1], sizeof(subjects[1]), "district:%s", o->district);
-	snprintf(subjects[2], sizeof(subjects[2]), "region:%s", o->region);
-	snprintf(subjects[3], sizeof(subjects[3]), "country:%s", country);
+	subject_of(subjects[0], "farm:", o->farm);
+	subject_of(subjects[1], "district:", o->district);
+	subject_of(subjects[2], "region:", o->region);
+	subject_of(subjects[3], "country:", country);
 	o->status = PAXTA__STATUS__STATUS_UNSPECIFIED;
 	o->decided_by = 0;
 	o->monitor[0] = o->subject[0] = '\0';
 	for (int i = 0; i < 4; i++) {
-		struct latest l = { .at = at ? at : UINT64_MAX };
+		struct latest l;
 
-		rc = px_state_each_attestation(t, subjects[i], o->season,
-					       take_latest, &l);
-		if (rc != PX_OK && rc != 1)
+		rc = latest_statement(t, cache, subjects[i], o->season,
+				      at ? at : UINT64_MAX, &l);
+		if (rc != PX_OK)
 			return rc;
 		if (!l.found)
 			continue;
@@ -322,6 +396,12 @@ px_origin_status(struct px_txn *t, struct px_origin *o, uint64_t at)
 		}
 	}
 	return PX_OK;
+}
+
+int
+px_origin_status(struct px_txn *t, struct px_origin *o, uint64_t at)
+{
+	return origin_status(t, NULL, o, at);
 }
 
 /* ---- the verdict ---- */
@@ -386,6 +466,64 @@ check_lab(void *ctx, const Paxta__LabRecord *rec)
 			  lr->matched_region[0] ? "; it matches another region"
 						: "",
 			  rec->index);
+}
+
+static int
+by_index(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every record on the way is intact: the leaf that created each lot of the
+ * lineage still hashes to its stored leaf hash, and its chain link holds.
+ * Signatures were checked when each entry was appended; audit and
+ * verify-bundle check them again. Reading and hashing a leaf is cheap next
+ * to verifying its signature, which is what keeps a verdict fast.
+ */
+static int
+check_records(struct px_verdict *v, struct px_txn *t, const struct graph *g,
+	      const size_t *order, size_t n_order)
+{
+	uint64_t *idx = calloc(n_order ? n_order : 1, sizeof(*idx));
+	size_t n = 0;
+	int rc = PX_OK;
+
+	if (!idx)
+		return PX_ENOMEM;
+	for (size_t k = 0; k < n_order; k++)
+		idx[n++] = g->nodes[order[k]].created_at;
+	qsort(idx, n, sizeof(*idx), by_index);
+	for (size_t k = 0; k < n && rc == PX_OK; k++) {
+		struct px_hash h, stored, prev = { { 0 } }, chain, want;
+		const uint8_t *leaf;
+		size_t len;
+
+		if (k > 0 && idx[k] == idx[k - 1])
+			continue;
+		if ((rc = px_store_leaf(t, idx[k], &leaf, &len)) != PX_OK ||
+		    (rc = px_hash_leaf(&h, leaf, len)) != PX_OK ||
+		    (rc = px_store_leaf_hash(t, idx[k], &stored)) != PX_OK ||
+		    (rc = px_store_chain(t, idx[k], &chain)) != PX_OK ||
+		    (idx[k] > 0 &&
+		     (rc = px_store_chain(t, idx[k] - 1, &prev)) != PX_OK) ||
+		    (rc = px_hash_chain(&want, &prev, &stored)) != PX_OK)
+			break;
+		if (memcmp(h.b, stored.b, PX_HASH_LEN) != 0 ||
+		    memcmp(want.b, chain.b, PX_HASH_LEN) != 0) {
+			v->kind = PX_VERDICT_INVALID;
+			rc = add_reason(v,
+					"entry %" PRIu64 " on the lot's way "
+					"does not match the log's hashes: the "
+					"ledger was altered (run paxta audit)",
+					idx[k]);
+			break;
+		}
+	}
+	free(idx);
+	return rc;
 }
 
 static int
@@ -455,15 +593,18 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	struct px_verdict *v = NULL;
 	struct graph g;
 	size_t root, *order = NULL, n_order = 0, n_origins = 0;
+	json_t *statements = json_object();
 	int rc;
 
 	*out = NULL;
+	if (!statements)
+		return PX_ENOMEM;
 	if (at == 0 || at > px_store_size(t))
 		at = px_store_size(t);
-	if (!px_state_valid_id(lot))
-		return PX_ENOTFOUND;
-	if ((rc = graph_init(&g, at)) != PX_OK)
-		return rc;
+	if (!px_state_valid_id(lot) || (rc = graph_init(&g, at)) != PX_OK) {
+		json_decref(statements);
+		return px_state_valid_id(lot) ? rc : PX_ENOTFOUND;
+	}
 	v = calloc(1, sizeof(*v));
 	if (!v) {
 		rc = PX_ENOMEM;
@@ -525,7 +666,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		o->season = n->season;
 		o->method = n->method;
 		o->share = n->weight;
-		if ((rc = px_origin_status(t, o, at)) != PX_OK)
+		if ((rc = origin_status(t, statements, o, at)) != PX_OK)
 			goto out;
 		v->by_status[o->status] += o->share;
 	}
@@ -549,11 +690,14 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	}
 	if ((rc = explain(v)) != PX_OK)
 		goto out;
+	if ((rc = check_records(v, t, &g, order, n_order)) != PX_OK)
+		goto out;
 	if (v->kind == PX_VERDICT_FREE)
 		rc = add_reason(v,
 				"every kg traces to origins whose monitors "
 				"certified them for the season");
 out:
+	json_decref(statements);
 	free(order);
 	graph_release(&g);
 	if (rc != PX_OK) {
@@ -590,7 +734,7 @@ json_kg(double grams)
 static json_t *
 json_share(double share)
 {
-	/* Four decimals are enough for people and stable for scripts. */
+	/* Six decimals: enough for people, stable for scripts. */
 	return json_real(round(share * 1e6) / 1e6);
 }
 
@@ -630,7 +774,7 @@ px_verdict_json(const struct px_verdict *v)
 	for (size_t i = 0; i < v->n_origins; i++) {
 		const struct px_origin *o = &v->origins[i];
 		json_t *j = json_pack(
-			"{s:s,s:s,s:s,s:s,s:i,s:s,s:o,s:o,s:s}", "lot", o->lot,
+			"{s:s,s:s,s:s,s:s,s:I,s:s,s:o,s:o,s:s}", "lot", o->lot,
 			"farm", o->farm, "district", o->district, "region",
 			o->region, "season", (json_int_t)o->season, "method",
 			px_method_name(o->method) ? px_method_name(o->method)
@@ -653,10 +797,11 @@ px_verdict_json(const struct px_verdict *v)
 		snprintf(dkey, sizeof(dkey), "%s/%u", o->district, o->season);
 		d = json_object_get(districts, dkey);
 		if (!d) {
-			d = json_pack("{s:s,s:i,s:s,s:f}", "district",
+			d = json_pack("{s:s,s:I,s:s,s:f,s:i}", "district",
 				      o->district, "season",
 				      (json_int_t)o->season, "status",
-				      px_status_name(o->status), "share", 0.0);
+				      px_status_name(o->status), "share", 0.0,
+				      "rank", (int)o->status);
 			json_object_set_new(districts, dkey, d);
 			json_array_append(dlist, d);
 		}
@@ -666,6 +811,16 @@ px_verdict_json(const struct px_verdict *v)
 				       o->share;
 
 			json_object_set_new(d, "share", json_real(share));
+			/* A district's status is its worst origin's: a farm
+			 * finding is not hidden by its neighbours. */
+			if ((int)o->status >
+			    json_integer_value(json_object_get(d, "rank"))) {
+				json_object_set_new(
+					d, "status",
+					json_string(px_status_name(o->status)));
+				json_object_set_new(d, "rank",
+						    json_integer(o->status));
+			}
 		}
 	}
 	/* Round the districts' shares and give their kg. */
@@ -673,6 +828,7 @@ px_verdict_json(const struct px_verdict *v)
 	{
 		double share = json_real_value(json_object_get(val, "share"));
 
+		json_object_del(val, "rank");
 		json_object_set_new(val, "share", json_share(share));
 		json_object_set_new(val, "kg", json_kg(share * (double)v->grams));
 	}
@@ -838,6 +994,9 @@ px_recall(struct px_recall **out, struct px_txn *t,
 	int rc;
 
 	*out = NULL;
+	/* Index 0 is the genesis, never a statement. */
+	if (!q->district && !q->farm && q->attestation == 0)
+		return PX_EINVAL;
 	if ((rc = graph_init(&g, px_store_size(t))) != PX_OK)
 		return rc;
 	r = calloc(1, sizeof(*r));
@@ -886,25 +1045,33 @@ px_recall(struct px_recall **out, struct px_txn *t,
 	 * shares from the edges up. */
 	for (size_t k = 0; k < n_order; k++) {
 		struct node *n = &g.nodes[order[k]];
-		struct px_recall_lot *rl = &r->lots[r->n_lots++];
+		struct share_sum sum = { &g, 0, 0 };
 
-		if (!n->is_origin) {
-			struct share_sum sum = { &g, 0, 0 };
+		if (n->is_origin)
+			continue;
+		rc = px_state_each_input(t, n->id, sum_share, &sum);
+		if (rc != PX_OK)
+			goto out;
+		n->weight = sum.total ? sum.share / (double)sum.total : 0;
+	}
+	/* The origins first, then every lot downstream in lineage order. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < n_order; k++) {
+			struct node *n = &g.nodes[order[k]];
+			struct px_recall_lot *rl;
 
-			rc = px_state_each_input(t, n->id, sum_share, &sum);
+			if (n->is_origin != (pass == 0))
+				continue;
+			rl = &r->lots[r->n_lots++];
+			snprintf(rl->lot, sizeof(rl->lot), "%s", n->id);
+			rl->product = n->product;
+			rl->share = n->weight;
+			rc = px_state_each_holder(t, n->id, add_holder, rl);
 			if (rc != PX_OK)
 				goto out;
-			n->weight = sum.total ? sum.share / (double)sum.total
-					      : 0;
+			r->affected_grams += (uint64_t)llround(
+				(double)rl->held * rl->share);
 		}
-		snprintf(rl->lot, sizeof(rl->lot), "%s", n->id);
-		rl->product = n->product;
-		rl->share = n->weight;
-		if ((rc = px_state_each_holder(t, n->id, add_holder, rl)) !=
-		    PX_OK)
-			goto out;
-		r->affected_grams += (uint64_t)llround((double)rl->held *
-						       rl->share);
 	}
 out:
 	free(order);

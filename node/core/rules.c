@@ -1005,14 +1005,10 @@ apply_void(struct apply *a)
 	case PAXTA__ENTRY__BODY_TRANSFORM: {
 		const Paxta__Transform *tf = target->transform;
 
-		for (size_t i = 0; i < tf->n_outputs && rc == PX_OK; i++) {
-			const char *out = tf->outputs[i]->lot;
-
-			rc = void_lot(a, out);
-			for (size_t j = 0; j < tf->n_inputs && rc == PX_OK; j++)
-				rc = px_state_del_edge(a->t, out,
-						       tf->inputs[j]->lot);
-		}
+		/* The outputs' lineage edges stay: as of before the void,
+		 * the verdict still walks them. */
+		for (size_t i = 0; i < tf->n_outputs && rc == PX_OK; i++)
+			rc = void_lot(a, tf->outputs[i]->lot);
 		for (size_t j = 0; j < tf->n_inputs && rc == PX_OK; j++)
 			rc = add_holding(a->t, tf->inputs[j]->lot, a->e->actor,
 					 (int64_t)tf->inputs[j]->grams);

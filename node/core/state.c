@@ -266,20 +266,6 @@ px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 }
 
 int
-px_state_del_edge(struct px_txn *t, const char *output, const char *input)
-{
-	uint8_t key[KEY_MAX];
-	int rc;
-
-	rc = px_store_del(t, PX_TABLE_EDGES_UP, key,
-			  join(key, output, input, 1));
-	if (rc != PX_OK)
-		return rc;
-	return px_store_del(t, PX_TABLE_EDGES_DOWN, key,
-			    join(key, input, output, 1));
-}
-
-int
 px_state_each_input(struct px_txn *t, const char *lot, px_state_edge_fn fn,
 		    void *ctx)
 {

@@ -722,7 +722,8 @@ px_store_scan(struct px_txn *t, enum px_table table, const void *prefix,
 		return map_err(rc);
 	rc = mdb_cursor_get(c, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
 	while (rc == MDB_SUCCESS) {
-		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+		if (plen &&
+		    (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0))
 			break;
 		r = fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
 		if (r != 0)

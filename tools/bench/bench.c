@@ -8,6 +8,7 @@
  * Every figure is printed with what it is a ratio of. Nothing here asserts a
  * time: this is a measuring tool, not a test.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "paxta/audit.h"
@@ -72,8 +74,11 @@ scratch_dir(const char *given)
 {
 	char *dir;
 
-	if (given)
+	if (given) {
+		if (mkdir(given, 0700) != 0 && errno != EEXIST)
+			die("cannot make folder '%s'", given);
 		return strdup(given);
+	}
 	if (asprintf(&dir, "%s/paxta-bench-XXXXXX",
 		     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") < 0 ||
 	    !mkdtemp(dir))
@@ -575,14 +580,15 @@ loader_flush(struct loader *ld)
 __attribute__((format(printf, 2, 3))) static void
 loader_event(struct loader *ld, const char *fmt, ...)
 {
-	char text[4096];
+	static char text[PX_EVENT_MAX];
 	struct px_event *ev;
 	struct px_refusal why;
 	double t0 = now_s();
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	if (vsnprintf(text, sizeof(text), fmt, ap) >= (int)sizeof(text))
+		die("an event over %d bytes", PX_EVENT_MAX);
 	va_end(ap);
 	if (px_event_parse_text(&ev, text, strlen(text), &why) != PX_OK)
 		die("event: %s", why.message);

@@ -50,7 +50,6 @@ int px_state_each_holder(struct px_txn *t, const char *lot,
 /* Lineage: output was made from grams of input. */
 int px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 		      uint64_t grams);
-int px_state_del_edge(struct px_txn *t, const char *output, const char *input);
 
 /* Call fn(ctx, other lot, grams) for each input of lot (up) or each lot
  * made from it (down). */
