@@ -31,6 +31,7 @@ struct node {
 	size_t first_edge, n_edges; /* into graph.edges */
 	double weight;
 	int is_origin;
+	int has_labs;
 	uint32_t season;
 	Paxta__Method method;
 	char district[PX_ID_MAX + 1];
@@ -143,6 +144,7 @@ load_lot(struct px_txn *t, struct graph *g, size_t i)
 	n->season = rec->season;
 	n->method = rec->method;
 	n->is_origin = rec->farm[0] != '\0';
+	n->has_labs = rec->lab_results > 0;
 	copy_id(n->district, rec->district);
 	copy_id(n->region, rec->region);
 	copy_id(n->farm, rec->farm);
@@ -653,8 +655,8 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 
 		/* A lab result that contradicts a lot's claimed origin flags
 		 * it, whatever the paperwork says. */
-		rc = px_state_each_lab(t, n->id, check_lab, &ls);
-		if (rc != PX_OK)
+		if (n->has_labs &&
+		    (rc = px_state_each_lab(t, n->id, check_lab, &ls)) != PX_OK)
 			goto out;
 		if (!n->is_origin)
 			continue;

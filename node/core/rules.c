@@ -666,6 +666,22 @@ out:
 	return rc;
 }
 
+/* A lot's count of transfers that carry it (void refuses a lot that was
+ * shipped, even if it came back). */
+static int
+count_shipment(struct px_txn *t, const char *id, int delta)
+{
+	Paxta__LotRecord *lot = NULL;
+	int rc = px_state_lot(t, id, &lot);
+
+	if (rc != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	lot->shipments = (uint32_t)((int64_t)lot->shipments + delta);
+	rc = px_state_put_lot(t, lot);
+	px_state_free(lot);
+	return rc;
+}
+
 static int
 apply_transfer(struct apply *a)
 {
@@ -719,6 +735,8 @@ apply_transfer(struct apply *a)
 	for (size_t i = 0; i < tr->n_lots; i++) {
 		rc = add_holding(a->t, tr->lots[i]->lot, a->e->actor,
 				 -(int64_t)tr->lots[i]->grams);
+		if (rc == PX_OK)
+			rc = count_shipment(a->t, tr->lots[i]->lot, 1);
 		if (rc != PX_OK)
 			return rc;
 	}
@@ -884,7 +902,12 @@ apply_lab(struct apply *a)
 				 "a report's SHA-256 is 32 bytes");
 	if ((rc = find_lot(a, lr->lot, &lot)) != PX_OK)
 		return rc;
+	/* Counted on the lot, so a verdict skips lots with none. */
+	lot->lab_results++;
+	rc = px_state_put_lot(a->t, lot);
 	px_state_free(lot);
+	if (rc != PX_OK)
+		return rc;
 	rec.index = a->index;
 	rec.lab = a->e->actor;
 	rec.time = a->e->time;
@@ -920,7 +943,7 @@ count_output(void *ctx, const char *lot, uint64_t grams)
 }
 
 /* Nothing has built on lot: its creator holds all of it, no lot was made
- * from it, and no shipment carries it. */
+ * from it, and no transfer (unless voided) ever carried it. */
 static int
 lot_untouched(struct apply *a, const Paxta__LotRecord *lot)
 {
@@ -930,7 +953,7 @@ lot_untouched(struct apply *a, const Paxta__LotRecord *lot)
 
 	if ((rc = px_state_holding(a->t, lot->id, a->e->actor, &held)) != PX_OK)
 		return rc;
-	if (held != lot->grams)
+	if (held != lot->grams || lot->shipments)
 		u.others++;
 	if ((rc = px_state_each_holder(a->t, lot->id, count_other, &u)) != PX_OK)
 		return rc;
@@ -1025,9 +1048,12 @@ apply_void(struct apply *a)
 				       sh->received ? "received" : "voided");
 			break;
 		}
-		for (size_t i = 0; i < sh->n_lots && rc == PX_OK; i++)
+		for (size_t i = 0; i < sh->n_lots && rc == PX_OK; i++) {
 			rc = add_holding(a->t, sh->lots[i]->lot, a->e->actor,
 					 (int64_t)sh->lots[i]->grams);
+			if (rc == PX_OK)
+				rc = count_shipment(a->t, sh->lots[i]->lot, -1);
+		}
 		sh->voided = 1;
 		if (rc == PX_OK)
 			rc = px_state_put_shipment(a->t, sh);

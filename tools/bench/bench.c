@@ -657,11 +657,12 @@ loader_close(struct loader *ld)
 		px_key_wipe(&ld->keys[i]);
 }
 
-static const char *const HARVEST =
-	"{\"kind\":\"harvest\",\"actor\":\"uz.cluster.sa\",\"lot\":\"H-%06zu\","
-	"\"kg\":2000,\"season\":2026,\"district\":\"UZ-SA-D%03zu\","
-	"\"method\":\"hand\",\"harvested_at\":\"2026-09-21T08:00:00Z\","
-	"\"time\":\"2026-09-21T09:00:00Z\"}";
+/* A harvest event: lot number, district number. */
+#define HARVEST \
+	"{\"kind\":\"harvest\",\"actor\":\"uz.cluster.sa\",\"lot\":\"H-%06zu\"," \
+	"\"kg\":2000,\"season\":2026,\"district\":\"UZ-SA-D%03zu\"," \
+	"\"method\":\"hand\",\"harvested_at\":\"2026-09-21T08:00:00Z\"," \
+	"\"time\":\"2026-09-21T09:00:00Z\"}"
 
 static int
 bench_ledger(const char *given_dir)
