@@ -329,8 +329,8 @@ latest_statement(struct px_txn *t, json_t *cache, const char *subject,
 			json_object_get(hit, "index"));
 		out->status = (Paxta__Status)json_integer_value(
 			json_object_get(hit, "status"));
-		snprintf(out->monitor, sizeof(out->monitor), "%s",
-			 json_string_value(json_object_get(hit, "monitor")));
+		copy_id(out->monitor,
+			json_string_value(json_object_get(hit, "monitor")));
 		return PX_OK;
 	}
 	rc = px_state_each_attestation(t, subject, season, take_latest, out);
@@ -391,8 +391,7 @@ origin_status(struct px_txn *t, json_t *cache, struct px_origin *o,
 		    status_rank(l.status) > status_rank(o->status)) {
 			o->status = l.status;
 			o->decided_by = l.index;
-			snprintf(o->monitor, sizeof(o->monitor), "%s",
-				 l.monitor);
+			copy_id(o->monitor, l.monitor);
 			/* Same size: subjects[i] is NUL-terminated. */
 			memcpy(o->subject, subjects[i], sizeof(o->subject));
 		}
@@ -499,22 +498,30 @@ check_records(struct px_verdict *v, struct px_txn *t, const struct graph *g,
 		idx[n++] = g->nodes[order[k]].created_at;
 	qsort(idx, n, sizeof(*idx), by_index);
 	for (size_t k = 0; k < n && rc == PX_OK; k++) {
-		struct px_hash h, stored, prev = { { 0 } }, chain, want;
-		const uint8_t *leaf;
-		size_t len;
+		struct px_hash h, prev = { { 0 } }, want;
+		const uint8_t *leaf, *rec, *before;
+		size_t len, rlen, blen;
 
 		if (k > 0 && idx[k] == idx[k - 1])
 			continue;
+		/* tree[i] = chain_i ‖ leaf hash ‖ …; tree[i-1] starts with
+		 * chain_(i-1). */
 		if ((rc = px_store_leaf(t, idx[k], &leaf, &len)) != PX_OK ||
 		    (rc = px_hash_leaf(&h, leaf, len)) != PX_OK ||
-		    (rc = px_store_leaf_hash(t, idx[k], &stored)) != PX_OK ||
-		    (rc = px_store_chain(t, idx[k], &chain)) != PX_OK ||
-		    (idx[k] > 0 &&
-		     (rc = px_store_chain(t, idx[k] - 1, &prev)) != PX_OK) ||
-		    (rc = px_hash_chain(&want, &prev, &stored)) != PX_OK)
+		    (rc = px_store_tree_record(t, idx[k], &rec, &rlen)) !=
+			    PX_OK)
 			break;
-		if (memcmp(h.b, stored.b, PX_HASH_LEN) != 0 ||
-		    memcmp(want.b, chain.b, PX_HASH_LEN) != 0) {
+		if (idx[k] > 0) {
+			rc = px_store_tree_record(t, idx[k] - 1, &before,
+						  &blen);
+			if (rc != PX_OK)
+				break;
+			memcpy(prev.b, before, PX_HASH_LEN);
+		}
+		if ((rc = px_hash_chain(&want, &prev, &h)) != PX_OK)
+			break;
+		if (memcmp(h.b, rec + PX_HASH_LEN, PX_HASH_LEN) != 0 ||
+		    memcmp(want.b, rec, PX_HASH_LEN) != 0) {
 			v->kind = PX_VERDICT_INVALID;
 			rc = add_reason(v,
 					"entry %" PRIu64 " on the lot's way "
@@ -661,10 +668,10 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		if (!n->is_origin)
 			continue;
 		o = &v->origins[v->n_origins++];
-		snprintf(o->lot, sizeof(o->lot), "%s", n->id);
-		snprintf(o->farm, sizeof(o->farm), "%s", n->farm);
-		snprintf(o->district, sizeof(o->district), "%s", n->district);
-		snprintf(o->region, sizeof(o->region), "%s", n->region);
+		copy_id(o->lot, n->id);
+		copy_id(o->farm, n->farm);
+		copy_id(o->district, n->district);
+		copy_id(o->region, n->region);
 		o->season = n->season;
 		o->method = n->method;
 		o->share = n->weight;
