@@ -55,8 +55,8 @@ bad(struct audit *a, int64_t index, const char *fmt, ...)
 			     "entry %" PRId64 ": ", index);
 	}
 	va_start(ap, fmt);
-	vsnprintf(a->out->problem + n, sizeof(a->out->problem) - (size_t)n,
-		  fmt, ap);
+	vsnprintf(a->out->problem + n, sizeof(a->out->problem) - (size_t)n, fmt,
+		  ap);
 	va_end(ap);
 }
 
@@ -96,8 +96,8 @@ check_checkpoints(struct audit *a, struct px_txn *scratch, uint64_t size)
 			continue; /* passed: it was checked, or size 0 */
 		rc = px_checkpoint_open(&cp, c->note, c->len, &a->verifier);
 		if (rc != PX_OK) {
-			bad(a, -1,
-			    "checkpoint of size %" PRIu64 ": %s", c->size,
+			bad(a, -1, "checkpoint of size %" PRIu64 ": %s",
+			    c->size,
 			    rc == PX_EVERIFY ? "its signature does not verify "
 					       "with the node's key"
 					     : "it is not a signed checkpoint");
@@ -152,7 +152,8 @@ compare_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
 	}
 	if (have_len != want_len || memcmp(have, want, want_len) != 0) {
 		bad(a, (int64_t)i,
-		    "a stored Merkle subtree hash ending at this leaf is wrong");
+		    "a stored Merkle subtree hash ending at this leaf is "
+		    "wrong");
 		return PX_OK;
 	}
 	rc = px_store_find(a->src, leaf_hash, &found);
@@ -224,7 +225,8 @@ replay_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
 	}
 	if (rc != PX_OK)
 		goto out;
-	if ((rc = px_store_append(scratch, leaf, len, NULL, NULL)) == PX_EEXIST) {
+	if ((rc = px_store_append(scratch, leaf, len, NULL, NULL)) ==
+	    PX_EEXIST) {
 		bad(a, (int64_t)i, "the same leaf is logged twice");
 		rc = PX_OK;
 		goto out;
@@ -276,8 +278,8 @@ cmp_record(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
 	int rc = px_store_get(tc->other, tc->table, key, klen, &v, &len);
 
 	tc->count++;
-	if (rc == PX_ENOTFOUND || (rc == PX_OK && (len != vlen ||
-						   memcmp(v, value, len) != 0))) {
+	if (rc == PX_ENOTFOUND ||
+	    (rc == PX_OK && (len != vlen || memcmp(v, value, len) != 0))) {
 		describe_key(tc->key_text, sizeof(tc->key_text), key, klen);
 		return 1;
 	}
@@ -294,13 +296,14 @@ compare_tables(struct audit *a, struct px_txn *scratch)
 					  "" };
 		int rc;
 
-		rc = px_store_scan(a->src, (enum px_table)t, NULL, 0, cmp_record,
-				   &fwd);
+		rc = px_store_scan(a->src, (enum px_table)t, NULL, 0,
+				   cmp_record, &fwd);
 		if (rc == 1) {
 			bad(a, -1,
 			    "stored state table '%s' differs from the state "
 			    "re-derived from the leaves at key '%s'",
-			    px_store_table_name((enum px_table)t), fwd.key_text);
+			    px_store_table_name((enum px_table)t),
+			    fwd.key_text);
 			return PX_OK;
 		}
 		if (rc != PX_OK)
@@ -418,7 +421,8 @@ px_audit(struct px_audit_report *out, struct px_ledger *l,
 			rc = px_store_leaf(a.src, base + i, &leaves[i],
 					   &lens[i]);
 			if (rc == PX_ENOTFOUND) {
-				bad(&a, (int64_t)(base + i), "the leaf is missing");
+				bad(&a, (int64_t)(base + i),
+				    "the leaf is missing");
 				rc = PX_OK;
 				n = i;
 				break;

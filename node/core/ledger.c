@@ -331,9 +331,10 @@ append_one(struct px_ledger *l, struct px_txn *t, const uint8_t *leaf,
 
 	memset(res, 0, sizeof(*res));
 	if (len > PX_ENTRY_MAX) {
-		res->rc = px_refuse(&res->refusal, PX_CODE_TOO_LARGE,
-				    "entry of %zu bytes is over the %d-byte cap",
-				    len, PX_ENTRY_MAX);
+		res->rc =
+			px_refuse(&res->refusal, PX_CODE_TOO_LARGE,
+				  "entry of %zu bytes is over the %d-byte cap",
+				  len, PX_ENTRY_MAX);
 		return PX_OK;
 	}
 	if ((rc = px_hash_leaf(&res->leaf_hash, leaf, len)) != PX_OK)
@@ -419,14 +420,15 @@ px_ledger_append(struct px_ledger *l, const uint8_t *const *leaves,
 					&results[i]);
 		}
 		if (rc == PX_OK)
-			rc = px_store_commit(t); /* durable before anyone hears */
+			rc = px_store_commit(
+				t); /* durable before anyone hears */
 		else
 			px_store_abort(t);
 		t = NULL;
 		if (rc != PX_EFULL)
 			return rc;
-		/* The map filled: nothing of the batch is stored. Grow it and run
-		 * the whole batch again. */
+		/* The map filled: nothing of the batch is stored. Grow it and
+		 * run the whole batch again. */
 		if ((rc = px_store_grow(l->store)) != PX_OK)
 			return rc;
 	}
@@ -457,7 +459,8 @@ px_ledger_checkpoint(struct px_ledger *l, char **out)
 			cp.size = px_store_size(t);
 			if ((rc = px_store_root(t, cp.size, &cp.root)) != PX_OK)
 				goto out;
-			rc = px_checkpoint_sign(&signed_note, &cp, &l->node_key);
+			rc = px_checkpoint_sign(&signed_note, &cp,
+						&l->node_key);
 			if (rc != PX_OK)
 				goto out;
 			rc = px_store_checkpoint_put(t, cp.size, signed_note,

@@ -134,7 +134,8 @@ load_lot(struct px_txn *t, struct graph *g, size_t i)
 
 	if (rc != PX_OK)
 		return rc;
-	if (rec->created_at >= g->at || (rec->voided && rec->voided_at < g->at)) {
+	if (rec->created_at >= g->at ||
+	    (rec->voided && rec->voided_at < g->at)) {
 		px_state_free(rec);
 		return PX_ENOTFOUND;
 	}
@@ -225,7 +226,9 @@ walk(struct px_txn *t, struct graph *g, const size_t *roots, size_t n_roots,
 			struct node *n = &g->nodes[f->node];
 
 			if (f->next < n->n_edges) {
-				size_t child = g->edges[n->first_edge + f->next++].node;
+				size_t child =
+					g->edges[n->first_edge + f->next++]
+						.node;
 
 				if (g->nodes[child].visited)
 					continue;
@@ -337,12 +340,11 @@ latest_statement(struct px_txn *t, json_t *cache, const char *subject,
 	if (rc != PX_OK && rc != 1)
 		return rc;
 	if (cache &&
-	    json_object_set_new(cache, key,
-				json_pack("{s:b,s:I,s:i,s:s}", "found",
-					  out->found, "index",
-					  (json_int_t)out->index, "status",
-					  (int)out->status, "monitor",
-					  out->monitor)) != 0)
+	    json_object_set_new(
+		    cache, key,
+		    json_pack("{s:b,s:I,s:i,s:s}", "found", out->found, "index",
+			      (json_int_t)out->index, "status",
+			      (int)out->status, "monitor", out->monitor)) != 0)
 		return PX_ENOMEM;
 	return PX_OK;
 }
@@ -359,8 +361,7 @@ subject_of(char *out, const char *kind, const char *id)
 }
 
 static int
-origin_status(struct px_txn *t, json_t *cache, struct px_origin *o,
-	      uint64_t at)
+origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 {
 	char subjects[4][PX_ID_MAX + 16], country[PX_ID_MAX + 1];
 	const char *dash;
@@ -564,7 +565,8 @@ explain(struct px_verdict *v)
 			const struct px_origin *p = &v->origins[j];
 			int same = p->status == o->status &&
 				   (o->status ? p->decided_by == o->decided_by
-					      : strcmp(p->district, o->district) == 0 &&
+					      : strcmp(p->district,
+						       o->district) == 0 &&
 							p->season == o->season);
 
 			if (!same)
@@ -584,13 +586,14 @@ explain(struct px_verdict *v)
 					"certified",
 					share * 100, o->district, o->season);
 		else
-			rc = add_reason(v,
-					"%.1f %% traces to origins where "
-					"monitor '%s' says %s for %s, season %u "
-					"(entry %" PRIu64 ")",
-					share * 100, o->monitor,
-					px_status_name(o->status), o->subject,
-					o->season, o->decided_by);
+			rc = add_reason(
+				v,
+				"%.1f %% traces to origins where "
+				"monitor '%s' says %s for %s, season %u "
+				"(entry %" PRIu64 ")",
+				share * 100, o->monitor,
+				px_status_name(o->status), o->subject,
+				o->season, o->decided_by);
 	}
 	return rc;
 }
@@ -702,9 +705,8 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	if ((rc = check_records(v, t, &g, order, n_order)) != PX_OK)
 		goto out;
 	if (v->kind == PX_VERDICT_FREE)
-		rc = add_reason(v,
-				"every kg traces to origins whose monitors "
-				"certified them for the season");
+		rc = add_reason(v, "every kg traces to origins whose monitors "
+				   "certified them for the season");
 out:
 	json_decref(statements);
 	free(order);
@@ -775,7 +777,8 @@ px_verdict_json(const struct px_verdict *v)
 		if (v->by_status[s] <= 0)
 			continue;
 		o = json_pack("{s:o,s:o}", "share", json_share(v->by_status[s]),
-			      "kg", json_kg(v->by_status[s] * (double)v->grams));
+			      "kg",
+			      json_kg(v->by_status[s] * (double)v->grams));
 		json_object_set_new(status, px_status_name((Paxta__Status)s),
 				    o);
 	}
@@ -795,11 +798,11 @@ px_verdict_json(const struct px_verdict *v)
 		json_t *d;
 
 		if (j && o->status) {
-			json_object_set_new(
-				j, "decided_by",
-				json_pack("{s:I,s:s,s:s}", "index",
-					  (json_int_t)o->decided_by, "monitor",
-					  o->monitor, "subject", o->subject));
+			json_object_set_new(j, "decided_by",
+					    json_pack("{s:I,s:s,s:s}", "index",
+						      (json_int_t)o->decided_by,
+						      "monitor", o->monitor,
+						      "subject", o->subject));
 		}
 		json_array_append_new(origins, j);
 
@@ -815,9 +818,9 @@ px_verdict_json(const struct px_verdict *v)
 			json_array_append(dlist, d);
 		}
 		if (d) {
-			double share = json_real_value(
-					       json_object_get(d, "share")) +
-				       o->share;
+			double share =
+				json_real_value(json_object_get(d, "share")) +
+				o->share;
 
 			json_object_set_new(d, "share", json_real(share));
 			/* A district's status is its worst origin's: a farm
@@ -839,7 +842,8 @@ px_verdict_json(const struct px_verdict *v)
 
 		json_object_del(val, "rank");
 		json_object_set_new(val, "share", json_share(share));
-		json_object_set_new(val, "kg", json_kg(share * (double)v->grams));
+		json_object_set_new(val, "kg",
+				    json_kg(share * (double)v->grams));
 	}
 	json_object_set_new(root, "origins", origins);
 	json_object_set_new(root, "districts", dlist);
@@ -863,8 +867,8 @@ fail:
 struct seed_scan {
 	struct graph *g;
 	struct px_txn *t;
-	const char *farm;   /* only this farm's lots */
-	const char *region; /* only lots of this region */
+	const char *farm;    /* only this farm's lots */
+	const char *region;  /* only lots of this region */
 	const char *country; /* only lots whose district starts "CC-" */
 	size_t *roots;
 	size_t n_roots, cap_roots;
@@ -889,9 +893,10 @@ add_seed(void *ctx, const char *lot, const char *farm)
 		if ((rc = px_state_lot(ss->t, lot, &rec)) != PX_OK)
 			return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
 		n = ss->country ? strlen(ss->country) : 0;
-		keep = ss->region ? strcmp(rec->region, ss->region) == 0
-				  : strncmp(rec->district, ss->country, n) == 0 &&
-					    rec->district[n] == '-';
+		keep = ss->region
+			       ? strcmp(rec->region, ss->region) == 0
+			       : strncmp(rec->district, ss->country, n) == 0 &&
+					 rec->district[n] == '-';
 		px_state_free(rec);
 		if (!keep)
 			return PX_OK;
@@ -1021,8 +1026,8 @@ px_recall(struct px_recall **out, struct px_txn *t,
 	} else if (q->farm) {
 		ss.farm = q->farm;
 		if (q->season)
-			snprintf(r->what, sizeof(r->what),
-				 "farm %s, season %u", q->farm, q->season);
+			snprintf(r->what, sizeof(r->what), "farm %s, season %u",
+				 q->farm, q->season);
 		else
 			snprintf(r->what, sizeof(r->what), "farm %s", q->farm);
 	} else {
@@ -1078,8 +1083,8 @@ px_recall(struct px_recall **out, struct px_txn *t,
 			rc = px_state_each_holder(t, n->id, add_holder, rl);
 			if (rc != PX_OK)
 				goto out;
-			r->affected_grams += (uint64_t)llround(
-				(double)rl->held * rl->share);
+			r->affected_grams +=
+				(uint64_t)llround((double)rl->held * rl->share);
 		}
 	}
 out:
@@ -1129,18 +1134,19 @@ px_recall_json(const struct px_recall *r)
 		for (size_t h = 0; h < rl->n_holders; h++)
 			json_array_append_new(
 				holders,
-				json_pack("{s:s,s:o}", "holder", rl->holders[h],
-					  "kg",
-					  json_kg((double)rl->holder_grams[h])));
+				json_pack(
+					"{s:s,s:o}", "holder", rl->holders[h],
+					"kg",
+					json_kg((double)rl->holder_grams[h])));
 		json_array_append_new(
-			lots,
-			json_pack("{s:s,s:s,s:o,s:o,s:o}", "lot", rl->lot,
-				  "product",
-				  px_product_name(rl->product)
-					  ? px_product_name(rl->product)
-					  : "unknown",
-				  "share", json_share(rl->share), "held_kg",
-				  json_kg((double)rl->held), "holders", holders));
+			lots, json_pack("{s:s,s:s,s:o,s:o,s:o}", "lot", rl->lot,
+					"product",
+					px_product_name(rl->product)
+						? px_product_name(rl->product)
+						: "unknown",
+					"share", json_share(rl->share),
+					"held_kg", json_kg((double)rl->held),
+					"holders", holders));
 	}
 	json_object_set_new(root, "lots", lots);
 	return root;

@@ -42,8 +42,8 @@ need_role(struct apply *a, Paxta__Role role, const char *what)
 	if (has_role(a->author->actor, role))
 		return PX_OK;
 	return px_refuse(a->r, PX_CODE_ROLE_DENIED,
-			 "only a %s may %s; '%s' is not one", px_role_name(role),
-			 what, a->e->actor);
+			 "only a %s may %s; '%s' is not one",
+			 px_role_name(role), what, a->e->actor);
 }
 
 /* A lot that exists and has not been voided. */
@@ -85,8 +85,8 @@ check_holds(struct apply *a, const char *lot, uint64_t grams)
 		px_format_kg(want, grams);
 		px_format_kg(have, held);
 		return px_refuse(a->r, PX_CODE_OVERSPEND,
-				 "lot '%s': '%s' holds %s kg, not %s",
-				 lot, a->e->actor, have, want);
+				 "lot '%s': '%s' holds %s kg, not %s", lot,
+				 a->e->actor, have, want);
 	}
 	return PX_OK;
 }
@@ -107,8 +107,7 @@ add_holding(struct px_txn *t, const char *lot, const char *holder,
 
 /* Lines of a transfer, receive or transform input: valid, unique, > 0. */
 static int
-check_lines(struct apply *a, Paxta__LotMass **lines, size_t n,
-	    const char *what)
+check_lines(struct apply *a, Paxta__LotMass **lines, size_t n, const char *what)
 {
 	if (n == 0 || n > MAX_LINES)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
@@ -142,8 +141,8 @@ check_after(struct apply *a, const char *what, int64_t when)
 		return PX_OK;
 	px_format_time(t1, a->e->time);
 	px_format_time(t2, when);
-	return px_refuse(a->r, PX_CODE_TIME,
-			 "entry time %s is before %s at %s", t1, what, t2);
+	return px_refuse(a->r, PX_CODE_TIME, "entry time %s is before %s at %s",
+			 t1, what, t2);
 }
 
 static int
@@ -193,8 +192,9 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 				 PX_STORE_FORMAT);
 	if (memcmp(g->node_key.data, a->ctx->node_key->b, PX_PUBKEY_LEN) != 0 ||
 	    memcmp(env->pub.b, a->ctx->node_key->b, PX_PUBKEY_LEN) != 0)
-		return px_refuse(a->r, PX_CODE_BAD_SIGNATURE,
-				 "the genesis must be signed by this node's key");
+		return px_refuse(
+			a->r, PX_CODE_BAD_SIGNATURE,
+			"the genesis must be signed by this node's key");
 	if (p->ginning_ppm > 1000000 || p->spinning_ppm > 1000000 ||
 	    p->weaving_ppm > 1000000 || p->knitting_ppm > 1000000 ||
 	    p->making_ppm > 1000000)
@@ -284,8 +284,8 @@ apply_update(struct apply *a)
 	Paxta__Actor *old_actor;
 	int rc;
 
-	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
-			    "change actors")) != PX_OK)
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR, "change actors")) !=
+	    PX_OK)
 		return rc;
 	if (!s || !px_state_valid_id(s->id) || !valid_roles(s) ||
 	    !valid_location(s))
@@ -315,15 +315,16 @@ apply_revoke(struct apply *a)
 	Paxta__ActorRecord *rec = NULL;
 	int rc;
 
-	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
-			    "revoke actors")) != PX_OK)
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR, "revoke actors")) !=
+	    PX_OK)
 		return rc;
 	if ((rc = find_actor(a, rv->subject, &rec)) != PX_OK)
 		return rc;
 	if (rec->revoked) {
-		rc = px_refuse(a->r, PX_CODE_REVOKED,
-			       "actor '%s' was revoked already at entry %" PRIu64,
-			       rv->subject, rec->revoked_at);
+		rc = px_refuse(
+			a->r, PX_CODE_REVOKED,
+			"actor '%s' was revoked already at entry %" PRIu64,
+			rv->subject, rec->revoked_at);
 	} else {
 		rec->revoked = 1;
 		rec->revoked_at = a->index;
@@ -407,8 +408,7 @@ apply_harvest(struct apply *a)
 	if (a->ctx->now != INT64_MAX &&
 	    h->harvested_at > a->ctx->now + a->ctx->policy->max_skew_s)
 		return px_refuse(a->r, PX_CODE_TIME,
-				 "lot '%s' is harvested in the future",
-				 h->lot);
+				 "lot '%s' is harvested in the future", h->lot);
 	rc = px_state_lot(a->t, h->lot, &old);
 	px_state_free(old);
 	if (rc == PX_OK)
@@ -454,36 +454,36 @@ static const struct process_rule *
 process_rule(Paxta__Process p)
 {
 	static const struct process_rule rules[] = {
-		[PAXTA__PROCESS__PROCESS_GINNING] = {
-			PAXTA__ROLE__ROLE_GIN, "gin",
-			PAXTA__PRODUCT__PRODUCT_SEED_COTTON,
-			PAXTA__PRODUCT__PRODUCT_LINT,
-			{ PAXTA__PRODUCT__PRODUCT_COTTONSEED,
-			  PAXTA__PRODUCT__PRODUCT_WASTE } },
-		[PAXTA__PROCESS__PROCESS_SPINNING] = {
-			PAXTA__ROLE__ROLE_SPINNER, "spin",
-			PAXTA__PRODUCT__PRODUCT_LINT,
-			PAXTA__PRODUCT__PRODUCT_YARN,
-			{ PAXTA__PRODUCT__PRODUCT_WASTE,
-			  PAXTA__PRODUCT__PRODUCT_WASTE } },
-		[PAXTA__PROCESS__PROCESS_WEAVING] = {
-			PAXTA__ROLE__ROLE_WEAVER, "weave",
-			PAXTA__PRODUCT__PRODUCT_YARN,
-			PAXTA__PRODUCT__PRODUCT_FABRIC,
-			{ PAXTA__PRODUCT__PRODUCT_WASTE,
-			  PAXTA__PRODUCT__PRODUCT_WASTE } },
-		[PAXTA__PROCESS__PROCESS_KNITTING] = {
-			PAXTA__ROLE__ROLE_WEAVER, "knit",
-			PAXTA__PRODUCT__PRODUCT_YARN,
-			PAXTA__PRODUCT__PRODUCT_FABRIC,
-			{ PAXTA__PRODUCT__PRODUCT_WASTE,
-			  PAXTA__PRODUCT__PRODUCT_WASTE } },
-		[PAXTA__PROCESS__PROCESS_MAKING] = {
-			PAXTA__ROLE__ROLE_MANUFACTURER, "make garments",
-			PAXTA__PRODUCT__PRODUCT_FABRIC,
-			PAXTA__PRODUCT__PRODUCT_GARMENT,
-			{ PAXTA__PRODUCT__PRODUCT_WASTE,
-			  PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_GINNING] = { PAXTA__ROLE__ROLE_GIN,
+						      "gin",
+						      PAXTA__PRODUCT__PRODUCT_SEED_COTTON,
+						      PAXTA__PRODUCT__PRODUCT_LINT,
+						      { PAXTA__PRODUCT__PRODUCT_COTTONSEED,
+							PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_SPINNING] = { PAXTA__ROLE__ROLE_SPINNER,
+						       "spin",
+						       PAXTA__PRODUCT__PRODUCT_LINT,
+						       PAXTA__PRODUCT__PRODUCT_YARN,
+						       { PAXTA__PRODUCT__PRODUCT_WASTE,
+							 PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_WEAVING] = { PAXTA__ROLE__ROLE_WEAVER,
+						      "weave",
+						      PAXTA__PRODUCT__PRODUCT_YARN,
+						      PAXTA__PRODUCT__PRODUCT_FABRIC,
+						      { PAXTA__PRODUCT__PRODUCT_WASTE,
+							PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_KNITTING] = { PAXTA__ROLE__ROLE_WEAVER,
+						       "knit",
+						       PAXTA__PRODUCT__PRODUCT_YARN,
+						       PAXTA__PRODUCT__PRODUCT_FABRIC,
+						       { PAXTA__PRODUCT__PRODUCT_WASTE,
+							 PAXTA__PRODUCT__PRODUCT_WASTE } },
+		[PAXTA__PROCESS__PROCESS_MAKING] = { PAXTA__ROLE__ROLE_MANUFACTURER,
+						     "make garments",
+						     PAXTA__PRODUCT__PRODUCT_FABRIC,
+						     PAXTA__PRODUCT__PRODUCT_GARMENT,
+						     { PAXTA__PRODUCT__PRODUCT_WASTE,
+						       PAXTA__PRODUCT__PRODUCT_WASTE } },
 	};
 
 	if (p < PAXTA__PROCESS__PROCESS_GINNING ||
@@ -539,7 +539,8 @@ apply_transform(struct apply *a)
 		return rc;
 	if (tf->n_outputs == 0 || tf->n_outputs > MAX_LINES)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
-				 "a transform needs 1 to %d outputs", MAX_LINES);
+				 "a transform needs 1 to %d outputs",
+				 MAX_LINES);
 
 	for (size_t i = 0; i < tf->n_inputs; i++) {
 		const Paxta__LotMass *in = tf->inputs[i];
@@ -549,7 +550,10 @@ apply_transform(struct apply *a)
 		if (lot->product != pr->input) {
 			rc = px_refuse(a->r, PX_CODE_PRODUCT,
 				       "lot '%s' is %s; to %s takes %s",
-				       in->lot, px_product_name(lot->product) ? px_product_name(lot->product) : "unknown",
+				       in->lot,
+				       px_product_name(lot->product)
+					       ? px_product_name(lot->product)
+					       : "unknown",
 				       pr->verb, px_product_name(pr->input));
 			goto out;
 		}
@@ -568,7 +572,8 @@ apply_transform(struct apply *a)
 	for (size_t i = 0; i < tf->n_outputs; i++) {
 		const Paxta__Output *o = tf->outputs[i];
 		Paxta__LotRecord *old = NULL;
-		int allowed = o->product == pr->main || o->product == pr->by[0] ||
+		int allowed = o->product == pr->main ||
+			      o->product == pr->by[0] ||
 			      o->product == pr->by[1];
 
 		if (!px_state_valid_id(o->lot) || o->grams == 0 ||
@@ -862,8 +867,7 @@ apply_attest(struct apply *a)
 	if ((rc = need_role(a, PAXTA__ROLE__ROLE_MONITOR, "attest")) != PX_OK)
 		return rc;
 	if (!valid_subject(at->subject) || at->season < 1900 ||
-	    at->season > 2200 ||
-	    at->status < PAXTA__STATUS__STATUS_CERTIFIED ||
+	    at->season > 2200 || at->status < PAXTA__STATUS__STATUS_CERTIFIED ||
 	    at->status > PAXTA__STATUS__STATUS_FORCED_LABOUR ||
 	    (at->report_sha256.len != 0 &&
 	     at->report_sha256.len != PX_HASH_LEN) ||
@@ -955,7 +959,8 @@ lot_untouched(struct apply *a, const Paxta__LotRecord *lot)
 		return rc;
 	if (held != lot->grams || lot->shipments)
 		u.others++;
-	if ((rc = px_state_each_holder(a->t, lot->id, count_other, &u)) != PX_OK)
+	if ((rc = px_state_each_holder(a->t, lot->id, count_other, &u)) !=
+	    PX_OK)
 		return rc;
 	if ((rc = px_state_each_output(a->t, lot->id, count_output, &u)) !=
 	    PX_OK)
@@ -1043,8 +1048,7 @@ apply_void(struct apply *a)
 			break;
 		if (sh->received || sh->voided) {
 			rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
-				       "shipment '%s' was %s already",
-				       sh->id,
+				       "shipment '%s' was %s already", sh->id,
 				       sh->received ? "received" : "voided");
 			break;
 		}
@@ -1075,8 +1079,8 @@ out:
 /* ---- every entry ---- */
 
 int
-px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
-	       uint64_t index, const struct px_hash *leaf_hash,
+px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
+	       const struct px_hash *leaf_hash,
 	       const struct px_signed_entry *env, const Paxta__Entry *e,
 	       struct px_refusal *r)
 {
@@ -1110,8 +1114,8 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
 		goto out;
 	}
 	if (author->actor->public_key.len != PX_PUBKEY_LEN ||
-	    memcmp(author->actor->public_key.data, env->pub.b,
-		   PX_PUBKEY_LEN) != 0) {
+	    memcmp(author->actor->public_key.data, env->pub.b, PX_PUBKEY_LEN) !=
+		    0) {
 		rc = px_refuse(r, PX_CODE_BAD_SIGNATURE,
 			       "the entry is signed by a key that is not "
 			       "'%s''s current key",
@@ -1123,13 +1127,14 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
 	if (e->seq != author->seq + 1) {
 		rc = px_refuse(r, PX_CODE_SEQUENCE,
 			       "'%s' is at sequence %" PRIu64
-			       "; the next entry must be %" PRIu64 ", not %" PRIu64,
+			       "; the next entry must be %" PRIu64
+			       ", not %" PRIu64,
 			       e->actor, author->seq, author->seq + 1, e->seq);
 		goto out;
 	}
 	if (e->prev.len != author->last_hash.len ||
-	    (e->prev.len && memcmp(e->prev.data, author->last_hash.data,
-				   e->prev.len) != 0)) {
+	    (e->prev.len &&
+	     memcmp(e->prev.data, author->last_hash.data, e->prev.len) != 0)) {
 		rc = px_refuse(r, PX_CODE_SEQUENCE,
 			       "the entry does not follow '%s''s previous "
 			       "entry (prev hash mismatch)",

@@ -57,8 +57,9 @@ chain_of(struct px_signer *s, const char *actor, const struct px_seckey *key,
 
 	if (c) {
 		*seq = (uint64_t)json_integer_value(json_object_get(c, "seq"));
-		return px_hex_decode(last->b, PX_HASH_LEN,
-				     json_string_value(json_object_get(c, "hash")));
+		return px_hex_decode(
+			last->b, PX_HASH_LEN,
+			json_string_value(json_object_get(c, "hash")));
 	}
 	rc = s->src.author(s->src.ctx, actor, &st);
 	if (rc == PX_ENOTFOUND)
@@ -67,12 +68,12 @@ chain_of(struct px_signer *s, const char *actor, const struct px_seckey *key,
 	if (rc != PX_OK)
 		return rc;
 	if (st.revoked)
-		return px_refuse(r, PX_CODE_REVOKED,
-				 "actor '%s' is revoked", actor);
-	if (memcmp(st.key.b, key->pub.b, PX_PUBKEY_LEN) != 0)
-		return px_refuse(r, PX_CODE_BAD_SIGNATURE,
-				 "the key given is not actor '%s''s current key",
+		return px_refuse(r, PX_CODE_REVOKED, "actor '%s' is revoked",
 				 actor);
+	if (memcmp(st.key.b, key->pub.b, PX_PUBKEY_LEN) != 0)
+		return px_refuse(
+			r, PX_CODE_BAD_SIGNATURE,
+			"the key given is not actor '%s''s current key", actor);
 	*seq = st.seq;
 	*last = st.last_hash;
 	px_hex_encode(hex, last->b, PX_HASH_LEN);
@@ -103,8 +104,9 @@ px_signer_sign(struct px_signer *s, struct px_event *ev,
 		rc = s->src.index_of(s->src.ctx, &ev->void_hash,
 				     &e->void_->index);
 		if (rc == PX_ENOTFOUND)
-			return px_refuse(r, PX_CODE_VOID_DENIED,
-					 "no entry in the ledger has that hash");
+			return px_refuse(
+				r, PX_CODE_VOID_DENIED,
+				"no entry in the ledger has that hash");
 		if (rc != PX_OK)
 			return rc;
 	}
@@ -127,8 +129,8 @@ px_signer_sign(struct px_signer *s, struct px_event *ev,
 	px_hex_encode(hex, leaf_hash.b, PX_HASH_LEN);
 	if (json_object_set_new(s->chains, e->actor,
 				json_pack("{s:I,s:s}", "seq",
-					  (json_int_t)e->seq, "hash",
-					  hex)) != 0) {
+					  (json_int_t)e->seq, "hash", hex)) !=
+	    0) {
 		rc = PX_ENOMEM;
 		goto fail;
 	}

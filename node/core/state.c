@@ -20,7 +20,8 @@ px_state_valid_id(const char *id)
 	if (n == 0 || n > PX_ID_MAX)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)id[i] <= 0x20 || (unsigned char)id[i] >= 0x7f)
+		if ((unsigned char)id[i] <= 0x20 ||
+		    (unsigned char)id[i] >= 0x7f)
 			return 0;
 	return 1;
 }
@@ -134,8 +135,7 @@ px_state_lot(struct px_txn *t, const char *id, Paxta__LotRecord **out)
 }
 
 int
-px_state_shipment(struct px_txn *t, const char *id,
-		  Paxta__ShipmentRecord **out)
+px_state_shipment(struct px_txn *t, const char *id, Paxta__ShipmentRecord **out)
 {
 	if (!px_state_valid_id(id)) {
 		*out = NULL;
@@ -363,8 +363,7 @@ px_state_each_lab(struct px_txn *t, const char *lot, px_state_lab_fn fn,
 }
 
 static size_t
-origin_key(uint8_t *key, const char *district, uint32_t season,
-	   const char *lot)
+origin_key(uint8_t *key, const char *district, uint32_t season, const char *lot)
 {
 	size_t n = join(key, district, NULL, 1);
 	size_t m = strnlen(lot, PX_ID_MAX);

@@ -229,8 +229,8 @@ px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
 	if ((rc = map_err(mdb_env_create(&s->env))) != PX_OK)
 		goto fail;
 	mdb_env_set_maxdbs(s->env, DB_COUNT);
-	mdb_env_set_mapsize(s->env, map_bytes ? map_bytes
-					      : PX_STORE_MAP_DEFAULT);
+	mdb_env_set_mapsize(s->env,
+			    map_bytes ? map_bytes : PX_STORE_MAP_DEFAULT);
 	/* MDB_NOTLS: read snapshots may move between threads (the node's
 	 * workers). No flag that weakens durability. */
 	rc = mdb_env_open(s->env, dir,
@@ -569,8 +569,8 @@ px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
 	h = leaf_hash;
 	/* Every perfect subtree that leaf i completes: 2^l divides i + 1. Its
 	 * left half ends 2^(l-1) leaves back. */
-	for (unsigned l = 1; l < 64 && ((i + 1) & (((uint64_t)1 << l) - 1)) == 0;
-	     l++) {
+	for (unsigned l = 1;
+	     l < 64 && ((i + 1) & (((uint64_t)1 << l) - 1)) == 0; l++) {
 		struct px_hash left;
 
 		rc = px_store_merkle_source(t, i + 1 - ((uint64_t)1 << l),
@@ -584,7 +584,8 @@ px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
 	}
 
 	px_put_be64(key, i);
-	if ((rc = put_raw(t, DB_LEAVES, key, 8, leaf, len, MDB_APPEND)) != PX_OK)
+	if ((rc = put_raw(t, DB_LEAVES, key, 8, leaf, len, MDB_APPEND)) !=
+	    PX_OK)
 		return rc;
 	if ((rc = put_raw(t, DB_TREE, key, 8, rec, rlen, MDB_APPEND)) != PX_OK)
 		return rc;
@@ -648,8 +649,7 @@ px_store_checkpoint_latest(struct px_txn *t, uint64_t *out_size,
 }
 
 int
-px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn,
-			 void *ctx)
+px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn, void *ctx)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
@@ -703,8 +703,8 @@ px_store_del(struct px_txn *t, enum px_table table, const void *key,
 	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511 ||
 	    !t->write)
 		return PX_EINVAL;
-	return map_err(mdb_del(t->txn, t->s->dbi[DB__LOG_COUNT + table], &k,
-			       NULL));
+	return map_err(
+		mdb_del(t->txn, t->s->dbi[DB__LOG_COUNT + table], &k, NULL));
 }
 
 int

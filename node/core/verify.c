@@ -20,7 +20,7 @@ struct px_verifier {
 	unsigned nthreads;
 	int stop;
 	uint64_t generation; /* bumped per job */
-	unsigned busy;	     /* workers still on the current job */
+	unsigned busy;       /* workers still on the current job */
 
 	/* The current job. */
 	const uint8_t *const *leaves;

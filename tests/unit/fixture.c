@@ -125,8 +125,8 @@ pxt_sign(struct pxt_ledger *fx, uint8_t **out, size_t *out_len,
 }
 
 int
-pxt_submit(struct pxt_ledger *fx, struct px_append_result *out,
-	   const char *fmt, ...)
+pxt_submit(struct pxt_ledger *fx, struct px_append_result *out, const char *fmt,
+	   ...)
 {
 	struct px_append_result res;
 	uint8_t *leaf = NULL;
@@ -141,8 +141,8 @@ pxt_submit(struct pxt_ledger *fx, struct px_append_result *out,
 	va_end(ap);
 	if (rc == PX_OK) {
 		leaf_c = leaf;
-		rc = px_ledger_append(fx->l, &leaf_c, &len, 1, NULL, 0,
-				      fx->now, &res);
+		rc = px_ledger_append(fx->l, &leaf_c, &len, 1, NULL, 0, fx->now,
+				      &res);
 		assert_int_equal(rc, PX_OK);
 		rc = res.rc;
 		if (rc != PX_OK) {
@@ -150,9 +150,8 @@ pxt_submit(struct pxt_ledger *fx, struct px_append_result *out,
 			Paxta__Entry *e = NULL;
 
 			assert_int_equal(px_entry_open(&env, leaf, len), PX_OK);
-			assert_int_equal(px_entry_body_decode(
-						 &e, env.payload,
-						 env.payload_len),
+			assert_int_equal(px_entry_body_decode(&e, env.payload,
+							      env.payload_len),
 					 PX_OK);
 			px_signer_forget(fx->signer, e->actor);
 			px_entry_body_free(e);

@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "paxta/audit.h"
@@ -138,8 +138,8 @@ raw_rate(unsigned threads, unsigned long per_thread)
 	check(px_sign(&sig, &key, msg, sizeof(msg)), "sign");
 	t0 = now_s();
 	for (unsigned i = 0; i < threads; i++) {
-		jobs[i] = (struct raw_job){ &key.pub, &sig, msg, sizeof(msg),
-					    0, per_thread };
+		jobs[i] = (struct raw_job){ &key.pub,    &sig, msg,
+					    sizeof(msg), 0,    per_thread };
 		pthread_create(&tid[i], NULL, raw_verify, &jobs[i]);
 	}
 	for (unsigned i = 0; i < threads; i++)
@@ -211,8 +211,8 @@ sign_chains(void *arg)
 			e.attest = &at;
 			check(px_entry_body_encode(&payload, &plen, &e),
 			      "encode");
-			check(px_entry_seal(&c->leaves[k], &c->lens[k],
-					    payload, plen, &c->keys[a]),
+			check(px_entry_seal(&c->leaves[k], &c->lens[k], payload,
+					    plen, &c->keys[a]),
 			      "seal");
 			free(payload);
 			check(px_hash_leaf(&prev, c->leaves[k], c->lens[k]),
@@ -308,7 +308,7 @@ struct pipeline {
 	struct px_ledger *l;
 	const uint8_t *const *leaves;
 	const size_t *lens;
-	int *verified;	 /* results for the batch handed over */
+	int *verified;   /* results for the batch handed over */
 	size_t start, n; /* the batch handed over; n == 0: none */
 	int done;
 	uint64_t refused;
@@ -386,8 +386,7 @@ ingest(struct px_ledger *l, struct corpus *c, size_t batch)
 		size_t n = c->n - start < batch ? c->n - start : batch;
 		int *v = verified[k % 2];
 
-		px_verifier_run(pool,
-				(const uint8_t *const *)c->leaves + start,
+		px_verifier_run(pool, (const uint8_t *const *)c->leaves + start,
 				c->lens + start, n, v);
 		pthread_mutex_lock(&p.lock);
 		while (p.n != 0)
@@ -446,10 +445,9 @@ proof_times(struct px_ledger *l, double *incl_us, double *cons_us)
 	*incl_us = (now_s() - t0) / rounds * 1e6;
 	t0 = now_s();
 	for (int i = 0; i < rounds; i++)
-		check(px_merkle_consistency_proof(proof, &len,
-						  1 + rand64(&seed) % size,
-						  size, px_store_merkle_source,
-						  t),
+		check(px_merkle_consistency_proof(
+			      proof, &len, 1 + rand64(&seed) % size, size,
+			      px_store_merkle_source, t),
 		      "consistency");
 	*cons_us = (now_s() - t0) / rounds * 1e6;
 	px_store_abort(t);
@@ -561,8 +559,8 @@ loader_flush(struct loader *ld)
 	int verified[1000];
 	double t0 = now_s();
 
-	px_verifier_run(ld->pool, (const uint8_t *const *)ld->leaves,
-			ld->lens, ld->n, verified);
+	px_verifier_run(ld->pool, (const uint8_t *const *)ld->leaves, ld->lens,
+			ld->n, verified);
 	check(px_ledger_append(ld->l, (const uint8_t *const *)ld->leaves,
 			       ld->lens, ld->n, verified, PX_APPEND_PREVERIFIED,
 			       INT64_MAX / 2, res),
@@ -570,7 +568,8 @@ loader_flush(struct loader *ld)
 	ld->append_s += now_s() - t0;
 	for (size_t i = 0; i < ld->n; i++) {
 		if (res[i].rc != PX_OK)
-			die("refused: %s: %s", px_code_name(res[i].refusal.code),
+			die("refused: %s: %s",
+			    px_code_name(res[i].refusal.code),
 			    res[i].refusal.message);
 		free(ld->leaves[i]);
 	}
@@ -658,10 +657,11 @@ loader_close(struct loader *ld)
 }
 
 /* A harvest event: lot number, district number. */
-#define HARVEST \
-	"{\"kind\":\"harvest\",\"actor\":\"uz.cluster.sa\",\"lot\":\"H-%06zu\"," \
-	"\"kg\":2000,\"season\":2026,\"district\":\"UZ-SA-D%03zu\"," \
-	"\"method\":\"hand\",\"harvested_at\":\"2026-09-21T08:00:00Z\"," \
+#define HARVEST                                                           \
+	"{\"kind\":\"harvest\",\"actor\":\"uz.cluster.sa\",\"lot\":\"H-%" \
+	"06zu\","                                                         \
+	"\"kg\":2000,\"season\":2026,\"district\":\"UZ-SA-D%03zu\","      \
+	"\"method\":\"hand\",\"harvested_at\":\"2026-09-21T08:00:00Z\","  \
 	"\"time\":\"2026-09-21T09:00:00Z\"}"
 
 static int
@@ -672,8 +672,7 @@ bench_ledger(const char *given_dir)
 	struct px_txn *t;
 	struct px_verdict *v;
 	struct px_recall *r;
-	struct px_recall_query q = { .district = "UZ-SA-D000",
-				     .season = 2026 };
+	struct px_recall_query q = { .district = "UZ-SA-D000", .season = 2026 };
 	double raw, best = 1e9, t0, ingest_rate, recall_s = 1e9;
 	const size_t bales = 5000, recall_harvests = 25000;
 	char inputs[64 * 1024];
@@ -715,14 +714,15 @@ bench_ledger(const char *given_dir)
 			     "\"yarn\"}]}",
 			     inputs, y);
 	}
-	loader_event(&ld,
-		     "{\"kind\":\"transform\",\"actor\":\"uz.cluster.sa\","
-		     "\"process\":\"weaving\",\"time\":\"2026-11-02T00:00:00Z\","
-		     "\"inputs\":[{\"lot\":\"Y-0\",\"kg\":760000},{\"lot\":"
-		     "\"Y-1\",\"kg\":760000},{\"lot\":\"Y-2\",\"kg\":760000},"
-		     "{\"lot\":\"Y-3\",\"kg\":760000},{\"lot\":\"Y-4\",\"kg\":"
-		     "760000}],\"outputs\":[{\"lot\":\"FABRIC\",\"kg\":3700000,"
-		     "\"product\":\"fabric\"}]}");
+	loader_event(
+		&ld,
+		"{\"kind\":\"transform\",\"actor\":\"uz.cluster.sa\","
+		"\"process\":\"weaving\",\"time\":\"2026-11-02T00:00:00Z\","
+		"\"inputs\":[{\"lot\":\"Y-0\",\"kg\":760000},{\"lot\":"
+		"\"Y-1\",\"kg\":760000},{\"lot\":\"Y-2\",\"kg\":760000},"
+		"{\"lot\":\"Y-3\",\"kg\":760000},{\"lot\":\"Y-4\",\"kg\":"
+		"760000}],\"outputs\":[{\"lot\":\"FABRIC\",\"kg\":3700000,"
+		"\"product\":\"fabric\"}]}");
 	for (size_t d = 0; d < 50; d++)
 		loader_event(&ld,
 			     "{\"kind\":\"attest\",\"actor\":\"monitor.tpm\","

@@ -16,13 +16,13 @@
 
 #include "paxta/ledger.h"
 
-#define EXIT_NO	   1
+#define EXIT_NO    1
 #define EXIT_ERROR 2
 
 /* Options most commands share. */
 struct cli_common {
 	const char *data; /* --data DIR */
-	int json;	  /* --json */
+	int json;         /* --json */
 };
 
 int cmd_keygen(int argc, char **argv);

@@ -278,9 +278,8 @@ cmd_init(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(r, json_string(regs[i].id));
 		print_json(json_pack("{s:s,s:s,s:s,s:o,s:s}", "data", data,
-				     "origin", origin, "verifier_key",
-				     verifier, "registrars", r, "checkpoint",
-				     note));
+				     "origin", origin, "verifier_key", verifier,
+				     "registrars", r, "checkpoint", note));
 	} else {
 		printf("created ledger '%s' (origin %s) with %zu "
 		       "registrar%s\n",
@@ -394,7 +393,8 @@ audit_progress(void *ctx, uint64_t done, uint64_t total)
 	p->last = now;
 	p->shown = 1;
 	fprintf(stderr, "\raudit: %" PRIu64 " / %" PRIu64 " entries (%.0f %%)",
-		done, total, total ? 100.0 * (double)done / (double)total : 100);
+		done, total,
+		total ? 100.0 * (double)done / (double)total : 100);
 }
 
 int
@@ -444,11 +444,10 @@ cmd_audit(int argc, char **argv)
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
 	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (json) {
-		json_t *j = json_pack("{s:b,s:I,s:I,s:f}", "intact",
-				      report.intact, "entries",
-				      (json_int_t)report.entries, "checkpoints",
-				      (json_int_t)report.checkpoints, "seconds",
-				      secs);
+		json_t *j = json_pack(
+			"{s:b,s:I,s:I,s:f}", "intact", report.intact, "entries",
+			(json_int_t)report.entries, "checkpoints",
+			(json_int_t)report.checkpoints, "seconds", secs);
 
 		if (!report.intact) {
 			json_object_set_new(j, "problem",

@@ -25,7 +25,13 @@ struct query {
 	struct px_txn *t;
 };
 
-enum { OPT_AT = 1000, OPT_DISTRICT, OPT_FARM, OPT_SEASON, OPT_ATTESTATION };
+enum {
+	OPT_AT = 1000,
+	OPT_DISTRICT,
+	OPT_FARM,
+	OPT_SEASON,
+	OPT_ATTESTATION
+};
 
 static int
 parse_query(const char *cmd, const char *help, int argc, char **argv,
@@ -157,7 +163,7 @@ print_verdict(const struct px_verdict *v)
 		PAXTA__STATUS__STATUS_CHILD_LABOUR,
 		PAXTA__STATUS__STATUS_FORCED_LABOUR,
 	};
-	const char *colour = v->kind == PX_VERDICT_FREE	     ? style("green")
+	const char *colour = v->kind == PX_VERDICT_FREE      ? style("green")
 			     : v->kind == PX_VERDICT_FLAGGED ? style("red")
 							     : style("yellow");
 	char kg[PX_KG_TEXT];
@@ -288,10 +294,9 @@ kg_list(json_t *pairs, const char *key)
 		json_t *kg = g % 1000 ? json_real((double)g / 1000.0)
 				      : json_integer(g / 1000);
 
-		json_array_append_new(out,
-				      json_pack("{s:O,s:o}", key,
-						json_object_get(p, "id"), "kg",
-						kg));
+		json_array_append_new(out, json_pack("{s:O,s:o}", key,
+						     json_object_get(p, "id"),
+						     "kg", kg));
 	}
 	return out;
 }
@@ -357,7 +362,8 @@ cmd_lot(int argc, char **argv)
 					  lot->farm, "district", lot->district,
 					  "region", lot->region, "season",
 					  (int)lot->season, "method",
-					  or_unknown(px_method_name(lot->method))));
+					  or_unknown(px_method_name(
+						  lot->method))));
 		if (lot->process)
 			json_object_set_new(
 				j, "process",
@@ -370,13 +376,13 @@ cmd_lot(int argc, char **argv)
 		json_object_set_new(j, "lab_results", json_incref(labs.arr));
 		for (size_t k = 0; v && k < v->n_origins; k++)
 			json_array_append_new(
-				comp, json_pack("{s:s,s:s,s:s,s:i,s:f}", "lot",
-						v->origins[k].lot, "farm",
-						v->origins[k].farm, "district",
-						v->origins[k].district,
-						"season",
-						(int)v->origins[k].season,
-						"share", v->origins[k].share));
+				comp,
+				json_pack("{s:s,s:s,s:s,s:i,s:f}", "lot",
+					  v->origins[k].lot, "farm",
+					  v->origins[k].farm, "district",
+					  v->origins[k].district, "season",
+					  (int)v->origins[k].season, "share",
+					  v->origins[k].share));
 		json_object_set_new(j, "composition", comp);
 		print_json(j);
 		status = 0;
@@ -397,10 +403,10 @@ cmd_lot(int argc, char **argv)
 		printf("  made by %s (%s), %s (entry %" PRIu64 ")\n",
 		       lot->creator, or_unknown(px_process_name(lot->process)),
 		       when, lot->created_at);
-	json_array_foreach(inputs.arr, i, p)
-		printf("  %s %s (%s kg consumed)\n", i ? "         " : "made from",
-		       json_string_value(json_object_get(p, "id")),
-		       json_string_value(json_object_get(p, "kg_text")));
+	json_array_foreach(inputs.arr, i, p) printf(
+		"  %s %s (%s kg consumed)\n", i ? "         " : "made from",
+		json_string_value(json_object_get(p, "id")),
+		json_string_value(json_object_get(p, "kg_text")));
 	if (json_array_size(holders.arr) == 0)
 		printf("  held by   nobody now (consumed, shipped or in "
 		       "transit)\n");
@@ -445,7 +451,8 @@ done:
 /* ---- recall ---- */
 
 static const char recall_help[] =
-	"usage: paxta recall --data DIR (--district CODE --season YEAR | --farm ID "
+	"usage: paxta recall --data DIR (--district CODE --season YEAR | "
+	"--farm ID "
 	"[--season YEAR]\n                    | --attestation INDEX) "
 	"[--json]\n\n"
 	"Every lot downstream of the origins named — a district's harvest "
@@ -570,8 +577,8 @@ cmd_actor(int argc, char **argv)
 		char *r = json_dumps(roles, JSON_COMPACT);
 
 		printf("actor %s%s%s — %s\n  roles %s\n  location %s %s\n  "
-		       "key %s\n  registered at entry %" PRIu64
-		       ", %" PRIu64 " entries written%s\n",
+		       "key %s\n  registered at entry %" PRIu64 ", %" PRIu64
+		       " entries written%s\n",
 		       style("bold"), rec->actor->id, style("reset"),
 		       rec->actor->name, r ? r : "?", rec->actor->region,
 		       rec->actor->district, key, rec->registered_at, rec->seq,
@@ -611,8 +618,7 @@ cmd_entry(int argc, char **argv)
 	if (open_query(&q))
 		return EXIT_ERROR;
 	if (px_store_leaf(q.t, index, &leaf, &len) != PX_OK) {
-		status = fail("no entry %" PRIu64 " (the log has %" PRIu64
-			      ")",
+		status = fail("no entry %" PRIu64 " (the log has %" PRIu64 ")",
 			      index, px_store_size(q.t));
 		goto out;
 	}
@@ -626,14 +632,13 @@ cmd_entry(int argc, char **argv)
 	}
 	px_hex_encode(hex, h.b, PX_HASH_LEN);
 	if (q.json) {
-		print_json(json_pack("{s:I,s:s,s:s,s:b,s:O}", "index",
-				     (json_int_t)index, "leaf_hash", hex,
-				     "leaf", b64, "signature_valid",
-				     px_entry_check(&env) == PX_OK, "entry",
-				     j));
+		print_json(json_pack(
+			"{s:I,s:s,s:s,s:b,s:O}", "index", (json_int_t)index,
+			"leaf_hash", hex, "leaf", b64, "signature_valid",
+			px_entry_check(&env) == PX_OK, "entry", j));
 	} else {
-		printf("entry %" PRIu64 "  leaf hash %s  signature %s\n",
-		       index, hex,
+		printf("entry %" PRIu64 "  leaf hash %s  signature %s\n", index,
+		       hex,
 		       px_entry_check(&env) == PX_OK ? "valid" : "INVALID");
 		json_incref(j);
 		print_json(j);

@@ -231,9 +231,9 @@ report(struct submit *s, const struct outcome *o)
 			json_object_set_new(j, "duplicate",
 					    json_boolean(o->duplicate));
 		} else {
-			json_object_set_new(j, "error",
-					    json_string(px_code_name(
-						    o->refusal.code)));
+			json_object_set_new(
+				j, "error",
+				json_string(px_code_name(o->refusal.code)));
 			json_object_set_new(j, "message",
 					    json_string(o->refusal.message));
 		}
@@ -333,8 +333,7 @@ out:
 }
 
 static void
-start_outcome(struct outcome *o, const char *file, size_t number,
-	      json_t *event)
+start_outcome(struct outcome *o, const char *file, size_t number, json_t *event)
 {
 	const char *kind = json_string_value(json_object_get(event, "kind"));
 	const char *actor = json_string_value(json_object_get(event, "actor"));
@@ -547,8 +546,8 @@ cmd_submit(int argc, char **argv)
 		if (s->refused > SHOW_REFUSALS)
 			fprintf(stderr, "... and %" PRIu64 " more refused\n",
 				s->refused - SHOW_REFUSALS);
-		printf("%" PRIu64 " logged, %" PRIu64 " already logged, %" PRIu64
-		       " refused\n",
+		printf("%" PRIu64 " logged, %" PRIu64
+		       " already logged, %" PRIu64 " refused\n",
 		       s->accepted, s->duplicates, s->refused);
 	}
 	status = s->refused ? EXIT_NO : 0;

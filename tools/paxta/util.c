@@ -78,7 +78,8 @@ print_json(json_t *j)
 		return;
 	}
 	json_dumpf(j, stdout,
-		   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+		   JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+			   JSON_REAL_PRECISION(15));
 	fputc('\n', stdout);
 	json_decref(j);
 }
@@ -105,9 +106,9 @@ style(const char *name)
 	static const struct {
 		const char *name, *code;
 	} styles[] = {
-		{ "bold", "\033[1m" },	 { "red", "\033[31m" },
+		{ "bold", "\033[1m" },   { "red", "\033[31m" },
 		{ "green", "\033[32m" }, { "yellow", "\033[33m" },
-		{ "dim", "\033[2m" },	 { "reset", "\033[0m" },
+		{ "dim", "\033[2m" },    { "reset", "\033[0m" },
 	};
 
 	if (!out_is_tty())
@@ -122,7 +123,7 @@ void
 print_bar(double share, int width)
 {
 	/* Eighths of a cell, so small shares still show. */
-	static const char *const parts[] = { "", "▏", "▎", "▍",
+	static const char *const parts[] = { "",  "▏", "▎", "▍",
 					     "▌", "▋", "▊", "▉" };
 	int eighths = (int)(share * width * 8 + 0.5), i;
 

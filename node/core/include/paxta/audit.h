@@ -17,12 +17,12 @@
 struct px_verifier;
 
 struct px_audit_report {
-	int intact;	       /* 1: nothing wrong */
-	uint64_t entries;      /* leaves checked */
-	uint64_t checkpoints;  /* checkpoints checked */
-	int has_bad_index;     /* bad_index names a leaf */
+	int intact;           /* 1: nothing wrong */
+	uint64_t entries;     /* leaves checked */
+	uint64_t checkpoints; /* checkpoints checked */
+	int has_bad_index;    /* bad_index names a leaf */
 	uint64_t bad_index;
-	char problem[512];     /* what is wrong, for people */
+	char problem[512]; /* what is wrong, for people */
 };
 
 /* Called now and then with leaves done and the total. */

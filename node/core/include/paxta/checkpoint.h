@@ -16,11 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "paxta/error.h"
+
 #include "paxta/crypto.h"
 
 /* Caps checked before parsing. */
-#define PX_NOTE_MAX	 16384
-#define PX_ORIGIN_MAX	 255
+#define PX_NOTE_MAX      16384
+#define PX_ORIGIN_MAX    255
 #define PX_NOTE_MAX_SIGS 16
 
 struct px_checkpoint {
@@ -65,6 +67,7 @@ int px_checkpoint_sign(char **out, const struct px_checkpoint *cp,
  * signature by verifier is present.
  */
 int px_checkpoint_open(struct px_checkpoint *out, const char *note,
-		       size_t note_len, const struct px_note_verifier *verifier);
+		       size_t note_len,
+		       const struct px_note_verifier *verifier);
 
 #endif

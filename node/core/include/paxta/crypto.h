@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "paxta/error.h"
+
 #define PX_HASH_LEN   32
 #define PX_PUBKEY_LEN 32
 #define PX_SIG_LEN    64
@@ -119,7 +121,8 @@ int px_base64_decode(uint8_t *out, size_t out_cap, size_t *out_len,
 
 /* Lowercase hex of len bytes into out (2*len+1 bytes). */
 void px_hex_encode(char *out, const uint8_t *data, size_t len);
-/* Decode exactly len bytes from 2*len hex chars (either case); PX_EMALFORMED. */
+/* Decode exactly len bytes from 2*len hex chars (either case); PX_EMALFORMED.
+ */
 int px_hex_decode(uint8_t *out, size_t len, const char *hex);
 
 /* Public key to / from standard base64 (44 chars). PX_EMALFORMED. */

@@ -32,8 +32,7 @@ struct px_signed_entry {
  * (before parsing), PX_EMALFORMED when it is not a SignedEntry, its key is
  * not 32 bytes, its signature not 64, or its payload empty.
  */
-int px_entry_open(struct px_signed_entry *out, const uint8_t *leaf,
-		  size_t len);
+int px_entry_open(struct px_signed_entry *out, const uint8_t *leaf, size_t len);
 
 /* Release what px_entry_open took; accepts a zeroed or closed envelope. */
 void px_entry_close(struct px_signed_entry *e);

@@ -14,20 +14,20 @@
 
 enum px_err {
 	PX_OK = 0,
-	PX_ENOMEM = -1,	    /* out of memory */
-	PX_EINVAL = -2,	    /* a caller passed something impossible */
+	PX_ENOMEM = -1,     /* out of memory */
+	PX_EINVAL = -2,     /* a caller passed something impossible */
 	PX_EVERIFY = -3,    /* a signature, hash or proof does not verify */
 	PX_ECRYPTO = -4,    /* the crypto library failed */
-	PX_ESTORE = -5,	    /* LMDB failed */
-	PX_EIO = -6,	    /* a file could not be read or written */
+	PX_ESTORE = -5,     /* LMDB failed */
+	PX_EIO = -6,        /* a file could not be read or written */
 	PX_ENOTFOUND = -7,  /* no such index, lot, actor, file */
-	PX_EEXIST = -8,	    /* already there (a ledger folder, a key file) */
+	PX_EEXIST = -8,     /* already there (a ledger folder, a key file) */
 	PX_EMALFORMED = -9, /* bytes that do not decode */
 	PX_ETOOLARGE = -10, /* input over a size cap */
 	PX_EREFUSED = -11,  /* an entry breaks a rule (see struct px_refusal) */
 	PX_ELOCKED = -12,   /* another process holds the ledger */
-	PX_EFULL = -13,	    /* the map is full and could not grow */
-	PX_EFOREIGN = -14,  /* the folder is not a paxta ledger of this format */
+	PX_EFULL = -13,     /* the map is full and could not grow */
+	PX_EFOREIGN = -14, /* the folder is not a paxta ledger of this format */
 };
 
 /* Stable machine codes of refusals: DESIGN.md §6.3. */

@@ -25,7 +25,7 @@
 /* A parsed event: the Entry and every byte it points to. */
 struct px_event {
 	Paxta__Entry *entry; /* seq 0, prev empty: the caller numbers it */
-	int has_time;	     /* the event gave "time"; else entry->time = 0 */
+	int has_time;        /* the event gave "time"; else entry->time = 0 */
 	/* A void naming its target by hash ("entry": "HEX"): the caller
 	 * looks the index up and sets entry->void_->index. */
 	int void_by_hash;

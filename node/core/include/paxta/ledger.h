@@ -20,7 +20,7 @@
 #include "paxta/store.h"
 
 #define PX_NODE_KEY_FILE "node.key"
-#define PX_ID_MAX	 128 /* actor, lot, shipment ids */
+#define PX_ID_MAX        128 /* actor, lot, shipment ids */
 
 struct px_ledger;
 struct px_verifier;
@@ -75,9 +75,9 @@ struct px_store *px_ledger_store(struct px_ledger *l);
 
 /* The result of one entry of a batch. */
 struct px_append_result {
-	int rc;		       /* PX_OK: logged (or already was); else why not */
-	int duplicate;	       /* 1: the same entry was logged before */
-	uint64_t index;	       /* its index in the log when rc == PX_OK */
+	int rc;         /* PX_OK: logged (or already was); else why not */
+	int duplicate;  /* 1: the same entry was logged before */
+	uint64_t index; /* its index in the log when rc == PX_OK */
 	struct px_hash leaf_hash;
 	struct px_refusal refusal; /* when rc == PX_EREFUSED or PX_EVERIFY */
 };
@@ -123,8 +123,7 @@ int px_ledger_verifier_key(const struct px_ledger *l, char **out);
 struct px_signer_source;
 
 /* A signer source (signer.h) that answers from l's current state. */
-void px_ledger_signer_source(struct px_ledger *l,
-			     struct px_signer_source *out);
+void px_ledger_signer_source(struct px_ledger *l, struct px_signer_source *out);
 
 /* A read snapshot; end it with px_store_abort. */
 int px_ledger_read(struct px_ledger *l, struct px_txn **out);

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "paxta/error.h"
+
 #include "paxta/crypto.h"
 
 /* The longest proof paxta makes or accepts. A consistency proof has up to

@@ -41,10 +41,10 @@ struct px_origin {
 	char region[PX_ID_MAX + 1];
 	uint32_t season;
 	Paxta__Method method;
-	double share;	       /* of the asked lot's mass, 0..1 */
-	Paxta__Status status;  /* the worst of the latest statements */
-	uint64_t decided_by;   /* index of the deciding statement (status != 0) */
-	char monitor[PX_ID_MAX + 1]; /* its author */
+	double share;         /* of the asked lot's mass, 0..1 */
+	Paxta__Status status; /* the worst of the latest statements */
+	uint64_t decided_by; /* index of the deciding statement (status != 0) */
+	char monitor[PX_ID_MAX + 1];  /* its author */
 	char subject[PX_ID_MAX + 16]; /* its subject, "district:UZ-SA-KTK" */
 };
 
@@ -52,13 +52,13 @@ struct px_verdict {
 	enum px_verdict_kind kind;
 	char lot[PX_ID_MAX + 1];
 	Paxta__Product product;
-	uint64_t grams;	      /* the lot's mass as created */
-	uint64_t at;	      /* tree size it was computed as of */
-	size_t ancestors;     /* lots walked, the lot included */
+	uint64_t grams;                    /* the lot's mass as created */
+	uint64_t at;                       /* tree size it was computed as of */
+	size_t ancestors;                  /* lots walked, the lot included */
 	double by_status[PX_STATUS_COUNT]; /* share of the mass per status */
-	struct px_origin *origins; /* by share, largest first */
+	struct px_origin *origins;         /* by share, largest first */
 	size_t n_origins;
-	char **reasons;	      /* sentences for people */
+	char **reasons; /* sentences for people */
 	size_t n_reasons;
 };
 
@@ -96,16 +96,16 @@ struct px_recall_query {
 struct px_recall_lot {
 	char lot[PX_ID_MAX + 1];
 	Paxta__Product product;
-	double share;	 /* of its mass from the recalled origins */
-	uint64_t held;	 /* grams held now, all holders */
+	double share;  /* of its mass from the recalled origins */
+	uint64_t held; /* grams held now, all holders */
 	size_t n_holders;
 	char (*holders)[PX_ID_MAX + 1];
 	uint64_t *holder_grams;
 };
 
 struct px_recall {
-	char what[PX_ID_MAX + 64]; /* "district UZ-SA-KTK, season 2026" */
-	size_t n_origins;	    /* recalled harvest lots */
+	char what[PX_ID_MAX + 64];  /* "district UZ-SA-KTK, season 2026" */
+	size_t n_origins;           /* recalled harvest lots */
 	struct px_recall_lot *lots; /* origins first, then downstream */
 	size_t n_lots;
 	uint64_t affected_grams; /* sum over lots of held × share */

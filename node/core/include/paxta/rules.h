@@ -20,7 +20,8 @@
 struct px_rules_ctx {
 	const struct px_policy *policy;
 	const struct px_pubkey *node_key;
-	int64_t now; /* the node's clock, Unix seconds; INT64_MAX: no skew check */
+	int64_t now; /* the node's clock, Unix seconds; INT64_MAX: no skew check
+		      */
 };
 
 /*

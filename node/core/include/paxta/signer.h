@@ -17,9 +17,9 @@
 
 /* Where an author's chain stands. */
 struct px_author_state {
-	uint64_t seq;		  /* its last sequence number, 0: none yet */
+	uint64_t seq;             /* its last sequence number, 0: none yet */
 	struct px_hash last_hash; /* leaf hash of its last entry */
-	struct px_pubkey key;	  /* its current key */
+	struct px_pubkey key;     /* its current key */
 	int revoked;
 };
 

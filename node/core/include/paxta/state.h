@@ -56,8 +56,8 @@ int px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 typedef int (*px_state_edge_fn)(void *ctx, const char *lot, uint64_t grams);
 int px_state_each_input(struct px_txn *t, const char *lot, px_state_edge_fn fn,
 			void *ctx);
-int px_state_each_output(struct px_txn *t, const char *lot,
-			 px_state_edge_fn fn, void *ctx);
+int px_state_each_output(struct px_txn *t, const char *lot, px_state_edge_fn fn,
+			 void *ctx);
 
 /* A monitor's statement on subject for season, logged at rec->index. */
 int px_state_put_attestation(struct px_txn *t,
@@ -77,14 +77,13 @@ int px_state_each_lab(struct px_txn *t, const char *lot, px_state_lab_fn fn,
 		      void *ctx);
 
 /* The origin index: harvest lot of farm in district for season. */
-int px_state_put_origin(struct px_txn *t, const char *district,
-			uint32_t season, const char *lot, const char *farm);
-int px_state_del_origin(struct px_txn *t, const char *district,
-			uint32_t season, const char *lot);
+int px_state_put_origin(struct px_txn *t, const char *district, uint32_t season,
+			const char *lot, const char *farm);
+int px_state_del_origin(struct px_txn *t, const char *district, uint32_t season,
+			const char *lot);
 /* Call fn(ctx, lot, farm) for each harvest lot of district (NULL: every
  * district) in season (0: every season). */
-typedef int (*px_state_origin_fn)(void *ctx, const char *lot,
-				  const char *farm);
+typedef int (*px_state_origin_fn)(void *ctx, const char *lot, const char *farm);
 int px_state_each_origin(struct px_txn *t, const char *district,
 			 uint32_t season, px_state_origin_fn fn, void *ctx);
 

@@ -4,8 +4,8 @@
  * A ledger folder holds one LMDB environment with these databases:
  *   meta         format version, origin, ...        name -> bytes
  *   leaves       the exact leaf bytes               index (u64 BE) -> leaf
- *   tree         hash chain and subtree hashes      index -> chain ‖ h0 ‖ h1 ‖ …
- *   leaf_index   one entry stored once              leaf hash -> index
+ *   tree         hash chain and subtree hashes      index -> chain ‖ h0 ‖ h1 ‖
+ * … leaf_index   one entry stored once              leaf hash -> index
  *   checkpoints  signed notes                       size (u64 BE) -> note
  *   and the tables of enum px_table, kept by the ledger's state layer.
  *
@@ -34,22 +34,23 @@ struct px_txn;
 
 /* Tables the ledger's state layer keeps beside the log. */
 enum px_table {
-	PX_TABLE_ACTORS,      /* actor id -> actor record */
-	PX_TABLE_KEYS,	      /* actor id ‖ 0 ‖ from index -> key record */
-	PX_TABLE_LOTS,	      /* lot id -> lot record */
-	PX_TABLE_HOLDINGS,    /* lot id ‖ 0 ‖ holder -> grams */
-	PX_TABLE_HELD_BY,     /* holder ‖ 0 ‖ lot id -> grams */
-	PX_TABLE_SHIPMENTS,   /* shipment id -> shipment record */
-	PX_TABLE_EDGES_UP,    /* lot ‖ 0 ‖ input lot -> grams consumed */
-	PX_TABLE_EDGES_DOWN,  /* input lot ‖ 0 ‖ output lot -> grams */
+	PX_TABLE_ACTORS,       /* actor id -> actor record */
+	PX_TABLE_KEYS,         /* actor id ‖ 0 ‖ from index -> key record */
+	PX_TABLE_LOTS,         /* lot id -> lot record */
+	PX_TABLE_HOLDINGS,     /* lot id ‖ 0 ‖ holder -> grams */
+	PX_TABLE_HELD_BY,      /* holder ‖ 0 ‖ lot id -> grams */
+	PX_TABLE_SHIPMENTS,    /* shipment id -> shipment record */
+	PX_TABLE_EDGES_UP,     /* lot ‖ 0 ‖ input lot -> grams consumed */
+	PX_TABLE_EDGES_DOWN,   /* input lot ‖ 0 ‖ output lot -> grams */
 	PX_TABLE_ATTESTATIONS, /* subject ‖ 0 ‖ season ‖ index -> record */
-	PX_TABLE_LABS,	      /* lot ‖ 0 ‖ index -> lab record */
-	PX_TABLE_ORIGINS,     /* district ‖ 0 ‖ season ‖ lot -> farm */
+	PX_TABLE_LABS,         /* lot ‖ 0 ‖ index -> lab record */
+	PX_TABLE_ORIGINS,      /* district ‖ 0 ‖ season ‖ lot -> farm */
 	PX_TABLE__COUNT
 };
 
 enum px_store_flags {
-	PX_STORE_CREATE = 1 << 0,   /* make a new ledger; PX_EEXIST if one is there */
+	PX_STORE_CREATE =
+		1 << 0, /* make a new ledger; PX_EEXIST if one is there */
 	PX_STORE_READONLY = 1 << 1, /* no writes, no writer lock */
 };
 
@@ -66,8 +67,8 @@ int px_store_open(struct px_store **out, const char *dir, unsigned flags);
 #define PX_STORE_MAP_DEFAULT ((size_t)4 << 30)
 
 /* As px_store_open, with the initial map size in bytes (0: the default). */
-int px_store_open_sized(struct px_store **out, const char *dir,
-			unsigned flags, size_t map_bytes);
+int px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
+			size_t map_bytes);
 
 /* Close; accepts NULL. No transaction may be open. */
 void px_store_close(struct px_store *s);
@@ -131,8 +132,8 @@ int px_store_chain(struct px_txn *t, uint64_t index, struct px_hash *out);
  * The raw tree record of index, for audit: *out points into the map until t
  * ends; its length is 32 * (2 + levels) for the chain value and h_0..h_levels.
  */
-int px_store_tree_record(struct px_txn *t, uint64_t index,
-			 const uint8_t **out, size_t *out_len);
+int px_store_tree_record(struct px_txn *t, uint64_t index, const uint8_t **out,
+			 size_t *out_len);
 
 /* A px_merkle_source over t (ctx = t): for px_merkle_* functions. */
 int px_store_merkle_source(void *ctx, uint64_t start, unsigned level,

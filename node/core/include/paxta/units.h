@@ -14,7 +14,7 @@
  * lines cannot overflow 64 bits. */
 #define PX_GRAMS_MAX 1000000000000000ULL
 
-#define PX_KG_TEXT  32
+#define PX_KG_TEXT   32
 #define PX_TIME_TEXT 32
 
 /* "12000", "11.98", "0.005": kg with trailing zeros dropped. */
