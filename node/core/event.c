@@ -612,7 +612,7 @@ parse_transform(struct parse *p, const json_t *event, Paxta__Entry *e)
 {
 	Paxta__Transform *b = arena_alloc(p->ev, sizeof(*b));
 	const json_t *outputs;
-	const char *name;
+	const char *name = NULL;
 	int rc;
 
 	if (!b)
@@ -734,7 +734,7 @@ parse_attest(struct parse *p, const json_t *event, Paxta__Entry *e)
 {
 	Paxta__Attest *b = arena_alloc(p->ev, sizeof(*b));
 	const json_t *indicators;
-	const char *name;
+	const char *name = NULL;
 	int rc;
 
 	if (!b)
