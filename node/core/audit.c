@@ -8,6 +8,7 @@
  * checkpoints', and its state tables must equal the stored tables.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +325,82 @@ compare_tables(struct audit *a, struct px_txn *scratch)
 	return PX_OK;
 }
 
+/* One chunk of leaves: pointers into the snapshot and their signature
+ * checks. */
+struct chunk {
+	struct px_verifier *pool;
+	const uint8_t *leaves[CHUNK];
+	size_t lens[CHUNK];
+	int sig[CHUNK];
+	size_t n;
+	int64_t missing; /* index of a leaf that is not there, or -1 */
+};
+
+static int
+fetch_chunk(struct audit *a, struct chunk *c, uint64_t base, uint64_t size)
+{
+	int rc;
+
+	c->n = size - base < CHUNK ? (size_t)(size - base) : CHUNK;
+	c->missing = -1;
+	for (size_t i = 0; i < c->n; i++) {
+		rc = px_store_leaf(a->src, base + i, &c->leaves[i],
+				   &c->lens[i]);
+		if (rc == PX_ENOTFOUND) {
+			c->missing = (int64_t)(base + i);
+			c->n = i;
+			break;
+		}
+		if (rc != PX_OK)
+			return rc;
+	}
+	return PX_OK;
+}
+
+static void
+verify_chunk(struct chunk *c)
+{
+	px_verifier_run(c->pool, c->leaves, c->lens, c->n, c->sig);
+}
+
+static void *
+verify_thread(void *arg)
+{
+	verify_chunk(arg);
+	return NULL;
+}
+
+/* Replay a verified chunk into the scratch store, in one transaction. */
+static int
+replay_chunk(struct audit *a, struct px_store *scratch, struct chunk *c,
+	     uint64_t base)
+{
+	struct px_txn *st = NULL;
+	int rc;
+
+	if ((rc = px_store_begin(&st, scratch, 1)) != PX_OK)
+		return rc;
+	for (size_t i = 0; i < c->n && a->out->intact; i++) {
+		rc = replay_leaf(a, st, base + i, c->leaves[i], c->lens[i],
+				 c->sig[i]);
+		if (rc != PX_OK) {
+			px_store_abort(st);
+			return rc;
+		}
+		if (a->out->intact) {
+			a->out->entries++;
+			rc = check_checkpoints(a, st, base + i + 1);
+			if (rc != PX_OK) {
+				px_store_abort(st);
+				return rc;
+			}
+		}
+	}
+	if (a->out->intact && c->missing >= 0)
+		bad(a, c->missing, "the leaf is missing");
+	return px_store_commit(st);
+}
+
 static char *
 make_scratch(const char *dir)
 {
@@ -369,10 +446,9 @@ px_audit(struct px_audit_report *out, struct px_ledger *l,
 	struct px_verifier *own = NULL;
 	struct px_store *scratch = NULL;
 	struct px_txn *st = NULL;
+	struct chunk *chunks = NULL;
+	pthread_t verifier_thread;
 	char *scratch_path = NULL;
-	const uint8_t **leaves = NULL;
-	size_t *lens = NULL;
-	int *sig = NULL;
 	uint64_t size;
 	int rc;
 
@@ -390,13 +466,12 @@ px_audit(struct px_audit_report *out, struct px_ledger *l,
 			return rc;
 		v = own;
 	}
-	leaves = calloc(CHUNK, sizeof(*leaves));
-	lens = calloc(CHUNK, sizeof(*lens));
-	sig = calloc(CHUNK, sizeof(*sig));
-	if (!leaves || !lens || !sig) {
+	chunks = calloc(2, sizeof(*chunks));
+	if (!chunks) {
 		rc = PX_ENOMEM;
 		goto out;
 	}
+	chunks[0].pool = chunks[1].pool = v;
 	if (!(scratch_path = make_scratch(scratch_dir))) {
 		rc = PX_EIO;
 		goto out;
@@ -404,8 +479,8 @@ px_audit(struct px_audit_report *out, struct px_ledger *l,
 	/* The scratch store holds no ledger of its own: remove its folder
 	 * so px_store_open can create it. */
 	rmdir(scratch_path);
-	if ((rc = px_store_open(&scratch, scratch_path, PX_STORE_CREATE)) !=
-	    PX_OK)
+	if ((rc = px_store_open(&scratch, scratch_path,
+				PX_STORE_CREATE | PX_STORE_SCRATCH)) != PX_OK)
 		goto out;
 	if ((rc = px_ledger_read(l, &a.src)) != PX_OK)
 		goto out;
@@ -414,39 +489,30 @@ px_audit(struct px_audit_report *out, struct px_ledger *l,
 	    PX_OK)
 		goto out;
 
-	for (uint64_t base = 0; base < size && out->intact; base += CHUNK) {
-		size_t n = size - base < CHUNK ? (size_t)(size - base) : CHUNK;
+	/* Verify chunk k + 1 on the pool while chunk k is replayed. */
+	if ((rc = fetch_chunk(&a, &chunks[0], 0, size)) != PX_OK)
+		goto out;
+	verify_chunk(&chunks[0]);
+	for (uint64_t base = 0, k = 0; base < size && out->intact;
+	     base += CHUNK, k++) {
+		struct chunk *cur = &chunks[k % 2],
+			     *next = &chunks[(k + 1) % 2];
+		int verifying = 0;
 
-		for (size_t i = 0; i < n; i++) {
-			rc = px_store_leaf(a.src, base + i, &leaves[i],
-					   &lens[i]);
-			if (rc == PX_ENOTFOUND) {
-				bad(&a, (int64_t)(base + i),
-				    "the leaf is missing");
-				rc = PX_OK;
-				n = i;
-				break;
-			}
-			if (rc != PX_OK)
+		if (base + CHUNK < size) {
+			if ((rc = fetch_chunk(&a, next, base + CHUNK, size)) !=
+			    PX_OK)
 				goto out;
-		}
-		px_verifier_run(v, leaves, lens, n, sig);
-		if ((rc = px_store_begin(&st, scratch, 1)) != PX_OK)
-			goto out;
-		for (size_t i = 0; i < n && out->intact; i++) {
-			rc = replay_leaf(&a, st, base + i, leaves[i], lens[i],
-					 sig[i]);
-			if (rc != PX_OK)
+			if (pthread_create(&verifier_thread, NULL,
+					   verify_thread, next) != 0) {
+				rc = PX_ENOMEM;
 				goto out;
-			if (out->intact) {
-				out->entries++;
-				rc = check_checkpoints(&a, st, base + i + 1);
-				if (rc != PX_OK)
-					goto out;
 			}
+			verifying = 1;
 		}
-		rc = px_store_commit(st);
-		st = NULL;
+		rc = replay_chunk(&a, scratch, cur, base);
+		if (verifying)
+			pthread_join(verifier_thread, NULL);
 		if (rc != PX_OK)
 			goto out;
 		if (progress)
@@ -470,9 +536,7 @@ out:
 	for (size_t i = 0; i < a.n_cps; i++)
 		free(a.cps[i].note);
 	free(a.cps);
-	free(leaves);
-	free(lens);
-	free(sig);
+	free(chunks);
 	px_verifier_free(own);
 	return rc;
 }

@@ -232,9 +232,14 @@ px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
 	mdb_env_set_mapsize(s->env,
 			    map_bytes ? map_bytes : PX_STORE_MAP_DEFAULT);
 	/* MDB_NOTLS: read snapshots may move between threads (the node's
-	 * workers). No flag that weakens durability. */
+	 * workers). No flag that weakens durability, but for a scratch store
+	 * nobody keeps. */
 	rc = mdb_env_open(s->env, dir,
-			  MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0600);
+			  MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
+				  ((flags & PX_STORE_SCRATCH)
+					   ? MDB_NOSYNC | MDB_NOMETASYNC
+					   : 0),
+			  0600);
 	if (rc != MDB_SUCCESS) {
 		rc = map_err(rc);
 		goto fail;

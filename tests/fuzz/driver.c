@@ -17,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_SEEDS 256
+#define MAX_SEEDS      256
 #define FUZZ_INPUT_MAX (128 * 1024)
 
 static uint64_t state = 0x9e3779b97f4a7c15ULL;
@@ -91,13 +91,15 @@ main(int argc, char **argv)
 			switch (next() % 6) {
 			case 0: /* flip a bit */
 				if (len)
-					buf[at] ^= (uint8_t)(1u << (next() % 8));
+					buf[at] ^=
+						(uint8_t)(1u << (next() % 8));
 				break;
 			case 1: /* an interesting byte */
 				if (len)
-					buf[at] = (uint8_t[]){ 0, 0xff, 0x7f, 0x80,
-							       '"', '{', '\n',
-							       ':' }[next() % 8];
+					buf[at] = (uint8_t[]){
+						0,   0xff, 0x7f, 0x80,
+						'"', '{',  '\n', ':'
+					}[next() % 8];
 				break;
 			case 2: /* truncate */
 				len = at;
@@ -119,7 +121,8 @@ main(int argc, char **argv)
 			}
 			case 4: /* duplicate a run */
 			{
-				size_t count = len ? next() % (len - at + 1) : 0;
+				size_t count =
+					len ? next() % (len - at + 1) : 0;
 
 				if (len + count <= FUZZ_INPUT_MAX) {
 					memmove(buf + at + count, buf + at,

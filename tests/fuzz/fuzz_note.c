@@ -12,8 +12,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* The key of tests/fuzz/corpus/note: notes signed by it reach the
 	 * body parser. */
-	static const char key[] = "fuzz.example/log+44c33050+"
-				  "AepKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs";
+	static const char key[] =
+		"fuzz.example/log+44c33050+"
+		"AepKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs";
 	struct px_note_verifier v, other;
 	struct px_checkpoint cp;
 	char *text;

@@ -52,6 +52,9 @@ enum px_store_flags {
 	PX_STORE_CREATE =
 		1 << 0, /* make a new ledger; PX_EEXIST if one is there */
 	PX_STORE_READONLY = 1 << 1, /* no writes, no writer lock */
+	/* A throwaway store (audit's re-derived state): commits skip the
+	 * fsync. Never for a ledger. */
+	PX_STORE_SCRATCH = 1 << 2,
 };
 
 /*
