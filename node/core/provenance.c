@@ -44,7 +44,8 @@ struct graph {
 	size_t n_nodes, cap_nodes;
 	struct edge *edges;
 	size_t n_edges, cap_edges;
-	json_t *index; /* lot id -> node number */
+	size_t *slots;  /* open addressing: node number + 1, 0 empty */
+	size_t n_slots; /* a power of two, at least twice n_nodes */
 	uint64_t at;
 };
 
@@ -53,8 +54,7 @@ graph_init(struct graph *g, uint64_t at)
 {
 	memset(g, 0, sizeof(*g));
 	g->at = at;
-	g->index = json_object();
-	return g->index ? PX_OK : PX_ENOMEM;
+	return PX_OK;
 }
 
 static void
@@ -62,7 +62,7 @@ graph_release(struct graph *g)
 {
 	free(g->nodes);
 	free(g->edges);
-	json_decref(g->index);
+	free(g->slots);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -95,16 +95,55 @@ copy_id(char *out, const char *id)
 	out[n] = '\0';
 }
 
+/* FNV-1a: lot ids are short ASCII. A verdict walks 10,000 lots, so the
+ * lookup from id to node is a plain open-addressing table. */
+static uint64_t
+hash_id(const char *id)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *id; id++)
+		h = (h ^ (uint8_t)*id) * 1099511628211ULL;
+	return h;
+}
+
+/* The node of lot id, or SIZE_MAX. */
+static size_t
+graph_find(const struct graph *g, const char *id)
+{
+	if (!g->n_slots)
+		return SIZE_MAX;
+	for (size_t i = hash_id(id) & (g->n_slots - 1);;
+	     i = (i + 1) & (g->n_slots - 1)) {
+		size_t slot = g->slots[i];
+
+		if (slot == 0)
+			return SIZE_MAX;
+		if (strcmp(g->nodes[slot - 1].id, id) == 0)
+			return slot - 1;
+	}
+}
+
+static void
+graph_place(struct graph *g, size_t node)
+{
+	size_t i = hash_id(g->nodes[node].id) & (g->n_slots - 1);
+
+	while (g->slots[i])
+		i = (i + 1) & (g->n_slots - 1);
+	g->slots[i] = node + 1;
+}
+
 /* The node of lot id, added (unvisited) when new. */
 static int
 graph_node(struct graph *g, const char *id, size_t *out)
 {
-	json_t *at = json_object_get(g->index, id);
+	size_t at = graph_find(g, id);
 	struct node *n;
 	int rc;
 
-	if (at) {
-		*out = (size_t)json_integer_value(at);
+	if (at != SIZE_MAX) {
+		*out = at;
 		return PX_OK;
 	}
 	if (g->n_nodes >= PX_PROVENANCE_MAX_LOTS)
@@ -113,12 +152,22 @@ graph_node(struct graph *g, const char *id, size_t *out)
 		  sizeof(*g->nodes));
 	if (rc != PX_OK)
 		return rc;
+	if (2 * (g->n_nodes + 1) > g->n_slots) {
+		size_t n_slots = g->n_slots ? 2 * g->n_slots : 256;
+		size_t *slots = calloc(n_slots, sizeof(*slots));
+
+		if (!slots)
+			return PX_ENOMEM;
+		free(g->slots);
+		g->slots = slots;
+		g->n_slots = n_slots;
+		for (size_t i = 0; i < g->n_nodes; i++)
+			graph_place(g, i);
+	}
 	n = &g->nodes[g->n_nodes];
 	memset(n, 0, sizeof(*n));
 	copy_id(n->id, id);
-	if (json_object_set_new(g->index, id,
-				json_integer((json_int_t)g->n_nodes)) != 0)
-		return PX_ENOMEM;
+	graph_place(g, g->n_nodes);
 	*out = g->n_nodes++;
 	return PX_OK;
 }
@@ -480,10 +529,10 @@ by_index(const void *a, const void *b)
 
 /*
  * Every record on the way is intact: the leaf that created each lot of the
- * lineage still hashes to its stored leaf hash, and its chain link holds.
- * Signatures were checked when each entry was appended; audit and
- * verify-bundle check them again. Reading and hashing a leaf is cheap next
- * to verifying its signature, which is what keeps a verdict fast.
+ * lineage still hashes to the leaf hash the log's tree was built from.
+ * Signatures were checked when each entry was appended; audit re-checks
+ * them, every chain link and every stored hash. Hashing a leaf is cheap
+ * next to verifying its signature, which is what keeps a verdict fast.
  */
 static int
 check_records(struct px_verdict *v, struct px_txn *t, const struct graph *g,
@@ -499,30 +548,17 @@ check_records(struct px_verdict *v, struct px_txn *t, const struct graph *g,
 		idx[n++] = g->nodes[order[k]].created_at;
 	qsort(idx, n, sizeof(*idx), by_index);
 	for (size_t k = 0; k < n && rc == PX_OK; k++) {
-		struct px_hash h, prev = { { 0 } }, want;
-		const uint8_t *leaf, *rec, *before;
-		size_t len, rlen, blen;
+		struct px_hash h, stored;
+		const uint8_t *leaf;
+		size_t len;
 
 		if (k > 0 && idx[k] == idx[k - 1])
 			continue;
-		/* tree[i] = chain_i ‖ leaf hash ‖ …; tree[i-1] starts with
-		 * chain_(i-1). */
 		if ((rc = px_store_leaf(t, idx[k], &leaf, &len)) != PX_OK ||
 		    (rc = px_hash_leaf(&h, leaf, len)) != PX_OK ||
-		    (rc = px_store_tree_record(t, idx[k], &rec, &rlen)) !=
-			    PX_OK)
+		    (rc = px_store_leaf_hash(t, idx[k], &stored)) != PX_OK)
 			break;
-		if (idx[k] > 0) {
-			rc = px_store_tree_record(t, idx[k] - 1, &before,
-						  &blen);
-			if (rc != PX_OK)
-				break;
-			memcpy(prev.b, before, PX_HASH_LEN);
-		}
-		if ((rc = px_hash_chain(&want, &prev, &h)) != PX_OK)
-			break;
-		if (memcmp(h.b, rec + PX_HASH_LEN, PX_HASH_LEN) != 0 ||
-		    memcmp(want.b, rec, PX_HASH_LEN) != 0) {
+		if (memcmp(h.b, stored.b, PX_HASH_LEN) != 0) {
 			v->kind = PX_VERDICT_INVALID;
 			rc = add_reason(v,
 					"entry %" PRIu64 " on the lot's way "
@@ -940,12 +976,11 @@ static int
 sum_share(void *ctx, const char *lot, uint64_t grams)
 {
 	struct share_sum *sum = ctx;
-	json_t *at = json_object_get(sum->g->index, lot);
+	size_t at = graph_find(sum->g, lot);
 
 	sum->total += grams;
-	if (at)
-		sum->share += sum->g->nodes[json_integer_value(at)].weight *
-			      (double)grams;
+	if (at != SIZE_MAX)
+		sum->share += sum->g->nodes[at].weight * (double)grams;
 	return PX_OK;
 }
 
