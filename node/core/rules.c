@@ -180,6 +180,7 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 {
 	const Paxta__Genesis *g = a->e->genesis;
 	const Paxta__Policy *p = g->policy;
+	int rc;
 
 	if (a->index != 0)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
@@ -195,6 +196,10 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 		return px_refuse(
 			a->r, PX_CODE_BAD_SIGNATURE,
 			"the genesis must be signed by this node's key");
+	/* The store's metadata names the log it holds. */
+	if ((rc = px_store_meta_put(a->t, "origin", g->origin,
+				    strlen(g->origin))) != PX_OK)
+		return rc;
 	if (p->ginning_ppm > 1000000 || p->spinning_ppm > 1000000 ||
 	    p->weaving_ppm > 1000000 || p->knitting_ppm > 1000000 ||
 	    p->making_ppm > 1000000)
@@ -205,7 +210,6 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 		Paxta__ActorRecord rec = PAXTA__ACTOR_RECORD__INIT, *old;
 		Paxta__Actor actor = PAXTA__ACTOR__INIT;
 		Paxta__Role role = PAXTA__ROLE__ROLE_REGISTRAR;
-		int rc;
 
 		if (!px_state_valid_id(reg->id) || !valid_key(&reg->public_key))
 			return px_refuse(a->r, PX_CODE_MALFORMED,
