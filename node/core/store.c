@@ -463,28 +463,29 @@ px_store_tree_record(struct px_txn *t, uint64_t index, const uint8_t **out,
 	return rc;
 }
 
-int
-px_store_chain(struct px_txn *t, uint64_t index, struct px_hash *out)
+/* The hash at slot (0: chain value, 1: leaf hash) of tree[index]. */
+static int
+tree_hash(struct px_txn *t, uint64_t index, size_t slot, struct px_hash *out)
 {
 	const uint8_t *rec;
 	size_t len;
 	int rc = px_store_tree_record(t, index, &rec, &len);
 
 	if (rc == PX_OK)
-		memcpy(out->b, rec, PX_HASH_LEN);
+		memcpy(out->b, rec + slot * PX_HASH_LEN, PX_HASH_LEN);
 	return rc;
+}
+
+int
+px_store_chain(struct px_txn *t, uint64_t index, struct px_hash *out)
+{
+	return tree_hash(t, index, 0, out);
 }
 
 int
 px_store_leaf_hash(struct px_txn *t, uint64_t index, struct px_hash *out)
 {
-	const uint8_t *rec;
-	size_t len;
-	int rc = px_store_tree_record(t, index, &rec, &len);
-
-	if (rc == PX_OK)
-		memcpy(out->b, rec + PX_HASH_LEN, PX_HASH_LEN);
-	return rc;
+	return tree_hash(t, index, 1, out);
 }
 
 int

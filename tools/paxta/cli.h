@@ -25,6 +25,14 @@ struct cli_common {
 	int json;         /* --json */
 };
 
+/*
+ * Parse --data DIR, --json and --help for command cmd. Returns 0 (parsed;
+ * operands start at optind), -1 (help printed: exit 0) or EXIT_ERROR
+ * (usage printed).
+ */
+int parse_common(const char *cmd, const char *help, int argc, char **argv,
+		 struct cli_common *out);
+
 int cmd_keygen(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_submit(int argc, char **argv);

@@ -316,32 +316,17 @@ static const char checkpoint_help[] =
 int
 cmd_checkpoint(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *data = NULL;
+	struct cli_common o;
+	const char *data;
 	struct px_ledger *l = NULL;
 	char *note = NULL, *verifier = NULL;
-	int json = 0, c, rc;
+	int json, rc;
 
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(checkpoint_help, stdout);
-			return 0;
-		default:
-			return usage_error("checkpoint", "unknown option");
-		}
-	}
+	if ((rc = parse_common("checkpoint", checkpoint_help, argc, argv,
+			       &o)) != 0)
+		return rc < 0 ? 0 : rc;
+	data = o.data;
+	json = o.json;
 	/* Sign when we may write; a running node signs its own. */
 	rc = px_ledger_open(&l, data ? data : "", 0);
 	if (rc == PX_ELOCKED)
@@ -400,35 +385,19 @@ audit_progress(void *ctx, uint64_t done, uint64_t total)
 int
 cmd_audit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *data = NULL;
+	struct cli_common o;
 	struct px_ledger *l = NULL;
 	struct px_audit_report report;
 	struct progress prog = { 0, 0 };
 	struct timespec t0, t1;
+	const char *data;
 	double secs;
-	int json = 0, c, rc;
+	int json, rc;
 
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(audit_help, stdout);
-			return 0;
-		default:
-			return usage_error("audit", "unknown option");
-		}
-	}
+	if ((rc = parse_common("audit", audit_help, argc, argv, &o)) != 0)
+		return rc < 0 ? 0 : rc;
+	data = o.data;
+	json = o.json;
 	if (open_ledger(&l, data, PX_LEDGER_READONLY))
 		return EXIT_ERROR;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -1,5 +1,6 @@
 /* paxta — helpers shared by the commands. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,5 +153,37 @@ parse_u64(const char *text, uint64_t *out)
 	if (errno || *end)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int
+parse_common(const char *cmd, const char *help, int argc, char **argv,
+	     struct cli_common *out)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	out->data = NULL;
+	out->json = 0;
+	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			out->data = optarg;
+			break;
+		case 'j':
+			out->json = 1;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return -1;
+		default:
+			return usage_error(cmd, "unknown option");
+		}
+	}
 	return 0;
 }
