@@ -360,12 +360,13 @@ add_event(struct submit *s, const char *file, size_t number, json_t *event)
 	if (rc == PX_OK) {
 		rc = key_for(&s->keys, ev->entry->actor, &key);
 		if (rc == PX_ENOTFOUND || rc == PX_EMALFORMED) {
-			rc = px_refuse(&o->refusal, PX_CODE_BAD_SIGNATURE,
-				       "no usable key for actor '%s' (%s)",
-				       ev->entry->actor,
-				       s->keys.file ? "the --key file"
-						    : "looked for ACTOR.key in "
-						      "--keys");
+			rc = px_refuse(
+				&o->refusal, PX_CODE_BAD_SIGNATURE,
+				"no key for actor '%s' (%s)", ev->entry->actor,
+				s->keys.file ? "the --key file is not its "
+					       "key"
+					     : "no readable ACTOR.key "
+					       "in --keys");
 		}
 	}
 	if (rc == PX_OK)
@@ -473,6 +474,25 @@ cmd_submit(int argc, char **argv)
 		return usage_error("submit", "give --key KEYFILE or --keys "
 					     "KEYDIR, and one or more event "
 					     "files");
+	}
+	if (s->keys.file) {
+		/* A wrong --key is the caller's mistake, not the ledger's
+		 * refusal: say so before anything is read or logged. */
+		struct px_seckey probe;
+		const char *file = s->keys.file;
+
+		rc = px_key_read_pem(&probe, file);
+		px_key_wipe(&probe);
+		if (rc != PX_OK) {
+			free(s);
+			return fail(
+				rc == PX_ENOTFOUND
+					? "key file '%s' does not exist"
+					: "'%s' is not an Ed25519 private key "
+					  "(PKCS#8 PEM, as 'paxta keygen' "
+					  "writes)",
+				file);
+		}
 	}
 	s->keys.index = json_object();
 	s->results = json_array();
