@@ -1,0 +1,558 @@
+/*
+ * paxta — one lot as people and scripts read it: state, lineage graph,
+ * recall of everything made from it. See lot.h.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paxta/event.h"
+#include "paxta/lot.h"
+#include "paxta/state.h"
+#include "paxta/units.h"
+
+static const char *
+or_unknown(const char *s)
+{
+	return s ? s : "unknown";
+}
+
+/* kg as JSON: an integer when whole, else a number with its decimals (the
+ * form `paxta lot --json` has always printed). */
+static json_t *
+json_grams(uint64_t grams)
+{
+	return grams % 1000 ? json_real((double)grams / 1000.0)
+			    : json_integer((json_int_t)(grams / 1000));
+}
+
+/* Copy an id into a PX_ID_MAX + 1 buffer, cut rather than overflowed. */
+static void
+copy_id(char *out, const char *id)
+{
+	size_t n = strnlen(id ? id : "", PX_ID_MAX);
+
+	memcpy(out, id ? id : "", n);
+	out[n] = '\0';
+}
+
+/* ---- the lot's state ---- */
+
+struct pairs {
+	json_t *arr;
+	const char *key; /* "holder" or "lot" */
+};
+
+static int
+collect_pair(void *ctx, const char *id, uint64_t grams)
+{
+	struct pairs *p = ctx;
+	json_t *j = json_pack("{s:s,s:o}", p->key, id, "kg", json_grams(grams));
+
+	if (!j || json_array_append_new(p->arr, j) != 0)
+		return PX_ENOMEM;
+	return PX_OK;
+}
+
+static int
+collect_lab(void *ctx, const Paxta__LabRecord *rec)
+{
+	json_t *j = json_pack("{s:I,s:s,s:b,s:s,s:s}", "index",
+			      (json_int_t)rec->index, "lab", rec->lab,
+			      "matches", rec->result->matches, "claimed_region",
+			      rec->result->claimed_region, "matched_region",
+			      rec->result->matched_region);
+
+	if (!j || json_array_append_new(ctx, j) != 0)
+		return PX_ENOMEM;
+	return PX_OK;
+}
+
+int
+px_lot_json(json_t **out, struct px_txn *t, const char *lot)
+{
+	Paxta__LotRecord *rec = NULL;
+	struct px_verdict *v = NULL;
+	struct pairs holders = { json_array(), "holder" },
+		     inputs = { json_array(), "lot" },
+		     outputs = { json_array(), "lot" };
+	json_t *labs = json_array(), *comp = json_array(), *j = NULL;
+	char when[PX_TIME_TEXT];
+	int rc;
+
+	*out = NULL;
+	if (!holders.arr || !inputs.arr || !outputs.arr || !labs || !comp) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	if ((rc = px_state_lot(t, lot, &rec)) != PX_OK)
+		goto out;
+	if ((rc = px_state_each_holder(t, rec->id, collect_pair, &holders)) ||
+	    (rc = px_state_each_input(t, rec->id, collect_pair, &inputs)) ||
+	    (rc = px_state_each_output(t, rec->id, collect_pair, &outputs)) ||
+	    (rc = px_state_each_lab(t, rec->id, collect_lab, labs)))
+		goto out;
+	/* A voided lot has no composition: nothing may be made from it. */
+	if (!rec->voided && (rc = px_verdict(&v, t, rec->id, 0)) != PX_OK)
+		goto out;
+	px_format_time(when, rec->time);
+	j = json_pack("{s:s,s:s,s:s,s:I,s:s,s:o,s:b}", "lot", rec->id,
+		      "product", or_unknown(px_product_name(rec->product)),
+		      "creator", rec->creator, "created_at",
+		      (json_int_t)rec->created_at, "time", when, "kg",
+		      json_grams(rec->grams), "voided", rec->voided);
+	if (!j) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	if (rec->farm[0] &&
+	    json_object_set_new(
+		    j, "harvest",
+		    json_pack("{s:s,s:s,s:s,s:i,s:s}", "farm", rec->farm,
+			      "district", rec->district, "region", rec->region,
+			      "season", (int)rec->season, "method",
+			      or_unknown(px_method_name(rec->method)))) != 0) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	if (rec->process &&
+	    json_object_set_new(j, "process",
+				json_string(or_unknown(
+					px_process_name(rec->process)))) != 0) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	for (size_t k = 0; v && k < v->n_origins; k++) {
+		const struct px_origin *o = &v->origins[k];
+
+		if (json_array_append_new(
+			    comp,
+			    json_pack("{s:s,s:s,s:s,s:i,s:f}", "lot", o->lot,
+				      "farm", o->farm, "district", o->district,
+				      "season", (int)o->season, "share",
+				      o->share)) != 0) {
+			rc = PX_ENOMEM;
+			goto out;
+		}
+	}
+	if (json_object_set(j, "holders", holders.arr) ||
+	    json_object_set(j, "inputs", inputs.arr) ||
+	    json_object_set(j, "outputs", outputs.arr) ||
+	    json_object_set(j, "lab_results", labs) ||
+	    json_object_set(j, "composition", comp)) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	*out = j;
+	j = NULL;
+	rc = PX_OK;
+out:
+	if (rc > 0) /* a callback's stop is not an answer */
+		rc = PX_ESTORE;
+	json_decref(j);
+	json_decref(holders.arr);
+	json_decref(inputs.arr);
+	json_decref(outputs.arr);
+	json_decref(labs);
+	json_decref(comp);
+	px_verdict_free(v);
+	px_state_free(rec);
+	return rc;
+}
+
+/* ---- the lineage graph ---- */
+
+struct walk {
+	struct px_txn *t;
+	struct px_lineage *g;
+	size_t cap_lots, cap_edges, max_lots;
+	json_t *index;  /* lot id -> position in g->lots */
+	size_t current; /* the lot whose inputs are being read */
+};
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 32;
+	void *q;
+
+	if (need <= *cap)
+		return PX_OK;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * size);
+	if (!q)
+		return PX_ENOMEM;
+	*p = q;
+	*cap = n;
+	return PX_OK;
+}
+
+/* Read lot's record into a new slot; *out its position. */
+static int
+add_lot(struct walk *w, const char *id, size_t *out)
+{
+	Paxta__LotRecord *rec = NULL;
+	struct px_lineage_lot *l;
+	int rc;
+
+	if (w->g->n_lots >= w->max_lots)
+		return PX_ETOOLARGE;
+	if ((rc = grow((void **)&w->g->lots, &w->cap_lots, w->g->n_lots + 1,
+		       sizeof(*w->g->lots))) != PX_OK)
+		return rc;
+	if ((rc = px_state_lot(w->t, id, &rec)) != PX_OK)
+		return rc;
+	l = &w->g->lots[w->g->n_lots];
+	memset(l, 0, sizeof(*l));
+	copy_id(l->lot, rec->id);
+	copy_id(l->creator, rec->creator);
+	l->product = rec->product;
+	l->process = rec->process;
+	l->grams = rec->grams;
+	l->created_at = rec->created_at;
+	l->time = rec->time;
+	l->voided = rec->voided;
+	l->is_origin = rec->farm[0] != '\0';
+	if (l->is_origin) {
+		copy_id(l->farm, rec->farm);
+		copy_id(l->district, rec->district);
+		copy_id(l->region, rec->region);
+		l->season = rec->season;
+		l->method = rec->method;
+	}
+	px_state_free(rec);
+	if (json_object_set_new(w->index, l->lot,
+				json_integer((json_int_t)w->g->n_lots)) != 0)
+		return PX_ENOMEM;
+	*out = w->g->n_lots++;
+	return PX_OK;
+}
+
+static int
+add_input(void *ctx, const char *lot, uint64_t grams)
+{
+	struct walk *w = ctx;
+	json_t *seen = json_object_get(w->index, lot);
+	size_t at;
+	int rc;
+
+	if (seen) {
+		at = (size_t)json_integer_value(seen);
+	} else if ((rc = add_lot(w, lot, &at)) != PX_OK) {
+		/* An edge to a lot with no record: the state is damaged. */
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	}
+	if ((rc = grow((void **)&w->g->edges, &w->cap_edges, w->g->n_edges + 1,
+		       sizeof(*w->g->edges))) != PX_OK)
+		return rc;
+	w->g->edges[w->g->n_edges++] =
+		(struct px_lineage_edge){ at, w->current, grams };
+	return PX_OK;
+}
+
+int
+px_lineage(struct px_lineage **out, struct px_txn *t, const char *lot,
+	   size_t max_lots)
+{
+	struct walk w = { .t = t,
+			  .max_lots = max_lots ? max_lots
+					       : PX_PROVENANCE_MAX_LOTS };
+	size_t first;
+	int rc;
+
+	*out = NULL;
+	w.g = calloc(1, sizeof(*w.g));
+	w.index = json_object();
+	if (!w.g || !w.index) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	if ((rc = add_lot(&w, lot, &first)) != PX_OK)
+		goto out;
+	/* Breadth first: the slots appended while reading one lot's inputs
+	 * are read after it, each lot once. */
+	for (w.current = 0; w.current < w.g->n_lots; w.current++) {
+		rc = px_state_each_input(t, w.g->lots[w.current].lot, add_input,
+					 &w);
+		if (rc != PX_OK)
+			goto out;
+	}
+	*out = w.g;
+	w.g = NULL;
+out:
+	if (rc > 0)
+		rc = PX_ESTORE;
+	json_decref(w.index);
+	px_lineage_free(w.g);
+	return rc;
+}
+
+void
+px_lineage_free(struct px_lineage *g)
+{
+	if (!g)
+		return;
+	free(g->lots);
+	free(g->edges);
+	free(g);
+}
+
+json_t *
+px_lineage_json(const struct px_lineage *g)
+{
+	json_t *root = NULL, *nodes = json_array(), *edges = json_array();
+	char when[PX_TIME_TEXT];
+
+	if (!nodes || !edges)
+		goto fail;
+	for (size_t i = 0; i < g->n_lots; i++) {
+		const struct px_lineage_lot *l = &g->lots[i];
+		json_t *n;
+
+		px_format_time(when, l->time);
+		n = json_pack("{s:s,s:s,s:o,s:s,s:I,s:s,s:b}", "lot", l->lot,
+			      "product",
+			      or_unknown(px_product_name(l->product)), "kg",
+			      json_grams(l->grams), "creator", l->creator,
+			      "created_at", (json_int_t)l->created_at, "time",
+			      when, "voided", l->voided);
+		if (!n || json_array_append_new(nodes, n) != 0)
+			goto fail;
+		if (l->is_origin &&
+		    json_object_set_new(
+			    n, "harvest",
+			    json_pack("{s:s,s:s,s:s,s:i,s:s}", "farm", l->farm,
+				      "district", l->district, "region",
+				      l->region, "season", (int)l->season,
+				      "method",
+				      or_unknown(px_method_name(l->method)))) !=
+			    0)
+			goto fail;
+		if (l->process &&
+		    json_object_set_new(n, "process",
+					json_string(or_unknown(px_process_name(
+						l->process)))) != 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const struct px_lineage_edge *e = &g->edges[i];
+
+		if (json_array_append_new(
+			    edges, json_pack("{s:s,s:s,s:o}", "from",
+					     g->lots[e->input].lot, "to",
+					     g->lots[e->output].lot, "kg",
+					     json_grams(e->grams))) != 0)
+			goto fail;
+	}
+	root = json_pack("{s:s,s:o,s:o}", "lot",
+			 g->n_lots ? g->lots[0].lot : "", "nodes", nodes,
+			 "edges", edges);
+	return root;
+fail:
+	json_decref(nodes);
+	json_decref(edges);
+	return NULL;
+}
+
+/* ---- recall of one lot ---- */
+
+struct down {
+	struct px_txn *t;
+	struct px_recall_lot *lots;
+	double *share;
+	size_t n, cap, cap_share;
+	json_t *index; /* lot id -> position */
+};
+
+static int
+down_add(struct down *d, const char *id)
+{
+	struct px_recall_lot *rl;
+	int rc;
+
+	if (d->n >= PX_PROVENANCE_MAX_LOTS)
+		return PX_ETOOLARGE;
+	if ((rc = grow((void **)&d->lots, &d->cap, d->n + 1,
+		       sizeof(*d->lots))) != PX_OK ||
+	    (rc = grow((void **)&d->share, &d->cap_share, d->n + 1,
+		       sizeof(*d->share))) != PX_OK)
+		return rc;
+	rl = &d->lots[d->n];
+	memset(rl, 0, sizeof(*rl));
+	copy_id(rl->lot, id);
+	d->share[d->n] = 0;
+	if (json_object_set_new(d->index, rl->lot,
+				json_integer((json_int_t)d->n)) != 0)
+		return PX_ENOMEM;
+	d->n++;
+	return PX_OK;
+}
+
+static int
+down_output(void *ctx, const char *lot, uint64_t grams)
+{
+	struct down *d = ctx;
+
+	(void)grams;
+	if (json_object_get(d->index, lot))
+		return PX_OK;
+	return down_add(d, lot);
+}
+
+/* An output's inputs: their total kg, and the kg from the recalled lot. */
+struct down_sum {
+	const struct down *d;
+	uint64_t total;
+	double share;
+};
+
+static int
+down_input(void *ctx, const char *lot, uint64_t grams)
+{
+	struct down_sum *s = ctx;
+	json_t *at = json_object_get(s->d->index, lot);
+
+	s->total += grams;
+	if (at)
+		s->share += s->d->share[json_integer_value(at)] * (double)grams;
+	return PX_OK;
+}
+
+static int
+down_holder(void *ctx, const char *holder, uint64_t grams)
+{
+	struct px_recall_lot *rl = ctx;
+	char(*h)[PX_ID_MAX + 1];
+	uint64_t *hg;
+
+	/* Allocated as px_recall_free expects: one array each. */
+	h = realloc(rl->holders, (rl->n_holders + 1) * sizeof(*h));
+	if (!h)
+		return PX_ENOMEM;
+	rl->holders = h;
+	hg = realloc(rl->holder_grams, (rl->n_holders + 1) * sizeof(*hg));
+	if (!hg)
+		return PX_ENOMEM;
+	rl->holder_grams = hg;
+	copy_id(rl->holders[rl->n_holders], holder);
+	rl->holder_grams[rl->n_holders++] = grams;
+	rl->held += grams;
+	return PX_OK;
+}
+
+/* A lot's position and the index of the entry that made it. */
+struct made {
+	uint64_t created_at;
+	size_t pos;
+};
+
+static int
+by_created(const void *a, const void *b)
+{
+	uint64_t x = ((const struct made *)a)->created_at;
+	uint64_t y = ((const struct made *)b)->created_at;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+px_lot_recall(struct px_recall **out, struct px_txn *t, const char *lot)
+{
+	struct down d = { .t = t };
+	struct px_recall *r = NULL;
+	Paxta__LotRecord *rec = NULL;
+	struct made *order = NULL;
+	size_t kept = 0;
+	int rc;
+
+	*out = NULL;
+	d.index = json_object();
+	r = calloc(1, sizeof(*r));
+	if (!d.index || !r) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	if ((rc = px_state_lot(t, lot, &rec)) != PX_OK)
+		goto out;
+	snprintf(r->what, sizeof(r->what), "lot %s", rec->id);
+	px_state_free(rec);
+	rec = NULL;
+	if ((rc = down_add(&d, lot)) != PX_OK)
+		goto out;
+	/* Every lot downstream, breadth first. */
+	for (size_t i = 0; i < d.n; i++) {
+		char id[PX_ID_MAX + 1];
+
+		copy_id(id, d.lots[i].lot);
+		if ((rc = px_state_each_output(t, id, down_output, &d)) !=
+		    PX_OK)
+			goto out;
+	}
+	/* Inputs are always logged before what is made of them: in log
+	 * order, each lot's inputs have their shares already. */
+	order = calloc(d.n, sizeof(*order));
+	if (!order) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		if ((rc = px_state_lot(t, d.lots[i].lot, &rec)) != PX_OK) {
+			rc = rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+			goto out;
+		}
+		d.lots[i].product = rec->product;
+		/* A voided lot below the asked one never existed for
+		 * anyone downstream (nothing can be made from it). */
+		if (i == 0 || !rec->voided)
+			order[kept++] = (struct made){ rec->created_at, i };
+		px_state_free(rec);
+		rec = NULL;
+	}
+	qsort(order + 1, kept - 1, sizeof(*order), by_created);
+	d.share[0] = 1.0;
+	for (size_t k = 1; k < kept; k++) {
+		struct down_sum s = { &d, 0, 0 };
+
+		if ((rc = px_state_each_input(t, d.lots[order[k].pos].lot,
+					      down_input, &s)) != PX_OK)
+			goto out;
+		d.share[order[k].pos] = s.total ? s.share / (double)s.total : 0;
+	}
+	r->lots = calloc(kept, sizeof(*r->lots));
+	if (!r->lots) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	r->n_origins = 1;
+	for (size_t k = 0; k < kept; k++) {
+		struct px_recall_lot *rl = &r->lots[r->n_lots++];
+
+		*rl = d.lots[order[k].pos];
+		d.lots[order[k].pos].holders = NULL;
+		d.lots[order[k].pos].holder_grams = NULL;
+		rl->share = d.share[order[k].pos];
+		if ((rc = px_state_each_holder(t, rl->lot, down_holder, rl)) !=
+		    PX_OK)
+			goto out;
+		r->affected_grams +=
+			(uint64_t)llround((double)rl->held * rl->share);
+	}
+	*out = r;
+	r = NULL;
+out:
+	if (rc > 0)
+		rc = PX_ESTORE;
+	px_state_free(rec);
+	for (size_t i = 0; i < d.n; i++) {
+		free(d.lots[i].holders);
+		free(d.lots[i].holder_grams);
+	}
+	free(d.lots);
+	free(d.share);
+	free(order);
+	json_decref(d.index);
+	px_recall_free(r);
+	return rc;
+}
