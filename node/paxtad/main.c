@@ -1,0 +1,406 @@
+/*
+ * paxtad — the paxta node: serves a ledger over HTTP (DESIGN.md §6.3).
+ *
+ * main: flags, opening the ledger (one writer per folder), starting the
+ * writer and the HTTP server, and a clean stop on SIGTERM or SIGINT: stop
+ * accepting connections, let the requests in flight finish, commit what is
+ * queued, sign a last checkpoint, close the ledger.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "paxta/crypto.h"
+#include "paxtad.h"
+
+#define EXIT_ERROR 2
+
+static const char help[] =
+	"usage: paxtad --data DIR [--listen ADDR:PORT] [options]\n\n"
+	"Serve the paxta ledger in DIR over HTTP: signed entries in "
+	"(POST /v1/entries),\nverdicts, lineage, recalls, proofs and "
+	"signed checkpoints out. The routes are\nthose of DESIGN.md §6.3, "
+	"under /v1; docs/api.md documents each one. A page for\npeople is "
+	"at /lots/ID.\n\n"
+	"Every entry is checked against every rule and acknowledged (201) "
+	"only once it\nis on disk: request threads verify signatures in "
+	"parallel, and one writer\ncommits everything waiting in one "
+	"transaction and one fsync (group commit).\n\n"
+	"  --data DIR              the ledger folder (made by 'paxta "
+	"init'); required.\n"
+	"                          One process writes a ledger at a time: "
+	"a second paxtad\n"
+	"                          on DIR is refused. 'paxta ... --data "
+	"DIR' may still read it.\n"
+	"  --listen ADDR:PORT      address to serve on (default "
+	"127.0.0.1:8470); [::1]:8470\n"
+	"                          for IPv6, 0.0.0.0:8470 for every "
+	"interface, port 0 for any\n"
+	"                          free port (the port taken is printed "
+	"on stderr)\n"
+	"  --threads N             HTTP threads, which also verify the "
+	"signatures of what\n"
+	"                          they receive (default: one per CPU)\n"
+	"  --checkpoint-interval S sign a checkpoint when the log has "
+	"grown and S seconds\n"
+	"                          passed since the last (default 10; 0: "
+	"only on POST\n"
+	"                          /v1/checkpoint and on the way out)\n"
+	"  --max-body BYTES        largest request body, checked from "
+	"Content-Length before\n"
+	"                          reading it and as a chunked body "
+	"comes (413 past it);\n"
+	"                          a number or with K or M (default 8M). "
+	"One entry is at\n"
+	"                          most 64K; a batch at most 10000 "
+	"entries\n"
+	"  --max-connections N     open connections at once, in total "
+	"(default 1024)\n"
+	"  --max-per-ip N          open connections from one client "
+	"address (default 128;\n"
+	"                          0: no limit)\n"
+	"  --timeout SECONDS       close a connection idle this long "
+	"(default 30); also how\n"
+	"                          long a stop waits for requests in "
+	"flight\n"
+	"  --help                  this text\n\n"
+	"Signals: SIGTERM or SIGINT stop the node cleanly. Exit status: 0 "
+	"after a clean\nstop, 2 when it cannot start (no ledger, ledger in "
+	"use, address taken).\n\n"
+	"example:\n"
+	"  paxta init --data ledger --origin example.org/cotton "
+	"--registrar uz.registrar=KEY\n"
+	"  paxtad --data ledger --listen 127.0.0.1:8470 &\n"
+	"  curl -s http://127.0.0.1:8470/v1/log\n"
+	"  paxta sign --data ledger --key farm.key harvest.json > e.pb\n"
+	"  curl -s -H 'Content-Type: application/x-protobuf' --data-binary "
+	"@e.pb \\\n"
+	"       http://127.0.0.1:8470/v1/entries\n";
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("paxtad: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("paxtad: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\ntry 'paxtad --help'\n", stderr);
+	return EXIT_ERROR;
+}
+
+/* A decimal number in [min, max], optionally with K or M (for bytes). */
+static int
+parse_number(const char *text, uint64_t min, uint64_t max, int suffix,
+	     uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!text || *text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return -1;
+	if (suffix && (*end == 'K' || *end == 'k') && v <= max >> 10) {
+		v <<= 10;
+		end++;
+	} else if (suffix && (*end == 'M' || *end == 'm') && v <= max >> 20) {
+		v <<= 20;
+		end++;
+	}
+	if (*end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "ADDR:PORT", "[V6ADDR]:PORT". */
+static int
+parse_listen(const char *text, struct pxd_config *c)
+{
+	const char *colon = strrchr(text, ':');
+	const char *host = text;
+	size_t n;
+	uint64_t port;
+
+	if (!colon || parse_number(colon + 1, 0, 65535, 0, &port) != 0)
+		return -1;
+	n = (size_t)(colon - text);
+	if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
+		host++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(c->listen_host))
+		return -1;
+	memcpy(c->listen_host, host, n);
+	c->listen_host[n] = '\0';
+	c->listen_port = (unsigned)port;
+	return 0;
+}
+
+static int
+open_ledger(struct px_ledger **out, const char *dir)
+{
+	int rc = px_ledger_open(out, dir, 0);
+
+	switch (rc) {
+	case PX_OK:
+		return 0;
+	case PX_ENOTFOUND:
+		return fail("no ledger at '%s': the folder does not exist "
+			    "(create one with 'paxta init --data %s ...')",
+			    dir, dir);
+	case PX_EFOREIGN:
+		return fail("'%s' is not a paxta ledger of this version", dir);
+	case PX_ELOCKED:
+		return fail("ledger '%s' is in use by another process (another "
+			    "paxtad, or a paxta command writing it): one "
+			    "writer at a time; stop it first",
+			    dir);
+	case PX_EMALFORMED:
+		return fail("ledger '%s': node.key is not an Ed25519 private "
+			    "key",
+			    dir);
+	default:
+		return fail("cannot open ledger '%s': %s", dir,
+			    px_strerror(rc));
+	}
+}
+
+enum {
+	OPT_DATA = 1000,
+	OPT_LISTEN,
+	OPT_THREADS,
+	OPT_INTERVAL,
+	OPT_MAX_BODY,
+	OPT_MAX_CONNECTIONS,
+	OPT_MAX_PER_IP,
+	OPT_TIMEOUT,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static int
+parse_flags(int argc, char **argv, struct pxd_config *c)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, OPT_DATA },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "checkpoint-interval", required_argument, NULL,
+		  OPT_INTERVAL },
+		{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+		{ "max-connections", required_argument, NULL,
+		  OPT_MAX_CONNECTIONS },
+		{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ 0 },
+	};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t v;
+	int opt;
+
+	*c = (struct pxd_config){
+		.threads = cpus > 0 ? (unsigned)(cpus < 64 ? cpus : 64) : 1,
+		.checkpoint_interval = 10,
+		.max_body = (size_t)8 << 20,
+		.max_connections = 1024,
+		.max_per_ip = 128,
+		.timeout = 30,
+	};
+	parse_listen("127.0.0.1:8470", c);
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_DATA:
+			c->data = optarg;
+			break;
+		case OPT_LISTEN:
+			if (parse_listen(optarg, c) != 0)
+				return usage("--listen takes ADDR:PORT, like "
+					     "127.0.0.1:8470 or [::1]:8470");
+			break;
+		case OPT_THREADS:
+			if (parse_number(optarg, 1, 64, 0, &v) != 0)
+				return usage("--threads takes 1 to 64");
+			c->threads = (unsigned)v;
+			break;
+		case OPT_INTERVAL:
+			if (parse_number(optarg, 0, 86400, 0, &v) != 0)
+				return usage("--checkpoint-interval takes "
+					     "seconds, 0 to 86400");
+			c->checkpoint_interval = (unsigned)v;
+			break;
+		case OPT_MAX_BODY:
+			if (parse_number(optarg, 1024, (uint64_t)1 << 30, 1,
+					 &v) != 0)
+				return usage("--max-body takes bytes, 1K to "
+					     "1024M (like 8M)");
+			c->max_body = (size_t)v;
+			break;
+		case OPT_MAX_CONNECTIONS:
+			if (parse_number(optarg, 1, 100000, 0, &v) != 0)
+				return usage("--max-connections takes 1 to "
+					     "100000");
+			c->max_connections = (unsigned)v;
+			break;
+		case OPT_MAX_PER_IP:
+			if (parse_number(optarg, 0, 100000, 0, &v) != 0)
+				return usage("--max-per-ip takes 0 (no limit) "
+					     "to 100000");
+			c->max_per_ip = (unsigned)v;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_number(optarg, 1, 86400, 0, &v) != 0)
+				return usage("--timeout takes seconds, 1 to "
+					     "86400");
+			c->timeout = (unsigned)v;
+			break;
+		case 'h':
+		case OPT_HELP:
+			fputs(help, stdout);
+			return -1;
+		case OPT_VERSION:
+			puts("paxtad 0.1.0");
+			return -1;
+		default:
+			return usage("unknown option");
+		}
+	}
+	if (optind != argc)
+		return usage("unexpected argument '%s'", argv[optind]);
+	if (!c->data)
+		return usage("give the ledger folder: --data DIR (made by "
+			     "'paxta init')");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pxd_config config;
+	struct pxd_node node = { .config = &config };
+	struct pxd_http *http = NULL;
+	char **route_names = NULL, err[512];
+	sigset_t stop;
+	unsigned port = 0;
+	int rc, sig, status = EXIT_ERROR;
+
+	if ((rc = parse_flags(argc, argv, &config)) != 0)
+		return rc < 0 ? 0 : rc;
+	if (px_crypto_init() != PX_OK)
+		return fail("cannot initialise libsodium");
+
+	/* Every thread started from here on inherits the mask: only
+	 * sigwait below hears SIGTERM and SIGINT. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (open_ledger(&node.ledger, config.data))
+		return EXIT_ERROR;
+	if (px_ledger_verifier_key(node.ledger, &node.verifier_key) != PX_OK) {
+		fail("out of memory");
+		goto out;
+	}
+	route_names = calloc(pxd_n_routes, sizeof(*route_names));
+	if (!route_names)
+		goto out;
+	for (size_t i = 0; i < pxd_n_routes; i++)
+		if (asprintf(&route_names[i], "%s %s", pxd_routes[i].method,
+			     pxd_routes[i].pattern) < 0) {
+			route_names[i] = NULL;
+			fail("out of memory");
+			goto out;
+		}
+	if (pxd_metrics_new(&node.metrics, pxd_n_routes,
+			    (const char *const *)route_names) != PX_OK) {
+		fail("out of memory");
+		goto out;
+	}
+	if ((rc = pxd_writer_start(&node.writer, node.ledger, node.metrics,
+				   config.checkpoint_interval)) != PX_OK) {
+		fail("cannot start the writer: %s", px_strerror(rc));
+		goto out;
+	}
+	if (pxd_http_start(&http, &node, &port, err, sizeof(err)) != PX_OK) {
+		fail("%s", err);
+		goto out;
+	}
+	{
+		struct px_txn *t;
+		uint64_t size = 0;
+
+		if (pxd_read_begin(node.writer, &t) == PX_OK) {
+			size = px_store_size(t);
+			pxd_read_end(node.writer, t);
+		}
+		fprintf(stderr,
+			"paxtad: serving ledger '%s' (%" PRIu64
+			" entries) on http://%s%s%s:%u with %u threads\n",
+			px_ledger_origin(node.ledger), size,
+			strchr(config.listen_host, ':') ? "[" : "",
+			config.listen_host,
+			strchr(config.listen_host, ':') ? "]" : "", port,
+			config.threads);
+	}
+
+	if (sigwait(&stop, &sig) != 0)
+		sig = SIGTERM;
+	fprintf(stderr,
+		"paxtad: %s: no new connections; finishing the requests in "
+		"flight\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM");
+	pxd_http_quiesce(http);
+	if (!pxd_http_drain(http, config.timeout))
+		fprintf(stderr,
+			"paxtad: requests still in flight after %u s: "
+			"closing them\n",
+			config.timeout);
+	/* Everything queued is committed and answered; new entries on open
+	 * connections are answered 503. */
+	pxd_writer_stop(node.writer);
+	pxd_http_drain(http, 5);
+	status = 0;
+out:
+	pxd_http_stop(http);
+	pxd_writer_free(node.writer);
+	pxd_metrics_free(node.metrics);
+	for (size_t i = 0; route_names && i < pxd_n_routes; i++)
+		free(route_names[i]);
+	free(route_names);
+	free(node.verifier_key);
+	px_ledger_close(node.ledger);
+	if (status == 0)
+		fprintf(stderr, "paxtad: stopped; the ledger is closed\n");
+	return status;
+}

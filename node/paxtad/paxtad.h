@@ -1,0 +1,219 @@
+/*
+ * paxtad — the node: the ledger served over HTTP (DESIGN.md §6.3).
+ *
+ * The pieces, each in its own file:
+ *   main.c     flags, signals, start and clean shutdown
+ *   http.c     libmicrohttpd: connections, limits, bodies, replies (the only
+ *              file that includes microhttpd.h)
+ *   routes.c   the route table: method + path pattern -> one handler each
+ *   page.c     the page for people at /lots/{id}
+ *   batch.c    EntryBatch on the wire, read without copying
+ *   writer.c   group commit: one writer thread, one transaction per batch
+ *   metrics.c  counters and histograms in Prometheus text format
+ */
+#ifndef PAXTAD_H
+#define PAXTAD_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "paxta/ledger.h"
+
+/* An entry batch holds at most this many entries (DESIGN.md §6.3). */
+#define PXD_BATCH_MAX 10000
+
+/* What the node runs with: the flags of main.c. */
+struct pxd_config {
+	const char *data;
+	char listen_host[256];
+	unsigned listen_port;
+	unsigned threads;
+	unsigned checkpoint_interval; /* seconds */
+	size_t max_body;              /* bytes */
+	unsigned max_connections;
+	unsigned max_per_ip;
+	unsigned timeout; /* seconds */
+};
+
+struct pxd_writer;
+struct pxd_metrics;
+
+/* The node's shared state, read by every request thread. */
+struct pxd_node {
+	const struct pxd_config *config;
+	struct px_ledger *ledger;
+	struct pxd_writer *writer;
+	struct pxd_metrics *metrics;
+	char *verifier_key; /* C2SP note verifier key of the node */
+};
+
+/* ---- writer.c: group commit ---- */
+
+/* One request's entries, handed to the writer. */
+struct pxd_job {
+	/* Entries (exact leaf bytes) and px_entry_verify_leaf's result for
+	 * each; n == 0 asks for a checkpoint only. Read by the writer until
+	 * done is called. */
+	const uint8_t *const *leaves;
+	const size_t *lens;
+	const int *verified;
+	size_t n;
+	int checkpoint; /* sign a checkpoint after these entries */
+
+	/* Filled by the writer before done is called. */
+	struct px_append_result *results; /* n of them, the caller's memory */
+	int rc;         /* PX_OK: results are final and durable; else none is */
+	char *note;     /* checkpoint jobs: the latest signed note (malloc'd) */
+	int signed_new; /* checkpoint jobs: the note was signed just now */
+
+	/* Called once, from the writer thread, after the commit. */
+	void (*done)(struct pxd_job *job, void *ctx);
+	void *ctx;
+
+	struct pxd_job *next; /* the writer's queue */
+};
+
+/*
+ * Start the writer thread on l: it appends queued jobs in group commits and
+ * signs a checkpoint when the log has grown and interval seconds have
+ * passed since the last one (also once at start when the log outgrew its
+ * last checkpoint). PX_OK, PX_ENOMEM, PX_EINVAL.
+ */
+int pxd_writer_start(struct pxd_writer **out, struct px_ledger *l,
+		     struct pxd_metrics *m, unsigned interval);
+
+/*
+ * Queue job; job->done is called from the writer thread once its entries
+ * are committed (or failed). PX_OK, or PX_EINVAL when the writer is
+ * stopping (job->done will not be called).
+ */
+int pxd_writer_submit(struct pxd_writer *w, struct pxd_job *job);
+
+/*
+ * Stop: refuse new jobs, commit everything queued, sign a last checkpoint
+ * and join the thread. Read snapshots still work until pxd_writer_free.
+ * Accepts NULL; a second call does nothing.
+ */
+void pxd_writer_stop(struct pxd_writer *w);
+
+/* Stop if needed, and free; accepts NULL. No request may be running. */
+void pxd_writer_free(struct pxd_writer *w);
+
+/*
+ * A read snapshot for a request thread, and its end. While one is open the
+ * writer does not grow the LMDB map (which remaps it under readers).
+ */
+int pxd_read_begin(struct pxd_writer *w, struct px_txn **out);
+void pxd_read_end(struct pxd_writer *w, struct px_txn *t);
+
+/* ---- metrics.c ---- */
+
+int pxd_metrics_new(struct pxd_metrics **out, size_t n_routes,
+		    const char *const *route_names);
+void pxd_metrics_free(struct pxd_metrics *m);
+
+/* One HTTP response: its route (n_routes for none), status and time. */
+void pxd_metrics_request(struct pxd_metrics *m, size_t route, unsigned status,
+			 double seconds);
+/* One group commit: entries in it and its time. */
+void pxd_metrics_commit(struct pxd_metrics *m, size_t entries, double seconds);
+/* Entries newly logged, duplicates answered, refusals by code. */
+void pxd_metrics_appended(struct pxd_metrics *m, uint64_t logged,
+			  uint64_t duplicates);
+void pxd_metrics_refusal(struct pxd_metrics *m, enum px_code code);
+void pxd_metrics_checkpoint(struct pxd_metrics *m, uint64_t size);
+
+/* The Prometheus text exposition; *out malloc'd. log_size and data_bytes
+ * are read by the caller from a snapshot. PX_OK or PX_ENOMEM. */
+int pxd_metrics_render(struct pxd_metrics *m, uint64_t log_size,
+		       uint64_t data_bytes, char **out, size_t *out_len);
+
+/* ---- http.c: requests and replies, for handlers ---- */
+
+struct pxd_request;
+
+/* Path parameters ({id}, {index}) of the matched route, decoded. */
+const char *pxd_param(const struct pxd_request *rq, size_t i);
+/* A query argument, decoded; NULL when absent. */
+const char *pxd_query(const struct pxd_request *rq, const char *name);
+/* A request header; NULL when absent. */
+const char *pxd_header(struct pxd_request *rq, const char *name);
+/* The body (POST), complete: at most max_body bytes. */
+const uint8_t *pxd_body(const struct pxd_request *rq, size_t *len);
+struct pxd_node *pxd_request_node(const struct pxd_request *rq);
+
+/*
+ * Hand job to the writer and answer once it is done: the handler is
+ * called again (pxd_resumed() true) after job->done. The job and the memory
+ * it points to must live in the handler's state (pxd_set_state). Returns
+ * PX_OK, or an error (nothing queued): the handler answers now.
+ */
+int pxd_defer(struct pxd_request *rq, struct pxd_job *job);
+int pxd_resumed(const struct pxd_request *rq);
+
+/* State of the handler across a deferral, freed with free_fn at the end of
+ * the request. */
+void pxd_set_state(struct pxd_request *rq, void *state,
+		   void (*free_fn)(void *));
+void *pxd_state(const struct pxd_request *rq);
+
+/* Add a header to the reply about to be made. */
+void pxd_add_header(struct pxd_request *rq, const char *name,
+		    const char *value);
+
+/* Replies: exactly one per request. body is taken (free()d by the reply);
+ * a NULL body after a failed allocation answers 500. */
+void pxd_reply(struct pxd_request *rq, unsigned status,
+	       const char *content_type, char *body, size_t len);
+void pxd_reply_json(struct pxd_request *rq, unsigned status, json_t *j);
+void pxd_reply_error(struct pxd_request *rq, unsigned status, const char *code,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* ---- routes.c ---- */
+
+struct pxd_route {
+	const char *method;  /* "GET", "POST" */
+	const char *pattern; /* "/v1/lots/{id}/verdict": {x} is one segment */
+	void (*handler)(struct pxd_request *rq);
+};
+
+extern const struct pxd_route pxd_routes[];
+extern const size_t pxd_n_routes;
+
+/* The HTTP status of a refusal code (403, 409, 413, 422, 400). */
+unsigned pxd_code_status(enum px_code code);
+
+/* page.c: GET /lots/{id} */
+void pxd_page_lot(struct pxd_request *rq);
+
+/* batch.c: the entries of an EntryBatch body, pointing into body.
+ * PX_OK; PX_EMALFORMED when it is not an EntryBatch; PX_ETOOLARGE past
+ * max entries. *leaves and *lens malloc'd (free both). */
+int pxd_batch_read(const uint8_t *body, size_t len, size_t max,
+		   const uint8_t ***leaves, size_t **lens, size_t *n);
+/* An EntryBatch of leaves; *out malloc'd. PX_OK or PX_ENOMEM. */
+int pxd_batch_write(const uint8_t *const *leaves, const size_t *lens, size_t n,
+		    uint8_t **out, size_t *out_len);
+
+/* ---- http.c: the server ---- */
+
+struct pxd_http;
+
+/* Start serving node on config's address. *out_port gets the bound port
+ * (for --listen ADDR:0). PX_OK, PX_EINVAL (bad address), PX_EIO (cannot
+ * bind: message in err). */
+int pxd_http_start(struct pxd_http **out, struct pxd_node *node,
+		   unsigned *out_port, char *err, size_t err_len);
+/* Stop accepting connections; requests in flight go on. */
+void pxd_http_quiesce(struct pxd_http *h);
+/* Wait until no request is in flight or deadline_s seconds pass; 1 when
+ * all finished. */
+int pxd_http_drain(struct pxd_http *h, double deadline_s);
+/* Close every connection and free; accepts NULL. */
+void pxd_http_stop(struct pxd_http *h);
+
+#endif
