@@ -722,7 +722,7 @@ static void
 get_inclusion(struct pxd_request *rq)
 {
 	struct px_txn *t;
-	struct px_hash proof[PX_MERKLE_MAX_PROOF], root, leaf;
+	struct px_hash proof[PX_MERKLE_MAX_PROOF], leaf;
 	uint64_t index = 0, size = 0, log_size;
 	size_t len;
 	int has_index, has_size, rc;
@@ -755,18 +755,18 @@ get_inclusion(struct pxd_request *rq)
 				index, size);
 		goto out;
 	}
+	/* No root: a client checks the proof against the root of a
+	 * checkpoint it holds, never against one the node hands it. */
 	if ((rc = px_merkle_inclusion_proof(proof, &len, index, size,
 					    px_store_merkle_source, t)) ||
-	    (rc = px_store_root(t, size, &root)) ||
 	    (rc = px_store_leaf_hash(t, index, &leaf))) {
 		fail_internal(rq, rc);
 		goto out;
 	}
 	pxd_reply_json(rq, 200,
-		       json_pack("{s:I,s:I,s:o,s:o,s:o}", "index",
+		       json_pack("{s:I,s:I,s:o,s:o}", "index",
 				 (json_int_t)index, "size", (json_int_t)size,
-				 "leaf_hash", hash_b64(&leaf), "root",
-				 hash_b64(&root), "hashes",
+				 "leaf_hash", hash_b64(&leaf), "hashes",
 				 proof_json(proof, len)));
 out:
 	end(rq, t);
@@ -776,7 +776,7 @@ static void
 get_consistency(struct pxd_request *rq)
 {
 	struct px_txn *t;
-	struct px_hash proof[PX_MERKLE_MAX_PROOF], old_root, new_root;
+	struct px_hash proof[PX_MERKLE_MAX_PROOF];
 	uint64_t from = 0, to = 0, log_size;
 	size_t len;
 	int has_from, has_to, rc;
@@ -808,17 +808,13 @@ get_consistency(struct pxd_request *rq)
 		goto out;
 	}
 	if ((rc = px_merkle_consistency_proof(proof, &len, from, to,
-					      px_store_merkle_source, t)) ||
-	    (rc = px_store_root(t, from, &old_root)) ||
-	    (rc = px_store_root(t, to, &new_root))) {
+					      px_store_merkle_source, t))) {
 		fail_internal(rq, rc);
 		goto out;
 	}
 	pxd_reply_json(rq, 200,
-		       json_pack("{s:I,s:I,s:o,s:o,s:o}", "from",
-				 (json_int_t)from, "to", (json_int_t)to,
-				 "from_root", hash_b64(&old_root), "to_root",
-				 hash_b64(&new_root), "hashes",
+		       json_pack("{s:I,s:I,s:o}", "from", (json_int_t)from,
+				 "to", (json_int_t)to, "hashes",
 				 proof_json(proof, len)));
 out:
 	end(rq, t);
