@@ -4,6 +4,7 @@
  *
  *   paxta-bench log    [--entries N] [--batch B] [--dir DIR]
  *   paxta-bench ledger [--dir DIR]
+ *   paxta-bench node   [--help for its options]   (node.c)
  *
  * Every figure is printed with what it is a ratio of. Nothing here asserts a
  * time: this is a measuring tool, not a test.
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "paxta/audit.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
@@ -816,11 +818,14 @@ main(int argc, char **argv)
 
 	if (argc < 2 || argv[1][0] == '-') {
 		fputs("usage: paxta-bench (log | ledger) [--entries N] "
-		      "[--batch B] [--dir DIR]\n",
+		      "[--batch B] [--dir DIR]\n"
+		      "       paxta-bench node [--help]\n",
 		      stderr);
 		return 2;
 	}
 	what = argv[1];
+	if (strcmp(what, "node") == 0)
+		return bench_node(argc - 1, argv + 1);
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "n:b:d:h", opts, NULL)) != -1) {
 		switch (c) {
