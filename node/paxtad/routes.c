@@ -722,7 +722,7 @@ static void
 get_inclusion(struct pxd_request *rq)
 {
 	struct px_txn *t;
-	struct px_hash proof[PX_MERKLE_MAX_PROOF], leaf;
+	struct px_hash proof[PX_MERKLE_MAX_PROOF];
 	uint64_t index = 0, size = 0, log_size;
 	size_t len;
 	int has_index, has_size, rc;
@@ -755,18 +755,17 @@ get_inclusion(struct pxd_request *rq)
 				index, size);
 		goto out;
 	}
-	/* No root: a client checks the proof against the root of a
-	 * checkpoint it holds, never against one the node hands it. */
+	/* No root and no leaf hash: a client checks the proof from the
+	 * entry it holds to the root of a checkpoint it holds, never to
+	 * values the node hands it beside the proof. */
 	if ((rc = px_merkle_inclusion_proof(proof, &len, index, size,
-					    px_store_merkle_source, t)) ||
-	    (rc = px_store_leaf_hash(t, index, &leaf))) {
+					    px_store_merkle_source, t))) {
 		fail_internal(rq, rc);
 		goto out;
 	}
 	pxd_reply_json(rq, 200,
-		       json_pack("{s:I,s:I,s:o,s:o}", "index",
-				 (json_int_t)index, "size", (json_int_t)size,
-				 "leaf_hash", hash_b64(&leaf), "hashes",
+		       json_pack("{s:I,s:I,s:o}", "index", (json_int_t)index,
+				 "size", (json_int_t)size, "hashes",
 				 proof_json(proof, len)));
 out:
 	end(rq, t);

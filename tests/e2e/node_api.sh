@@ -179,8 +179,7 @@ size=$(sed -n 2p cp3.txt)
 root=$(sed -n 3p cp3.txt)
 expect_eq "$size" "$(curl -s "$URL/v1/log" | jq .size)" "checkpoint covers the log"
 curl -s "$URL/v1/proof/inclusion?index=13&size=$size" >incl.json
-expect_eq "$(jq -r .leaf_hash incl.json | base64 -d | od -An -tx1 | tr -d ' \n')" \
-	"$("$TOOL" leaf-hash ha.pb)" "inclusion proof's leaf hash"
+expect_eq "$(jq -c 'keys' incl.json)" '["hashes","index","size"]' "an inclusion proof's fields"
 expect_status 0 -- "$TOOL" inclusion ha.pb 13 "$size" "$root" $(jq -r '.hashes[]' incl.json)
 expect_status 1 -- "$TOOL" inclusion hb.pb 13 "$size" "$root" $(jq -r '.hashes[]' incl.json)
 old_size=$(sed -n 2p <<<"$cp_before")
