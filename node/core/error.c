@@ -61,6 +61,7 @@ static const char *const code_names[PX_CODE__COUNT] = {
 	[PX_CODE_DUPLICATE_SHIPMENT] = "duplicate_shipment",
 	[PX_CODE_DUPLICATE_ACTOR] = "duplicate_actor",
 	[PX_CODE_VOID_DENIED] = "void_denied",
+	[PX_CODE_ORIGIN] = "origin",
 	[PX_CODE_TOO_LARGE] = "too_large",
 	[PX_CODE_MALFORMED] = "malformed",
 };

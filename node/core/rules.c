@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "paxta/event.h"
 #include "paxta/rules.h"
@@ -390,6 +391,18 @@ region_of(char *out, size_t cap, const char *district)
 		 district);
 }
 
+/* The calendar year (UTC) of a Unix time. */
+static int
+year_of(int64_t seconds)
+{
+	time_t t = (time_t)seconds;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm))
+		return -1;
+	return tm.tm_year + 1900;
+}
+
 static int
 apply_harvest(struct apply *a)
 {
@@ -413,6 +426,33 @@ apply_harvest(struct apply *a)
 	    h->harvested_at > a->ctx->now + a->ctx->policy->max_skew_s)
 		return px_refuse(a->r, PX_CODE_TIME,
 				 "lot '%s' is harvested in the future", h->lot);
+	if (h->harvested_at) {
+		/* Picked before it is recorded, within its season's harvest
+		 * (which may run into the next calendar year). */
+		char when[PX_TIME_TEXT];
+		int year = year_of(h->harvested_at);
+
+		px_format_time(when, h->harvested_at);
+		if (h->harvested_at > a->e->time)
+			return px_refuse(a->r, PX_CODE_TIME,
+					 "lot '%s' is harvested at %s, after "
+					 "the entry's own time",
+					 h->lot, when);
+		if (year != (int)h->season && year != (int)h->season + 1)
+			return px_refuse(a->r, PX_CODE_TIME,
+					 "lot '%s' is harvested at %s, outside "
+					 "season %u",
+					 h->lot, when, h->season);
+	}
+	/* A farm harvests in the district it is registered in: a farm cannot
+	 * claim a neighbour's certified district. */
+	if (a->author->actor->district[0] &&
+	    strcmp(a->author->actor->district, h->district) != 0)
+		return px_refuse(a->r, PX_CODE_ORIGIN,
+				 "farm '%s' is registered in district '%s'; "
+				 "lot '%s' cannot come from '%s'",
+				 a->e->actor, a->author->actor->district,
+				 h->lot, h->district);
 	rc = px_state_lot(a->t, h->lot, &old);
 	px_state_free(old);
 	if (rc == PX_OK)

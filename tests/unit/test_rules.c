@@ -1918,6 +1918,48 @@ test_time_skew(void **state)
 		      "'2026-10-01T12:35:00Z'}");
 }
 
+/* Rule 5 for harvests: picked before it is recorded, within its season. */
+static void
+test_harvest_time(void **state)
+{
+	struct pxt_ledger *fx = world(state, NULL);
+
+	/* Harvested after the entry's own time. */
+	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
+		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		       "','kg':100,'season':2026,'district':'" DISTRICT
+		       "','method':'hand','harvested_at':'" HARVESTED
+		       "','time':'2026-09-20T00:00:00Z'}");
+	/* Harvested years before its season. */
+	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
+		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		       "','kg':100,'season':2026,'district':'" DISTRICT
+		       "','method':'hand','harvested_at':"
+		       "'2019-09-21T08:00:00Z'}");
+	assert_null(lot_record(fx, LOT));
+	/* A 2025 season picked into January 2026 is fine. */
+	submit_ok(fx,
+		  "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		  "','kg':100,'season':2025,'district':'" DISTRICT
+		  "','method':'hand','harvested_at':'2026-01-10T08:00:00Z'}");
+}
+
+/* A farm harvests in the district it is registered in. */
+static void
+test_harvest_origin(void **state)
+{
+	struct pxt_ledger *fx = world(state, NULL);
+
+	expect_refused(fx, PX_EREFUSED, PX_CODE_ORIGIN,
+		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		       "','kg':100,'season':2026,'district':'UZ-QR-NKS',"
+		       "'method':'hand','harvested_at':'" HARVESTED "'}");
+	assert_null(lot_record(fx, LOT));
+	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		      "','kg':100,'season':2026,'district':'" DISTRICT
+		      "','method':'hand','harvested_at':'" HARVESTED "'}");
+}
+
 static void
 test_time_skew_policy(void **state)
 {
@@ -2639,6 +2681,8 @@ main(void)
 					  teardown),
 		cmocka_unit_test_teardown(test_time_skew, teardown),
 		cmocka_unit_test_teardown(test_time_skew_policy, teardown),
+		cmocka_unit_test_teardown(test_harvest_time, teardown),
+		cmocka_unit_test_teardown(test_harvest_origin, teardown),
 		cmocka_unit_test_teardown(test_only_monitors_attest, teardown),
 		cmocka_unit_test_teardown(test_only_registrars_change_actors,
 					  teardown),
