@@ -29,10 +29,10 @@
 /* Origins and statements listed at most. */
 #define LIST_MAX 50
 
-#define BOX_W 190
-#define BOX_H 46
-#define COL_W 250
-#define ROW_H 58
+#define BOX_W 200
+#define BOX_H 60
+#define COL_W 260
+#define ROW_H 72
 #define PAD   12
 
 struct html {
@@ -367,11 +367,12 @@ put_chart(struct html *h, const struct px_lineage *g,
 		    x, y, BOX_W, BOX_H, fill, stroke, i == 0 ? "2.5" : "1",
 		    x + 8, y + 18);
 		put_text(h, l->lot, 26);
-		put(h, "</text><text x=\"%d\" y=\"%d\" fill=\"#5f6677\">",
-		    x + 8, y + 36);
-		put(h, "%s · %s kg · ", or_unknown(px_product_name(l->product)),
-		    kg);
-		put_text(h, l->is_origin ? l->farm : l->creator, 12);
+		put(h,
+		    "</text><text x=\"%d\" y=\"%d\" fill=\"#5f6677\">%s · "
+		    "%s kg</text><text x=\"%d\" y=\"%d\" fill=\"#5f6677\">",
+		    x + 8, y + 35, or_unknown(px_product_name(l->product)), kg,
+		    x + 8, y + 51);
+		put_text(h, l->is_origin ? l->farm : l->creator, 28);
 		put(h, "</text><title>");
 		put_text(h, l->lot, 0);
 		put(h, " (entry %" PRIu64 ")</title></a>", l->created_at);
@@ -385,7 +386,7 @@ put_chart(struct html *h, const struct px_lineage *g,
 		    "stroke-dasharray=\"4 3\"/><text x=\"%d\" y=\"%d\" "
 		    "fill=\"#5f6677\">+ %d more lot%s</text>",
 		    PAD + k * COL_W, PAD + c.shown[k] * ROW_H, BOX_W, BOX_H,
-		    PAD + k * COL_W + 8, PAD + c.shown[k] * ROW_H + 28,
+		    PAD + k * COL_W + 8, PAD + c.shown[k] * ROW_H + 35,
 		    c.hidden[k], c.hidden[k] == 1 ? "" : "s");
 	}
 	put(h, "</svg></div>");
