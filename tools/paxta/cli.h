@@ -70,6 +70,19 @@ const char *style(const char *name); /* "bold", "red", "green", "yellow",
 /* A bar of width cells, filled to share (0..1), for breakdowns. */
 void print_bar(double share, int width);
 
+/*
+ * Events from a file ("-": stdin): one JSON object, a JSON array, or JSON
+ * lines (streamed). Functions that fail print why and return EXIT_ERROR
+ * (open), -1 (next, rewind).
+ */
+struct event_reader;
+int event_reader_open(struct event_reader **out, const char *path);
+/* 1 with *out (a new reference) and its 1-based number; 0 at the end. */
+int event_reader_next(struct event_reader *r, json_t **out, size_t *number);
+/* Back to the first event (not for stdin). */
+int event_reader_rewind(struct event_reader *r);
+void event_reader_close(struct event_reader *r);
+
 /* Parse a non-negative decimal integer; 0 on success. */
 int parse_u64(const char *text, uint64_t *out);
 

@@ -17,8 +17,6 @@
 
 /* Entries per transaction: one fsync for each. */
 #define BATCH 1000
-/* The largest events file read at once. */
-#define FILE_MAX ((size_t)1 << 31)
 /* Refusals printed before the rest are only counted. */
 #define SHOW_REFUSALS 20
 
@@ -75,108 +73,6 @@ keyring_release(struct keyring *kr)
 		px_key_wipe(&kr->keys[i]);
 	free(kr->keys);
 	json_decref(kr->index);
-}
-
-/* Read a whole file ("-": stdin), capped. */
-static char *
-slurp(const char *path, size_t *out_len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t len = 0, cap = 1 << 16;
-	char *buf = NULL, *nb;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while (buf) {
-		size_t got = fread(buf + len, 1, cap - len - 1, f);
-
-		len += got;
-		if (got == 0)
-			break;
-		if (len + 1 == cap) {
-			if (cap >= FILE_MAX) {
-				free(buf);
-				buf = NULL;
-				errno = EFBIG;
-				break;
-			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf && ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (buf) {
-		buf[len] = '\0';
-		*out_len = len;
-	}
-	return buf;
-}
-
-/*
- * The events of a file: a JSON object, a JSON array of objects, or JSON
- * lines (one object per line). Returns a JSON array (new reference) or
- * NULL with a message printed.
- */
-static json_t *
-read_events(const char *path)
-{
-	json_error_t err;
-	json_t *all = NULL, *one;
-	size_t len, line = 0;
-	char *text = slurp(path, &len), *p, *nl;
-
-	if (!text) {
-		fail("cannot read '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	one = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	if (one) {
-		if (json_is_array(one)) {
-			all = one;
-		} else {
-			all = json_array();
-			json_array_append_new(all, one);
-		}
-		goto out;
-	}
-	/* Not one JSON text: JSON lines, or an error worth showing. */
-	all = json_array();
-	for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
-		char *s = p;
-
-		nl = strchr(p, '\n');
-		line++;
-		if (nl)
-			*nl = '\0';
-		while (*s == ' ' || *s == '\t' || *s == '\r')
-			s++;
-		if (!*s)
-			continue;
-		one = json_loads(s, JSON_REJECT_DUPLICATES, &err);
-		if (!one) {
-			fail("%s: line %zu: not JSON: %s", path, line,
-			     err.text);
-			json_decref(all);
-			all = NULL;
-			goto out;
-		}
-		json_array_append_new(all, one);
-	}
-out:
-	free(text);
-	return all;
 }
 
 /* What became of one event. */
@@ -436,7 +332,7 @@ cmd_submit(int argc, char **argv)
 	struct submit *s = NULL;
 	struct px_signer_source src;
 	const char *data = NULL;
-	json_t **files = NULL;
+	struct event_reader **readers = NULL;
 	int c, rc, status = EXIT_ERROR, nfiles;
 
 	s = calloc(1, sizeof(*s));
@@ -496,17 +392,29 @@ cmd_submit(int argc, char **argv)
 	}
 	s->keys.index = json_object();
 	s->results = json_array();
-	files = calloc((size_t)nfiles, sizeof(*files));
-	if (!s->keys.index || !s->results || !files) {
+	readers = calloc((size_t)nfiles, sizeof(*readers));
+	if (!s->keys.index || !s->results || !readers) {
 		status = fail("out of memory");
 		goto out;
 	}
-	/* Read every file first: a typo in the last one stops the load
-	 * before anything is logged. */
+	/* Read every file through first: a typo in the last one stops the
+	 * load before anything is logged (stdin is read once, as it goes). */
 	for (int f = 0; f < nfiles; f++) {
-		if (!(files[f] = read_events(argv[optind + f])))
+		json_t *event;
+		size_t number;
+		int more;
+
+		if (event_reader_open(&readers[f], argv[optind + f]))
 			goto out;
-		s->total += json_array_size(files[f]);
+		if (strcmp(argv[optind + f], "-") == 0)
+			continue;
+		while ((more = event_reader_next(readers[f], &event, &number)) >
+		       0) {
+			json_decref(event);
+			s->total++;
+		}
+		if (more < 0 || event_reader_rewind(readers[f]))
+			goto out;
 	}
 	if (open_ledger(&s->l, data, 0))
 		goto out;
@@ -520,14 +428,18 @@ cmd_submit(int argc, char **argv)
 		goto out;
 	}
 	for (int f = 0; f < nfiles; f++) {
-		size_t i;
+		const char *file = argv[optind + f];
 		json_t *event;
+		size_t number;
+		int more;
 
-		json_array_foreach(files[f], i, event)
-		{
+		while ((more = event_reader_next(readers[f], &event, &number)) >
+		       0) {
+			if (strcmp(file, "-") == 0)
+				s->total++;
 			if (!json_is_object(event)) {
-				struct outcome o = { .file = argv[optind + f],
-						     .number = i + 1,
+				struct outcome o = { .file = file,
+						     .number = number,
 						     .rc = PX_EREFUSED };
 
 				px_refuse(&o.refusal, PX_CODE_MALFORMED,
@@ -535,14 +447,22 @@ cmd_submit(int argc, char **argv)
 				snprintf(o.kind, sizeof(o.kind), "?");
 				snprintf(o.actor, sizeof(o.actor), "?");
 				report(s, &o);
+				json_decref(event);
 				continue;
 			}
-			rc = add_event(s, argv[optind + f], i + 1, event);
+			rc = add_event(s, file, number, event);
+			json_decref(event);
 			if (rc != PX_OK) {
 				status = fail("cannot append: %s",
 					      px_strerror(rc));
 				goto out;
 			}
+		}
+		if (more < 0) {
+			/* What was read before the bad line is logged. */
+			if (flush(s) == PX_OK)
+				px_ledger_checkpoint(s->l, NULL);
+			goto out;
 		}
 	}
 	if ((rc = flush(s)) != PX_OK) {
@@ -572,9 +492,9 @@ cmd_submit(int argc, char **argv)
 	}
 	status = s->refused ? EXIT_NO : 0;
 out:
-	for (int f = 0; files && f < nfiles; f++)
-		json_decref(files[f]);
-	free(files);
+	for (int f = 0; readers && f < nfiles; f++)
+		event_reader_close(readers[f]);
+	free(readers);
 	px_signer_free(s->signer);
 	px_verifier_free(s->pool);
 	px_ledger_close(s->l);
@@ -611,7 +531,9 @@ cmd_sign(int argc, char **argv)
 	struct px_event *ev = NULL;
 	struct px_refusal r = { 0 };
 	struct px_seckey key;
-	json_t *events = NULL;
+	struct event_reader *reader = NULL;
+	json_t *event = NULL, *extra = NULL;
+	size_t number;
 	uint8_t *leaf = NULL;
 	size_t len;
 	int c, rc, status = EXIT_ERROR;
@@ -640,9 +562,11 @@ cmd_sign(int argc, char **argv)
 			    "file");
 	if (px_key_read_pem(&key, keyfile) != PX_OK)
 		return fail("cannot read key file '%s'", keyfile);
-	if (!(events = read_events(argv[optind])))
+	if (event_reader_open(&reader, argv[optind]))
 		goto out;
-	if (json_array_size(events) != 1) {
+	if (event_reader_next(reader, &event, &number) != 1 ||
+	    event_reader_next(reader, &extra, &number) != 0) {
+		json_decref(extra);
 		status = fail("sign takes exactly one event");
 		goto out;
 	}
@@ -651,7 +575,7 @@ cmd_sign(int argc, char **argv)
 	px_ledger_signer_source(l, &src);
 	if (px_signer_new(&signer, &src) != PX_OK)
 		goto out;
-	rc = px_event_parse(&ev, json_array_get(events, 0), &r);
+	rc = px_event_parse(&ev, event, &r);
 	if (rc == PX_OK)
 		rc = px_signer_sign(signer, ev, &key, (int64_t)time(NULL),
 				    &leaf, &len, &r);
@@ -673,7 +597,8 @@ out:
 	px_event_free(ev);
 	px_signer_free(signer);
 	px_ledger_close(l);
-	json_decref(events);
+	json_decref(event);
+	event_reader_close(reader);
 	px_key_wipe(&key);
 	return status;
 }
