@@ -62,6 +62,7 @@ pxd_code_status(enum px_code code)
 	case PX_CODE_MASS_BALANCE:
 	case PX_CODE_PRODUCT:
 	case PX_CODE_TIME:
+	case PX_CODE_ORIGIN:
 		return 422; /* the entry itself breaks a rule */
 	case PX_CODE_TOO_LARGE:
 		return 413;

@@ -110,6 +110,9 @@ refuse 409 overspend over.pb
 ev mass '{"kind":"transform","actor":"uz.gin.1","process":"ginning","inputs":[{"lot":"A-1","kg":1000}],"outputs":[{"lot":"TOO-MUCH","kg":500,"product":"lint"}]}'
 sign keys/uz.gin.1.key mass.json mass.pb
 refuse 422 mass_balance mass.pb
+ev far '{"kind":"harvest","actor":"uz.farm.a","lot":"A-9","kg":10,"season":2026,"district":"UZ-QA-NKS","method":"hand"}'
+sign keys/uz.farm.a.key far.json far.pb
+refuse 422 origin far.pb
 # Two entries signed for the same place in the monitor's chain: the second
 # to arrive is out of sequence.
 ev st1 '{"kind":"attest","actor":"monitor.tpm","subject":"district:UZ-BU-GJD","season":2026,"status":"under_review"}'

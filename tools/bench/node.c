@@ -48,7 +48,6 @@
 #include "paxta/signer.h"
 
 #define DISTRICTS 16
-#define SEASON    2026
 
 extern char **environ;
 
@@ -64,6 +63,7 @@ struct options {
 /* One farm's chain of harvests, signed beforehand. */
 struct farm {
 	char id[32];
+	size_t number; /* its district is number % DISTRICTS */
 	struct px_seckey key;
 	uint8_t **leaves;
 	size_t *lens;
@@ -119,6 +119,19 @@ cpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* The season of harvests picked yesterday: the rules want a harvest's
+ * time inside its season. */
+static uint32_t
+season(void)
+{
+	time_t yesterday = time(NULL) - 86400;
+	struct tm tm;
+
+	if (!gmtime_r(&yesterday, &tm))
+		die("no calendar");
+	return (uint32_t)tm.tm_year + 1900;
+}
+
 /* ---- the ceiling: raw Ed25519 verifies per second ---- */
 
 struct raw_job {
@@ -169,6 +182,7 @@ struct sign_job {
 	struct farm *farms;
 	size_t n_farms;
 	unsigned first, step;
+	uint32_t season;
 };
 
 static void *
@@ -190,10 +204,10 @@ sign_farms(void *arg)
 
 			snprintf(lot, sizeof(lot), "H-%s-%06zu", fm->id, k);
 			snprintf(district, sizeof(district), "UZ-SA-D%02zu",
-				 f % DISTRICTS);
+				 fm->number % DISTRICTS);
 			h.lot = lot;
 			h.grams = 2000000;
-			h.season = SEASON;
+			h.season = j->season;
 			h.district = district;
 			h.method = PAXTA__METHOD__METHOD_HAND;
 			h.harvested_at = now - 86400;
@@ -230,8 +244,8 @@ make_farms(struct farm *farms, size_t n_farms, size_t first_number,
 	for (size_t f = 0; f < n_farms; f++) {
 		struct farm *fm = &farms[f];
 
-		snprintf(fm->id, sizeof(fm->id), "uz.farm.b%04zu",
-			 first_number + f);
+		fm->number = first_number + f;
+		snprintf(fm->id, sizeof(fm->id), "uz.farm.b%04zu", fm->number);
 		check(px_key_generate(&fm->key), "keygen");
 		/* Entries shared out: the first farms take one more. */
 		fm->n = entries / n_farms + (f < entries % n_farms ? 1 : 0);
@@ -241,7 +255,8 @@ make_farms(struct farm *farms, size_t n_farms, size_t first_number,
 			die("out of memory");
 	}
 	for (unsigned i = 0; i < threads; i++) {
-		jobs[i] = (struct sign_job){ farms, n_farms, i, threads };
+		jobs[i] = (struct sign_job){ farms, n_farms, i, threads,
+					     season() };
 		pthread_create(&tid[i], NULL, sign_farms, &jobs[i]);
 	}
 	for (unsigned i = 0; i < threads; i++)
@@ -327,7 +342,7 @@ make_ledger(const char *dir, struct farm *farms, size_t n_farms)
 
 		px_pubkey_to_base64(pub, &farms[f].key.pub);
 		snprintf(district, sizeof(district), "UZ-SA-D%02zu",
-			 f % DISTRICTS);
+			 farms[f].number % DISTRICTS);
 		json_array_append_new(
 			events,
 			json_pack("{s:s,s:s,s:{s:s,s:s,s:[s],s:s,s:s,s:s}}",
@@ -354,7 +369,8 @@ make_ledger(const char *dir, struct farm *farms, size_t n_farms)
 			attests,
 			json_pack("{s:s,s:s,s:s,s:i,s:s}", "kind", "attest",
 				  "actor", "monitor.bench", "subject", subject,
-				  "season", SEASON, "status", "certified"));
+				  "season", (int)season(), "status",
+				  "certified"));
 	}
 	append_events(l, attests, "monitor.bench", &monitor);
 	check(px_ledger_checkpoint(l, NULL), "checkpoint");
