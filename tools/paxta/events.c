@@ -86,9 +86,8 @@ start(struct event_reader *r)
 			r->whole = json_array(); /* an empty file */
 			return r->whole ? 0 : fail("out of memory");
 		}
-		for (s = r->buf; *s == ' ' || *s == '\t' || *s == '\r' ||
-				 *s == '\n';
-		     s++)
+		for (s = r->buf;
+		     *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
 			;
 	} while (!*s);
 	if (*s == '{') {
