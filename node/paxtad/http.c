@@ -30,8 +30,9 @@
 #define MAX_SEGMENTS 8
 #define MAX_HEADERS  4
 
-/* Connection memory: headers and the read buffer. */
-#define CONNECTION_MEMORY (64 * 1024)
+/* Connection memory: headers and the read buffer (libmicrohttpd clears
+ * it between requests, so no more than it needs). */
+#define CONNECTION_MEMORY (32 * 1024)
 
 struct pxd_http {
 	struct MHD_Daemon *daemon;
