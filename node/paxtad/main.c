@@ -44,9 +44,11 @@ static const char help[] =
 	"interface, port 0 for any\n"
 	"                          free port (the port taken is printed "
 	"on stderr)\n"
-	"  --threads N             HTTP threads, which also verify the "
-	"signatures of what\n"
-	"                          they receive (default: one per CPU)\n"
+	"  --threads N             HTTP threads, which verify the "
+	"signatures of what they\n"
+	"                          receive, and as many for the "
+	"signatures of big batches\n"
+	"                          (default: one per CPU)\n"
 	"  --checkpoint-interval S sign a checkpoint when the log has "
 	"grown and S seconds\n"
 	"                          passed since the last (default 10; 0: "
@@ -347,6 +349,10 @@ main(int argc, char **argv)
 		fail("out of memory");
 		goto out;
 	}
+	if ((rc = pxd_verify_new(&node.verify, config.threads)) != PX_OK) {
+		fail("cannot start verifier threads: %s", px_strerror(rc));
+		goto out;
+	}
 	if ((rc = pxd_writer_start(&node.writer, node.ledger, node.metrics,
 				   config.checkpoint_interval)) != PX_OK) {
 		fail("cannot start the writer: %s", px_strerror(rc));
@@ -394,6 +400,7 @@ main(int argc, char **argv)
 out:
 	pxd_http_stop(http);
 	pxd_writer_free(node.writer);
+	pxd_verify_free(node.verify);
 	pxd_metrics_free(node.metrics);
 	for (size_t i = 0; route_names && i < pxd_n_routes; i++)
 		free(route_names[i]);

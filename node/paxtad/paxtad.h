@@ -8,6 +8,7 @@
  *   routes.c   the route table: method + path pattern -> one handler each
  *   page.c     the page for people at /lots/{id}
  *   batch.c    EntryBatch on the wire, read without copying
+ *   verify.c   signatures checked on request threads, batches on a pool
  *   writer.c   group commit: one writer thread, one transaction per batch
  *   metrics.c  counters and histograms in Prometheus text format
  */
@@ -40,6 +41,7 @@ struct pxd_config {
 
 struct pxd_writer;
 struct pxd_metrics;
+struct pxd_verify;
 
 /* The node's shared state, read by every request thread. */
 struct pxd_node {
@@ -47,8 +49,21 @@ struct pxd_node {
 	struct px_ledger *ledger;
 	struct pxd_writer *writer;
 	struct pxd_metrics *metrics;
+	struct pxd_verify *verify;
 	char *verifier_key; /* C2SP note verifier key of the node */
 };
+
+/* ---- verify.c ---- */
+
+/* A pool of threads (threads in all, the caller included) for batches.
+ * PX_OK, PX_ENOMEM, PX_EINVAL. */
+int pxd_verify_new(struct pxd_verify **out, unsigned threads);
+void pxd_verify_free(struct pxd_verify *v);
+
+/* results[i] = px_entry_verify_leaf(leaves[i], lens[i]): on the calling
+ * thread for a few entries, on the pool for many. Any thread. */
+void pxd_verify(struct pxd_verify *v, const uint8_t *const *leaves,
+		const size_t *lens, size_t n, int *results);
 
 /* ---- writer.c: group commit ---- */
 

@@ -426,10 +426,10 @@ post_entries(struct pxd_request *rq)
 		fail_internal(rq, PX_ENOMEM);
 		return;
 	}
-	/* Signatures are checked here, on this request's thread, in
-	 * parallel with every other request; the writer only orders. */
+	/* Signatures are checked here, in parallel with every other
+	 * request; the writer only orders. */
+	pxd_verify(node->verify, s->leaves, s->lens, s->n, s->verified);
 	for (size_t i = 0; i < s->n; i++) {
-		s->verified[i] = px_entry_verify_leaf(s->leaves[i], s->lens[i]);
 		if (s->verified[i] == PX_ENOMEM ||
 		    s->verified[i] == PX_ECRYPTO) {
 			fail_internal(rq, s->verified[i]);
