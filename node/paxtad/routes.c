@@ -6,8 +6,6 @@
  * Handlers read one snapshot each (pxd_read_begin) and answer from it;
  * only POST /v1/entries and POST /v1/checkpoint go through the writer.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

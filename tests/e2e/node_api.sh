@@ -227,6 +227,10 @@ expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/lots/BALE-A/verdict
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/recall?district=UZ-SA-KTK")" 400 "district without season"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/attestations?subject=nonsense")" 400 "bad subject"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/actors/nobody")" 404 "unknown actor"
+# Bytes that are not UTF-8 are quoted back as '?', still a 400.
+expect_eq "$(curl -s -o resp -w '%{http_code}' "$URL/v1/recall?district=%ff&season=2026")" 400 "not UTF-8"
+expect_eq "$(jq -r .error resp)" malformed "not UTF-8 code"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/lots/%zz")" 400 "bad escape"
 
 # The page for people: self-contained, with the verdict and a flow chart.
 curl -s -D hdr "$URL/lots/BALE-AB" >page.html
