@@ -111,7 +111,14 @@ pxd_batch_read(const uint8_t *body, size_t len, size_t max,
 		*lens = NULL;
 		return PX_ENOMEM;
 	}
-	rc = scan(body, len, max, *leaves, *lens, n);
+	/* The same walk again cannot fail; were it to, nothing is kept. */
+	if ((rc = scan(body, len, max, *leaves, *lens, n)) != PX_OK) {
+		free(*leaves);
+		free(*lens);
+		*leaves = NULL;
+		*lens = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 
