@@ -20,7 +20,9 @@ trap 'if [ -n "$NODE_PID" ]; then kill -9 "$NODE_PID" 2>/dev/null || true; fi; r
 start_node() {
 	NODE_RUNS=$((NODE_RUNS + 1))
 	NODE_LOG="$WORK/node.$NODE_RUNS.log"
-	"$PAXTAD" --data ledger --listen 127.0.0.1:0 "$@" 2>"$NODE_LOG" &
+	# Made here: the node's shell may open it after the first look below.
+	: >"$NODE_LOG"
+	"$PAXTAD" --data ledger --listen 127.0.0.1:0 "$@" 2>>"$NODE_LOG" &
 	NODE_PID=$!
 	local port="" i
 	for i in $(seq 1 400); do
