@@ -461,12 +461,49 @@ static const char recall_help[] =
 	"and how many kg: what a brand needs the\nday a monitor reports "
 	"forced labour.\n";
 
+/* Products from the most finished; then kg from the recalled origins. */
+static int
+product_rank(Paxta__Product p)
+{
+	switch (p) {
+	case PAXTA__PRODUCT__PRODUCT_GARMENT:
+		return 0;
+	case PAXTA__PRODUCT__PRODUCT_FABRIC:
+		return 1;
+	case PAXTA__PRODUCT__PRODUCT_YARN:
+		return 2;
+	case PAXTA__PRODUCT__PRODUCT_LINT:
+		return 3;
+	case PAXTA__PRODUCT__PRODUCT_SEED_COTTON:
+		return 4;
+	case PAXTA__PRODUCT__PRODUCT_COTTONSEED:
+		return 5;
+	default:
+		return 6;
+	}
+}
+
+static int
+by_urgency(const void *a, const void *b)
+{
+	const struct px_recall_lot *x = *(const struct px_recall_lot *const *)a;
+	const struct px_recall_lot *y = *(const struct px_recall_lot *const *)b;
+	double kx = (double)x->held * x->share, ky = (double)y->held * y->share;
+
+	if (product_rank(x->product) != product_rank(y->product))
+		return product_rank(x->product) - product_rank(y->product);
+	if (kx != ky)
+		return kx < ky ? 1 : -1;
+	return strcmp(x->lot, y->lot);
+}
+
 int
 cmd_recall(int argc, char **argv)
 {
 	struct query q;
 	struct px_recall_query rq = { 0 };
 	struct px_recall *r = NULL;
+	const struct px_recall_lot **order = NULL;
 	char kg[PX_KG_TEXT];
 	size_t held = 0;
 	int rc;
@@ -502,15 +539,28 @@ cmd_recall(int argc, char **argv)
 	       style("bold"), r->what, style("reset"), r->n_origins,
 	       r->n_origins == 1 ? "" : "s", r->n_lots - r->n_origins,
 	       r->n_lots - r->n_origins == 1 ? "" : "s", kg);
+	/* What a brand acts on first: finished goods, then the most kg
+	 * from the recalled origins. */
+	order = calloc(r->n_lots ? r->n_lots : 1, sizeof(*order));
+	if (!order) {
+		px_recall_free(r);
+		return fail("out of memory");
+	}
+	for (size_t i = 0; i < r->n_lots; i++)
+		order[i] = &r->lots[i];
+	qsort(order, r->n_lots, sizeof(*order), by_urgency);
 	for (size_t i = 0; i < r->n_lots; i++) {
-		const struct px_recall_lot *rl = &r->lots[i];
+		const struct px_recall_lot *rl = order[i];
 
 		if (rl->held == 0)
 			continue;
 		held++;
-		printf("  %-24s %-11s %5.1f %% from recalled origins\n",
+		px_format_kg(kg,
+			     (uint64_t)llround((double)rl->held * rl->share));
+		printf("  %-24s %-11s %5.1f %% from recalled origins: %s kg "
+		       "now\n",
 		       rl->lot, or_unknown(px_product_name(rl->product)),
-		       rl->share * 100);
+		       rl->share * 100, kg);
 		for (size_t h = 0; h < rl->n_holders; h++) {
 			px_format_kg(kg, rl->holder_grams[h]);
 			printf("      held by %-28s %12s kg\n", rl->holders[h],
@@ -523,6 +573,7 @@ cmd_recall(int argc, char **argv)
 		       "them)\n",
 		       r->n_lots - held, r->n_lots - held == 1 ? "" : "s",
 		       r->n_lots - held == 1 ? "s" : "");
+	free(order);
 	px_recall_free(r);
 	return 0;
 }
