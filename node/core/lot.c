@@ -41,14 +41,16 @@ copy_id(char *out, const char *id)
 
 struct pairs {
 	json_t *arr;
-	const char *key; /* "holder" or "lot" */
+	const char *key;    /* "holder" or "lot" */
+	const char *kg_key; /* "kg", or "kg_used" for outputs */
 };
 
 static int
 collect_pair(void *ctx, const char *id, uint64_t grams)
 {
 	struct pairs *p = ctx;
-	json_t *j = json_pack("{s:s,s:o}", p->key, id, "kg", json_grams(grams));
+	json_t *j = json_pack("{s:s,s:o}", p->key, id, p->kg_key,
+			      json_grams(grams));
 
 	if (!j || json_array_append_new(p->arr, j) != 0)
 		return PX_ENOMEM;
@@ -74,9 +76,11 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 {
 	Paxta__LotRecord *rec = NULL;
 	struct px_verdict *v = NULL;
-	struct pairs holders = { json_array(), "holder" },
-		     inputs = { json_array(), "lot" },
-		     outputs = { json_array(), "lot" };
+	/* An output's kg is how much of THIS lot went into it, not the
+	 * output's own mass: named so nobody reads it as the latter. */
+	struct pairs holders = { json_array(), "holder", "kg" },
+		     inputs = { json_array(), "lot", "kg" },
+		     outputs = { json_array(), "lot", "kg_used" };
 	json_t *labs = json_array(), *comp = json_array(), *j = NULL;
 	char when[PX_TIME_TEXT];
 	int rc;

@@ -171,7 +171,7 @@ test_lot_json(void **state)
 	assert_json(
 		j, "inputs",
 		"[{\"lot\":\"A-1\",\"kg\":600},{\"lot\":\"B-1\",\"kg\":400}]");
-	assert_json(j, "outputs", "[{\"lot\":\"YARN-1\",\"kg\":400}]");
+	assert_json(j, "outputs", "[{\"lot\":\"YARN-1\",\"kg_used\":400}]");
 	assert_json(j, "lab_results", "[]");
 	assert_json(j, "composition",
 		    "[{\"lot\":\"A-1\",\"farm\":\"uz.farm.a\",\"district\":"
