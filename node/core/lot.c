@@ -165,6 +165,49 @@ out:
 	return rc;
 }
 
+/* ---- an actor ---- */
+
+json_t *
+px_actor_json(const Paxta__ActorRecord *rec)
+{
+	const Paxta__Actor *a = rec->actor;
+	char key[45] = "", last[2 * PX_HASH_LEN + 1] = "";
+	struct px_pubkey pub;
+	json_t *roles = json_array(), *j;
+
+	if (!a) {
+		json_decref(roles);
+		return NULL;
+	}
+	if (a->public_key.len == PX_PUBKEY_LEN) {
+		memcpy(pub.b, a->public_key.data, PX_PUBKEY_LEN);
+		px_pubkey_to_base64(key, &pub);
+	}
+	if (rec->seq && rec->last_hash.len == PX_HASH_LEN)
+		px_hex_encode(last, rec->last_hash.data, PX_HASH_LEN);
+	for (size_t i = 0; roles && i < a->n_roles; i++)
+		if (json_array_append_new(
+			    roles,
+			    json_string(or_unknown(px_role_name(a->roles[i])))))
+			goto fail;
+	j = json_pack("{s:s,s:s,s:o*,s:s,s:s,s:s,s:I,s:I,s:s,s:b}", "id", a->id,
+		      "name", a->name, "roles", roles, "region", a->region,
+		      "district", a->district, "public_key", key,
+		      "registered_at", (json_int_t)rec->registered_at, "seq",
+		      (json_int_t)rec->seq, "last_hash", last, "revoked",
+		      rec->revoked);
+	if (j && rec->revoked &&
+	    json_object_set_new(j, "revoked_at",
+				json_integer((json_int_t)rec->revoked_at))) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+fail:
+	json_decref(roles);
+	return NULL;
+}
+
 /* ---- the lineage graph ---- */
 
 struct walk {

@@ -1016,10 +1016,8 @@ get_actor(struct pxd_request *rq)
 {
 	const char *id = pxd_param(rq, 0);
 	Paxta__ActorRecord *rec = NULL;
-	struct px_pubkey pub;
 	struct px_txn *t;
-	char key[45] = "";
-	json_t *roles, *j;
+	json_t *j;
 	int rc;
 
 	if (!valid_id(rq, "an actor", id) || begin(rq, &t) != PX_OK)
@@ -1035,27 +1033,9 @@ get_actor(struct pxd_request *rq)
 		fail_internal(rq, rc);
 		return;
 	}
-	if (rec->actor->public_key.len == PX_PUBKEY_LEN) {
-		memcpy(pub.b, rec->actor->public_key.data, PX_PUBKEY_LEN);
-		px_pubkey_to_base64(key, &pub);
-	}
-	roles = json_array();
-	for (size_t i = 0; roles && i < rec->actor->n_roles; i++) {
-		const char *name = px_role_name(rec->actor->roles[i]);
-
-		json_array_append_new(roles,
-				      json_string(name ? name : "unknown"));
-	}
-	/* The keys of `paxta actor --json`. */
-	j = json_pack("{s:s,s:s,s:o*,s:s,s:s,s:s,s:I,s:I,s:b}", "id",
-		      rec->actor->id, "name", rec->actor->name, "roles", roles,
-		      "region", rec->actor->region, "district",
-		      rec->actor->district, "public_key", key, "registered_at",
-		      (json_int_t)rec->registered_at, "seq",
-		      (json_int_t)rec->seq, "revoked", rec->revoked);
-	if (j && rec->revoked)
-		json_object_set_new(j, "revoked_at",
-				    json_integer((json_int_t)rec->revoked_at));
+	/* The keys of `paxta actor --json`, last_hash among them: a client
+	 * signs the actor's next entry from seq and last_hash. */
+	j = px_actor_json(rec);
 	px_state_free(rec);
 	pxd_reply_json(rq, 200, j);
 }

@@ -27,6 +27,7 @@
 #include "paxta/error.h"
 #include "paxta/lot.h"
 #include "paxta/provenance.h"
+#include "paxta/state.h"
 #include "paxta/store.h"
 
 #define FARM_A  "uz.farm.a"
@@ -336,15 +337,52 @@ test_recall_leaves_out_voided_lots(void **state)
 	px_store_abort(t);
 }
 
+/* What a client signs an actor's next entry from: seq and last_hash. */
+static void
+test_actor_json(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_txn *t = snapshot(fx);
+	Paxta__ActorRecord *rec = NULL;
+	const uint8_t *leaf;
+	struct px_hash h;
+	char hex[2 * PX_HASH_LEN + 3];
+	size_t len;
+	json_t *j;
+
+	/* The spinner's last entry is the last of the log. */
+	assert_int_equal(px_store_leaf(t, px_store_size(t) - 1, &leaf, &len),
+			 PX_OK);
+	assert_int_equal(px_hash_leaf(&h, leaf, len), PX_OK);
+	hex[0] = '"';
+	px_hex_encode(hex + 1, h.b, PX_HASH_LEN);
+	strcat(hex, "\"");
+	assert_int_equal(px_state_actor(t, SPINNER, &rec), PX_OK);
+	j = px_actor_json(rec);
+	assert_non_null(j);
+	assert_json(j, "id", "\"" SPINNER "\"");
+	assert_json(j, "roles", "[\"spinner\"]");
+	assert_json(j, "district", "\"UZ-SA-KTK\"");
+	assert_json(j, "seq", "2");
+	assert_json(j, "last_hash", hex);
+	assert_json(j, "revoked", "false");
+	assert_null(json_object_get(j, "revoked_at"));
+	assert_int_equal(
+		strlen(json_string_value(json_object_get(j, "public_key"))),
+		44);
+	json_decref(j);
+	px_state_free(rec);
+	px_store_abort(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-		T(test_lot_json),
-		T(test_lineage),
-		T(test_lot_recall),
-		T(test_recall_leaves_out_voided_lots),
+		T(test_lot_json),   T(test_lineage),
+		T(test_lot_recall), T(test_recall_leaves_out_voided_lots),
+		T(test_actor_json),
 #undef T
 	};
 

@@ -1,6 +1,7 @@
 /*
  * paxta — one lot as people and scripts read it: its state, its lineage
- * graph, and everything made from it (DESIGN.md §3.4, §6.3).
+ * graph, and everything made from it (DESIGN.md §3.4, §6.3); and an actor's
+ * registration.
  *
  * These build answers from one read snapshot; the node serves them as JSON
  * and the CLI prints them. Nothing here writes. JSON values returned are
@@ -22,12 +23,27 @@
 /*
  * The state of lot as `paxta lot --json` prints it: lot, product, creator,
  * created_at, time, kg, voided, harvest (origins only), process (transform
- * outputs only), holders, inputs, outputs, lab_results, composition.
+ * outputs only), holders ([{holder, kg}]: who holds how much now), inputs
+ * ([{lot, kg}]: the kg of each input consumed to make this lot), outputs
+ * ([{lot, kg_used}]: the kg of THIS lot consumed into each lot made from it,
+ * not that lot's own mass), lab_results, composition.
  * PX_OK with *out; PX_ENOTFOUND when there is no such lot; PX_ETOOLARGE when
  * its composition walks more than PX_PROVENANCE_MAX_LOTS lots; PX_ESTORE,
  * PX_ENOMEM.
  */
 int px_lot_json(json_t **out, struct px_txn *t, const char *lot);
+
+/*
+ * An actor's registration as `paxta actor --json` prints it and the node
+ * serves it (GET /v1/actors/{id}): id, name, roles, region, district,
+ * public_key (its current key, base64), registered_at (index), seq (its last
+ * sequence number, 0 before its first entry), last_hash (the leaf hash of
+ * its last entry, lowercase hex; "" when seq is 0), revoked, and revoked_at
+ * (index) when revoked: what a client needs to sign the actor's next entry.
+ * Beside the lots' answers because it is one too. A new reference; NULL on
+ * out of memory.
+ */
+json_t *px_actor_json(const Paxta__ActorRecord *rec);
 
 /* One lot of a lineage graph. */
 struct px_lineage_lot {
