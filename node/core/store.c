@@ -655,6 +655,21 @@ px_store_checkpoint_latest(struct px_txn *t, uint64_t *out_size,
 }
 
 int
+px_store_checkpoint_get(struct px_txn *t, uint64_t size, const char **note,
+			size_t *note_len)
+{
+	const uint8_t *v;
+	uint8_t key[8];
+	int rc;
+
+	px_put_be64(key, size);
+	if ((rc = get_raw(t, DB_CHECKPOINTS, key, 8, &v, note_len)) != PX_OK)
+		return rc;
+	*note = (const char *)v;
+	return PX_OK;
+}
+
+int
 px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn, void *ctx)
 {
 	MDB_cursor *c;

@@ -493,14 +493,24 @@ get_checkpoint(struct pxd_request *rq)
 	struct px_txn *t;
 	const char *note;
 	size_t len;
-	uint64_t size;
-	int rc;
+	uint64_t size = 0;
+	int has_size, rc;
 
-	if (begin(rq, &t) != PX_OK)
+	if (query_u64(rq, "size", &size, &has_size) || begin(rq, &t) != PX_OK)
 		return;
-	rc = px_store_checkpoint_latest(t, &size, &note, &len);
+	/* ?size=N: the one signed at that size, so a client can check a
+	 * proof against an older tree than the latest. */
+	if (has_size)
+		rc = px_store_checkpoint_get(t, size, &note, &len);
+	else
+		rc = px_store_checkpoint_latest(t, &size, &note, &len);
 	if (rc == PX_OK)
 		pxd_reply(rq, 200, CT_TEXT, strndup(note, len), len);
+	else if (rc == PX_ENOTFOUND && has_size)
+		pxd_reply_error(rq, 404, "not_found",
+				"the node signed no checkpoint of %" PRIu64
+				" entries",
+				size);
 	else if (rc == PX_ENOTFOUND)
 		pxd_reply_error(rq, 404, "not_found",
 				"the node has not signed a checkpoint yet");
@@ -570,16 +580,35 @@ out:
 	return j;
 }
 
+/* Answer entry index of the snapshot t (which the caller ends). */
+static void
+reply_entry(struct pxd_request *rq, struct px_txn *t, uint64_t index)
+{
+	const uint8_t *leaf;
+	size_t len;
+	json_t *j;
+	int rc;
+
+	rc = px_store_leaf(t, index, &leaf, &len);
+	if (rc != PX_OK) {
+		fail_internal(rq, rc);
+		return;
+	}
+	j = entry_json(index, leaf, len, 1);
+	if (!j) {
+		pxd_reply_error(rq, 500, "internal",
+				"entry %" PRIu64 " does not decode", index);
+		return;
+	}
+	pxd_reply_json(rq, 200, j);
+}
+
 static void
 get_entry(struct pxd_request *rq)
 {
 	const char *arg = pxd_param(rq, 0);
 	struct px_txn *t;
-	const uint8_t *leaf;
-	size_t len;
 	uint64_t index;
-	json_t *j;
-	int rc;
 
 	if (parse_u64(arg, &index) != 0) {
 		pxd_reply_error(rq, 400, "malformed",
@@ -588,28 +617,44 @@ get_entry(struct pxd_request *rq)
 	}
 	if (begin(rq, &t) != PX_OK)
 		return;
-	if (index >= px_store_size(t)) {
+	if (index >= px_store_size(t))
 		pxd_reply_error(rq, 404, "not_found",
 				"no entry %" PRIu64 " (the log has %" PRIu64
 				" entries)",
 				index, px_store_size(t));
-		end(rq, t);
-		return;
-	}
-	rc = px_store_leaf(t, index, &leaf, &len);
-	if (rc != PX_OK) {
-		end(rq, t);
-		fail_internal(rq, rc);
-		return;
-	}
-	j = entry_json(index, leaf, len, 1);
+	else
+		reply_entry(rq, t, index);
 	end(rq, t);
-	if (!j) {
-		pxd_reply_error(rq, 500, "internal",
-				"entry %" PRIu64 " does not decode", index);
+}
+
+/* GET /v1/entries/by-hash/{leaf_hash}: what a void by hash needs (the
+ * index of the entry it withdraws), and a way to find an entry one holds. */
+static void
+get_entry_by_hash(struct pxd_request *rq)
+{
+	const char *arg = pxd_param(rq, 0);
+	struct px_hash h;
+	struct px_txn *t;
+	uint64_t index;
+	int rc;
+
+	if (strlen(arg) != 2 * PX_HASH_LEN ||
+	    px_hex_decode(h.b, PX_HASH_LEN, arg) != PX_OK) {
+		pxd_reply_error(rq, 400, "malformed",
+				"'%s' is not a leaf hash (64 hex digits)", arg);
 		return;
 	}
-	pxd_reply_json(rq, 200, j);
+	if (begin(rq, &t) != PX_OK)
+		return;
+	rc = px_store_find(t, &h, &index);
+	if (rc == PX_OK)
+		reply_entry(rq, t, index);
+	else if (rc == PX_ENOTFOUND)
+		pxd_reply_error(rq, 404, "not_found",
+				"no entry has the leaf hash %s", arg);
+	else
+		fail_internal(rq, rc);
+	end(rq, t);
 }
 
 static int
@@ -1168,6 +1213,9 @@ const struct pxd_route pxd_routes[] = {
 	{ .method = "GET",
 	  .pattern = "/v1/entries/{index}",
 	  .handler = get_entry },
+	{ .method = "GET",
+	  .pattern = "/v1/entries/by-hash/{leaf_hash}",
+	  .handler = get_entry_by_hash },
 	{ .method = "GET", .pattern = "/v1/log", .handler = get_log },
 	{ .method = "GET",
 	  .pattern = "/v1/checkpoint",

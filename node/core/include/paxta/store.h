@@ -164,6 +164,12 @@ int px_store_checkpoint_put(struct px_txn *t, uint64_t size, const char *note,
 int px_store_checkpoint_latest(struct px_txn *t, uint64_t *out_size,
 			       const char **note, size_t *note_len);
 
+/* The stored checkpoint of a tree of size leaves: PX_ENOTFOUND when none
+ * was signed at that size. *note borrowed until t ends, not
+ * NUL-terminated. */
+int px_store_checkpoint_get(struct px_txn *t, uint64_t size, const char **note,
+			    size_t *note_len);
+
 /* Call fn for each stored checkpoint in increasing size; a non-zero return
  * from fn stops and is returned. */
 typedef int (*px_store_checkpoint_fn)(void *ctx, uint64_t size,
