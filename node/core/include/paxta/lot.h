@@ -26,7 +26,8 @@
  * outputs only), holders ([{holder, kg}]: who holds how much now), inputs
  * ([{lot, kg}]: the kg of each input consumed to make this lot), outputs
  * ([{lot, kg_used}]: the kg of THIS lot consumed into each lot made from it,
- * not that lot's own mass), lab_results, composition.
+ * not that lot's own mass; a transform with several outputs lists what it
+ * consumed under each), lab_results, composition.
  * PX_OK with *out; PX_ENOTFOUND when there is no such lot; PX_ETOOLARGE when
  * its composition walks more than PX_PROVENANCE_MAX_LOTS lots; PX_ESTORE,
  * PX_ENOMEM.
