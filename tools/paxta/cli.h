@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "paxta/ledger.h"
+#include "paxta/signer.h"
 
 #define EXIT_NO    1
 #define EXIT_ERROR 2
@@ -22,13 +23,14 @@
 /* Options most commands share. */
 struct cli_common {
 	const char *data; /* --data DIR */
+	const char *node; /* --node URL */
 	int json;         /* --json */
 };
 
 /*
- * Parse --data DIR, --json and --help for command cmd. Returns 0 (parsed;
- * operands start at optind), -1 (help printed: exit 0) or EXIT_ERROR
- * (usage printed).
+ * Parse --data DIR, --node URL, --json and --help for command cmd. Returns
+ * 0 (parsed; operands start at optind), -1 (help printed: exit 0) or
+ * EXIT_ERROR (usage printed, also for --data and --node together).
  */
 int parse_common(const char *cmd, const char *help, int argc, char **argv,
 		 struct cli_common *out);
@@ -44,6 +46,7 @@ int cmd_actor(int argc, char **argv);
 int cmd_entry(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_proof(int argc, char **argv);
 
 /* "paxta: " + message + "\n" on stderr; returns EXIT_ERROR. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -85,5 +88,81 @@ void event_reader_close(struct event_reader *r);
 
 /* Parse a non-negative decimal integer; 0 on success. */
 int parse_u64(const char *text, uint64_t *out);
+
+/*
+ * Reading answers (JSON from the core, or from a node) for people. A node's
+ * JSON is not trusted to have any shape: these never fail, whatever o is.
+ */
+const char *jstr(json_t *o, const char *key);       /* "" unless a string */
+json_int_t jint(json_t *o, const char *key);        /* 0 unless an integer */
+double jnum(json_t *o, const char *key);            /* 0 unless a number */
+void jkg(char out[32], json_t *o, const char *key); /* kg as paxta prints */
+/* Replace control characters in every string of j (in place): a node's
+ * text printed for people stays on its lines. */
+void json_clean(json_t *j);
+
+/* ---- a paxtad node over HTTP (client.c) ---- */
+
+#define NODE_CONNECT_TIMEOUT 10                 /* seconds */
+#define NODE_TIMEOUT         120                /* seconds per request */
+#define NODE_JSON_MAX        ((size_t)64 << 20) /* cap on a JSON answer */
+#define NODE_TEXT_MAX        ((size_t)64 << 10) /* on a text answer */
+
+struct node;
+
+/*
+ * A client of the node at url: http:// or https://, host and port, and an
+ * optional path prefix (a node behind a proxy). Returns 0, or EXIT_ERROR
+ * with the reason printed (another scheme, out of memory).
+ */
+int node_open(struct node **out, const char *url);
+void node_close(struct node *n); /* accepts NULL */
+const char *node_url(const struct node *n);
+
+/*
+ * Requests. path is printf-formatted, its variable parts escaped with
+ * node_escape. Each returns 0 on a 2xx answer, or EXIT_ERROR with one line
+ * kept in the handle (node_fail prints it): the node's own sentence for a
+ * refusal or a 4xx ({"error", "message"}, as a local ledger words it), "node
+ * URL: connection refused", "node URL answered 502, not a paxta answer",
+ * "node URL answered something that is not JSON", an answer past its cap.
+ * After a failure node_status and node_code tell what the node answered
+ * (0 and "" when it did not).
+ */
+int node_get_json(struct node *n, json_t **out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int node_post_json(struct node *n, json_t **out, const char *content_type,
+		   const void *body, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* A text answer (GET or POST without a body); *out malloc'd, NUL-ended. */
+int node_text(struct node *n, char **out, size_t *out_len, const char *method,
+	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+long node_status(const struct node *n);
+const char *node_code(const struct node *n);
+
+/* Print the kept line on stderr; returns EXIT_ERROR. */
+int node_fail(struct node *n);
+const char *node_error(const struct node *n);
+/* Keep "node URL answered WHAT" as the failure; returns EXIT_ERROR. */
+int node_bad_answer(struct node *n, const char *what);
+
+/* text %-escaped as one path segment or query value; malloc'd, NULL on
+ * out of memory. */
+char *node_escape(const char *text);
+
+/* Control characters in s (in place) become '?'. */
+void node_clean(char *s);
+
+/* A leaf from its base64 in a node's JSON: *out malloc'd. PX_EMALFORMED
+ * when b64 is not base64 of at most an entry's size. */
+int node_leaf(uint8_t **out, size_t *out_len, json_t *b64);
+
+/*
+ * Where authors' chains stand, asked of the node (GET /v1/actors/{id}; for
+ * a void by hash, GET /v1/entries/by-hash/{hash}): for px_signer_new. Its
+ * functions return PX_ENOTFOUND for a 404, PX_EIO with the reason kept in
+ * n for anything else that went wrong.
+ */
+void node_signer_source(struct node *n, struct px_signer_source *out);
 
 #endif

@@ -1,6 +1,7 @@
 /* paxta — helpers shared by the commands. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "paxta/units.h"
 
 int
 fail(const char *fmt, ...)
@@ -42,7 +44,8 @@ open_ledger(struct px_ledger **out, const char *dir, unsigned flags)
 
 	if (!dir)
 		return fail("no ledger given: pass --data DIR (a folder made "
-			    "by 'paxta init')");
+			    "by 'paxta init') or --node URL (a running "
+			    "paxtad)");
 	rc = px_ledger_open(out, dir, flags);
 	switch (rc) {
 	case PX_OK:
@@ -162,6 +165,7 @@ parse_common(const char *cmd, const char *help, int argc, char **argv,
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -169,11 +173,15 @@ parse_common(const char *cmd, const char *help, int argc, char **argv,
 	int c;
 
 	out->data = NULL;
+	out->node = NULL;
 	out->json = 0;
 	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			out->data = optarg;
+			break;
+		case 'n':
+			out->node = optarg;
 			break;
 		case 'j':
 			out->json = 1;
@@ -185,5 +193,77 @@ parse_common(const char *cmd, const char *help, int argc, char **argv,
 			return usage_error(cmd, "unknown option");
 		}
 	}
+	if (out->data && out->node)
+		return usage_error(cmd, "give --data DIR or --node URL, not "
+					"both");
 	return 0;
+}
+
+/* ---- answers for people ---- */
+
+const char *
+jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+json_int_t
+jint(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+double
+jnum(json_t *o, const char *key)
+{
+	double v = json_number_value(json_object_get(o, key));
+
+	return isfinite(v) ? v : 0;
+}
+
+void
+jkg(char out[32], json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	double kg = json_number_value(v);
+
+	/* Grams as the ledger keeps them; a node's nonsense prints as '?'. */
+	if (!json_is_number(v) || !isfinite(kg) || kg < 0 || kg > 1e12) {
+		snprintf(out, 32, "?");
+		return;
+	}
+	px_format_kg(out, (uint64_t)llround(kg * 1000));
+}
+
+static int
+has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+void
+json_clean(json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (json_is_string(j) && has_control(json_string_value(j))) {
+		char *s = strdup(json_string_value(j));
+
+		if (s) {
+			node_clean(s);
+			json_string_set(j, s);
+		}
+		free(s);
+	} else if (json_is_object(j)) {
+		json_object_foreach(j, key, v) json_clean(v);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v) json_clean(v);
+	}
 }
