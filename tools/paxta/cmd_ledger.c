@@ -307,11 +307,68 @@ out:
 /* ---- checkpoint ---- */
 
 static const char checkpoint_help[] =
-	"usage: paxta checkpoint --data DIR [--json]\n\n"
+	"usage: paxta checkpoint (--data DIR | --node URL) [--json]\n\n"
 	"Print the ledger's latest signed checkpoint: a C2SP tlog-checkpoint "
 	"signed as a\nC2SP signed note with the node's key, byte for byte as "
 	"the node serves it.\nWhen the log has grown since the last one and "
-	"no node is running on DIR, a\nnew checkpoint is signed first.\n";
+	"no node is running on DIR, a\nnew checkpoint is signed first.\n\n"
+	"  --data DIR  the ledger in DIR\n"
+	"  --node URL  the node at URL (http:// or https://): its latest "
+	"checkpoint, checked\n"
+	"              against its verifier key (GET /v1/log). A node signs "
+	"one within\n"
+	"              its --checkpoint-interval of the log growing; 'paxta "
+	"submit --node'\n"
+	"              asks for one after a load\n"
+	"  --json      {\"checkpoint\", \"verifier_key\"}\n";
+
+/* The node's latest checkpoint, and its verifier key: the note must be
+ * signed by that key, so what is printed is a checkpoint, whatever the
+ * node answered. */
+static int
+node_checkpoint(const char *url, char **note, char **verifier)
+{
+	struct node *n = NULL;
+	struct px_note_verifier v;
+	struct px_checkpoint cp;
+	json_t *log = NULL;
+	size_t len;
+	int status = EXIT_ERROR;
+
+	if (node_open(&n, url))
+		return EXIT_ERROR;
+	if (node_get_json(n, &log, "/v1/log") ||
+	    node_text(n, note, &len, "GET", "/v1/checkpoint")) {
+		status = node_fail(n);
+		goto out;
+	}
+	if (px_note_verifier_parse(&v, jstr(log, "verifier_key")) != PX_OK) {
+		node_bad_answer(n, "a log without a verifier key "
+				   "(NAME+HEX8+BASE64)");
+		status = node_fail(n);
+		goto out;
+	}
+	if (strlen(*note) != len ||
+	    px_checkpoint_open(&cp, *note, len, &v) != PX_OK) {
+		node_bad_answer(n, "a checkpoint that its own verifier key "
+				   "does not sign");
+		status = node_fail(n);
+		goto out;
+	}
+	if (!(*verifier = strdup(jstr(log, "verifier_key")))) {
+		status = fail("out of memory");
+		goto out;
+	}
+	status = 0;
+out:
+	if (status) {
+		free(*note);
+		*note = NULL;
+	}
+	json_decref(log);
+	node_close(n);
+	return status;
+}
 
 int
 cmd_checkpoint(int argc, char **argv)
@@ -325,21 +382,29 @@ cmd_checkpoint(int argc, char **argv)
 	if ((rc = parse_common("checkpoint", checkpoint_help, argc, argv,
 			       &o)) != 0)
 		return rc < 0 ? 0 : rc;
+	if (argc != optind)
+		return usage_error("checkpoint", "takes no operands");
 	data = o.data;
 	json = o.json;
-	/* Sign when we may write; a running node signs its own. */
-	rc = px_ledger_open(&l, data ? data : "", 0);
-	if (rc == PX_ELOCKED)
-		rc = px_ledger_open(&l, data, PX_LEDGER_READONLY);
-	if (rc != PX_OK && open_ledger(&l, data, PX_LEDGER_READONLY))
-		return EXIT_ERROR;
-	rc = px_ledger_checkpoint(l, &note);
-	if (rc == PX_OK)
-		rc = px_ledger_verifier_key(l, &verifier);
-	px_ledger_close(l);
-	if (rc != PX_OK) {
-		free(note);
-		return fail("cannot read the checkpoint: %s", px_strerror(rc));
+	if (o.node) {
+		if (node_checkpoint(o.node, &note, &verifier))
+			return EXIT_ERROR;
+	} else {
+		/* Sign when we may write; a running node signs its own. */
+		rc = px_ledger_open(&l, data ? data : "", 0);
+		if (rc == PX_ELOCKED)
+			rc = px_ledger_open(&l, data, PX_LEDGER_READONLY);
+		if (rc != PX_OK && open_ledger(&l, data, PX_LEDGER_READONLY))
+			return EXIT_ERROR;
+		rc = px_ledger_checkpoint(l, &note);
+		if (rc == PX_OK)
+			rc = px_ledger_verifier_key(l, &verifier);
+		px_ledger_close(l);
+		if (rc != PX_OK) {
+			free(note);
+			return fail("cannot read the checkpoint: %s",
+				    px_strerror(rc));
+		}
 	}
 	if (json)
 		print_json(json_pack("{s:s,s:s}", "checkpoint", note,
@@ -360,7 +425,11 @@ static const char audit_help[] =
 	"checkpoint, and every\nrule (the state is re-derived from the "
 	"leaves and compared with the stored\nstate). Exit 0 only when the "
 	"ledger is intact; otherwise the first bad index\nand what is wrong "
-	"with it are named. Progress goes to stderr on a terminal.\n";
+	"with it are named. Progress goes to stderr on a terminal.\n\n"
+	"Audit reads the folder itself, beside a running node if need be: it "
+	"takes no\n--node. Over HTTP, 'paxta proof --node URL' checks "
+	"inclusion and consistency\nproofs against the node's signed "
+	"checkpoints.\n";
 
 struct progress {
 	time_t last;
@@ -396,6 +465,12 @@ cmd_audit(int argc, char **argv)
 
 	if ((rc = parse_common("audit", audit_help, argc, argv, &o)) != 0)
 		return rc < 0 ? 0 : rc;
+	if (o.node)
+		return usage_error(
+			"audit", "audit re-reads a ledger folder: give --data "
+				 "DIR (it works beside a running node; a "
+				 "node's log is checked remotely with 'paxta "
+				 "proof --node')");
 	data = o.data;
 	json = o.json;
 	if (open_ledger(&l, data, PX_LEDGER_READONLY))

@@ -9,13 +9,15 @@
 #include "cli.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
+#include "paxta/lot.h"
 #include "paxta/provenance.h"
 #include "paxta/state.h"
 #include "paxta/units.h"
 
-/* Options of the query commands: --data DIR, --json, --at SIZE. */
+/* Options of the query commands: --data DIR or --node URL, --json, --at
+ * SIZE, and recall's. */
 struct query {
-	const char *data;
+	const char *data, *node_url;
 	int json;
 	uint64_t at;
 	const char *district, *farm;
@@ -23,6 +25,7 @@ struct query {
 	int has_attestation;
 	struct px_ledger *l;
 	struct px_txn *t;
+	struct node *node;
 };
 
 enum {
@@ -30,7 +33,8 @@ enum {
 	OPT_DISTRICT,
 	OPT_FARM,
 	OPT_SEASON,
-	OPT_ATTESTATION
+	OPT_ATTESTATION,
+	OPT_NODE
 };
 
 static int
@@ -39,6 +43,7 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, OPT_NODE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "district", required_argument, NULL, OPT_DISTRICT },
@@ -55,6 +60,9 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 		switch (c) {
 		case 'd':
 			q->data = optarg;
+			break;
+		case OPT_NODE:
+			q->node_url = optarg;
 			break;
 		case 'j':
 			q->json = 1;
@@ -90,12 +98,18 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 			return usage_error(cmd, "unknown option");
 		}
 	}
+	if (q->data && q->node_url)
+		return usage_error(cmd, "give --data DIR or --node URL, not "
+					"both");
 	return 0;
 }
 
+/* The ledger in --data, or the node at --node. */
 static int
 open_query(struct query *q)
 {
+	if (q->node_url)
+		return node_open(&q->node, q->node_url);
 	if (open_ledger(&q->l, q->data, PX_LEDGER_READONLY))
 		return EXIT_ERROR;
 	if (px_ledger_read(q->l, &q->t) != PX_OK)
@@ -107,33 +121,70 @@ static void
 close_query(struct query *q)
 {
 	px_store_abort(q->t);
+	q->t = NULL;
 	px_ledger_close(q->l);
+	q->l = NULL;
+	node_close(q->node);
+	q->node = NULL;
 }
 
-static const char *
-or_unknown(const char *s)
+/* GET path (its variable part, id, escaped here) from the node: 0 with
+ * *out, or EXIT_ERROR with the node's line printed. */
+static int
+ask_node(struct query *q, json_t **out, const char *path, const char *id,
+	 const char *suffix)
 {
-	return s ? s : "unknown";
+	char *esc = node_escape(id);
+	int rc;
+
+	if (!esc)
+		return fail("out of memory");
+	rc = node_get_json(q->node, out, "%s%s%s", path, esc, suffix);
+	free(esc);
+	return rc ? node_fail(q->node) : 0;
 }
 
-static const char *
-status_colour(Paxta__Status s)
+/* An answer without what every answer of its kind has: only a node (or
+ * something that is not one) gives those. */
+static int
+bad_answer(struct query *q, const char *what)
 {
-	switch (s) {
-	case PAXTA__STATUS__STATUS_CERTIFIED:
-		return style("green");
-	case PAXTA__STATUS__STATUS_FORCED_LABOUR:
-	case PAXTA__STATUS__STATUS_CHILD_LABOUR:
-		return style("red");
-	default:
-		return style("yellow");
+	if (!q->node)
+		return fail("the ledger answered %s", what);
+	node_bad_answer(q->node, what);
+	return node_fail(q->node);
+}
+
+/* The answer as JSON, or for people by render: the same either way for a
+ * ledger and a node, since both are the core's JSON. */
+static void
+print_answer(const struct query *q, json_t *j, void (*render)(json_t *))
+{
+	if (q->json) {
+		print_json(json_incref(j));
+		return;
 	}
+	/* A node's text cannot break the lines or drive the terminal. */
+	json_clean(j);
+	render(j);
+}
+
+static const char *
+status_colour(const char *status)
+{
+	if (strcmp(status, "certified") == 0)
+		return style("green");
+	if (strcmp(status, "forced_labour") == 0 ||
+	    strcmp(status, "child_labour") == 0)
+		return style("red");
+	return style("yellow");
 }
 
 /* ---- verify ---- */
 
 static const char verify_help[] =
-	"usage: paxta verify --data DIR LOT [--at SIZE] [--json]\n\n"
+	"usage: paxta verify (--data DIR | --node URL) LOT [--at SIZE] "
+	"[--json]\n\n"
 	"Is lot LOT free of forced labour? The verdict traces every kg of the "
 	"lot to its\norigin harvests (through every blend, split and "
 	"shipment) and weighs each\norigin by its monitors' statements on "
@@ -146,6 +197,8 @@ static const char verify_help[] =
 	"  unverified  some kg traces to origins that are uncertified, "
 	"under review or\n"
 	"              whose certification was withdrawn\n\n"
+	"  --data DIR  the ledger in DIR\n"
+	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
 	"  --at SIZE   the verdict as of the tree of SIZE entries (a "
 	"checkpoint you held):\n"
 	"              only what was logged before it counts\n"
@@ -153,500 +206,564 @@ static const char verify_help[] =
 	"Exit 0 only when the verdict is free; 1 otherwise; 2 on errors.\n";
 
 static void
-print_verdict(const struct px_verdict *v)
+print_verdict(json_t *v)
 {
-	static const Paxta__Status order[] = {
-		PAXTA__STATUS__STATUS_CERTIFIED,
-		PAXTA__STATUS__STATUS_UNDER_REVIEW,
-		PAXTA__STATUS__STATUS_WITHDRAWN,
-		PAXTA__STATUS__STATUS_UNSPECIFIED,
-		PAXTA__STATUS__STATUS_CHILD_LABOUR,
-		PAXTA__STATUS__STATUS_FORCED_LABOUR,
+	static const char *const order[] = {
+		"certified",   "under_review", "withdrawn",
+		"uncertified", "child_labour", "forced_labour",
 	};
-	const char *colour = v->kind == PX_VERDICT_FREE      ? style("green")
-			     : v->kind == PX_VERDICT_FLAGGED ? style("red")
-							     : style("yellow");
+	const char *verdict = jstr(v, "verdict");
+	const char *colour = strcmp(verdict, "free") == 0 ? style("green")
+			     : strcmp(verdict, "flagged") == 0
+				     ? style("red")
+				     : style("yellow");
+	json_t *by_status = json_object_get(v, "by_status");
+	json_t *origins = json_object_get(v, "origins");
+	json_t *reasons = json_object_get(v, "reasons"), *o;
+	size_t n_origins = json_array_size(origins), i;
+	json_int_t ancestors = jint(v, "ancestors");
 	char kg[PX_KG_TEXT];
-	size_t shown = 0;
 
-	px_format_kg(kg, v->grams);
-	printf("lot %s%s%s (%s, %s kg) as of entry %" PRIu64 ": %s%s%s%s\n\n",
-	       style("bold"), v->lot, style("reset"),
-	       or_unknown(px_product_name(v->product)), kg, v->at,
-	       style("bold"), colour, px_verdict_name(v->kind), style("reset"));
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		double share = v->by_status[order[i]];
+	jkg(kg, v, "kg");
+	printf("lot %s%s%s (%s, %s kg) as of entry %" JSON_INTEGER_FORMAT
+	       ": %s%s%s%s\n\n",
+	       style("bold"), jstr(v, "lot"), style("reset"),
+	       jstr(v, "product"), kg, jint(v, "at"), style("bold"), colour,
+	       verdict, style("reset"));
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		json_t *st = json_object_get(by_status, order[i]);
+		double share = jnum(st, "share");
 
 		if (share <= 0)
 			continue;
-		px_format_kg(kg, (uint64_t)llround(share * (double)v->grams));
-		printf("  %s%-14s%s ", status_colour(order[i]),
-		       px_status_name(order[i]), style("reset"));
-		print_bar(share, 24);
+		jkg(kg, st, "kg");
+		printf("  %s%-14s%s ", status_colour(order[i]), order[i],
+		       style("reset"));
+		print_bar(share > 1 ? 1 : share, 24);
 		printf(" %6.1f %%  %12s kg\n", share * 100, kg);
 	}
-	printf("\n  %zu origin%s, %zu lot%s in the lineage\n", v->n_origins,
-	       v->n_origins == 1 ? "" : "s", v->ancestors,
-	       v->ancestors == 1 ? "" : "s");
-	for (size_t i = 0; i < v->n_origins && shown < 8; i++, shown++) {
-		const struct px_origin *o = &v->origins[i];
-
-		printf("    %5.1f %%  %-22s farm %-20s %s %u  %s%s%s\n",
-		       o->share * 100, o->lot, o->farm, o->district, o->season,
-		       status_colour(o->status), px_status_name(o->status),
+	printf("\n  %zu origin%s, %" JSON_INTEGER_FORMAT
+	       " lot%s in the lineage\n",
+	       n_origins, n_origins == 1 ? "" : "s", ancestors,
+	       ancestors == 1 ? "" : "s");
+	json_array_foreach(origins, i, o)
+	{
+		if (i == 8)
+			break;
+		printf("    %5.1f %%  %-22s farm %-20s %s %" JSON_INTEGER_FORMAT
+		       "  %s%s%s\n",
+		       jnum(o, "share") * 100, jstr(o, "lot"), jstr(o, "farm"),
+		       jstr(o, "district"), jint(o, "season"),
+		       status_colour(jstr(o, "status")), jstr(o, "status"),
 		       style("reset"));
 	}
-	if (v->n_origins > shown)
+	if (n_origins > 8)
 		printf("    … and %zu more (--json lists them all)\n",
-		       v->n_origins - shown);
-	if (v->n_reasons) {
+		       n_origins - 8);
+	if (json_array_size(reasons)) {
 		printf("\n  why:\n");
-		for (size_t i = 0; i < v->n_reasons; i++)
-			printf("    • %s\n", v->reasons[i]);
+		json_array_foreach(reasons, i, o) printf(
+			"    • %s\n",
+			json_string_value(o) ? json_string_value(o) : "?");
 	}
+}
+
+/* The verdict as the core's JSON, from the ledger or the node. */
+static int
+verdict_answer(struct query *q, const char *lot, json_t **out)
+{
+	struct px_verdict *v = NULL;
+	char at[48] = "";
+	int rc;
+
+	if (q->node) {
+		if (q->at)
+			snprintf(at, sizeof(at), "/verdict?at=%" PRIu64, q->at);
+		return ask_node(q, out, "/v1/lots/", lot,
+				q->at ? at : "/verdict");
+	}
+	if (q->at > px_store_size(q->t))
+		return fail("--at %" PRIu64 " is past the log's %" PRIu64
+			    " entries",
+			    q->at, px_store_size(q->t));
+	rc = px_verdict(&v, q->t, lot, q->at);
+	if (rc == PX_ENOTFOUND)
+		return fail("lot '%s' is not in the ledger%s", lot,
+			    q->at ? " as of that size" : "");
+	if (rc != PX_OK)
+		return fail("cannot compute the verdict: %s", px_strerror(rc));
+	*out = px_verdict_json(v);
+	px_verdict_free(v);
+	return *out ? 0 : fail("out of memory");
 }
 
 int
 cmd_verify(int argc, char **argv)
 {
+	static const char *const verdicts[] = { "free", "flagged", "unverified",
+						"invalid" };
 	struct query q;
-	struct px_verdict *v = NULL;
-	int rc, status;
+	json_t *j = NULL;
+	const char *verdict;
+	int rc, known = 0;
 
 	if ((rc = parse_query("verify", verify_help, argc, argv, &q)) != 0)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return usage_error("verify", "give one lot id");
-	if (open_query(&q))
+	if (open_query(&q) || verdict_answer(&q, argv[optind], &j)) {
+		close_query(&q);
 		return EXIT_ERROR;
-	if (q.at > px_store_size(q.t)) {
-		close_query(&q);
-		return fail("--at %" PRIu64 " is past the log's %" PRIu64
-			    " entries",
-			    q.at, px_store_size(q.t));
 	}
-	rc = px_verdict(&v, q.t, argv[optind], q.at);
-	if (rc == PX_ENOTFOUND) {
+	verdict = jstr(j, "verdict");
+	for (size_t i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
+		known |= strcmp(verdict, verdicts[i]) == 0;
+	if (!known) {
+		rc = bad_answer(&q, "a verdict that is not free, flagged, "
+				    "unverified or invalid");
+		json_decref(j);
 		close_query(&q);
-		return fail("lot '%s' is not in the ledger%s", argv[optind],
-			    q.at ? " as of that size" : "");
+		return rc;
 	}
-	if (rc != PX_OK) {
-		close_query(&q);
-		return fail("cannot compute the verdict: %s", px_strerror(rc));
-	}
-	if (q.json)
-		print_json(px_verdict_json(v));
-	else
-		print_verdict(v);
-	status = v->kind == PX_VERDICT_FREE ? 0 : EXIT_NO;
-	px_verdict_free(v);
+	print_answer(&q, j, print_verdict);
+	rc = strcmp(verdict, "free") == 0 ? 0 : EXIT_NO;
+	json_decref(j);
 	close_query(&q);
-	return status;
+	return rc;
 }
 
 /* ---- lot ---- */
 
 static const char lot_help[] =
-	"usage: paxta lot --data DIR LOT [--json]\n\n"
+	"usage: paxta lot (--data DIR | --node URL) LOT [--json]\n\n"
 	"A lot's state: its product and mass, who made it and from what, who "
 	"holds how\nmany kg now, the lots made from it, lab results, and its "
-	"composition by origin.\n";
+	"composition by origin.\n\n"
+	"  --data DIR  the ledger in DIR\n"
+	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
+	"  --json      as JSON (docs/api.md, GET /v1/lots/{id}): inputs[].kg "
+	"is the kg of\n"
+	"              each input consumed to make LOT; outputs[].kg_used the "
+	"kg of LOT\n"
+	"              consumed into each lot made from it (a transform with "
+	"several\n"
+	"              outputs lists what it consumed under each)\n";
 
-struct lines {
-	json_t *arr;
-};
-
-static int
-collect_pair(void *ctx, const char *id, uint64_t grams)
+static void
+print_lot(json_t *j)
 {
+	json_t *harvest = json_object_get(j, "harvest"), *p;
+	json_t *inputs = json_object_get(j, "inputs");
+	json_t *holders = json_object_get(j, "holders");
+	json_t *outputs = json_object_get(j, "outputs");
+	json_t *labs = json_object_get(j, "lab_results");
+	json_t *comp = json_object_get(j, "composition");
 	char kg[PX_KG_TEXT];
-
-	px_format_kg(kg, grams);
-	json_array_append_new(((struct lines *)ctx)->arr,
-			      json_pack("{s:s,s:s,s:I}", "id", id, "kg_text",
-					kg, "grams", (json_int_t)grams));
-	return 0;
-}
-
-static int
-collect_lab(void *ctx, const Paxta__LabRecord *rec)
-{
-	json_array_append_new(
-		((struct lines *)ctx)->arr,
-		json_pack("{s:I,s:s,s:b,s:s,s:s}", "index",
-			  (json_int_t)rec->index, "lab", rec->lab, "matches",
-			  rec->result->matches, "claimed_region",
-			  rec->result->claimed_region, "matched_region",
-			  rec->result->matched_region));
-	return 0;
-}
-
-static json_t *
-kg_list(json_t *pairs, const char *key)
-{
-	json_t *out = json_array(), *p;
 	size_t i;
 
-	json_array_foreach(pairs, i, p)
+	jkg(kg, j, "kg");
+	printf("lot %s%s%s · %s · %s kg%s\n", style("bold"), jstr(j, "lot"),
+	       style("reset"), jstr(j, "product"), kg,
+	       json_is_true(json_object_get(j, "voided")) ? " · VOIDED" : "");
+	if (json_is_object(harvest))
+		printf("  harvested by %s in %s (%s), season "
+		       "%" JSON_INTEGER_FORMAT ", %s-picked, %s (entry "
+		       "%" JSON_INTEGER_FORMAT ")\n",
+		       jstr(harvest, "farm"), jstr(harvest, "district"),
+		       jstr(harvest, "region"), jint(harvest, "season"),
+		       jstr(harvest, "method"), jstr(j, "time"),
+		       jint(j, "created_at"));
+	else
+		printf("  made by %s (%s), %s (entry %" JSON_INTEGER_FORMAT
+		       ")\n",
+		       jstr(j, "creator"),
+		       json_is_string(json_object_get(j, "process"))
+			       ? jstr(j, "process")
+			       : "unknown",
+		       jstr(j, "time"), jint(j, "created_at"));
+	json_array_foreach(inputs, i, p)
 	{
-		json_int_t g = json_integer_value(json_object_get(p, "grams"));
-		json_t *kg = g % 1000 ? json_real((double)g / 1000.0)
-				      : json_integer(g / 1000);
-
-		json_array_append_new(out, json_pack("{s:O,s:o}", key,
-						     json_object_get(p, "id"),
-						     "kg", kg));
+		jkg(kg, p, "kg");
+		printf("  %s %s (%s kg consumed)\n",
+		       i ? "         " : "made from", jstr(p, "lot"), kg);
 	}
-	return out;
+	if (json_array_size(holders) == 0)
+		printf("  held by   nobody now (consumed, shipped or in "
+		       "transit)\n");
+	json_array_foreach(holders, i, p)
+	{
+		jkg(kg, p, "kg");
+		printf("  %s %-28s %s kg\n", i ? "         " : "held by  ",
+		       jstr(p, "holder"), kg);
+	}
+	json_array_foreach(outputs, i, p)
+	{
+		jkg(kg, p, "kg_used");
+		printf("  %s %s (%s kg of this lot)\n",
+		       i ? "         " : "used for ", jstr(p, "lot"), kg);
+	}
+	json_array_foreach(labs, i, p)
+		printf("  lab %s: %s (entry %" JSON_INTEGER_FORMAT ")\n",
+		       jstr(p, "lab"),
+		       json_is_true(json_object_get(p, "matches"))
+			       ? "matches the claimed origin"
+			       : "does NOT match the claimed origin",
+		       jint(p, "index"));
+	if (json_array_size(comp))
+		printf("  composition:\n");
+	json_array_foreach(comp, i, p)
+	{
+		if (i == 10)
+			break;
+		printf("    %5.1f %%  %-22s %s %s %" JSON_INTEGER_FORMAT "\n",
+		       jnum(p, "share") * 100, jstr(p, "lot"), jstr(p, "farm"),
+		       jstr(p, "district"), jint(p, "season"));
+	}
+	if (json_array_size(comp) > 10)
+		printf("    … and %zu more origins\n",
+		       json_array_size(comp) - 10);
 }
 
 int
 cmd_lot(int argc, char **argv)
 {
 	struct query q;
-	Paxta__LotRecord *lot = NULL;
-	struct px_verdict *v = NULL;
-	struct lines holders = { json_array() }, inputs = { json_array() },
-		     outputs = { json_array() }, labs = { json_array() };
-	char kg[PX_KG_TEXT], when[PX_TIME_TEXT];
-	json_t *p;
-	size_t i;
+	json_t *j = NULL;
 	int rc, status = EXIT_ERROR;
 
-	if ((rc = parse_query("lot", lot_help, argc, argv, &q)) != 0) {
-		status = rc < 0 ? 0 : rc;
-		goto done;
-	}
-	if (argc - optind != 1) {
-		status = usage_error("lot", "give one lot id");
-		goto done;
-	}
+	if ((rc = parse_query("lot", lot_help, argc, argv, &q)) != 0)
+		return rc < 0 ? 0 : rc;
+	if (argc - optind != 1)
+		return usage_error("lot", "give one lot id");
 	if (open_query(&q))
-		goto done;
-	rc = px_state_lot(q.t, argv[optind], &lot);
-	if (rc == PX_ENOTFOUND) {
-		status = fail("lot '%s' is not in the ledger", argv[optind]);
+		goto out;
+	if (q.node) {
+		if (ask_node(&q, &j, "/v1/lots/", argv[optind], ""))
+			goto out;
+	} else {
+		rc = px_lot_json(&j, q.t, argv[optind]);
+		if (rc == PX_ENOTFOUND) {
+			fail("lot '%s' is not in the ledger", argv[optind]);
+			goto out;
+		}
+		if (rc == PX_ETOOLARGE) {
+			fail("lot '%s' has more lots in its lineage than one "
+			     "answer may walk",
+			     argv[optind]);
+			goto out;
+		}
+		if (rc != PX_OK) {
+			fail("cannot read lot '%s': %s", argv[optind],
+			     px_strerror(rc));
+			goto out;
+		}
+	}
+	if (!json_is_string(json_object_get(j, "lot"))) {
+		bad_answer(&q, "a lot without its id");
 		goto out;
 	}
-	if (rc != PX_OK ||
-	    px_state_each_holder(q.t, lot->id, collect_pair, &holders) ||
-	    px_state_each_input(q.t, lot->id, collect_pair, &inputs) ||
-	    px_state_each_output(q.t, lot->id, collect_pair, &outputs) ||
-	    px_state_each_lab(q.t, lot->id, collect_lab, &labs)) {
-		status = fail("cannot read lot '%s'", argv[optind]);
-		goto out;
-	}
-	if (!lot->voided && px_verdict(&v, q.t, lot->id, 0) != PX_OK) {
-		status = fail("cannot compute lot '%s''s composition",
-			      argv[optind]);
-		goto out;
-	}
-	if (q.json) {
-		json_t *j = json_pack(
-			"{s:s,s:s,s:s,s:I,s:s,s:o,s:b}", "lot", lot->id,
-			"product", or_unknown(px_product_name(lot->product)),
-			"creator", lot->creator, "created_at",
-			(json_int_t)lot->created_at, "time",
-			(px_format_time(when, lot->time), when), "kg",
-			lot->grams % 1000
-				? json_real((double)lot->grams / 1000.0)
-				: json_integer((json_int_t)(lot->grams / 1000)),
-			"voided", lot->voided);
-		json_t *comp = json_array();
-
-		if (lot->farm[0])
-			json_object_set_new(
-				j, "harvest",
-				json_pack("{s:s,s:s,s:s,s:i,s:s}", "farm",
-					  lot->farm, "district", lot->district,
-					  "region", lot->region, "season",
-					  (int)lot->season, "method",
-					  or_unknown(px_method_name(
-						  lot->method))));
-		if (lot->process)
-			json_object_set_new(
-				j, "process",
-				json_string(or_unknown(
-					px_process_name(lot->process))));
-		json_object_set_new(j, "holders",
-				    kg_list(holders.arr, "holder"));
-		json_object_set_new(j, "inputs", kg_list(inputs.arr, "lot"));
-		json_object_set_new(j, "outputs", kg_list(outputs.arr, "lot"));
-		json_object_set_new(j, "lab_results", json_incref(labs.arr));
-		for (size_t k = 0; v && k < v->n_origins; k++)
-			json_array_append_new(
-				comp,
-				json_pack("{s:s,s:s,s:s,s:i,s:f}", "lot",
-					  v->origins[k].lot, "farm",
-					  v->origins[k].farm, "district",
-					  v->origins[k].district, "season",
-					  (int)v->origins[k].season, "share",
-					  v->origins[k].share));
-		json_object_set_new(j, "composition", comp);
-		print_json(j);
-		status = 0;
-		goto out;
-	}
-	px_format_kg(kg, lot->grams);
-	px_format_time(when, lot->time);
-	printf("lot %s%s%s · %s · %s kg%s\n", style("bold"), lot->id,
-	       style("reset"), or_unknown(px_product_name(lot->product)), kg,
-	       lot->voided ? " · VOIDED" : "");
-	if (lot->farm[0])
-		printf("  harvested by %s in %s (%s), season %u, %s-picked, "
-		       "%s (entry %" PRIu64 ")\n",
-		       lot->farm, lot->district, lot->region, lot->season,
-		       or_unknown(px_method_name(lot->method)), when,
-		       lot->created_at);
-	else
-		printf("  made by %s (%s), %s (entry %" PRIu64 ")\n",
-		       lot->creator, or_unknown(px_process_name(lot->process)),
-		       when, lot->created_at);
-	json_array_foreach(inputs.arr, i, p) printf(
-		"  %s %s (%s kg consumed)\n", i ? "         " : "made from",
-		json_string_value(json_object_get(p, "id")),
-		json_string_value(json_object_get(p, "kg_text")));
-	if (json_array_size(holders.arr) == 0)
-		printf("  held by   nobody now (consumed, shipped or in "
-		       "transit)\n");
-	json_array_foreach(holders.arr, i, p)
-		printf("  %s %-28s %s kg\n", i ? "         " : "held by  ",
-		       json_string_value(json_object_get(p, "id")),
-		       json_string_value(json_object_get(p, "kg_text")));
-	json_array_foreach(outputs.arr, i, p)
-		printf("  %s %s\n", i ? "         " : "used for ",
-		       json_string_value(json_object_get(p, "id")));
-	json_array_foreach(labs.arr, i, p)
-		printf("  lab %s: %s (entry %" JSON_INTEGER_FORMAT ")\n",
-		       json_string_value(json_object_get(p, "lab")),
-		       json_is_true(json_object_get(p, "matches"))
-			       ? "matches the claimed origin"
-			       : "does NOT match the claimed origin",
-		       json_integer_value(json_object_get(p, "index")));
-	if (v && v->n_origins) {
-		printf("  composition:\n");
-		for (size_t k = 0; k < v->n_origins && k < 10; k++)
-			printf("    %5.1f %%  %-22s %s %s %u\n",
-			       v->origins[k].share * 100, v->origins[k].lot,
-			       v->origins[k].farm, v->origins[k].district,
-			       v->origins[k].season);
-		if (v->n_origins > 10)
-			printf("    … and %zu more origins\n",
-			       v->n_origins - 10);
-	}
+	print_answer(&q, j, print_lot);
 	status = 0;
 out:
+	json_decref(j);
 	close_query(&q);
-done:
-	px_state_free(lot);
-	px_verdict_free(v);
-	json_decref(holders.arr);
-	json_decref(inputs.arr);
-	json_decref(outputs.arr);
-	json_decref(labs.arr);
 	return status;
 }
 
 /* ---- recall ---- */
 
 static const char recall_help[] =
-	"usage: paxta recall --data DIR (--district CODE --season YEAR | "
-	"--farm ID "
-	"[--season YEAR]\n                    | --attestation INDEX) "
-	"[--json]\n\n"
+	"usage: paxta recall (--data DIR | --node URL)\n"
+	"                    (--district CODE --season YEAR | --farm ID "
+	"[--season YEAR]\n"
+	"                     | --attestation INDEX) [--json]\n\n"
 	"Every lot downstream of the origins named — a district's harvest "
 	"of a season,\na farm's, or the subject of a monitor's statement — "
 	"with the share of its mass\nfrom those origins, who holds it now "
 	"and how many kg: what a brand needs the\nday a monitor reports "
-	"forced labour.\n";
+	"forced labour.\n\n"
+	"  --data DIR  the ledger in DIR\n"
+	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
+	"  --json      every lot, as JSON\n";
 
 /* Products from the most finished; then kg from the recalled origins. */
 static int
-product_rank(Paxta__Product p)
+product_rank(const char *product)
 {
-	switch (p) {
-	case PAXTA__PRODUCT__PRODUCT_GARMENT:
-		return 0;
-	case PAXTA__PRODUCT__PRODUCT_FABRIC:
-		return 1;
-	case PAXTA__PRODUCT__PRODUCT_YARN:
-		return 2;
-	case PAXTA__PRODUCT__PRODUCT_LINT:
-		return 3;
-	case PAXTA__PRODUCT__PRODUCT_SEED_COTTON:
-		return 4;
-	case PAXTA__PRODUCT__PRODUCT_COTTONSEED:
-		return 5;
-	default:
-		return 6;
-	}
+	static const char *const ranks[] = { "garment",     "fabric",
+					     "yarn",        "lint",
+					     "seed_cotton", "cottonseed" };
+
+	for (size_t i = 0; i < sizeof(ranks) / sizeof(ranks[0]); i++)
+		if (strcmp(product, ranks[i]) == 0)
+			return (int)i;
+	return 6;
+}
+
+/* Grams of a recalled lot held now from the recalled origins. */
+static double
+recalled_grams(json_t *lot)
+{
+	double g = jnum(lot, "held_kg") * 1000 * jnum(lot, "share");
+
+	return g > 0 ? g : 0;
 }
 
 static int
 by_urgency(const void *a, const void *b)
 {
-	const struct px_recall_lot *x = *(const struct px_recall_lot *const *)a;
-	const struct px_recall_lot *y = *(const struct px_recall_lot *const *)b;
-	double kx = (double)x->held * x->share, ky = (double)y->held * y->share;
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int rx = product_rank(jstr(x, "product"));
+	int ry = product_rank(jstr(y, "product"));
+	double kx = recalled_grams(x), ky = recalled_grams(y);
 
-	if (product_rank(x->product) != product_rank(y->product))
-		return product_rank(x->product) - product_rank(y->product);
+	if (rx != ry)
+		return rx - ry;
 	if (kx != ky)
 		return kx < ky ? 1 : -1;
-	return strcmp(x->lot, y->lot);
+	return strcmp(jstr(x, "lot"), jstr(y, "lot"));
+}
+
+static void
+print_recall(json_t *r)
+{
+	json_t *lots = json_object_get(r, "lots"), *l, *h, **order;
+	size_t n_lots = json_array_size(lots), held = 0, i, k;
+	json_int_t origins = jint(r, "origins");
+	size_t n_origins = origins < 0                ? 0
+			   : (size_t)origins > n_lots ? n_lots
+						      : (size_t)origins;
+	size_t downstream = n_lots - n_origins;
+	char kg[PX_KG_TEXT];
+
+	jkg(kg, r, "affected_kg");
+	printf("recall of %s%s%s: %zu origin lot%s, %zu lot%s downstream, "
+	       "%s kg held now from those origins\n\n",
+	       style("bold"), jstr(r, "recall"), style("reset"), n_origins,
+	       n_origins == 1 ? "" : "s", downstream,
+	       downstream == 1 ? "" : "s", kg);
+	/* What a brand acts on first: finished goods, then the most kg
+	 * from the recalled origins. */
+	order = calloc(n_lots ? n_lots : 1, sizeof(*order));
+	if (!order) {
+		fail("out of memory");
+		return;
+	}
+	json_array_foreach(lots, i, l) order[i] = l;
+	qsort(order, n_lots, sizeof(*order), by_urgency);
+	for (i = 0; i < n_lots; i++) {
+		l = order[i];
+		if (jnum(l, "held_kg") <= 0)
+			continue;
+		held++;
+		px_format_kg(kg, (uint64_t)llround(recalled_grams(l)));
+		printf("  %-24s %-11s %5.1f %% from recalled origins: %s kg "
+		       "now\n",
+		       jstr(l, "lot"), jstr(l, "product"),
+		       jnum(l, "share") * 100, kg);
+		json_array_foreach(json_object_get(l, "holders"), k, h)
+		{
+			jkg(kg, h, "kg");
+			printf("      held by %-28s %12s kg\n",
+			       jstr(h, "holder"), kg);
+		}
+	}
+	if (held < n_lots)
+		printf("\n  %zu other lot%s, origins included, hold%s nothing "
+		       "now (consumed, shipped or in transit; --json lists "
+		       "them)\n",
+		       n_lots - held, n_lots - held == 1 ? "" : "s",
+		       n_lots - held == 1 ? "s" : "");
+	free(order);
+}
+
+/* The recall as the core's JSON, from the ledger or the node. */
+static int
+recall_answer(struct query *q, json_t **out)
+{
+	struct px_recall_query rq = { 0 };
+	struct px_recall *r = NULL;
+	char *arg;
+	int rc;
+
+	if (q->node) {
+		if (q->has_attestation)
+			rc = node_get_json(q->node, out,
+					   "/v1/recall?attestation=%" PRIu64,
+					   q->attestation);
+		else if (!(arg = node_escape(q->district ? q->district
+							 : q->farm)))
+			return fail("out of memory");
+		else if (q->season) {
+			rc = node_get_json(q->node, out,
+					   "/v1/recall?%s=%s&season=%" PRIu64,
+					   q->district ? "district" : "farm",
+					   arg, q->season);
+			free(arg);
+		} else {
+			rc = node_get_json(q->node, out, "/v1/recall?farm=%s",
+					   arg);
+			free(arg);
+		}
+		return rc ? node_fail(q->node) : 0;
+	}
+	rq.district = q->district;
+	rq.farm = q->farm;
+	rq.season = (uint32_t)q->season;
+	rq.attestation = q->attestation;
+	rc = px_recall(&r, q->t, &rq);
+	if (rc == PX_ENOTFOUND)
+		return fail("entry %" PRIu64 " is not a monitor's statement",
+			    q->attestation);
+	if (rc != PX_OK)
+		return fail("cannot recall: %s", px_strerror(rc));
+	*out = px_recall_json(r);
+	px_recall_free(r);
+	return *out ? 0 : fail("out of memory");
 }
 
 int
 cmd_recall(int argc, char **argv)
 {
 	struct query q;
-	struct px_recall_query rq = { 0 };
-	struct px_recall *r = NULL;
-	const struct px_recall_lot **order = NULL;
-	char kg[PX_KG_TEXT];
-	size_t held = 0;
-	int rc;
+	json_t *j = NULL;
+	int rc, status = EXIT_ERROR;
 
 	if ((rc = parse_query("recall", recall_help, argc, argv, &q)) != 0)
 		return rc < 0 ? 0 : rc;
 	if ((q.district != NULL) + (q.farm != NULL) + q.has_attestation != 1 ||
-	    (q.district && !q.season) || argc != optind)
+	    (q.district && !q.season) || (q.has_attestation && q.season) ||
+	    argc != optind)
 		return usage_error("recall", "give --district CODE --season "
 					     "YEAR, --farm ID, or "
 					     "--attestation INDEX");
-	rq.district = q.district;
-	rq.farm = q.farm;
-	rq.season = (uint32_t)q.season;
-	rq.attestation = q.attestation;
-	if (open_query(&q))
-		return EXIT_ERROR;
-	rc = px_recall(&r, q.t, &rq);
+	if (open_query(&q) || recall_answer(&q, &j))
+		goto out;
+	if (!json_is_array(json_object_get(j, "lots"))) {
+		bad_answer(&q, "a recall without its lots");
+		goto out;
+	}
+	print_answer(&q, j, print_recall);
+	status = 0;
+out:
+	json_decref(j);
 	close_query(&q);
-	if (rc == PX_ENOTFOUND)
-		return fail("entry %" PRIu64 " is not a monitor's statement",
-			    q.attestation);
-	if (rc != PX_OK)
-		return fail("cannot recall: %s", px_strerror(rc));
-	if (q.json) {
-		print_json(px_recall_json(r));
-		px_recall_free(r);
-		return 0;
-	}
-	px_format_kg(kg, r->affected_grams);
-	printf("recall of %s%s%s: %zu origin lot%s, %zu lot%s downstream, "
-	       "%s kg held now from those origins\n\n",
-	       style("bold"), r->what, style("reset"), r->n_origins,
-	       r->n_origins == 1 ? "" : "s", r->n_lots - r->n_origins,
-	       r->n_lots - r->n_origins == 1 ? "" : "s", kg);
-	/* What a brand acts on first: finished goods, then the most kg
-	 * from the recalled origins. */
-	order = calloc(r->n_lots ? r->n_lots : 1, sizeof(*order));
-	if (!order) {
-		px_recall_free(r);
-		return fail("out of memory");
-	}
-	for (size_t i = 0; i < r->n_lots; i++)
-		order[i] = &r->lots[i];
-	qsort(order, r->n_lots, sizeof(*order), by_urgency);
-	for (size_t i = 0; i < r->n_lots; i++) {
-		const struct px_recall_lot *rl = order[i];
-
-		if (rl->held == 0)
-			continue;
-		held++;
-		px_format_kg(kg,
-			     (uint64_t)llround((double)rl->held * rl->share));
-		printf("  %-24s %-11s %5.1f %% from recalled origins: %s kg "
-		       "now\n",
-		       rl->lot, or_unknown(px_product_name(rl->product)),
-		       rl->share * 100, kg);
-		for (size_t h = 0; h < rl->n_holders; h++) {
-			px_format_kg(kg, rl->holder_grams[h]);
-			printf("      held by %-28s %12s kg\n", rl->holders[h],
-			       kg);
-		}
-	}
-	if (held < r->n_lots)
-		printf("\n  %zu other lot%s, origins included, hold%s nothing "
-		       "now (consumed, shipped or in transit; --json lists "
-		       "them)\n",
-		       r->n_lots - held, r->n_lots - held == 1 ? "" : "s",
-		       r->n_lots - held == 1 ? "s" : "");
-	free(order);
-	px_recall_free(r);
-	return 0;
+	return status;
 }
 
 /* ---- actor ---- */
 
 static const char actor_help[] =
-	"usage: paxta actor --data DIR ID [--json]\n\n"
+	"usage: paxta actor (--data DIR | --node URL) ID [--json]\n\n"
 	"An actor's registration: name, roles, location, current public key, "
-	"last\nsequence number, and whether it is revoked.\n";
+	"last\nsequence number and the hash of its last entry, and whether it "
+	"is revoked.\n\n"
+	"  --data DIR  the ledger in DIR\n"
+	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
+	"  --json      as JSON (docs/api.md, GET /v1/actors/{id})\n";
+
+static void
+print_actor(json_t *a)
+{
+	char *roles = json_dumps(json_object_get(a, "roles"),
+				 JSON_COMPACT | JSON_ENCODE_ANY);
+
+	printf("actor %s%s%s — %s\n  roles %s\n  location %s %s\n  key %s\n  "
+	       "registered at entry %" JSON_INTEGER_FORMAT
+	       ", %" JSON_INTEGER_FORMAT " entries written%s\n",
+	       style("bold"), jstr(a, "id"), style("reset"), jstr(a, "name"),
+	       roles ? roles : "[]", jstr(a, "region"), jstr(a, "district"),
+	       jstr(a, "public_key"), jint(a, "registered_at"), jint(a, "seq"),
+	       json_is_true(json_object_get(a, "revoked")) ? ", REVOKED" : "");
+	free(roles);
+}
 
 int
 cmd_actor(int argc, char **argv)
 {
 	struct query q;
 	Paxta__ActorRecord *rec = NULL;
-	json_t *roles;
-	char key[45] = "";
-	struct px_pubkey pub;
-	int rc;
+	json_t *j = NULL;
+	int rc, status = EXIT_ERROR;
 
 	if ((rc = parse_query("actor", actor_help, argc, argv, &q)) != 0)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return usage_error("actor", "give one actor id");
 	if (open_query(&q))
-		return EXIT_ERROR;
-	rc = px_state_actor(q.t, argv[optind], &rec);
-	close_query(&q);
-	if (rc == PX_ENOTFOUND)
-		return fail("actor '%s' is not registered", argv[optind]);
-	if (rc != PX_OK)
-		return fail("cannot read actor '%s'", argv[optind]);
-	if (rec->actor->public_key.len == PX_PUBKEY_LEN) {
-		memcpy(pub.b, rec->actor->public_key.data, PX_PUBKEY_LEN);
-		px_pubkey_to_base64(key, &pub);
-	}
-	roles = json_array();
-	for (size_t i = 0; i < rec->actor->n_roles; i++)
-		json_array_append_new(
-			roles, json_string(or_unknown(
-				       px_role_name(rec->actor->roles[i]))));
-	if (q.json) {
-		print_json(json_pack(
-			"{s:s,s:s,s:o,s:s,s:s,s:s,s:I,s:I,s:b}", "id",
-			rec->actor->id, "name", rec->actor->name, "roles",
-			roles, "region", rec->actor->region, "district",
-			rec->actor->district, "public_key", key,
-			"registered_at", (json_int_t)rec->registered_at, "seq",
-			(json_int_t)rec->seq, "revoked", rec->revoked));
+		goto out;
+	if (q.node) {
+		if (ask_node(&q, &j, "/v1/actors/", argv[optind], ""))
+			goto out;
 	} else {
-		char *r = json_dumps(roles, JSON_COMPACT);
-
-		printf("actor %s%s%s — %s\n  roles %s\n  location %s %s\n  "
-		       "key %s\n  registered at entry %" PRIu64 ", %" PRIu64
-		       " entries written%s\n",
-		       style("bold"), rec->actor->id, style("reset"),
-		       rec->actor->name, r ? r : "?", rec->actor->region,
-		       rec->actor->district, key, rec->registered_at, rec->seq,
-		       rec->revoked ? ", REVOKED" : "");
-		free(r);
-		json_decref(roles);
+		rc = px_state_actor(q.t, argv[optind], &rec);
+		if (rc == PX_ENOTFOUND) {
+			fail("actor '%s' is not registered", argv[optind]);
+			goto out;
+		}
+		if (rc != PX_OK || !(j = px_actor_json(rec))) {
+			fail("cannot read actor '%s'", argv[optind]);
+			goto out;
+		}
 	}
+	if (!json_is_string(json_object_get(j, "id"))) {
+		bad_answer(&q, "an actor without its id");
+		goto out;
+	}
+	print_answer(&q, j, print_actor);
+	status = 0;
+out:
 	px_state_free(rec);
-	return 0;
+	json_decref(j);
+	close_query(&q);
+	return status;
 }
 
 /* ---- entry ---- */
 
 static const char entry_help[] =
-	"usage: paxta entry --data DIR INDEX [--json]\n\n"
+	"usage: paxta entry (--data DIR | --node URL) INDEX [--json]\n\n"
 	"One logged entry: its leaf hash, author and signature check, and "
-	"the event it\nsays, decoded.\n";
+	"the event it\nsays, decoded. From a node only the entry's bytes are "
+	"taken: the hash, the\nsignature check and the decoding are done "
+	"here.\n\n"
+	"  --data DIR  the ledger in DIR\n"
+	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
+	"  --json      as JSON\n";
+
+/* The leaf at index, malloc'd, from the ledger or the node. */
+static int
+entry_leaf(struct query *q, uint64_t index, uint8_t **out, size_t *out_len)
+{
+	const uint8_t *leaf;
+	json_t *j = NULL;
+	int rc;
+
+	if (q->node) {
+		if (node_get_json(q->node, &j, "/v1/entries/%" PRIu64, index))
+			return node_fail(q->node);
+		rc = jint(j, "index") == (json_int_t)index
+			     ? node_leaf(out, out_len,
+					 json_object_get(j, "leaf"))
+			     : PX_EMALFORMED;
+		json_decref(j);
+		if (rc == PX_ENOMEM)
+			return fail("out of memory");
+		if (rc != PX_OK) {
+			node_bad_answer(q->node, "an entry without its leaf "
+						 "(the base64 of its bytes)");
+			return node_fail(q->node);
+		}
+		return 0;
+	}
+	if (px_store_leaf(q->t, index, &leaf, out_len) != PX_OK)
+		return fail("no entry %" PRIu64 " (the log has %" PRIu64 ")",
+			    index, px_store_size(q->t));
+	if (!(*out = malloc(*out_len ? *out_len : 1)))
+		return fail("out of memory");
+	memcpy(*out, leaf, *out_len);
+	return 0;
+}
 
 int
 cmd_entry(int argc, char **argv)
@@ -655,7 +772,7 @@ cmd_entry(int argc, char **argv)
 	struct px_signed_entry env = { 0 };
 	Paxta__Entry *e = NULL;
 	struct px_hash h;
-	const uint8_t *leaf;
+	uint8_t *leaf = NULL;
 	char hex[2 * PX_HASH_LEN + 1], *b64 = NULL;
 	uint64_t index;
 	size_t len;
@@ -666,13 +783,8 @@ cmd_entry(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1 || parse_u64(argv[optind], &index))
 		return usage_error("entry", "give one entry index");
-	if (open_query(&q))
-		return EXIT_ERROR;
-	if (px_store_leaf(q.t, index, &leaf, &len) != PX_OK) {
-		status = fail("no entry %" PRIu64 " (the log has %" PRIu64 ")",
-			      index, px_store_size(q.t));
+	if (open_query(&q) || entry_leaf(&q, index, &leaf, &len))
 		goto out;
-	}
 	if (px_entry_open(&env, leaf, len) != PX_OK ||
 	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK ||
 	    px_hash_leaf(&h, leaf, len) != PX_OK ||
@@ -688,6 +800,7 @@ cmd_entry(int argc, char **argv)
 			"leaf_hash", hex, "leaf", b64, "signature_valid",
 			px_entry_check(&env) == PX_OK, "entry", j));
 	} else {
+		json_clean(j);
 		printf("entry %" PRIu64 "  leaf hash %s  signature %s\n", index,
 		       hex,
 		       px_entry_check(&env) == PX_OK ? "valid" : "INVALID");
@@ -698,6 +811,7 @@ cmd_entry(int argc, char **argv)
 out:
 	json_decref(j);
 	free(b64);
+	free(leaf);
 	px_entry_body_free(e);
 	px_entry_close(&env);
 	close_query(&q);
