@@ -15,8 +15,14 @@
 #include "paxta/state.h"
 #include "paxta/verify.h"
 
-/* Entries per transaction: one fsync for each. */
-#define BATCH 1000
+/* Entries per transaction (one fsync for each), and per request to a
+ * node; a request also stops before BATCH_BYTES of entries, well under a
+ * node's default 8 MiB body cap. */
+#define BATCH       1000
+#define BATCH_BYTES ((size_t)4 << 20)
+#define BATCH_TYPE  "application/x-protobuf; proto=paxta.EntryBatch"
+/* Tries of a request the node answered 503 (nothing of it logged). */
+#define BUSY_TRIES 5
 /* Refusals printed before the rest are only counted. */
 #define SHOW_REFUSALS 20
 
@@ -85,10 +91,12 @@ struct outcome {
 	int duplicate;
 	uint64_t index;
 	struct px_refusal refusal;
+	char code[32]; /* a node's code, when it is not one paxta knows */
 };
 
 struct submit {
 	struct px_ledger *l;
+	struct node *node; /* --node: the ledger is there */
 	struct px_signer *signer;
 	struct px_verifier *pool;
 	struct keyring keys;
@@ -101,8 +109,14 @@ struct submit {
 	uint8_t *leaves[BATCH];
 	size_t lens[BATCH];
 	struct outcome outcomes[BATCH];
-	size_t n;
+	size_t n, bytes;
 };
+
+static const char *
+code_of(const struct outcome *o)
+{
+	return o->code[0] ? o->code : px_code_name(o->refusal.code);
+}
 
 static void
 report(struct submit *s, const struct outcome *o)
@@ -127,9 +141,8 @@ report(struct submit *s, const struct outcome *o)
 			json_object_set_new(j, "duplicate",
 					    json_boolean(o->duplicate));
 		} else {
-			json_object_set_new(
-				j, "error",
-				json_string(px_code_name(o->refusal.code)));
+			json_object_set_new(j, "error",
+					    json_string(code_of(o)));
 			json_object_set_new(j, "message",
 					    json_string(o->refusal.message));
 		}
@@ -145,8 +158,7 @@ report(struct submit *s, const struct outcome *o)
 			fprintf(stderr,
 				"refused: %s event %zu (%s by '%s'): %s: %s\n",
 				o->file, o->number, o->kind, o->actor,
-				px_code_name(o->refusal.code),
-				o->refusal.message);
+				code_of(o), o->refusal.message);
 		return;
 	}
 	if (s->verbose)
@@ -174,6 +186,129 @@ progress(struct submit *s, int last)
 		s->accepted + s->duplicates, s->refused);
 }
 
+/* What the node said of one entry of a batch, into its outcome. */
+static int
+node_result(struct submit *s, struct outcome *o, json_t *r)
+{
+	json_t *index = json_object_get(r, "index");
+	const char *code = json_string_value(json_object_get(r, "error"));
+	const char *message = json_string_value(json_object_get(r, "message"));
+
+	if (json_is_integer(index) && json_integer_value(index) >= 0) {
+		o->rc = PX_OK;
+		o->index = (uint64_t)json_integer_value(index);
+		o->duplicate = json_is_true(json_object_get(r, "duplicate"));
+		return PX_OK;
+	}
+	if (!code || !message) {
+		node_bad_answer(s->node, "a result that is neither an index "
+					 "nor an error");
+		return PX_EIO;
+	}
+	/* The refusal as the local ledger words it: the node's code and
+	 * sentence (a code this paxta does not know is kept as it came). */
+	o->rc = PX_EREFUSED;
+	o->refusal.code = px_code_from_name(code);
+	snprintf(o->code, sizeof(o->code), "%s", code);
+	snprintf(o->refusal.message, sizeof(o->refusal.message), "%s", message);
+	node_clean(o->code);
+	node_clean(o->refusal.message);
+	return PX_OK;
+}
+
+/* POST the entries in slot[0..m) as one EntryBatch; each outcome gets the
+ * node's answer for its entry. */
+static int
+send_batch(struct submit *s, const size_t *slot, size_t m)
+{
+	Paxta__EntryBatch batch = PAXTA__ENTRY_BATCH__INIT;
+	ProtobufCBinaryData *entries = calloc(m, sizeof(*entries));
+	uint8_t *body = NULL;
+	size_t len;
+	json_t *j = NULL, *results;
+	int rc = PX_ENOMEM;
+
+	if (!entries)
+		goto out;
+	for (size_t k = 0; k < m; k++) {
+		entries[k].data = s->leaves[slot[k]];
+		entries[k].len = s->lens[slot[k]];
+	}
+	batch.entries = entries;
+	batch.n_entries = m;
+	len = paxta__entry_batch__get_packed_size(&batch);
+	if (!(body = malloc(len ? len : 1)))
+		goto out;
+	paxta__entry_batch__pack(&batch, body);
+	for (int tries = 1;; tries++) {
+		if (node_post_json(s->node, &j, BATCH_TYPE, body, len,
+				   "/v1/entries") == 0)
+			break;
+		/* 503: nothing of it was logged, and it may be sent again. */
+		if (node_status(s->node) == 503 && tries < BUSY_TRIES) {
+			sleep(1);
+			continue;
+		}
+		/* 413: a node with a smaller body cap takes it in halves. */
+		if (node_status(s->node) == 413 && m > 1) {
+			size_t half = m / 2;
+
+			rc = send_batch(s, slot, half);
+			if (rc == PX_OK)
+				rc = send_batch(s, slot + half, m - half);
+			goto out;
+		}
+		rc = PX_EIO;
+		goto out;
+	}
+	results = json_object_get(j, "results");
+	if (!json_is_array(results) || json_array_size(results) != m) {
+		node_bad_answer(s->node,
+				"a batch without one result per entry");
+		rc = PX_EIO;
+		goto out;
+	}
+	for (size_t k = 0; k < m; k++) {
+		struct outcome *o = &s->outcomes[slot[k]];
+
+		if ((rc = node_result(s, o, json_array_get(results, k))) !=
+		    PX_OK)
+			goto out;
+		if (o->rc != PX_OK || o->duplicate)
+			px_signer_forget(s->signer, o->actor);
+	}
+	rc = PX_OK;
+out:
+	json_decref(j);
+	free(body);
+	free(entries);
+	return rc;
+}
+
+/* Send the batch to the node: one request, one group commit there. */
+static int
+flush_node(struct submit *s)
+{
+	size_t slot[BATCH], m = 0;
+	int rc = PX_OK;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->leaves[i])
+			slot[m++] = i; /* the others were refused here */
+	if (m)
+		rc = send_batch(s, slot, m);
+	for (size_t i = 0; rc == PX_OK && i < s->n; i++)
+		report(s, &s->outcomes[i]);
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->leaves[i]);
+		s->leaves[i] = NULL;
+	}
+	s->n = 0;
+	s->bytes = 0;
+	progress(s, 0);
+	return rc;
+}
+
 /* Append the batch: verify in parallel, then one transaction. */
 static int
 flush(struct submit *s)
@@ -184,6 +319,8 @@ flush(struct submit *s)
 	const uint8_t *leaves[BATCH];
 	size_t lens[BATCH], slot[BATCH];
 
+	if (s->node)
+		return flush_node(s);
 	if (s->n == 0)
 		return PX_OK;
 	for (size_t i = 0; i < s->n; i++) {
@@ -222,6 +359,7 @@ out:
 		s->leaves[i] = NULL;
 	}
 	s->n = 0;
+	s->bytes = 0;
 	free(res);
 	free(verified);
 	progress(s, 0);
@@ -284,7 +422,9 @@ add_event(struct submit *s, const char *file, size_t number, json_t *event)
 		o->rc = PX_EREFUSED;
 		rc = PX_OK;
 	}
-	if (rc == PX_OK && ++s->n == BATCH)
+	if (rc == PX_OK && s->leaves[s->n])
+		s->bytes += s->lens[s->n];
+	if (rc == PX_OK && (++s->n == BATCH || s->bytes >= BATCH_BYTES))
 		rc = flush(s);
 out:
 	px_event_free(ev);
@@ -292,14 +432,19 @@ out:
 }
 
 static const char submit_help[] =
-	"usage: paxta submit --data DIR (--key KEYFILE | --keys KEYDIR) "
-	"[--json] [-v]\n                    EVENT.json...\n\n"
-	"Sign events and append them to the ledger in DIR. Each file holds "
-	"one JSON event,\na JSON array of events, or JSON lines (one event "
-	"per line); '-' reads stdin.\nEvents are numbered (the author's next "
-	"sequence number and previous entry)\nand time-stamped (unless they "
-	"give \"time\") here, signed, and appended in\nbatches of 1000, each "
-	"batch one durable transaction.\n\n"
+	"usage: paxta submit (--data DIR | --node URL) (--key KEYFILE | --keys "
+	"KEYDIR)\n                    [--json] [-v] EVENT.json...\n\n"
+	"Sign events and append them to the ledger in DIR, or send them to "
+	"the paxtad\nnode at URL. Each file holds one JSON event, a JSON "
+	"array of events, or JSON\nlines (one event per line); '-' reads "
+	"stdin. Events are numbered (the author's\nnext sequence number and "
+	"previous entry, asked of the ledger or the node) and\ntime-stamped "
+	"(unless they give \"time\") here, signed here — keys never leave\n"
+	"this machine — and appended in batches of 1000: each batch one "
+	"durable\ntransaction (with --node, one request and one group commit "
+	"at the node).\nA checkpoint is signed after the load.\n\n"
+	"  --data DIR      the ledger in DIR\n"
+	"  --node URL      the paxtad node at URL (http:// or https://)\n"
 	"  --key KEYFILE   sign every event with this key (its actor's "
 	"current key)\n"
 	"  --keys KEYDIR   sign each event with KEYDIR/ACTOR.key\n"
@@ -307,9 +452,11 @@ static const char submit_help[] =
 	"{error, message}\n"
 	"  -v, --verbose   print every entry's index\n\n"
 	"An event the ledger refuses is reported with its stable code "
-	"(overspend,\nmass_balance, sequence, ...) and the rest go on. Exit "
-	"0 when every event was\nlogged (or had been), 1 when any was "
-	"refused, 2 on errors.\n\n"
+	"(overspend,\nmass_balance, sequence, ...) and the rest go on; the "
+	"same over HTTP. Progress\ngoes to stderr on a terminal. Exit 0 when "
+	"every event was logged (or had been),\n1 when any was refused, 2 on "
+	"errors (a node that is down or answers garbage\namong them: what "
+	"was acknowledged before is logged).\n\n"
 	"example event (DESIGN.md §6.1 lists them all):\n"
 	"  {\"kind\": \"harvest\", \"actor\": \"uz.farm.0042\", \"lot\": "
 	"\"UZ-2026-F0042-001\",\n"
@@ -317,11 +464,37 @@ static const char submit_help[] =
 	"\"method\": \"hand\",\n"
 	"   \"harvested_at\": \"2026-09-21T08:00:00Z\"}\n";
 
+/* An error of the load in one line: the node's, when it was the node. */
+static int
+submit_fail(struct submit *s, const char *what, int rc)
+{
+	if (s->node && node_error(s->node)[0])
+		return node_fail(s->node);
+	return fail("%s: %s", what, px_strerror(rc));
+}
+
+/* A checkpoint of what was logged: signed here, or asked of the node
+ * (POST /v1/checkpoint signs one if the log grew). */
+static int
+sign_checkpoint(struct submit *s)
+{
+	char *note = NULL;
+	size_t len;
+	int rc;
+
+	if (!s->node)
+		return px_ledger_checkpoint(s->l, NULL);
+	rc = node_text(s->node, &note, &len, "POST", "/v1/checkpoint");
+	free(note);
+	return rc ? PX_EIO : PX_OK;
+}
+
 int
 cmd_submit(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "keys", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
@@ -331,7 +504,7 @@ cmd_submit(int argc, char **argv)
 	};
 	struct submit *s = NULL;
 	struct px_signer_source src;
-	const char *data = NULL;
+	const char *data = NULL, *node = NULL;
 	struct event_reader **readers = NULL;
 	int c, rc, status = EXIT_ERROR, nfiles;
 
@@ -342,6 +515,9 @@ cmd_submit(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			data = optarg;
+			break;
+		case 'n':
+			node = optarg;
 			break;
 		case 'k':
 			s->keys.file = optarg;
@@ -365,6 +541,11 @@ cmd_submit(int argc, char **argv)
 		}
 	}
 	nfiles = argc - optind;
+	if (data && node) {
+		free(s);
+		return usage_error("submit", "give --data DIR or --node URL, "
+					     "not both");
+	}
 	if (!s->keys.file == !s->keys.dir || nfiles == 0) {
 		free(s);
 		return usage_error("submit", "give --key KEYFILE or --keys "
@@ -416,13 +597,20 @@ cmd_submit(int argc, char **argv)
 		if (more < 0 || event_reader_rewind(readers[f]))
 			goto out;
 	}
-	if (open_ledger(&s->l, data, 0))
-		goto out;
-	if (px_verifier_new(&s->pool, 0) != PX_OK) {
-		status = fail("cannot start verifier threads");
-		goto out;
+	if (node) {
+		/* The node verifies; the chains come from it. */
+		if (node_open(&s->node, node))
+			goto out;
+		node_signer_source(s->node, &src);
+	} else {
+		if (open_ledger(&s->l, data, 0))
+			goto out;
+		if (px_verifier_new(&s->pool, 0) != PX_OK) {
+			status = fail("cannot start verifier threads");
+			goto out;
+		}
+		px_ledger_signer_source(s->l, &src);
 	}
-	px_ledger_signer_source(s->l, &src);
 	if (px_signer_new(&s->signer, &src) != PX_OK) {
 		status = fail("out of memory");
 		goto out;
@@ -453,27 +641,32 @@ cmd_submit(int argc, char **argv)
 			rc = add_event(s, file, number, event);
 			json_decref(event);
 			if (rc != PX_OK) {
-				status = fail("cannot append: %s",
-					      px_strerror(rc));
+				status = submit_fail(s, "cannot append", rc);
 				goto out;
 			}
 		}
 		if (more < 0) {
 			/* What was read before the bad line is logged. */
 			if (flush(s) == PX_OK)
-				px_ledger_checkpoint(s->l, NULL);
+				sign_checkpoint(s);
 			goto out;
 		}
 	}
 	if ((rc = flush(s)) != PX_OK) {
-		status = fail("cannot append: %s", px_strerror(rc));
+		status = submit_fail(s, "cannot append", rc);
 		goto out;
 	}
 	/* Sign a checkpoint of what was logged: what a brand holds, and what
 	 * --at refers to. */
-	if ((rc = px_ledger_checkpoint(s->l, NULL)) != PX_OK) {
-		status = fail("logged, but cannot sign a checkpoint: %s",
-			      px_strerror(rc));
+	if ((rc = sign_checkpoint(s)) != PX_OK) {
+		if (s->node)
+			status = fail("logged, but the node did not sign a "
+				      "checkpoint: %s",
+				      node_error(s->node));
+		else
+			status = fail("logged, but cannot sign a checkpoint: "
+				      "%s",
+				      px_strerror(rc));
 		goto out;
 	}
 	progress(s, 1);
@@ -498,6 +691,7 @@ out:
 	px_signer_free(s->signer);
 	px_verifier_free(s->pool);
 	px_ledger_close(s->l);
+	node_close(s->node);
 	keyring_release(&s->keys);
 	json_decref(s->results);
 	for (size_t i = 0; i < s->n; i++)
@@ -509,23 +703,31 @@ out:
 /* ---- sign ---- */
 
 static const char sign_help[] =
-	"usage: paxta sign --data DIR --key KEYFILE EVENT.json > ENTRY.pb\n\n"
+	"usage: paxta sign (--data DIR | --node URL) --key KEYFILE EVENT.json "
+	"> ENTRY.pb\n\n"
 	"Sign one event and write the signed entry (a protobuf SignedEntry, "
 	"the exact\nbytes a node logs) to stdout, without appending it. The "
-	"ledger in DIR gives\nthe author's next sequence number and "
-	"previous entry.\n";
+	"ledger in DIR, or the\npaxtad node at URL (GET /v1/actors/{id}), "
+	"gives the author's next sequence\nnumber and previous entry; the "
+	"key never leaves this machine. Send the entry\nwith curl (docs/"
+	"api.md, POST /v1/entries) or let 'paxta submit' do both.\n\n"
+	"  --data DIR     the ledger in DIR\n"
+	"  --node URL     the paxtad node at URL (http:// or https://)\n"
+	"  --key KEYFILE  the author's current key\n";
 
 int
 cmd_sign(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *data = NULL, *keyfile = NULL;
+	const char *data = NULL, *keyfile = NULL, *url = NULL;
 	struct px_ledger *l = NULL;
+	struct node *node = NULL;
 	struct px_signer *signer = NULL;
 	struct px_signer_source src;
 	struct px_event *ev = NULL;
@@ -544,6 +746,9 @@ cmd_sign(int argc, char **argv)
 		case 'd':
 			data = optarg;
 			break;
+		case 'n':
+			url = optarg;
+			break;
 		case 'k':
 			keyfile = optarg;
 			break;
@@ -557,6 +762,9 @@ cmd_sign(int argc, char **argv)
 	if (!keyfile || argc - optind != 1)
 		return usage_error("sign", "give --key KEYFILE and one event "
 					   "file");
+	if (data && url)
+		return usage_error("sign", "give --data DIR or --node URL, not "
+					   "both");
 	if (isatty(STDOUT_FILENO))
 		return fail("the signed entry is binary: redirect stdout to a "
 			    "file");
@@ -570,17 +778,29 @@ cmd_sign(int argc, char **argv)
 		status = fail("sign takes exactly one event");
 		goto out;
 	}
-	if (open_ledger(&l, data, PX_LEDGER_READONLY))
+	if (url) {
+		if (node_open(&node, url))
+			goto out;
+		node_signer_source(node, &src);
+	} else {
+		if (open_ledger(&l, data, PX_LEDGER_READONLY))
+			goto out;
+		px_ledger_signer_source(l, &src);
+	}
+	if (px_signer_new(&signer, &src) != PX_OK) {
+		status = fail("out of memory");
 		goto out;
-	px_ledger_signer_source(l, &src);
-	if (px_signer_new(&signer, &src) != PX_OK)
-		goto out;
+	}
 	rc = px_event_parse(&ev, event, &r);
 	if (rc == PX_OK)
 		rc = px_signer_sign(signer, ev, &key, (int64_t)time(NULL),
 				    &leaf, &len, &r);
 	if (rc == PX_EREFUSED || rc == PX_EMALFORMED) {
 		status = fail("%s: %s", px_code_name(r.code), r.message);
+		goto out;
+	}
+	if (rc != PX_OK && node && node_error(node)[0]) {
+		status = node_fail(node);
 		goto out;
 	}
 	if (rc != PX_OK) {
@@ -597,6 +817,7 @@ out:
 	px_event_free(ev);
 	px_signer_free(signer);
 	px_ledger_close(l);
+	node_close(node);
 	json_decref(event);
 	event_reader_close(reader);
 	px_key_wipe(&key);
