@@ -22,6 +22,7 @@ static const struct command {
 	{ "actor", cmd_actor, "an actor: roles, location, key, sequence" },
 	{ "entry", cmd_entry, "one logged entry, decoded" },
 	{ "checkpoint", cmd_checkpoint, "the latest signed checkpoint (note)" },
+	{ "proof", cmd_proof, "check an inclusion or consistency proof" },
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
 };
 
@@ -44,6 +45,9 @@ help(FILE *f)
 	      "  paxta submit --data ledger --key registrar.key "
 	      "register-farm.json\n"
 	      "  paxta verify --data ledger LOT\n\n"
+	      "every command but keygen, init and audit also talks to a "
+	      "running node:\n"
+	      "  paxta verify --node http://127.0.0.1:8470 LOT\n\n"
 	      "exit status: 0 success (a 'free' verdict, an intact audit); 1 "
 	      "the answer is\nno (a verdict that is not free, a refused "
 	      "entry, a broken ledger); 2 an error.\n",

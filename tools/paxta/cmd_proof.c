@@ -1,0 +1,600 @@
+/*
+ * paxta proof: an inclusion or a consistency proof, fetched from a ledger
+ * or a node and checked here against the checkpoints it signed.
+ *
+ * Nothing the source hands over is taken on its word: the checkpoint must
+ * carry a valid signature by the verifier key (the source's own, or one
+ * given with --trust), the leaf hash is computed here from the entry's
+ * bytes, and the proof must lead from it (RFC 9162 §2.1.3.2), or from the
+ * older signed root (§2.1.4.2), to the signed root.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "paxta/checkpoint.h"
+#include "paxta/entry.h"
+#include "paxta/event.h"
+#include "paxta/merkle.h"
+
+struct proof {
+	const char *data, *url, *trust;
+	int json;
+	uint64_t index, size, from, to;
+	int has_index, has_size, has_from, has_to;
+	struct px_ledger *l;
+	struct px_txn *t;
+	struct node *node;
+	struct px_note_verifier verifier;
+	char signer[PX_ORIGIN_MAX + 16]; /* "NAME+HEX8", for people */
+};
+
+/* A checkpoint as checked: its note and what it says. */
+struct signed_tree {
+	char *note;
+	size_t len;
+	struct px_checkpoint cp;
+};
+
+static const char proof_help[] =
+	"usage: paxta proof (--data DIR | --node URL) --index I [--size N] "
+	"[--trust KEY] [--json]\n"
+	"       paxta proof (--data DIR | --node URL) --from M [--to N] "
+	"[--trust KEY] [--json]\n\n"
+	"Fetch a Merkle proof and check it here against a signed checkpoint "
+	"(RFC 9162\nproofs, C2SP signed notes): nothing is taken on the "
+	"ledger's or the node's word.\n\n"
+	"  --index I     inclusion: entry I is in the tree. Its bytes are "
+	"fetched and\n"
+	"                hashed here, and the proof must lead from that hash "
+	"to the\n"
+	"                signed root\n"
+	"  --size N      of the checkpoint signed at N entries (default: the "
+	"latest)\n"
+	"  --from M      consistency: the tree of M entries is a prefix of "
+	"the tree of N\n"
+	"                entries (nothing was rewritten or hidden); both are "
+	"signed\n"
+	"                checkpoints\n"
+	"  --to N        (default: the latest checkpoint's size)\n"
+	"  --trust KEY   check signatures with this verifier key "
+	"(NAME+HEX8+BASE64, as\n"
+	"                'paxta checkpoint --json' prints it) instead of the "
+	"one the\n"
+	"                ledger or node gives: what a brand or an auditor "
+	"holds\n"
+	"  --data DIR    the ledger in DIR\n"
+	"  --node URL    the paxtad node at URL (http:// or https://)\n"
+	"  --json        the result as JSON\n\n"
+	"Exit 0 only when the proof verifies; 1 when it does not (a bad "
+	"signature, a\nproof that does not lead to the signed root); 2 on "
+	"errors.\n";
+
+enum {
+	OPT_INDEX = 1000,
+	OPT_SIZE,
+	OPT_FROM,
+	OPT_TO,
+	OPT_TRUST,
+	OPT_NODE
+};
+
+static int
+parse(int argc, char **argv, struct proof *p)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, OPT_NODE },
+		{ "index", required_argument, NULL, OPT_INDEX },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "trust", required_argument, NULL, OPT_TRUST },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+		uint64_t *v = NULL;
+		int *has = NULL;
+
+		switch (c) {
+		case 'd':
+			p->data = optarg;
+			break;
+		case OPT_NODE:
+			p->url = optarg;
+			break;
+		case OPT_TRUST:
+			p->trust = optarg;
+			break;
+		case 'j':
+			p->json = 1;
+			break;
+		case OPT_INDEX:
+			v = &p->index, has = &p->has_index;
+			break;
+		case OPT_SIZE:
+			v = &p->size, has = &p->has_size;
+			break;
+		case OPT_FROM:
+			v = &p->from, has = &p->has_from;
+			break;
+		case OPT_TO:
+			v = &p->to, has = &p->has_to;
+			break;
+		case 'h':
+			fputs(proof_help, stdout);
+			return -1;
+		default:
+			return usage_error("proof", "unknown option");
+		}
+		if (v && parse_u64(optarg, v))
+			return usage_error("proof", "'%s' is not a number",
+					   optarg);
+		if (has)
+			*has = 1;
+	}
+	if (p->data && p->url)
+		return usage_error("proof", "give --data DIR or --node URL, "
+					    "not both");
+	if (argc != optind || p->has_index == p->has_from ||
+	    (p->has_index && p->has_to) || (p->has_from && p->has_size))
+		return usage_error("proof", "give --index I [--size N], or "
+					    "--from M [--to N]");
+	if ((p->has_size && p->size == 0) || (p->has_from && p->from == 0) ||
+	    (p->has_to && p->to == 0))
+		return usage_error("proof", "a tree size is at least 1");
+	return 0;
+}
+
+/* ---- what the ledger or the node hands over ---- */
+
+static int
+open_source(struct proof *p)
+{
+	if (p->url)
+		return node_open(&p->node, p->url);
+	if (open_ledger(&p->l, p->data, PX_LEDGER_READONLY))
+		return EXIT_ERROR;
+	if (px_ledger_read(p->l, &p->t) != PX_OK)
+		return fail("cannot read the ledger");
+	return 0;
+}
+
+static void
+close_source(struct proof *p)
+{
+	px_store_abort(p->t);
+	px_ledger_close(p->l);
+	node_close(p->node);
+}
+
+/* The key signatures are checked with: --trust, or the source's own. */
+static int
+get_verifier(struct proof *p)
+{
+	char *text = NULL, hex[9];
+	json_t *log = NULL;
+	int rc;
+
+	if (p->trust) {
+		if (px_note_verifier_parse(&p->verifier, p->trust) != PX_OK)
+			return usage_error("proof",
+					   "--trust takes a note verifier key "
+					   "NAME+HEX8+BASE64, not '%s'",
+					   p->trust);
+	} else if (p->node) {
+		if (node_get_json(p->node, &log, "/v1/log"))
+			return node_fail(p->node);
+		rc = px_note_verifier_parse(&p->verifier,
+					    jstr(log, "verifier_key"));
+		json_decref(log);
+		if (rc != PX_OK) {
+			node_bad_answer(p->node, "a log without a verifier "
+						 "key (NAME+HEX8+BASE64)");
+			return node_fail(p->node);
+		}
+	} else {
+		if (px_ledger_verifier_key(p->l, &text) != PX_OK ||
+		    px_note_verifier_parse(&p->verifier, text) != PX_OK) {
+			free(text);
+			return fail("cannot read the ledger's verifier key");
+		}
+		free(text);
+	}
+	px_hex_encode(hex, p->verifier.key_id, 4);
+	snprintf(p->signer, sizeof(p->signer), "%s+%s", p->verifier.name, hex);
+	node_clean(p->signer);
+	return 0;
+}
+
+/* The note signed at size (0: the latest), as the source has it. */
+static int
+get_note(struct proof *p, uint64_t size, struct signed_tree *out)
+{
+	const char *note;
+	uint64_t latest;
+	int rc;
+
+	if (p->node) {
+		rc = size ? node_text(p->node, &out->note, &out->len, "GET",
+				      "/v1/checkpoint?size=%" PRIu64, size)
+			  : node_text(p->node, &out->note, &out->len, "GET",
+				      "/v1/checkpoint");
+		return rc ? node_fail(p->node) : 0;
+	}
+	rc = size ? px_store_checkpoint_get(p->t, size, &note, &out->len)
+		  : px_store_checkpoint_latest(p->t, &latest, &note, &out->len);
+	if (rc == PX_ENOTFOUND && size)
+		return fail("the ledger signed no checkpoint of %" PRIu64
+			    " entries",
+			    size);
+	if (rc != PX_OK)
+		return fail("cannot read the ledger's checkpoint: %s",
+			    px_strerror(rc));
+	if (!(out->note = strndup(note, out->len)))
+		return fail("out of memory");
+	return 0;
+}
+
+/* Entry index's exact bytes; *out malloc'd. */
+static int
+get_leaf(struct proof *p, uint64_t index, uint8_t **out, size_t *out_len)
+{
+	const uint8_t *leaf;
+	json_t *j = NULL;
+	int rc;
+
+	if (p->node) {
+		if (node_get_json(p->node, &j, "/v1/entries/%" PRIu64, index))
+			return node_fail(p->node);
+		rc = jint(j, "index") == (json_int_t)index
+			     ? node_leaf(out, out_len,
+					 json_object_get(j, "leaf"))
+			     : PX_EMALFORMED;
+		json_decref(j);
+		if (rc == PX_ENOMEM)
+			return fail("out of memory");
+		if (rc != PX_OK) {
+			node_bad_answer(p->node, "an entry without its leaf "
+						 "(the base64 of its bytes)");
+			return node_fail(p->node);
+		}
+		return 0;
+	}
+	if (px_store_leaf(p->t, index, &leaf, out_len) != PX_OK)
+		return fail("no entry %" PRIu64 " in the ledger", index);
+	if (!(*out = malloc(*out_len ? *out_len : 1)))
+		return fail("out of memory");
+	memcpy(*out, leaf, *out_len);
+	return 0;
+}
+
+/* The hashes of a node's proof answer, which must echo what was asked. */
+static int
+proof_hashes(struct proof *p, json_t *j, const char *ka, uint64_t a,
+	     const char *kb, uint64_t b, struct px_hash *out, size_t *out_len)
+{
+	json_t *hashes = json_object_get(j, "hashes"), *h;
+	size_t i, len;
+
+	if (jint(j, ka) != (json_int_t)a || jint(j, kb) != (json_int_t)b ||
+	    !json_is_array(hashes) ||
+	    json_array_size(hashes) > PX_MERKLE_MAX_PROOF)
+		goto bad;
+	json_array_foreach(hashes, i, h)
+	{
+		const char *text = json_string_value(h);
+
+		if (!text ||
+		    px_base64_decode(out[i].b, PX_HASH_LEN, &len, text,
+				     strlen(text)) != PX_OK ||
+		    len != PX_HASH_LEN)
+			goto bad;
+	}
+	*out_len = json_array_size(hashes);
+	return 0;
+bad:
+	node_bad_answer(p->node, "a proof that is not the one asked for, as "
+				 "a list of base64 SHA-256 hashes");
+	return node_fail(p->node);
+}
+
+static int
+get_inclusion(struct proof *p, uint64_t index, uint64_t size,
+	      struct px_hash *out, size_t *out_len)
+{
+	json_t *j = NULL;
+	int rc;
+
+	if (p->node) {
+		if (node_get_json(p->node, &j,
+				  "/v1/proof/inclusion?index=%" PRIu64
+				  "&size=%" PRIu64,
+				  index, size))
+			return node_fail(p->node);
+		rc = proof_hashes(p, j, "index", index, "size", size, out,
+				  out_len);
+		json_decref(j);
+		return rc;
+	}
+	rc = px_merkle_inclusion_proof(out, out_len, index, size,
+				       px_store_merkle_source, p->t);
+	return rc == PX_OK ? 0
+			   : fail("cannot make the proof: %s", px_strerror(rc));
+}
+
+static int
+get_consistency(struct proof *p, uint64_t from, uint64_t to,
+		struct px_hash *out, size_t *out_len)
+{
+	json_t *j = NULL;
+	int rc;
+
+	if (p->node) {
+		if (node_get_json(p->node, &j,
+				  "/v1/proof/consistency?from=%" PRIu64
+				  "&to=%" PRIu64,
+				  from, to))
+			return node_fail(p->node);
+		rc = proof_hashes(p, j, "from", from, "to", to, out, out_len);
+		json_decref(j);
+		return rc;
+	}
+	rc = px_merkle_consistency_proof(out, out_len, from, to,
+					 px_store_merkle_source, p->t);
+	return rc == PX_OK ? 0
+			   : fail("cannot make the proof: %s", px_strerror(rc));
+}
+
+/* ---- the checks ---- */
+
+static const char *
+entries(uint64_t n)
+{
+	return n == 1 ? "entry" : "entries";
+}
+
+/* The answer is no: say why, exit 1. */
+__attribute__((format(printf, 2, 3))) static int
+not_verified(const struct proof *p, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	node_clean(why);
+	if (p->json)
+		print_json(
+			json_pack("{s:b,s:s}", "verified", 0, "problem", why));
+	else
+		printf("%sNOT VERIFIED%s: %s\n", style("red"), style("reset"),
+		       why);
+	return EXIT_NO;
+}
+
+/* The checkpoint of size (0: the latest), its signature checked: 0, 1
+ * (printed: not verified) or 2 (printed: an error). */
+static int
+signed_tree(struct proof *p, uint64_t size, struct signed_tree *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = get_note(p, size, out)) != 0)
+		return rc;
+	rc = px_checkpoint_open(&out->cp, out->note, out->len, &p->verifier);
+	if (rc == PX_EVERIFY)
+		return not_verified(p, "the checkpoint%s is not signed by %s",
+				    size ? " of that size" : "", p->signer);
+	if (rc != PX_OK || strlen(out->note) != out->len)
+		return not_verified(p,
+				    "what was served as the checkpoint%s is "
+				    "not a signed checkpoint",
+				    size ? " of that size" : "");
+	if (size && out->cp.size != size)
+		return not_verified(p,
+				    "the checkpoint served for %" PRIu64
+				    " entries is of %" PRIu64,
+				    size, out->cp.size);
+	return 0;
+}
+
+static char *
+b64_root(const struct px_checkpoint *cp)
+{
+	char *b64 = NULL;
+
+	if (px_base64_encode(&b64, cp->root.b, PX_HASH_LEN) != PX_OK)
+		return NULL;
+	return b64;
+}
+
+static int
+inclusion(struct proof *p)
+{
+	struct signed_tree latest = { 0 }, at = { 0 };
+	const struct signed_tree *tree;
+	struct px_hash hashes[PX_MERKLE_MAX_PROOF], leaf_hash;
+	struct px_signed_entry env = { 0 };
+	Paxta__Entry *e = NULL;
+	json_t *ev = NULL;
+	uint8_t *leaf = NULL;
+	char hex[2 * PX_HASH_LEN + 1], *root = NULL;
+	size_t len, n;
+	uint64_t size;
+	int rc;
+
+	if ((rc = signed_tree(p, 0, &latest)) != 0)
+		goto out;
+	size = p->has_size ? p->size : latest.cp.size;
+	if (size > latest.cp.size) {
+		rc = fail("no signed checkpoint covers %" PRIu64
+			  " entries yet: the latest is of %" PRIu64,
+			  size, latest.cp.size);
+		goto out;
+	}
+	if (p->index >= size) {
+		rc = usage_error("proof",
+				 "entry %" PRIu64
+				 " is not in a tree of %" PRIu64 " entries",
+				 p->index, size);
+		goto out;
+	}
+	if (size != latest.cp.size && (rc = signed_tree(p, size, &at)) != 0)
+		goto out;
+	tree = size == latest.cp.size ? &latest : &at;
+	if ((rc = get_leaf(p, p->index, &leaf, &len)) != 0 ||
+	    (rc = get_inclusion(p, p->index, size, hashes, &n)) != 0)
+		goto out;
+	if (px_hash_leaf(&leaf_hash, leaf, len) != PX_OK) {
+		rc = fail("cannot hash the entry");
+		goto out;
+	}
+	px_hex_encode(hex, leaf_hash.b, PX_HASH_LEN);
+	if (px_merkle_verify_inclusion(&leaf_hash, p->index, size, hashes, n,
+				       &tree->cp.root) != PX_OK) {
+		rc = not_verified(p,
+				  "the inclusion proof does not lead from "
+				  "entry %" PRIu64 " (leaf hash %s) to the "
+				  "signed root of %" PRIu64 " entries",
+				  p->index, hex, size);
+		goto out;
+	}
+	if (!(root = b64_root(&tree->cp))) {
+		rc = fail("out of memory");
+		goto out;
+	}
+	/* What the entry says, for people (its bytes are what is proven). */
+	if (px_entry_open(&env, leaf, len) == PX_OK &&
+	    px_entry_body_decode(&e, env.payload, env.payload_len) == PX_OK)
+		ev = px_event_from_entry(e);
+	if (p->json) {
+		json_t *j = json_pack(
+			"{s:b,s:I,s:I,s:s,s:s,s:s,s:s}", "verified", 1, "index",
+			(json_int_t)p->index, "size", (json_int_t)size,
+			"leaf_hash", hex, "root", root, "signed_by", p->signer,
+			"checkpoint", tree->note);
+
+		if (j && ev)
+			json_object_set(j, "entry", ev);
+		print_json(j);
+	} else {
+		json_clean(ev);
+		printf("%sverified%s: entry %" PRIu64
+		       " is in the tree of %" PRIu64 " %s signed by %s\n",
+		       style("green"), style("reset"), p->index, size,
+		       entries(size), p->signer);
+		printf("  leaf hash %s", hex);
+		if (ev)
+			printf("  (%s by '%s')", jstr(ev, "kind"),
+			       jstr(ev, "actor"));
+		printf("\n  root      %s\n", root);
+	}
+	rc = 0;
+out:
+	json_decref(ev);
+	px_entry_body_free(e);
+	px_entry_close(&env);
+	free(leaf);
+	free(root);
+	free(latest.note);
+	free(at.note);
+	return rc;
+}
+
+static int
+consistency(struct proof *p)
+{
+	struct signed_tree latest = { 0 }, old = { 0 }, at = { 0 };
+	const struct signed_tree *new_tree;
+	struct px_hash hashes[PX_MERKLE_MAX_PROOF];
+	char *old_root = NULL, *new_root = NULL;
+	uint64_t to;
+	size_t n;
+	int rc;
+
+	if ((rc = signed_tree(p, 0, &latest)) != 0)
+		goto out;
+	to = p->has_to ? p->to : latest.cp.size;
+	if (to > latest.cp.size) {
+		rc = fail("no signed checkpoint covers %" PRIu64
+			  " entries yet: the latest is of %" PRIu64,
+			  to, latest.cp.size);
+		goto out;
+	}
+	if (p->from > to) {
+		rc = usage_error("proof",
+				 "--from %" PRIu64 " is past --to %" PRIu64,
+				 p->from, to);
+		goto out;
+	}
+	if (to != latest.cp.size && (rc = signed_tree(p, to, &at)) != 0)
+		goto out;
+	new_tree = to == latest.cp.size ? &latest : &at;
+	if ((rc = signed_tree(p, p->from, &old)) != 0 ||
+	    (rc = get_consistency(p, p->from, to, hashes, &n)) != 0)
+		goto out;
+	if (px_merkle_verify_consistency(p->from, to, &old.cp.root,
+					 &new_tree->cp.root, hashes,
+					 n) != PX_OK) {
+		rc = not_verified(p,
+				  "the consistency proof does not show the "
+				  "signed tree of %" PRIu64
+				  " entries as a prefix of the signed tree of "
+				  "%" PRIu64,
+				  p->from, to);
+		goto out;
+	}
+	if (!(old_root = b64_root(&old.cp)) ||
+	    !(new_root = b64_root(&new_tree->cp))) {
+		rc = fail("out of memory");
+		goto out;
+	}
+	if (p->json)
+		print_json(json_pack(
+			"{s:b,s:I,s:I,s:s,s:s,s:s}", "verified", 1, "from",
+			(json_int_t)p->from, "to", (json_int_t)to, "from_root",
+			old_root, "to_root", new_root, "signed_by", p->signer));
+	else
+		printf("%sverified%s: the tree of %" PRIu64
+		       " %s is a prefix of the tree of %" PRIu64
+		       " %s, both signed by %s\n  root of %-*" PRIu64
+		       "  %s\n  root of %-*" PRIu64 "  %s\n",
+		       style("green"), style("reset"), p->from,
+		       entries(p->from), to, entries(to), p->signer,
+		       snprintf(NULL, 0, "%" PRIu64, to), p->from, old_root,
+		       snprintf(NULL, 0, "%" PRIu64, to), to, new_root);
+	rc = 0;
+out:
+	free(old_root);
+	free(new_root);
+	free(latest.note);
+	free(old.note);
+	free(at.note);
+	return rc;
+}
+
+int
+cmd_proof(int argc, char **argv)
+{
+	struct proof p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	if ((rc = parse(argc, argv, &p)) != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = open_source(&p)) == 0 && (rc = get_verifier(&p)) == 0)
+		rc = p.has_index ? inclusion(&p) : consistency(&p);
+	close_source(&p);
+	return rc;
+}
