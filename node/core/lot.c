@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "paxta/event.h"
 #include "paxta/lot.h"
 #include "paxta/state.h"
@@ -218,24 +219,6 @@ struct walk {
 	size_t current; /* the lot whose inputs are being read */
 };
 
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 32;
-	void *q;
-
-	if (need <= *cap)
-		return PX_OK;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (!q)
-		return PX_ENOMEM;
-	*p = q;
-	*cap = n;
-	return PX_OK;
-}
-
 /* Read lot's record into a new slot; *out its position. */
 static int
 add_lot(struct walk *w, const char *id, size_t *out)
@@ -246,8 +229,9 @@ add_lot(struct walk *w, const char *id, size_t *out)
 
 	if (w->g->n_lots >= w->max_lots)
 		return PX_ETOOLARGE;
-	if ((rc = grow((void **)&w->g->lots, &w->cap_lots, w->g->n_lots + 1,
-		       sizeof(*w->g->lots))) != PX_OK)
+	if ((rc = px_array_grow((void **)&w->g->lots, &w->cap_lots,
+				w->g->n_lots + 1, sizeof(*w->g->lots))) !=
+	    PX_OK)
 		return rc;
 	if ((rc = px_state_lot(w->t, id, &rec)) != PX_OK)
 		return rc;
@@ -291,8 +275,9 @@ add_input(void *ctx, const char *lot, uint64_t grams)
 		/* An edge to a lot with no record: the state is damaged. */
 		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
 	}
-	if ((rc = grow((void **)&w->g->edges, &w->cap_edges, w->g->n_edges + 1,
-		       sizeof(*w->g->edges))) != PX_OK)
+	if ((rc = px_array_grow((void **)&w->g->edges, &w->cap_edges,
+				w->g->n_edges + 1, sizeof(*w->g->edges))) !=
+	    PX_OK)
 		return rc;
 	w->g->edges[w->g->n_edges++] =
 		(struct px_lineage_edge){ at, w->current, grams };
@@ -421,10 +406,10 @@ down_add(struct down *d, const char *id)
 
 	if (d->n >= PX_PROVENANCE_MAX_LOTS)
 		return PX_ETOOLARGE;
-	if ((rc = grow((void **)&d->lots, &d->cap, d->n + 1,
-		       sizeof(*d->lots))) != PX_OK ||
-	    (rc = grow((void **)&d->share, &d->cap_share, d->n + 1,
-		       sizeof(*d->share))) != PX_OK)
+	if ((rc = px_array_grow((void **)&d->lots, &d->cap, d->n + 1,
+				sizeof(*d->lots))) != PX_OK ||
+	    (rc = px_array_grow((void **)&d->share, &d->cap_share, d->n + 1,
+				sizeof(*d->share))) != PX_OK)
 		return rc;
 	rl = &d->lots[d->n];
 	memset(rl, 0, sizeof(*rl));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
 #include "paxta/provenance.h"
@@ -64,24 +65,6 @@ graph_release(struct graph *g)
 	free(g->edges);
 	free(g->slots);
 	memset(g, 0, sizeof(*g));
-}
-
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return PX_OK;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (!q)
-		return PX_ENOMEM;
-	*p = q;
-	*cap = n;
-	return PX_OK;
 }
 
 /* Copy an id into a PX_ID_MAX + 1 buffer (ids from the state are valid,
@@ -148,8 +131,8 @@ graph_node(struct graph *g, const char *id, size_t *out)
 	}
 	if (g->n_nodes >= PX_PROVENANCE_MAX_LOTS)
 		return PX_ETOOLARGE;
-	rc = grow((void **)&g->nodes, &g->cap_nodes, g->n_nodes + 1,
-		  sizeof(*g->nodes));
+	rc = px_array_grow((void **)&g->nodes, &g->cap_nodes, g->n_nodes + 1,
+			   sizeof(*g->nodes));
 	if (rc != PX_OK)
 		return rc;
 	if (2 * (g->n_nodes + 1) > g->n_slots) {
@@ -217,8 +200,8 @@ add_edge(void *ctx, const char *lot, uint64_t grams)
 
 	if ((rc = graph_node(g, lot, &other)) != PX_OK)
 		return rc;
-	rc = grow((void **)&g->edges, &g->cap_edges, g->n_edges + 1,
-		  sizeof(*g->edges));
+	rc = px_array_grow((void **)&g->edges, &g->cap_edges, g->n_edges + 1,
+			   sizeof(*g->edges));
 	if (rc != PX_OK)
 		return rc;
 	g->edges[g->n_edges++] = (struct edge){ other, grams };
@@ -266,8 +249,8 @@ walk(struct px_txn *t, struct graph *g, const size_t *roots, size_t n_roots,
 			continue;
 		if ((rc = visit(t, g, roots[r], up)) != PX_OK)
 			break;
-		if ((rc = grow((void **)&stack, &cap, depth + 1,
-			       sizeof(*stack))) != PX_OK)
+		if ((rc = px_array_grow((void **)&stack, &cap, depth + 1,
+					sizeof(*stack))) != PX_OK)
 			break;
 		stack[depth++] = (struct frame){ roots[r], 0 };
 		while (depth > 0 && rc == PX_OK) {
@@ -288,15 +271,15 @@ walk(struct px_txn *t, struct graph *g, const size_t *roots, size_t n_roots,
 				}
 				if (rc != PX_OK)
 					break;
-				rc = grow((void **)&stack, &cap, depth + 1,
-					  sizeof(*stack));
+				rc = px_array_grow((void **)&stack, &cap,
+						   depth + 1, sizeof(*stack));
 				if (rc == PX_OK)
 					stack[depth++] =
 						(struct frame){ child, 0 };
 				continue;
 			}
-			rc = grow((void **)&post, &cap_post, n_post + 1,
-				  sizeof(*post));
+			rc = px_array_grow((void **)&post, &cap_post,
+					   n_post + 1, sizeof(*post));
 			if (rc == PX_OK)
 				post[n_post++] = f->node;
 			depth--;
@@ -937,8 +920,8 @@ add_seed(void *ctx, const char *lot, const char *farm)
 		if (!keep)
 			return PX_OK;
 	}
-	rc = grow((void **)&ss->roots, &ss->cap_roots, ss->n_roots + 1,
-		  sizeof(*ss->roots));
+	rc = px_array_grow((void **)&ss->roots, &ss->cap_roots, ss->n_roots + 1,
+			   sizeof(*ss->roots));
 	if (rc == PX_OK)
 		ss->roots[ss->n_roots++] = node;
 	return rc;
