@@ -72,6 +72,18 @@ collect_lab(void *ctx, const Paxta__LabRecord *rec)
 	return PX_OK;
 }
 
+static int
+collect_transit(void *ctx, const char *shipment, const char *consignee,
+		uint64_t grams)
+{
+	json_t *j = json_pack("{s:s,s:s,s:o}", "shipment", shipment, "to",
+			      consignee, "kg", json_grams(grams));
+
+	if (!j || json_array_append_new(ctx, j) != 0)
+		return PX_ENOMEM;
+	return PX_OK;
+}
+
 int
 px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 {
@@ -82,12 +94,14 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 	struct pairs holders = { json_array(), "holder", "kg" },
 		     inputs = { json_array(), "lot", "kg" },
 		     outputs = { json_array(), "lot", "kg_used" };
-	json_t *labs = json_array(), *comp = json_array(), *j = NULL;
+	json_t *labs = json_array(), *comp = json_array(),
+	       *transit = json_array(), *j = NULL;
 	char when[PX_TIME_TEXT];
 	int rc;
 
 	*out = NULL;
-	if (!holders.arr || !inputs.arr || !outputs.arr || !labs || !comp) {
+	if (!holders.arr || !inputs.arr || !outputs.arr || !labs || !comp ||
+	    !transit) {
 		rc = PX_ENOMEM;
 		goto out;
 	}
@@ -96,7 +110,8 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 	if ((rc = px_state_each_holder(t, rec->id, collect_pair, &holders)) ||
 	    (rc = px_state_each_input(t, rec->id, collect_pair, &inputs)) ||
 	    (rc = px_state_each_output(t, rec->id, collect_pair, &outputs)) ||
-	    (rc = px_state_each_lab(t, rec->id, collect_lab, labs)))
+	    (rc = px_state_each_lab(t, rec->id, collect_lab, labs)) ||
+	    (rc = px_state_each_transit(t, rec->id, collect_transit, transit)))
 		goto out;
 	/* A voided lot has no composition: nothing may be made from it. */
 	if (!rec->voided && (rc = px_verdict(&v, t, rec->id, 0)) != PX_OK)
@@ -142,6 +157,7 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 		}
 	}
 	if (json_object_set(j, "holders", holders.arr) ||
+	    json_object_set(j, "in_transit", transit) ||
 	    json_object_set(j, "inputs", inputs.arr) ||
 	    json_object_set(j, "outputs", outputs.arr) ||
 	    json_object_set(j, "lab_results", labs) ||
@@ -157,6 +173,7 @@ out:
 		rc = PX_ESTORE;
 	json_decref(j);
 	json_decref(holders.arr);
+	json_decref(transit);
 	json_decref(inputs.arr);
 	json_decref(outputs.arr);
 	json_decref(labs);

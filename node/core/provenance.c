@@ -948,6 +948,25 @@ add_holder(void *ctx, const char *holder, uint64_t grams)
 	return PX_OK;
 }
 
+static int
+add_transit(void *ctx, const char *shipment, const char *consignee,
+	    uint64_t grams)
+{
+	struct px_recall_lot *rl = ctx;
+	struct px_transit *tr;
+
+	tr = realloc(rl->transit, (rl->n_transit + 1) * sizeof(*tr));
+	if (!tr)
+		return PX_ENOMEM;
+	rl->transit = tr;
+	tr += rl->n_transit++;
+	copy_id(tr->shipment, shipment);
+	copy_id(tr->to, consignee);
+	tr->grams = grams;
+	rl->in_transit += grams;
+	return PX_OK;
+}
+
 /* An output's inputs: their total kg and the kg from recalled origins. */
 struct share_sum {
 	const struct graph *g;
@@ -1099,10 +1118,14 @@ px_recall(struct px_recall **out, struct px_txn *t,
 			rl->product = n->product;
 			rl->share = n->weight;
 			rc = px_state_each_holder(t, n->id, add_holder, rl);
+			if (rc == PX_OK)
+				rc = px_state_each_transit(t, n->id,
+							   add_transit, rl);
 			if (rc != PX_OK)
 				goto out;
-			r->affected_grams +=
-				(uint64_t)llround((double)rl->held * rl->share);
+			r->affected_grams += (uint64_t)llround(
+				(double)(rl->held + rl->in_transit) *
+				rl->share);
 		}
 	}
 out:
@@ -1125,6 +1148,7 @@ px_recall_free(struct px_recall *r)
 	for (size_t i = 0; i < r->n_lots; i++) {
 		free(r->lots[i].holders);
 		free(r->lots[i].holder_grams);
+		free(r->lots[i].transit);
 	}
 	free(r->lots);
 	free(r);
@@ -1147,8 +1171,16 @@ px_recall_json(const struct px_recall *r)
 			    json_kg((double)r->affected_grams));
 	for (size_t i = 0; i < r->n_lots; i++) {
 		const struct px_recall_lot *rl = &r->lots[i];
-		json_t *holders = json_array();
+		json_t *holders = json_array(), *transit = json_array(), *j;
 
+		for (size_t k = 0; k < rl->n_transit; k++)
+			json_array_append_new(
+				transit,
+				json_pack(
+					"{s:s,s:s,s:o}", "shipment",
+					rl->transit[k].shipment, "to",
+					rl->transit[k].to, "kg",
+					json_kg((double)rl->transit[k].grams)));
 		for (size_t h = 0; h < rl->n_holders; h++)
 			json_array_append_new(
 				holders,
@@ -1156,15 +1188,23 @@ px_recall_json(const struct px_recall *r)
 					"{s:s,s:o}", "holder", rl->holders[h],
 					"kg",
 					json_kg((double)rl->holder_grams[h])));
-		json_array_append_new(
-			lots, json_pack("{s:s,s:s,s:o,s:o,s:o}", "lot", rl->lot,
-					"product",
-					px_product_name(rl->product)
-						? px_product_name(rl->product)
-						: "unknown",
-					"share", json_share(rl->share),
-					"held_kg", json_kg((double)rl->held),
-					"holders", holders));
+		j = json_pack("{s:s,s:s,s:o,s:o,s:o}", "lot", rl->lot,
+			      "product",
+			      px_product_name(rl->product)
+				      ? px_product_name(rl->product)
+				      : "unknown",
+			      "share", json_share(rl->share), "held_kg",
+			      json_kg((double)rl->held), "holders", holders);
+		/* Only lots with something on the road carry the keys, so a
+		 * recall's JSON stays the size of what matters. */
+		if (j && rl->n_transit) {
+			json_object_set_new(j, "in_transit_kg",
+					    json_kg((double)rl->in_transit));
+			json_object_set_new(j, "in_transit", transit);
+		} else {
+			json_decref(transit);
+		}
+		json_array_append_new(lots, j);
 	}
 	json_object_set_new(root, "lots", lots);
 	return root;

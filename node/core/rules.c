@@ -786,6 +786,10 @@ apply_transfer(struct apply *a)
 				 -(int64_t)tr->lots[i]->grams);
 		if (rc == PX_OK)
 			rc = count_shipment(a->t, tr->lots[i]->lot, 1);
+		if (rc == PX_OK)
+			rc = px_state_put_transit(a->t, tr->lots[i]->lot,
+						  tr->shipment, tr->to,
+						  tr->lots[i]->grams);
 		if (rc != PX_OK)
 			return rc;
 	}
@@ -866,6 +870,12 @@ apply_receive(struct apply *a)
 		if (rc != PX_OK)
 			goto out;
 	}
+	/* Arrived: nothing of the shipment is on the road any more (what
+	 * was not received was lost in transit). */
+	for (size_t i = 0; i < sh->n_lots; i++)
+		if ((rc = px_state_del_transit(a->t, sh->lots[i]->lot,
+					       sh->id)) != PX_OK)
+			goto out;
 	{
 		/* Point the record at the entry's lines while it is packed. */
 		size_t n_old = sh->n_received_lots;
@@ -1101,6 +1111,9 @@ apply_void(struct apply *a)
 					 (int64_t)sh->lots[i]->grams);
 			if (rc == PX_OK)
 				rc = count_shipment(a->t, sh->lots[i]->lot, -1);
+			if (rc == PX_OK)
+				rc = px_state_del_transit(
+					a->t, sh->lots[i]->lot, sh->id);
 		}
 		sh->voided = 1;
 		if (rc == PX_OK)

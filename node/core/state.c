@@ -251,6 +251,64 @@ px_state_each_holder(struct px_txn *t, const char *lot, px_state_holder_fn fn,
 }
 
 int
+px_state_put_transit(struct px_txn *t, const char *lot, const char *shipment,
+		     const char *consignee, uint64_t grams)
+{
+	uint8_t key[KEY_MAX], value[8 + PX_ID_MAX];
+	size_t n = strnlen(consignee, PX_ID_MAX);
+
+	px_put_be64(value, grams);
+	memcpy(value + 8, consignee, n);
+	return px_store_put(t, PX_TABLE_IN_TRANSIT, key,
+			    join(key, lot, shipment, 1), value, 8 + n);
+}
+
+int
+px_state_del_transit(struct px_txn *t, const char *lot, const char *shipment)
+{
+	uint8_t key[KEY_MAX];
+	int rc = px_store_del(t, PX_TABLE_IN_TRANSIT, key,
+			      join(key, lot, shipment, 1));
+
+	return rc == PX_ENOTFOUND ? PX_OK : rc;
+}
+
+struct transit_scan {
+	size_t prefix;
+	px_state_transit_fn fn;
+	void *ctx;
+};
+
+static int
+transit_cb(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	   size_t vlen)
+{
+	struct transit_scan *ts = ctx;
+	char shipment[PX_ID_MAX + 1], consignee[PX_ID_MAX + 1];
+	size_t n = klen - ts->prefix, m = vlen - 8;
+
+	if (vlen <= 8 || n == 0 || n > PX_ID_MAX || m > PX_ID_MAX)
+		return PX_ESTORE;
+	memcpy(shipment, key + ts->prefix, n);
+	shipment[n] = '\0';
+	memcpy(consignee, value + 8, m);
+	consignee[m] = '\0';
+	return ts->fn(ts->ctx, shipment, consignee, px_get_be64(value));
+}
+
+int
+px_state_each_transit(struct px_txn *t, const char *lot, px_state_transit_fn fn,
+		      void *ctx)
+{
+	uint8_t prefix[KEY_MAX];
+	struct transit_scan ts = { 0, fn, ctx };
+
+	ts.prefix = join(prefix, lot, NULL, 1);
+	return px_store_scan(t, PX_TABLE_IN_TRANSIT, prefix, ts.prefix,
+			     transit_cb, &ts);
+}
+
+int
 px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 		  uint64_t grams)
 {

@@ -48,6 +48,7 @@ static const char *const db_names[DB_COUNT] = {
 	[DB__LOG_COUNT + PX_TABLE_ATTESTATIONS] = "attestations",
 	[DB__LOG_COUNT + PX_TABLE_LABS] = "labs",
 	[DB__LOG_COUNT + PX_TABLE_ORIGINS] = "origins",
+	[DB__LOG_COUNT + PX_TABLE_IN_TRANSIT] = "in_transit",
 };
 
 struct px_store {

@@ -1281,6 +1281,54 @@ test_recall_by_farm(void **state)
 	drop_recall(r);
 }
 
+/* Kg on the road count: a recall names the consignee and shipment of
+ * what is shipped and not yet received, and forgets it on arrival. */
+static void
+test_recall_in_transit(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_recall_query q = { .farm = FARM_A, .season = SEASON };
+	const struct px_recall_lot *rl;
+	struct px_recall *r;
+	json_t *j;
+
+	harvest(fx, FARM_A, "UZ-2025-A-001", 1000, DIST_A, SEASON);
+	submit(fx, "{'kind':'transfer','actor':'" FARM_A "','to':'" GIN
+		   "','shipment':'WB-1','lots':[{'lot':'UZ-2025-A-001',"
+		   "'kg':600}]}");
+
+	r = recall(fx, &q);
+	rl = recalled(r, "UZ-2025-A-001");
+	assert_non_null(rl);
+	assert_int_equal(rl->held, 400 * KG);
+	assert_int_equal(rl->n_transit, 1);
+	assert_string_equal(rl->transit[0].shipment, "WB-1");
+	assert_string_equal(rl->transit[0].to, GIN);
+	assert_int_equal(rl->transit[0].grams, 600 * KG);
+	assert_int_equal(r->affected_grams, 1000 * KG);
+	j = px_recall_json(r);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(json_object_get(j, "lots"), 0),
+				 "in_transit_kg")),
+			 600);
+	json_decref(j);
+	drop_recall(r);
+
+	/* 590 kg arrive; 10 kg were lost on the way: nothing is in transit. */
+	submit(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-1',"
+		   "'lots':[{'lot':'UZ-2025-A-001','kg':590}]}");
+	r = recall(fx, &q);
+	rl = recalled(r, "UZ-2025-A-001");
+	assert_int_equal(rl->n_transit, 0);
+	assert_int_equal(rl->in_transit, 0);
+	check_recalled(r, "UZ-2025-A-001", PAXTA__PRODUCT__PRODUCT_SEED_COTTON,
+		       1.0, FARM_A, (uint64_t)400 * KG, GIN, (uint64_t)590 * KG,
+		       NULL);
+	assert_int_equal(r->affected_grams, 990 * KG);
+	drop_recall(r);
+}
+
 /* Origins first, then downstream (provenance.h), also when a farm's
  * harvests lead to different lots. */
 static void
@@ -1602,6 +1650,7 @@ main(void)
 		T(test_tampered_record_is_invalid),
 		T(test_recall_by_district),
 		T(test_recall_by_farm),
+		T(test_recall_in_transit),
 		T(test_recall_lists_origins_first),
 		T(test_recall_by_attestation),
 		T(test_recall_empty_query),

@@ -388,13 +388,22 @@ print_lot(json_t *j)
 		       i ? "         " : "made from", jstr(p, "lot"), kg);
 	}
 	if (json_array_size(holders) == 0)
-		printf("  held by   nobody now (consumed, shipped or in "
-		       "transit)\n");
+		printf("  held by   nobody now%s\n",
+		       json_array_size(json_object_get(j, "in_transit"))
+			       ? ""
+			       : " (consumed into other lots)");
 	json_array_foreach(holders, i, p)
 	{
 		jkg(kg, p, "kg");
 		printf("  %s %-28s %s kg\n", i ? "         " : "held by  ",
 		       jstr(p, "holder"), kg);
+	}
+	json_array_foreach(json_object_get(j, "in_transit"), i, p)
+	{
+		jkg(kg, p, "kg");
+		printf("  %s %-28s %s kg (shipment %s)\n",
+		       i ? "         " : "on the road to", jstr(p, "to"), kg,
+		       jstr(p, "shipment"));
 	}
 	json_array_foreach(outputs, i, p)
 	{
@@ -504,7 +513,8 @@ product_rank(const char *product)
 static double
 recalled_grams(json_t *lot)
 {
-	double g = jnum(lot, "held_kg") * 1000 * jnum(lot, "share");
+	double g = (jnum(lot, "held_kg") + jnum(lot, "in_transit_kg")) * 1000 *
+		   jnum(lot, "share");
 
 	return g > 0 ? g : 0;
 }
@@ -538,7 +548,7 @@ print_recall(json_t *r)
 
 	jkg(kg, r, "affected_kg");
 	printf("recall of %s%s%s: %zu origin lot%s, %zu lot%s downstream, "
-	       "%s kg held now from those origins\n\n",
+	       "%s kg held or on the road now from those origins\n\n",
 	       style("bold"), jstr(r, "recall"), style("reset"), n_origins,
 	       n_origins == 1 ? "" : "s", downstream,
 	       downstream == 1 ? "" : "s", kg);
@@ -553,7 +563,7 @@ print_recall(json_t *r)
 	qsort(order, n_lots, sizeof(*order), by_urgency);
 	for (i = 0; i < n_lots; i++) {
 		l = order[i];
-		if (jnum(l, "held_kg") <= 0)
+		if (jnum(l, "held_kg") <= 0 && jnum(l, "in_transit_kg") <= 0)
 			continue;
 		held++;
 		px_format_kg(kg, (uint64_t)llround(recalled_grams(l)));
@@ -567,11 +577,17 @@ print_recall(json_t *r)
 			printf("      held by %-28s %12s kg\n",
 			       jstr(h, "holder"), kg);
 		}
+		json_array_foreach(json_object_get(l, "in_transit"), k, h)
+		{
+			jkg(kg, h, "kg");
+			printf("      in transit to %-23s %12s kg (shipment "
+			       "%s)\n",
+			       jstr(h, "to"), kg, jstr(h, "shipment"));
+		}
 	}
 	if (held < n_lots)
 		printf("\n  %zu other lot%s, origins included, hold%s nothing "
-		       "now (consumed, shipped or in transit; --json lists "
-		       "them)\n",
+		       "now (consumed; --json lists them)\n",
 		       n_lots - held, n_lots - held == 1 ? "" : "s",
 		       n_lots - held == 1 ? "s" : "");
 	free(order);

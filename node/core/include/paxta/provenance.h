@@ -93,6 +93,13 @@ struct px_recall_query {
 };
 
 /* One lot downstream of the recalled origins. */
+/* Grams of a lot shipped and not yet received. */
+struct px_transit {
+	char shipment[PX_ID_MAX + 1];
+	char to[PX_ID_MAX + 1];
+	uint64_t grams;
+};
+
 struct px_recall_lot {
 	char lot[PX_ID_MAX + 1];
 	Paxta__Product product;
@@ -101,6 +108,9 @@ struct px_recall_lot {
 	size_t n_holders;
 	char (*holders)[PX_ID_MAX + 1];
 	uint64_t *holder_grams;
+	uint64_t in_transit; /* grams on the road now, all shipments */
+	size_t n_transit;
+	struct px_transit *transit;
 };
 
 struct px_recall {
@@ -108,13 +118,15 @@ struct px_recall {
 	size_t n_origins;           /* recalled harvest lots */
 	struct px_recall_lot *lots; /* origins first, then downstream */
 	size_t n_lots;
-	uint64_t affected_grams; /* sum over lots of held × share */
+	/* sum over lots of (held + in transit) × share */
+	uint64_t affected_grams;
 };
 
 /*
  * Every lot downstream of the origins the query names, with who holds it
- * now and how many kg. PX_ENOTFOUND for an attestation index that is not a
- * statement; PX_EINVAL for an empty query; PX_ETOOLARGE, PX_ESTORE.
+ * now and how many kg, and what is on the road to whom. PX_ENOTFOUND for an
+ * attestation index that is not a statement; PX_EINVAL for an empty query;
+ * PX_ETOOLARGE, PX_ESTORE.
  */
 int px_recall(struct px_recall **out, struct px_txn *t,
 	      const struct px_recall_query *q);

@@ -47,6 +47,18 @@ typedef int (*px_state_holder_fn)(void *ctx, const char *holder,
 int px_state_each_holder(struct px_txn *t, const char *lot,
 			 px_state_holder_fn fn, void *ctx);
 
+/* Shipments in transit: grams of lot on shipment to consignee, from the
+ * transfer until the receive (or the transfer's void). */
+int px_state_put_transit(struct px_txn *t, const char *lot,
+			 const char *shipment, const char *consignee,
+			 uint64_t grams);
+int px_state_del_transit(struct px_txn *t, const char *lot,
+			 const char *shipment);
+typedef int (*px_state_transit_fn)(void *ctx, const char *shipment,
+				   const char *consignee, uint64_t grams);
+int px_state_each_transit(struct px_txn *t, const char *lot,
+			  px_state_transit_fn fn, void *ctx);
+
 /* Lineage: output was made from grams of input. */
 int px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 		      uint64_t grams);
