@@ -67,8 +67,11 @@ enum px_store_flags {
  */
 int px_store_open(struct px_store **out, const char *dir, unsigned flags);
 
-/* The map size a store starts with; px_store_grow doubles it when full. */
-#define PX_STORE_MAP_DEFAULT ((size_t)4 << 30)
+/* The map size a store starts with; px_store_grow doubles it when full.
+ * It is address space, not memory or disk (the file grows with the log):
+ * 64 GiB holds ~50 million entries before a grow, which remaps the map and
+ * must not happen under another thread's read snapshot. */
+#define PX_STORE_MAP_DEFAULT ((size_t)64 << 30)
 
 /* As px_store_open, with the initial map size in bytes (0: the default). */
 int px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
