@@ -32,6 +32,7 @@ struct node {
 	size_t first_edge, n_edges; /* into graph.edges */
 	double weight;
 	int is_origin;
+	int is_seed; /* a recalled lot itself */
 	int has_labs;
 	uint32_t season;
 	Paxta__Method method;
@@ -1031,6 +1032,37 @@ out:
 	return rc;
 }
 
+static int
+by_log_order(const void *a, const void *b, void *ctx)
+{
+	const struct graph *g = ctx;
+	const struct node *x = &g->nodes[*(const size_t *)a];
+	const struct node *y = &g->nodes[*(const size_t *)b];
+
+	/* The outputs of one entry by id, so the order is the same on every
+	 * node. */
+	if (x->created_at != y->created_at)
+		return x->created_at < y->created_at ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* The recalled lot itself as the only seed. */
+static int
+seed_lot(struct px_txn *t, struct seed_scan *ss, const char *lot, char *what,
+	 size_t what_len)
+{
+	Paxta__LotRecord *rec = NULL;
+	int rc = px_state_lot(t, lot, &rec);
+
+	if (rc == PX_OK && rec->voided)
+		rc = PX_ENOTFOUND;
+	px_state_free(rec);
+	if (rc != PX_OK)
+		return rc;
+	snprintf(what, what_len, "lot %s", lot);
+	return add_seed(ss, lot, "");
+}
+
 int
 px_recall(struct px_recall **out, struct px_txn *t,
 	  const struct px_recall_query *q)
@@ -1046,7 +1078,7 @@ px_recall(struct px_recall **out, struct px_txn *t,
 
 	*out = NULL;
 	/* Index 0 is the genesis, never a statement. */
-	if (!q->district && !q->farm && q->attestation == 0)
+	if (!q->district && !q->farm && !q->lot && q->attestation == 0)
 		return PX_EINVAL;
 	if ((rc = graph_init(&g, px_store_size(t))) != PX_OK)
 		return rc;
@@ -1057,7 +1089,9 @@ px_recall(struct px_recall **out, struct px_txn *t,
 	}
 	ss.g = &g;
 	ss.t = t;
-	if (q->district) {
+	if (q->lot) {
+		rc = seed_lot(t, &ss, q->lot, r->what, sizeof(r->what));
+	} else if (q->district) {
 		snprintf(r->what, sizeof(r->what), "district %s, season %u",
 			 q->district, q->season);
 	} else if (q->farm) {
@@ -1071,50 +1105,53 @@ px_recall(struct px_recall **out, struct px_txn *t,
 		rc = seeds_of_statement(t, q->attestation, &ss, r->what,
 					sizeof(r->what), &district, &season,
 					subject, sizeof(subject));
-		if (rc != PX_OK)
-			goto out;
 	}
-	rc = px_state_each_origin(t, district, season, add_seed, &ss);
+	if (rc == PX_OK && !q->lot)
+		rc = px_state_each_origin(t, district, season, add_seed, &ss);
 	if (rc != PX_OK)
 		goto out;
 	r->n_origins = ss.n_roots;
 
-	/* Every lot downstream, each before the lots made from it. */
+	/* Every lot downstream, in log order: a lot's inputs were logged
+	 * before it, so each lot's inputs have their shares when it is
+	 * reached. */
 	if ((rc = walk(t, &g, ss.roots, ss.n_roots, 0, &order, &n_order)) !=
 	    PX_OK)
 		goto out;
+	if (n_order > 1)
+		qsort_r(order, n_order, sizeof(*order), by_log_order, &g);
 	r->lots = calloc(n_order ? n_order : 1, sizeof(*r->lots));
 	if (!r->lots) {
 		rc = PX_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < ss.n_roots; i++)
+	for (size_t i = 0; i < ss.n_roots; i++) {
 		g.nodes[ss.roots[i]].weight = 1.0;
-	/* The share of each lot from the recalled origins: its inputs'
-	 * shares, weighted by the kg it consumed of each. The walk gave the
-	 * lots made from a lot after it; each output learns its inputs'
-	 * shares from the edges up. */
+		g.nodes[ss.roots[i]].is_seed = 1;
+	}
+	/* The share of each lot from the recalled ones: its inputs'
+	 * shares, weighted by the kg it consumed of each. */
 	for (size_t k = 0; k < n_order; k++) {
 		struct node *n = &g.nodes[order[k]];
 		struct share_sum sum = { &g, 0, 0 };
 
-		if (n->is_origin)
+		if (n->is_seed)
 			continue;
 		rc = px_state_each_input(t, n->id, sum_share, &sum);
 		if (rc != PX_OK)
 			goto out;
 		n->weight = sum.total ? sum.share / (double)sum.total : 0;
 	}
-	/* The origins first, then every lot downstream in lineage order. */
+	/* The recalled lots first, then every lot downstream. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t k = 0; k < n_order; k++) {
 			struct node *n = &g.nodes[order[k]];
 			struct px_recall_lot *rl;
 
-			if (n->is_origin != (pass == 0))
+			if (n->is_seed != (pass == 0))
 				continue;
 			rl = &r->lots[r->n_lots++];
-			snprintf(rl->lot, sizeof(rl->lot), "%s", n->id);
+			copy_id(rl->lot, n->id);
 			rl->product = n->product;
 			rl->share = n->weight;
 			rc = px_state_each_holder(t, n->id, add_holder, rl);

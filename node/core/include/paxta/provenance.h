@@ -87,12 +87,13 @@ int px_origin_status(struct px_txn *t, struct px_origin *origin, uint64_t at);
 struct px_recall_query {
 	const char *district; /* with season */
 	const char *farm;     /* with season (0: every season) */
-	uint64_t attestation; /* index of a statement (when district and farm
-				 are NULL) */
+	const char *lot;      /* one lot and everything made from it (a lab
+				 shows a bale is not from where it claims) */
+	uint64_t attestation; /* index of a statement (when district, farm
+				 and lot are NULL) */
 	uint32_t season;
 };
 
-/* One lot downstream of the recalled origins. */
 /* Grams of a lot shipped and not yet received. */
 struct px_transit {
 	char shipment[PX_ID_MAX + 1];
@@ -100,6 +101,7 @@ struct px_transit {
 	uint64_t grams;
 };
 
+/* One lot downstream of the recalled origins. */
 struct px_recall_lot {
 	char lot[PX_ID_MAX + 1];
 	Paxta__Product product;
@@ -115,8 +117,9 @@ struct px_recall_lot {
 
 struct px_recall {
 	char what[PX_ID_MAX + 64];  /* "district UZ-SA-KTK, season 2026" */
-	size_t n_origins;           /* recalled harvest lots */
-	struct px_recall_lot *lots; /* origins first, then downstream */
+	size_t n_origins;           /* recalled lots (harvests, or the lot) */
+	struct px_recall_lot *lots; /* those first, then downstream in log
+				       order */
 	size_t n_lots;
 	/* sum over lots of (held + in transit) × share */
 	uint64_t affected_grams;
@@ -125,8 +128,9 @@ struct px_recall {
 /*
  * Every lot downstream of the origins the query names, with who holds it
  * now and how many kg, and what is on the road to whom. PX_ENOTFOUND for an
- * attestation index that is not a statement; PX_EINVAL for an empty query;
- * PX_ETOOLARGE, PX_ESTORE.
+ * attestation index that is not a statement, or a lot that is not in the
+ * ledger (or was voided); PX_EINVAL for an empty query; PX_ETOOLARGE,
+ * PX_ESTORE.
  */
 int px_recall(struct px_recall **out, struct px_txn *t,
 	      const struct px_recall_query *q);
