@@ -86,6 +86,14 @@ int event_reader_next(struct event_reader *r, json_t **out, size_t *number);
 int event_reader_rewind(struct event_reader *r);
 void event_reader_close(struct event_reader *r);
 
+struct node;
+struct px_txn;
+
+/* The exact bytes of entry index (*out malloc'd), from the node when node
+ * is not NULL, else from the snapshot t. 0, or EXIT_ERROR (printed). */
+int fetch_leaf(struct node *node, struct px_txn *t, uint64_t index,
+	       uint8_t **out, size_t *out_len);
+
 /* Parse a non-negative decimal integer; 0 on success. */
 int parse_u64(const char *text, uint64_t *out);
 

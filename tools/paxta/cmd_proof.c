@@ -244,39 +244,6 @@ get_note(struct proof *p, uint64_t size, struct signed_tree *out)
 	return 0;
 }
 
-/* Entry index's exact bytes; *out malloc'd. */
-static int
-get_leaf(struct proof *p, uint64_t index, uint8_t **out, size_t *out_len)
-{
-	const uint8_t *leaf;
-	json_t *j = NULL;
-	int rc;
-
-	if (p->node) {
-		if (node_get_json(p->node, &j, "/v1/entries/%" PRIu64, index))
-			return node_fail(p->node);
-		rc = jint(j, "index") == (json_int_t)index
-			     ? node_leaf(out, out_len,
-					 json_object_get(j, "leaf"))
-			     : PX_EMALFORMED;
-		json_decref(j);
-		if (rc == PX_ENOMEM)
-			return fail("out of memory");
-		if (rc != PX_OK) {
-			node_bad_answer(p->node, "an entry without its leaf "
-						 "(the base64 of its bytes)");
-			return node_fail(p->node);
-		}
-		return 0;
-	}
-	if (px_store_leaf(p->t, index, &leaf, out_len) != PX_OK)
-		return fail("no entry %" PRIu64 " in the ledger", index);
-	if (!(*out = malloc(*out_len ? *out_len : 1)))
-		return fail("out of memory");
-	memcpy(*out, leaf, *out_len);
-	return 0;
-}
-
 /* The hashes of a node's proof answer, which must echo what was asked. */
 static int
 proof_hashes(struct proof *p, json_t *j, const char *ka, uint64_t a,
@@ -453,7 +420,7 @@ inclusion(struct proof *p)
 	if (size != latest.cp.size && (rc = signed_tree(p, size, &at)) != 0)
 		goto out;
 	tree = size == latest.cp.size ? &latest : &at;
-	if ((rc = get_leaf(p, p->index, &leaf, &len)) != 0 ||
+	if ((rc = fetch_leaf(p->node, p->t, p->index, &leaf, &len)) != 0 ||
 	    (rc = get_inclusion(p, p->index, size, hashes, &n)) != 0)
 		goto out;
 	if (px_hash_leaf(&leaf_hash, leaf, len) != PX_OK) {

@@ -748,16 +748,17 @@ static const char entry_help[] =
 	"  --json      as JSON\n";
 
 /* The leaf at index, malloc'd, from the ledger or the node. */
-static int
-entry_leaf(struct query *q, uint64_t index, uint8_t **out, size_t *out_len)
+int
+fetch_leaf(struct node *node, struct px_txn *t, uint64_t index, uint8_t **out,
+	   size_t *out_len)
 {
 	const uint8_t *leaf;
 	json_t *j = NULL;
 	int rc;
 
-	if (q->node) {
-		if (node_get_json(q->node, &j, "/v1/entries/%" PRIu64, index))
-			return node_fail(q->node);
+	if (node) {
+		if (node_get_json(node, &j, "/v1/entries/%" PRIu64, index))
+			return node_fail(node);
 		rc = jint(j, "index") == (json_int_t)index
 			     ? node_leaf(out, out_len,
 					 json_object_get(j, "leaf"))
@@ -766,15 +767,15 @@ entry_leaf(struct query *q, uint64_t index, uint8_t **out, size_t *out_len)
 		if (rc == PX_ENOMEM)
 			return fail("out of memory");
 		if (rc != PX_OK) {
-			node_bad_answer(q->node, "an entry without its leaf "
-						 "(the base64 of its bytes)");
-			return node_fail(q->node);
+			node_bad_answer(node, "an entry without its leaf "
+					      "(the base64 of its bytes)");
+			return node_fail(node);
 		}
 		return 0;
 	}
-	if (px_store_leaf(q->t, index, &leaf, out_len) != PX_OK)
+	if (px_store_leaf(t, index, &leaf, out_len) != PX_OK)
 		return fail("no entry %" PRIu64 " (the log has %" PRIu64 ")",
-			    index, px_store_size(q->t));
+			    index, px_store_size(t));
 	if (!(*out = malloc(*out_len ? *out_len : 1)))
 		return fail("out of memory");
 	memcpy(*out, leaf, *out_len);
@@ -799,7 +800,7 @@ cmd_entry(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1 || parse_u64(argv[optind], &index))
 		return usage_error("entry", "give one entry index");
-	if (open_query(&q) || entry_leaf(&q, index, &leaf, &len))
+	if (open_query(&q) || fetch_leaf(q.node, q.t, index, &leaf, &len))
 		goto out;
 	if (px_entry_open(&env, leaf, len) != PX_OK ||
 	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK ||
