@@ -86,6 +86,7 @@ int event_reader_next(struct event_reader *r, json_t **out, size_t *number);
 int event_reader_rewind(struct event_reader *r);
 void event_reader_close(struct event_reader *r);
 
+struct node;
 struct px_txn;
 
 /* The exact bytes of entry index (*out malloc'd), from the node when node
