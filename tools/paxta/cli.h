@@ -116,8 +116,6 @@ void json_clean(json_t *j);
 #define NODE_JSON_MAX        ((size_t)64 << 20) /* cap on a JSON answer */
 #define NODE_TEXT_MAX        ((size_t)64 << 10) /* on a text answer */
 
-struct node;
-
 /*
  * A client of the node at url: http:// or https://, host and port, and an
  * optional path prefix (a node behind a proxy). Returns 0, or EXIT_ERROR
