@@ -34,43 +34,6 @@
 
 #define AUTHORS 64 /* monitors writing the log bench's entries */
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("paxta-bench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static void
-check(int rc, const char *what)
-{
-	if (rc != PX_OK)
-		die("%s: %s", what, px_strerror(rc));
-}
-
-static unsigned
-cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n > 0 ? (unsigned)n : 1;
-}
-
 static char *
 scratch_dir(const char *given)
 {
@@ -78,13 +41,13 @@ scratch_dir(const char *given)
 
 	if (given) {
 		if (mkdir(given, 0700) != 0 && errno != EEXIST)
-			die("cannot make folder '%s'", given);
+			bench_die("cannot make folder '%s'", given);
 		return strdup(given);
 	}
 	if (asprintf(&dir, "%s/paxta-bench-XXXXXX",
 		     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") < 0 ||
 	    !mkdtemp(dir))
-		die("cannot make a scratch folder");
+		bench_die("cannot make a scratch folder");
 	return dir;
 }
 
@@ -98,56 +61,6 @@ remove_dir(const char *dir)
 			fprintf(stderr, "could not remove %s\n", dir);
 		free(cmd);
 	}
-}
-
-/* ---- raw Ed25519 verification: the ceiling ---- */
-
-struct raw_job {
-	const struct px_pubkey *pub;
-	const struct px_sig *sig;
-	const uint8_t *msg;
-	size_t len;
-	double seconds;
-	unsigned long count;
-};
-
-static void *
-raw_verify(void *arg)
-{
-	struct raw_job *j = arg;
-	double t0 = now_s();
-
-	for (unsigned long i = 0; i < j->count; i++)
-		if (px_verify(j->pub, j->sig, j->msg, j->len) != PX_OK)
-			die("raw verify failed");
-	j->seconds = now_s() - t0;
-	return NULL;
-}
-
-/* Verifies per second of threads threads on a 400-byte message. */
-static double
-raw_rate(unsigned threads, unsigned long per_thread)
-{
-	struct px_seckey key;
-	struct px_sig sig;
-	uint8_t msg[400];
-	pthread_t tid[64];
-	struct raw_job jobs[64];
-	double t0, elapsed;
-
-	memset(msg, 'p', sizeof(msg));
-	check(px_key_generate(&key), "keygen");
-	check(px_sign(&sig, &key, msg, sizeof(msg)), "sign");
-	t0 = now_s();
-	for (unsigned i = 0; i < threads; i++) {
-		jobs[i] = (struct raw_job){ &key.pub,    &sig, msg,
-					    sizeof(msg), 0,    per_thread };
-		pthread_create(&tid[i], NULL, raw_verify, &jobs[i]);
-	}
-	for (unsigned i = 0; i < threads; i++)
-		pthread_join(tid[i], NULL);
-	elapsed = now_s() - t0;
-	return (double)threads * (double)per_thread / elapsed;
 }
 
 /* ---- a ledger of monitors' statements, pre-signed ---- */
@@ -211,14 +124,15 @@ sign_chains(void *arg)
 			e.time = 1790000000;
 			e.body_case = PAXTA__ENTRY__BODY_ATTEST;
 			e.attest = &at;
-			check(px_entry_body_encode(&payload, &plen, &e),
-			      "encode");
-			check(px_entry_seal(&c->leaves[k], &c->lens[k], payload,
-					    plen, &c->keys[a]),
-			      "seal");
+			bench_check(px_entry_body_encode(&payload, &plen, &e),
+				    "encode");
+			bench_check(px_entry_seal(&c->leaves[k], &c->lens[k],
+						  payload, plen, &c->keys[a]),
+				    "seal");
 			free(payload);
-			check(px_hash_leaf(&prev, c->leaves[k], c->lens[k]),
-			      "hash");
+			bench_check(
+				px_hash_leaf(&prev, c->leaves[k], c->lens[k]),
+				"hash");
 		}
 	}
 	return NULL;
@@ -227,7 +141,7 @@ sign_chains(void *arg)
 static void
 make_corpus(struct corpus *c, size_t n)
 {
-	unsigned threads = cpus();
+	unsigned threads = bench_cpus();
 	pthread_t tid[64];
 	struct sign_job jobs[64];
 
@@ -235,10 +149,10 @@ make_corpus(struct corpus *c, size_t n)
 	c->leaves = calloc(n, sizeof(*c->leaves));
 	c->lens = calloc(n, sizeof(*c->lens));
 	if (!c->leaves || !c->lens)
-		die("out of memory");
+		bench_die("out of memory");
 	for (unsigned a = 0; a < AUTHORS; a++) {
 		snprintf(c->ids[a], sizeof(c->ids[a]), "monitor.bench-%02u", a);
-		check(px_key_generate(&c->keys[a]), "keygen");
+		bench_check(px_key_generate(&c->keys[a]), "keygen");
 	}
 	for (unsigned i = 0; i < threads && i < 64; i++) {
 		jobs[i] = (struct sign_job){ c, i, threads };
@@ -259,15 +173,15 @@ make_ledger(const char *dir, struct corpus *c)
 	struct px_signer *signer;
 	struct px_signer_source src;
 
-	check(px_key_generate(&reg), "keygen");
+	bench_check(px_key_generate(&reg), "keygen");
 	r.pub = reg.pub;
 	px_policy_default(&policy);
-	check(px_ledger_create(dir, "bench.example/cotton", &r, 1, &policy,
-			       NULL),
-	      "create");
-	check(px_ledger_open(&l, dir, 0), "open");
+	bench_check(px_ledger_create(dir, "bench.example/cotton", &r, 1,
+				     &policy, NULL),
+		    "create");
+	bench_check(px_ledger_open(&l, dir, 0), "open");
 	px_ledger_signer_source(l, &src);
-	check(px_signer_new(&signer, &src), "signer");
+	bench_check(px_signer_new(&signer, &src), "signer");
 	for (unsigned a = 0; a < AUTHORS; a++) {
 		char text[512], pub[45];
 		struct px_event *ev;
@@ -284,16 +198,16 @@ make_ledger(const char *dir, struct corpus *c)
 			 "\"bench monitor\",\"roles\":[\"monitor\"],"
 			 "\"public_key\":\"%s\"}}",
 			 c->ids[a], pub);
-		check(px_event_parse_text(&ev, text, strlen(text), &why),
-		      "event");
-		check(px_signer_sign(signer, ev, &reg, time(NULL), &leaf, &len,
-				     &why),
-		      "sign");
+		bench_check(px_event_parse_text(&ev, text, strlen(text), &why),
+			    "event");
+		bench_check(px_signer_sign(signer, ev, &reg, time(NULL), &leaf,
+					   &len, &why),
+			    "sign");
 		lc = leaf;
-		check(px_ledger_append(l, &lc, &len, 1, NULL, 0, time(NULL),
-				       &res),
-		      "append");
-		check(res.rc, res.refusal.message);
+		bench_check(px_ledger_append(l, &lc, &len, 1, NULL, 0,
+					     time(NULL), &res),
+			    "append");
+		bench_check(res.rc, res.refusal.message);
 		free(leaf);
 		px_event_free(ev);
 	}
@@ -344,10 +258,11 @@ writer(void *arg)
 			res = calloc(n, sizeof(*res));
 			cap = n;
 		}
-		check(px_ledger_append(p->l, p->leaves + start, p->lens + start,
-				       n, verified, PX_APPEND_PREVERIFIED,
-				       INT64_MAX / 2, res),
-		      "append");
+		bench_check(px_ledger_append(p->l, p->leaves + start,
+					     p->lens + start, n, verified,
+					     PX_APPEND_PREVERIFIED,
+					     INT64_MAX / 2, res),
+			    "append");
 		for (size_t i = 0; i < n; i++)
 			if (res[i].rc != PX_OK) {
 				if (!p->refused)
@@ -379,11 +294,13 @@ ingest(struct px_ledger *l, struct corpus *c, size_t batch)
 
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
-	check(px_verifier_new(&pool, cpus() > 1 ? cpus() - 1 : 1), "pool");
+	bench_check(
+		px_verifier_new(&pool, bench_cpus() > 1 ? bench_cpus() - 1 : 1),
+		"pool");
 	verified[0] = calloc(batch, sizeof(int));
 	verified[1] = calloc(batch, sizeof(int));
 	pthread_create(&tid, NULL, writer, &p);
-	t0 = now_s();
+	t0 = bench_now();
 	for (size_t start = 0, k = 0; start < c->n; start += batch, k++) {
 		size_t n = c->n - start < batch ? c->n - start : batch;
 		int *v = verified[k % 2];
@@ -406,9 +323,9 @@ ingest(struct px_ledger *l, struct corpus *c, size_t batch)
 	pthread_cond_broadcast(&p.cond);
 	pthread_mutex_unlock(&p.lock);
 	pthread_join(tid, NULL);
-	t0 = now_s() - t0;
+	t0 = bench_now() - t0;
 	if (p.refused)
-		die("%" PRIu64 " entries refused", p.refused);
+		bench_die("%" PRIu64 " entries refused", p.refused);
 	px_verifier_free(pool);
 	free(verified[0]);
 	free(verified[1]);
@@ -435,23 +352,23 @@ proof_times(struct px_ledger *l, double *incl_us, double *cons_us)
 	const int rounds = 20000;
 	double t0;
 
-	check(px_ledger_read(l, &t), "read");
+	bench_check(px_ledger_read(l, &t), "read");
 	size = px_store_size(t);
-	check(px_store_root(t, size, &root), "root");
-	t0 = now_s();
+	bench_check(px_store_root(t, size, &root), "root");
+	t0 = bench_now();
 	for (int i = 0; i < rounds; i++)
-		check(px_merkle_inclusion_proof(proof, &len,
-						rand64(&seed) % size, size,
-						px_store_merkle_source, t),
-		      "inclusion");
-	*incl_us = (now_s() - t0) / rounds * 1e6;
-	t0 = now_s();
+		bench_check(px_merkle_inclusion_proof(
+				    proof, &len, rand64(&seed) % size, size,
+				    px_store_merkle_source, t),
+			    "inclusion");
+	*incl_us = (bench_now() - t0) / rounds * 1e6;
+	t0 = bench_now();
 	for (int i = 0; i < rounds; i++)
-		check(px_merkle_consistency_proof(
-			      proof, &len, 1 + rand64(&seed) % size, size,
-			      px_store_merkle_source, t),
-		      "consistency");
-	*cons_us = (now_s() - t0) / rounds * 1e6;
+		bench_check(px_merkle_consistency_proof(
+				    proof, &len, 1 + rand64(&seed) % size, size,
+				    px_store_merkle_source, t),
+			    "consistency");
+	*cons_us = (bench_now() - t0) / rounds * 1e6;
 	px_store_abort(t);
 }
 
@@ -464,35 +381,35 @@ bench_log(size_t n, size_t batch, const char *given_dir)
 	uint64_t disk;
 	char *dir = scratch_dir(given_dir), *ledger_dir;
 	double raw1, rawall, rate, incl, cons, t0, audit_rate, avg = 0;
-	unsigned ncpu = cpus();
+	unsigned ncpu = bench_cpus();
 
 	if (asprintf(&ledger_dir, "%s/ledger", dir) < 0)
-		die("out of memory");
+		bench_die("out of memory");
 	fprintf(stderr, "signing %zu entries by %d monitors...\n", n, AUTHORS);
 	make_corpus(&c, n);
 	for (size_t i = 0; i < n; i++)
 		avg += (double)c.lens[i];
 	avg /= (double)n;
 	fprintf(stderr, "measuring raw Ed25519 verification...\n");
-	raw1 = raw_rate(1, 20000);
-	rawall = raw_rate(ncpu, 20000);
+	raw1 = bench_raw_rate(1, 20000);
+	rawall = bench_raw_rate(ncpu, 20000);
 
 	l = make_ledger(ledger_dir, &c);
 	fprintf(stderr, "appending in batches of %zu (durable commits)...\n",
 		batch);
 	rate = ingest(l, &c, batch);
-	check(px_ledger_checkpoint(l, NULL), "checkpoint");
+	bench_check(px_ledger_checkpoint(l, NULL), "checkpoint");
 	proof_times(l, &incl, &cons);
-	check(px_store_disk_bytes(px_ledger_store(l), &disk), "disk");
+	bench_check(px_store_disk_bytes(px_ledger_store(l), &disk), "disk");
 	px_ledger_close(l);
 
 	fprintf(stderr, "auditing...\n");
-	check(px_ledger_open(&l, ledger_dir, PX_LEDGER_READONLY), "open");
-	t0 = now_s();
-	check(px_audit(&report, l, NULL, dir, NULL, NULL), "audit");
-	t0 = now_s() - t0;
+	bench_check(px_ledger_open(&l, ledger_dir, PX_LEDGER_READONLY), "open");
+	t0 = bench_now();
+	bench_check(px_audit(&report, l, NULL, dir, NULL, NULL), "audit");
+	t0 = bench_now() - t0;
 	if (!report.intact)
-		die("audit: %s", report.problem);
+		bench_die("audit: %s", report.problem);
 	audit_rate = (double)report.entries / t0;
 	px_ledger_close(l);
 
@@ -550,7 +467,7 @@ loader_key(struct loader *ld, const char *actor)
 	for (size_t i = 0; i < ld->n_keys; i++)
 		if (strcmp(ld->ids[i], actor) == 0)
 			return &ld->keys[i];
-	die("no key for %s", actor);
+	bench_die("no key for %s", actor);
 	return NULL;
 }
 
@@ -559,20 +476,20 @@ loader_flush(struct loader *ld)
 {
 	struct px_append_result res[1000];
 	int verified[1000];
-	double t0 = now_s();
+	double t0 = bench_now();
 
 	px_verifier_run(ld->pool, (const uint8_t *const *)ld->leaves, ld->lens,
 			ld->n, verified);
-	check(px_ledger_append(ld->l, (const uint8_t *const *)ld->leaves,
-			       ld->lens, ld->n, verified, PX_APPEND_PREVERIFIED,
-			       INT64_MAX / 2, res),
-	      "append");
-	ld->append_s += now_s() - t0;
+	bench_check(px_ledger_append(ld->l, (const uint8_t *const *)ld->leaves,
+				     ld->lens, ld->n, verified,
+				     PX_APPEND_PREVERIFIED, INT64_MAX / 2, res),
+		    "append");
+	ld->append_s += bench_now() - t0;
 	for (size_t i = 0; i < ld->n; i++) {
 		if (res[i].rc != PX_OK)
-			die("refused: %s: %s",
-			    px_code_name(res[i].refusal.code),
-			    res[i].refusal.message);
+			bench_die("refused: %s: %s",
+				  px_code_name(res[i].refusal.code),
+				  res[i].refusal.message);
 		free(ld->leaves[i]);
 	}
 	ld->n = 0;
@@ -584,21 +501,21 @@ loader_event(struct loader *ld, const char *fmt, ...)
 	static char text[PX_EVENT_MAX];
 	struct px_event *ev;
 	struct px_refusal why;
-	double t0 = now_s();
+	double t0 = bench_now();
 	va_list ap;
 
 	va_start(ap, fmt);
 	if (vsnprintf(text, sizeof(text), fmt, ap) >= (int)sizeof(text))
-		die("an event over %d bytes", PX_EVENT_MAX);
+		bench_die("an event over %d bytes", PX_EVENT_MAX);
 	va_end(ap);
 	if (px_event_parse_text(&ev, text, strlen(text), &why) != PX_OK)
-		die("event: %s", why.message);
-	check(px_signer_sign(ld->signer, ev, loader_key(ld, ev->entry->actor),
-			     1790000000, &ld->leaves[ld->n], &ld->lens[ld->n],
-			     &why),
-	      why.message);
+		bench_die("event: %s", why.message);
+	bench_check(px_signer_sign(ld->signer, ev,
+				   loader_key(ld, ev->entry->actor), 1790000000,
+				   &ld->leaves[ld->n], &ld->lens[ld->n], &why),
+		    why.message);
 	px_event_free(ev);
-	ld->sign_s += now_s() - t0;
+	ld->sign_s += bench_now() - t0;
 	ld->events++;
 	if (++ld->n == 1000)
 		loader_flush(ld);
@@ -619,18 +536,18 @@ loader_open(struct loader *ld, const char *dir)
 	memset(ld, 0, sizeof(*ld));
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(ld->ids[i], sizeof(ld->ids[i]), "%s", actors[i][0]);
-		check(px_key_generate(&ld->keys[i]), "keygen");
+		bench_check(px_key_generate(&ld->keys[i]), "keygen");
 	}
 	ld->n_keys = 3;
 	r.pub = ld->keys[0].pub;
 	px_policy_default(&policy);
-	check(px_ledger_create(dir, "bench.example/cotton", &r, 1, &policy,
-			       NULL),
-	      "create");
-	check(px_ledger_open(&ld->l, dir, 0), "open");
+	bench_check(px_ledger_create(dir, "bench.example/cotton", &r, 1,
+				     &policy, NULL),
+		    "create");
+	bench_check(px_ledger_open(&ld->l, dir, 0), "open");
 	px_ledger_signer_source(ld->l, &src);
-	check(px_signer_new(&ld->signer, &src), "signer");
-	check(px_verifier_new(&ld->pool, 0), "pool");
+	bench_check(px_signer_new(&ld->signer, &src), "signer");
+	bench_check(px_verifier_new(&ld->pool, 0), "pool");
 	for (size_t i = 1; i < 3; i++) {
 		char pub[45];
 
@@ -681,8 +598,8 @@ bench_ledger(const char *given_dir)
 
 	if (asprintf(&vdir, "%s/verdict", dir) < 0 ||
 	    asprintf(&rdir, "%s/recall", dir) < 0)
-		die("out of memory");
-	raw = raw_rate(cpus(), 20000);
+		bench_die("out of memory");
+	raw = bench_raw_rate(bench_cpus(), 20000);
 
 	/* A fabric lot with 10,000+ ancestor lots: 5,000 harvests ginned
 	 * into 5,000 bales, spun into 5 yarns, woven into one fabric, by a
@@ -732,18 +649,18 @@ bench_ledger(const char *given_dir)
 			     "2026,\"status\":\"certified\"}",
 			     d);
 	loader_flush(&ld);
-	check(px_ledger_read(ld.l, &t), "read");
+	bench_check(px_ledger_read(ld.l, &t), "read");
 	for (int i = 0; i < 20; i++) {
-		t0 = now_s();
-		check(px_verdict(&v, t, "FABRIC", 0), "verdict");
-		t0 = now_s() - t0;
+		t0 = bench_now();
+		bench_check(px_verdict(&v, t, "FABRIC", 0), "verdict");
+		t0 = bench_now() - t0;
 		if (t0 < best)
 			best = t0;
 		if (i == 19)
 			printf("paxta-bench ledger: %u cores\n"
 			       "  verdict, %zu ancestor lots, %zu origins: "
 			       "%s\n",
-			       cpus(), v->ancestors, v->n_origins,
+			       bench_cpus(), v->ancestors, v->n_origins,
 			       px_verdict_name(v->kind));
 		px_verdict_free(v);
 	}
@@ -758,7 +675,7 @@ bench_ledger(const char *given_dir)
 	fprintf(stderr, "loading %zu events through JSON for the recall...\n",
 		2 * recall_harvests);
 	loader_open(&ld, rdir);
-	t0 = now_s();
+	t0 = bench_now();
 	for (size_t i = 0; i < recall_harvests; i++)
 		loader_event(&ld, HARVEST, i, (size_t)0);
 	for (size_t i = 0; i < recall_harvests; i++)
@@ -773,17 +690,17 @@ bench_ledger(const char *given_dir)
 			     "\"waste\"}]}",
 			     i, i, i, i);
 	loader_flush(&ld);
-	ingest_rate = (double)ld.events / (now_s() - t0);
+	ingest_rate = (double)ld.events / (bench_now() - t0);
 	printf("  embedded ingest of JSON events    %10.0f /s  = %.2f of the "
 	       "verify ceiling (%.0f /s)\n"
 	       "    (parse + sign %.1f s, verify + rules + durable append "
 	       "%.1f s)\n",
 	       ingest_rate, ingest_rate / raw, raw, ld.sign_s, ld.append_s);
-	check(px_ledger_read(ld.l, &t), "read");
+	bench_check(px_ledger_read(ld.l, &t), "read");
 	for (int i = 0; i < 5; i++) {
-		t0 = now_s();
-		check(px_recall(&r, t, &q), "recall");
-		t0 = now_s() - t0;
+		t0 = bench_now();
+		bench_check(px_recall(&r, t, &q), "recall");
+		t0 = bench_now() - t0;
 		if (t0 < recall_s)
 			recall_s = t0;
 		if (i == 4)
@@ -846,12 +763,12 @@ main(int argc, char **argv)
 		}
 	}
 	if (n < 1 || batch < 1 || batch > 100000)
-		die("--entries must be >= 1 and --batch 1..100000");
-	check(px_crypto_init(), "crypto");
+		bench_die("--entries must be >= 1 and --batch 1..100000");
+	bench_check(px_crypto_init(), "crypto");
 	if (strcmp(what, "log") == 0)
 		return bench_log(n, batch, dir);
 	if (strcmp(what, "ledger") == 0)
 		return bench_ledger(dir);
-	die("unknown benchmark '%s'", what);
+	bench_die("unknown benchmark '%s'", what);
 	return 2;
 }

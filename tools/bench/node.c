@@ -73,15 +73,6 @@ struct farm {
 
 static pid_t node_pid = -1;
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 stop_node_on_exit(void)
 {
@@ -90,34 +81,6 @@ stop_node_on_exit(void)
 		waitpid(node_pid, NULL, 0);
 		node_pid = -1;
 	}
-}
-
-__attribute__((format(printf, 1, 2), noreturn)) static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("paxta-bench node: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static void
-check(int rc, const char *what)
-{
-	if (rc != PX_OK)
-		die("%s: %s", what, px_strerror(rc));
-}
-
-static unsigned
-cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n > 0 ? (unsigned)n : 1;
 }
 
 /* The season of harvests picked yesterday: the rules want a harvest's
@@ -129,52 +92,8 @@ season(void)
 	struct tm tm;
 
 	if (!gmtime_r(&yesterday, &tm))
-		die("no calendar");
+		bench_die("no calendar");
 	return (uint32_t)tm.tm_year + 1900;
-}
-
-/* ---- the ceiling: raw Ed25519 verifies per second ---- */
-
-struct raw_job {
-	struct px_seckey *key;
-	struct px_sig sig;
-	uint8_t msg[400];
-	unsigned long count;
-};
-
-static void *
-raw_verify(void *arg)
-{
-	struct raw_job *j = arg;
-
-	for (unsigned long i = 0; i < j->count; i++)
-		if (px_verify(&j->key->pub, &j->sig, j->msg, sizeof(j->msg)) !=
-		    PX_OK)
-			die("raw verify failed");
-	return NULL;
-}
-
-static double
-raw_rate(unsigned threads, unsigned long per_thread)
-{
-	struct px_seckey key;
-	struct raw_job job;
-	pthread_t tid[256];
-	double t0;
-
-	check(px_key_generate(&key), "keygen");
-	memset(job.msg, 'p', sizeof(job.msg));
-	job.key = &key;
-	job.count = per_thread;
-	check(px_sign(&job.sig, &key, job.msg, sizeof(job.msg)), "sign");
-	t0 = now_s();
-	for (unsigned i = 0; i < threads; i++)
-		pthread_create(&tid[i], NULL, raw_verify, &job);
-	for (unsigned i = 0; i < threads; i++)
-		pthread_join(tid[i], NULL);
-	t0 = now_s() - t0;
-	px_key_wipe(&key);
-	return (double)threads * (double)per_thread / t0;
 }
 
 /* ---- the corpus ---- */
@@ -221,14 +140,15 @@ sign_farms(void *arg)
 			e.time = now - 3600;
 			e.body_case = PAXTA__ENTRY__BODY_HARVEST;
 			e.harvest = &h;
-			check(px_entry_body_encode(&payload, &plen, &e),
-			      "encode");
-			check(px_entry_seal(&fm->leaves[k], &fm->lens[k],
-					    payload, plen, &fm->key),
-			      "seal");
+			bench_check(px_entry_body_encode(&payload, &plen, &e),
+				    "encode");
+			bench_check(px_entry_seal(&fm->leaves[k], &fm->lens[k],
+						  payload, plen, &fm->key),
+				    "seal");
 			free(payload);
-			check(px_hash_leaf(&prev, fm->leaves[k], fm->lens[k]),
-			      "hash");
+			bench_check(
+				px_hash_leaf(&prev, fm->leaves[k], fm->lens[k]),
+				"hash");
 		}
 	}
 	return NULL;
@@ -238,7 +158,7 @@ static void
 make_farms(struct farm *farms, size_t n_farms, size_t first_number,
 	   size_t entries)
 {
-	unsigned threads = cpus() < 64 ? cpus() : 64;
+	unsigned threads = bench_cpus() < 64 ? bench_cpus() : 64;
 	pthread_t tid[64];
 	struct sign_job jobs[64];
 
@@ -247,13 +167,13 @@ make_farms(struct farm *farms, size_t n_farms, size_t first_number,
 
 		fm->number = first_number + f;
 		snprintf(fm->id, sizeof(fm->id), "uz.farm.b%04zu", fm->number);
-		check(px_key_generate(&fm->key), "keygen");
+		bench_check(px_key_generate(&fm->key), "keygen");
 		/* Entries shared out: the first farms take one more. */
 		fm->n = entries / n_farms + (f < entries % n_farms ? 1 : 0);
 		fm->leaves = calloc(fm->n ? fm->n : 1, sizeof(*fm->leaves));
 		fm->lens = calloc(fm->n ? fm->n : 1, sizeof(*fm->lens));
 		if (!fm->leaves || !fm->lens)
-			die("out of memory");
+			bench_die("out of memory");
 	}
 	for (unsigned i = 0; i < threads; i++) {
 		jobs[i] = (struct sign_job){ farms, n_farms, i, threads,
@@ -290,27 +210,27 @@ append_events(struct px_ledger *l, json_t *events, const char *signer_id,
 	struct px_append_result *res = calloc(n, sizeof(*res));
 
 	if (!leaves || !lens || !res)
-		die("out of memory");
+		bench_die("out of memory");
 	px_ledger_signer_source(l, &src);
-	check(px_signer_new(&signer, &src), "signer");
+	bench_check(px_signer_new(&signer, &src), "signer");
 	for (size_t i = 0; i < n; i++) {
 		struct px_event *ev;
 		struct px_refusal why;
 
 		if (px_event_parse(&ev, json_array_get(events, i), &why) !=
 		    PX_OK)
-			die("event: %s", why.message);
+			bench_die("event: %s", why.message);
 		if (px_signer_sign(signer, ev, key, (int64_t)time(NULL),
 				   &leaves[i], &lens[i], &why) != PX_OK)
-			die("sign for %s: %s", signer_id, why.message);
+			bench_die("sign for %s: %s", signer_id, why.message);
 		px_event_free(ev);
 	}
-	check(px_ledger_append(l, (const uint8_t *const *)leaves, lens, n, NULL,
-			       0, (int64_t)time(NULL), res),
-	      "append");
+	bench_check(px_ledger_append(l, (const uint8_t *const *)leaves, lens, n,
+				     NULL, 0, (int64_t)time(NULL), res),
+		    "append");
 	for (size_t i = 0; i < n; i++) {
 		if (res[i].rc != PX_OK)
-			die("refused: %s", res[i].refusal.message);
+			bench_die("refused: %s", res[i].refusal.message);
 		free(leaves[i]);
 	}
 	px_signer_free(signer);
@@ -331,13 +251,14 @@ make_ledger(const char *dir, struct farm *farms, size_t n_farms)
 	json_t *events = json_array(), *attests = json_array();
 	char pub[45];
 
-	check(px_key_generate(&reg), "keygen");
-	check(px_key_generate(&monitor), "keygen");
+	bench_check(px_key_generate(&reg), "keygen");
+	bench_check(px_key_generate(&monitor), "keygen");
 	r.pub = reg.pub;
 	px_policy_default(&policy);
-	check(px_ledger_create(dir, "bench.example/node", &r, 1, &policy, NULL),
-	      "create");
-	check(px_ledger_open(&l, dir, 0), "open");
+	bench_check(px_ledger_create(dir, "bench.example/node", &r, 1, &policy,
+				     NULL),
+		    "create");
+	bench_check(px_ledger_open(&l, dir, 0), "open");
 	for (size_t f = 0; f < n_farms; f++) {
 		char district[32];
 
@@ -374,7 +295,7 @@ make_ledger(const char *dir, struct farm *farms, size_t n_farms)
 				  "certified"));
 	}
 	append_events(l, attests, "monitor.bench", &monitor);
-	check(px_ledger_checkpoint(l, NULL), "checkpoint");
+	bench_check(px_ledger_checkpoint(l, NULL), "checkpoint");
 	px_ledger_close(l);
 	json_decref(events);
 	json_decref(attests);
@@ -395,13 +316,14 @@ find_paxtad(const char *given)
 		return given;
 	n = readlink("/proc/self/exe", path, sizeof(path) - 16);
 	if (n <= 0)
-		die("cannot find paxtad: give --paxtad PATH");
+		bench_die("cannot find paxtad: give --paxtad PATH");
 	path[n] = '\0';
 	slash = strrchr(path, '/');
 	strcpy(slash ? slash + 1 : path, "paxtad");
 	if (access(path, X_OK) != 0)
-		die("no paxtad next to paxta-bench (%s): give --paxtad PATH",
-		    path);
+		bench_die("no paxtad next to paxta-bench (%s): give --paxtad "
+			  "PATH",
+			  path);
 	return path;
 }
 
@@ -436,7 +358,7 @@ start_node(const char *paxtad, const char *dir, unsigned threads)
 					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	if (posix_spawn(&node_pid, paxtad, &fa, NULL, argv, environ) != 0)
-		die("cannot start %s: %s", paxtad, strerror(errno));
+		bench_die("cannot start %s: %s", paxtad, strerror(errno));
 	posix_spawn_file_actions_destroy(&fa);
 	for (int i = 0; i < 1000 && !port; i++) {
 		char line[512];
@@ -451,13 +373,13 @@ start_node(const char *paxtad, const char *dir, unsigned threads)
 		if (!port) {
 			if (waitpid(node_pid, NULL, WNOHANG) == node_pid) {
 				node_pid = -1;
-				die("paxtad stopped; see %s", log);
+				bench_die("paxtad stopped; see %s", log);
 			}
 			usleep(10000);
 		}
 	}
 	if (!port)
-		die("paxtad printed no port; see %s", log);
+		bench_die("paxtad printed no port; see %s", log);
 	return port;
 }
 
@@ -470,7 +392,7 @@ stop_node(void)
 	waitpid(node_pid, &status, 0);
 	node_pid = -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		die("paxtad did not stop cleanly");
+		bench_die("paxtad did not stop cleanly");
 }
 
 /* ---- HTTP clients: event loops over many connections ---- */
@@ -530,7 +452,7 @@ record(struct driver *d, double seconds)
 		double *nl = realloc(d->latency, cap * sizeof(*nl));
 
 		if (!nl)
-			die("out of memory");
+			bench_die("out of memory");
 		d->latency = nl;
 		d->cap_latency = cap;
 	}
@@ -555,10 +477,10 @@ drive(void *arg)
 	replies = calloc(n ? n : 1, sizeof(*replies));
 	started = calloc(n ? n : 1, sizeof(*started));
 	if (!m || !easy || !replies || !started)
-		die("out of memory");
+		bench_die("out of memory");
 	for (size_t i = 0; i < n; i++) {
 		if (!(easy[i] = curl_easy_init()))
-			die("curl_easy_init");
+			bench_die("curl_easy_init");
 		curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, collect);
 		curl_easy_setopt(easy[i], CURLOPT_WRITEDATA, &replies[i]);
 		curl_easy_setopt(easy[i], CURLOPT_PRIVATE, (void *)i);
@@ -569,7 +491,7 @@ drive(void *arg)
 	for (size_t i = 0; i < n; i++) {
 		if (!ld->next(ld, d->first + (unsigned)i * d->step, easy[i]))
 			continue;
-		started[i] = now_s();
+		started[i] = bench_now();
 		curl_multi_add_handle(m, easy[i]);
 		active++;
 	}
@@ -578,7 +500,7 @@ drive(void *arg)
 		int running, queued;
 
 		if (curl_multi_perform(m, &running) != CURLM_OK)
-			die("curl_multi_perform");
+			bench_die("curl_multi_perform");
 		while ((msg = curl_multi_info_read(m, &queued))) {
 			void *priv;
 			size_t i;
@@ -592,9 +514,9 @@ drive(void *arg)
 			i = (size_t)priv;
 			c = d->first + (unsigned)i * d->step;
 			if (msg->data.result != CURLE_OK)
-				die("request failed: %s",
-				    curl_easy_strerror(msg->data.result));
-			record(d, now_s() - started[i]);
+				bench_die("request failed: %s",
+					  curl_easy_strerror(msg->data.result));
+			record(d, bench_now() - started[i]);
 			curl_easy_getinfo(easy[i], CURLINFO_RESPONSE_CODE,
 					  &status);
 			curl_multi_remove_handle(m, easy[i]);
@@ -602,7 +524,7 @@ drive(void *arg)
 			replies[i].len = 0;
 			replies[i].buf[0] = '\0';
 			if (ld->next(ld, c, easy[i])) {
-				started[i] = now_s();
+				started[i] = bench_now();
 				curl_multi_add_handle(m, easy[i]);
 			} else {
 				active--;
@@ -610,7 +532,7 @@ drive(void *arg)
 		}
 		if (active > 0 &&
 		    curl_multi_poll(m, NULL, 0, 100, NULL) != CURLM_OK)
-			die("curl_multi_poll");
+			bench_die("curl_multi_poll");
 	}
 	for (size_t i = 0; i < n; i++)
 		curl_easy_cleanup(easy[i]);
@@ -624,14 +546,14 @@ drive(void *arg)
 static void
 run_load(struct load *ld)
 {
-	unsigned threads = cpus() < ld->conns ? cpus() : ld->conns;
+	unsigned threads = bench_cpus() < ld->conns ? bench_cpus() : ld->conns;
 	struct driver *d = calloc(threads, sizeof(*d));
 	pthread_t *tid = calloc(threads, sizeof(*tid));
 	pthread_barrier_t start;
 	double t0;
 
 	if (!d || !tid)
-		die("out of memory");
+		bench_die("out of memory");
 	pthread_barrier_init(&start, NULL, threads + 1);
 	for (unsigned t = 0; t < threads; t++) {
 		d[t] = (struct driver){
@@ -640,10 +562,10 @@ run_load(struct load *ld)
 		pthread_create(&tid[t], NULL, drive, &d[t]);
 	}
 	pthread_barrier_wait(&start);
-	t0 = now_s();
+	t0 = bench_now();
 	for (unsigned t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
-	ld->seconds = now_s() - t0;
+	ld->seconds = bench_now() - t0;
 	pthread_barrier_destroy(&start);
 	ld->n_latency = 0;
 	for (unsigned t = 0; t < threads; t++)
@@ -651,7 +573,7 @@ run_load(struct load *ld)
 	ld->latency =
 		calloc(ld->n_latency ? ld->n_latency : 1, sizeof(*ld->latency));
 	if (!ld->latency)
-		die("out of memory");
+		bench_die("out of memory");
 	ld->n_latency = 0;
 	for (unsigned t = 0; t < threads; t++) {
 		memcpy(ld->latency + ld->n_latency, d[t].latency,
@@ -733,15 +655,15 @@ ingest_check(struct load *ld, unsigned c, long status, const char *body)
 	char want[64];
 
 	if (status != 201)
-		die("HTTP %ld: %.300s", status, body);
+		bench_die("HTTP %ld: %.300s", status, body);
 	/* Every entry new: logged, not answered as a duplicate. */
 	if (in->batched) {
 		snprintf(want, sizeof(want), "{\"logged\":%zu,",
 			 s->entries[s->next]);
 		if (strncmp(body, want, strlen(want)) != 0)
-			die("batch not all logged: %.300s", body);
+			bench_die("batch not all logged: %.300s", body);
 	} else if (!strstr(body, "\"duplicate\":false")) {
-		die("entry not logged anew: %.300s", body);
+		bench_die("entry not logged anew: %.300s", body);
 	}
 	s->next++;
 }
@@ -765,7 +687,7 @@ ingest(unsigned port, struct farm *farms, size_t n_farms, unsigned clients,
 		 port);
 	in.streams = calloc(clients, sizeof(*in.streams));
 	if (!in.streams)
-		die("out of memory");
+		bench_die("out of memory");
 	for (unsigned c = 0; c < clients; c++) {
 		struct stream *s = &in.streams[c];
 		const uint8_t **leaves;
@@ -779,7 +701,7 @@ ingest(unsigned port, struct farm *farms, size_t n_farms, unsigned clients,
 		leaves = calloc(n ? n : 1, sizeof(*leaves));
 		lens = calloc(n ? n : 1, sizeof(*lens));
 		if (!leaves || !lens)
-			die("out of memory");
+			bench_die("out of memory");
 		n = 0;
 		for (size_t k = 0; k < most; k++)
 			for (size_t f = c; f < n_farms; f += clients)
@@ -799,7 +721,7 @@ ingest(unsigned port, struct farm *farms, size_t n_farms, unsigned clients,
 		s->lens = calloc(s->n ? s->n : 1, sizeof(*s->lens));
 		s->entries = calloc(s->n ? s->n : 1, sizeof(*s->entries));
 		if (!s->headers || !s->bodies || !s->lens || !s->entries)
-			die("out of memory");
+			bench_die("out of memory");
 		for (size_t i = 0; i < s->n; i++) {
 			size_t first = i * per_request;
 			size_t m = n - first < per_request ? n - first
@@ -817,7 +739,7 @@ ingest(unsigned port, struct farm *farms, size_t n_farms, unsigned clients,
 			for (size_t k = 0; k < m; k++)
 				cap += 11 + lens[first + k];
 			if (!(b = malloc(cap)))
-				die("out of memory");
+				bench_die("out of memory");
 			for (size_t k = 0; k < m; k++) {
 				size_t len = lens[first + k];
 
@@ -892,7 +814,7 @@ read_next(struct load *ld, unsigned c, CURL *easy)
 	char *url = rd->urls[c];
 	const struct farm *f;
 
-	if (now_s() >= rd->until)
+	if (bench_now() >= rd->until)
 		return 0;
 	switch (rd->kind) {
 	case READ_HEALTHZ:
@@ -923,11 +845,12 @@ read_check(struct load *ld, unsigned c, long status, const char *body)
 	struct reads *rd = ld->ctx;
 
 	if (status != 200)
-		die("GET %s: HTTP %ld: %.300s", rd->urls[c], status, body);
+		bench_die("GET %s: HTTP %ld: %.300s", rd->urls[c], status,
+			  body);
 	if (rd->kind == READ_VERDICT && !strstr(body, "\"verdict\":\"free\""))
-		die("a verdict that is not free: %.300s", body);
+		bench_die("a verdict that is not free: %.300s", body);
 	if (rd->kind == READ_PROOF && !strstr(body, "\"hashes\":["))
-		die("not a proof: %.300s", body);
+		bench_die("not a proof: %.300s", body);
 }
 
 static double
@@ -945,10 +868,10 @@ read_rate(unsigned port, enum read_kind kind, uint64_t size,
 	rd.seeds = calloc(clients, sizeof(*rd.seeds));
 	rd.urls = calloc(clients, sizeof(*rd.urls));
 	if (!rd.seeds || !rd.urls)
-		die("out of memory");
+		bench_die("out of memory");
 	for (unsigned c = 0; c < clients; c++)
 		rd.seeds[c] = c + 1;
-	rd.until = now_s() + seconds;
+	rd.until = bench_now() + seconds;
 	run_load(&ld);
 	r = rate_of(&ld, 0);
 	free(rd.seeds);
@@ -965,7 +888,7 @@ get(unsigned port, const char *path, struct reply *r)
 	long status = 0;
 
 	if (!c)
-		die("curl_easy_init");
+		bench_die("curl_easy_init");
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
 	r->len = 0;
 	r->buf[0] = '\0';
@@ -976,7 +899,7 @@ get(unsigned port, const char *path, struct reply *r)
 	if (curl_easy_perform(c) != CURLE_OK ||
 	    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK ||
 	    status != 200)
-		die("GET %s: %.300s", path, r->buf);
+		bench_die("GET %s: %.300s", path, r->buf);
 	curl_easy_cleanup(c);
 }
 
@@ -988,10 +911,10 @@ log_size(unsigned port)
 	uint64_t size;
 
 	if (!r)
-		die("out of memory");
+		bench_die("out of memory");
 	get(port, "/v1/log", r);
 	if (!(j = json_loads(r->buf, 0, NULL)))
-		die("GET /v1/log: %.300s", r->buf);
+		bench_die("GET /v1/log: %.300s", r->buf);
 	size = (uint64_t)json_integer_value(json_object_get(j, "size"));
 	json_decref(j);
 	free(r);
@@ -1010,7 +933,7 @@ commits(unsigned port, double *count, double *entries, double *seconds)
 	const char *at;
 
 	if (!r)
-		die("out of memory");
+		bench_die("out of memory");
 	get(port, "/metrics", r);
 	at = strstr(r->buf, COUNT);
 	*count = at ? strtod(at + strlen(COUNT), NULL) : 0;
@@ -1118,8 +1041,8 @@ parse(int argc, char **argv, struct options *o)
 	    o->batch_clients > 256 || o->single_clients < 1 ||
 	    o->single_clients > 1024 || o->read_clients < 1 ||
 	    o->read_clients > 1024 || !(o->read_seconds > 0))
-		die("options out of range (--batch 2..10000, clients "
-		    "1..256 batched, 1..1024 single and read)");
+		bench_die("options out of range (--batch 2..10000, clients "
+			  "1..256 batched, 1..1024 single and read)");
 }
 
 int
@@ -1133,26 +1056,26 @@ bench_node(int argc, char **argv)
 	double c0, e0, s0, c1, e1, s1, c2, e2, s2;
 	struct rate batched, single;
 	const char *paxtad;
-	unsigned port, ncpu = cpus();
+	unsigned port, ncpu = bench_cpus();
 	uint64_t size;
 
 	parse(argc, argv, &o);
 	paxtad = find_paxtad(o.paxtad);
-	check(px_crypto_init(), "crypto");
+	bench_check(px_crypto_init(), "crypto");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		die("curl_global_init");
+		bench_die("curl_global_init");
 	atexit(stop_node_on_exit);
 	if (o.dir) {
 		if (mkdir(o.dir, 0700) != 0 && errno != EEXIST)
-			die("cannot make folder '%s'", o.dir);
+			bench_die("cannot make folder '%s'", o.dir);
 		dir = strdup(o.dir);
 	} else if (asprintf(&dir, "%s/paxta-bench-node-XXXXXX",
 			    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") < 0 ||
 		   !mkdtemp(dir)) {
-		die("cannot make a scratch folder");
+		bench_die("cannot make a scratch folder");
 	}
 	if (!dir || asprintf(&ledger, "%s/ledger", dir) < 0)
-		die("out of memory");
+		bench_die("out of memory");
 
 	/* One farm per client at least, and enough that a batch mixes
 	 * several chains. */
@@ -1161,7 +1084,7 @@ bench_node(int argc, char **argv)
 	n_farms = n_batch_farms + n_single_farms;
 	farms = calloc(n_farms, sizeof(*farms));
 	if (!farms)
-		die("out of memory");
+		bench_die("out of memory");
 	fprintf(stderr, "signing %zu harvests of %zu farms on %u cores...\n",
 		o.batched + o.single, n_farms, ncpu);
 	make_farms(farms, n_batch_farms, 0, o.batched);
@@ -1171,15 +1094,15 @@ bench_node(int argc, char **argv)
 
 	port = start_node(paxtad, ledger, o.threads);
 	fprintf(stderr, "measuring raw Ed25519 verification...\n");
-	raw1 = raw_rate(1, 20000);
-	ceiling[0] = raw_rate(ncpu, 20000);
+	raw1 = bench_raw_rate(1, 20000);
+	ceiling[0] = bench_raw_rate(ncpu, 20000);
 	commits(port, &c0, &e0, &s0);
 	fprintf(stderr,
 		"posting %zu entries in batches of %zu, %u clients...\n",
 		o.batched, o.batch, o.batch_clients);
 	batched = ingest(port, farms, n_batch_farms, o.batch_clients, o.batch);
 	fprintf(stderr, "measuring raw Ed25519 verification again...\n");
-	ceiling[1] = raw_rate(ncpu, 20000);
+	ceiling[1] = bench_raw_rate(ncpu, 20000);
 	commits(port, &c1, &e1, &s1);
 	fprintf(stderr, "posting %zu entries one per request, %u clients...\n",
 		o.single, o.single_clients);
@@ -1187,7 +1110,7 @@ bench_node(int argc, char **argv)
 			o.single_clients, 1);
 	commits(port, &c2, &e2, &s2);
 	fprintf(stderr, "measuring raw Ed25519 verification once more...\n");
-	ceiling[2] = raw_rate(ncpu, 20000);
+	ceiling[2] = bench_raw_rate(ncpu, 20000);
 
 	size = log_size(port);
 	fprintf(stderr, "reading, %u connections, %g s per route...\n",

@@ -1,0 +1,98 @@
+/*
+ * paxta-bench — what every benchmark shares: the clock, dying with a
+ * message, and the ceiling (raw Ed25519 verifies per second) that every
+ * figure is a ratio of.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "paxta/crypto.h"
+
+double
+bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+bench_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("paxta-bench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+void
+bench_check(int rc, const char *what)
+{
+	if (rc != PX_OK)
+		bench_die("%s: %s", what, px_strerror(rc));
+}
+
+unsigned
+bench_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
+struct raw_job {
+	const struct px_pubkey *pub;
+	const struct px_sig *sig;
+	const uint8_t *msg;
+	size_t len;
+	unsigned long count;
+};
+
+static void *
+raw_verify(void *arg)
+{
+	struct raw_job *j = arg;
+
+	for (unsigned long i = 0; i < j->count; i++)
+		if (px_verify(j->pub, j->sig, j->msg, j->len) != PX_OK)
+			bench_die("raw verify failed");
+	return NULL;
+}
+
+double
+bench_raw_rate(unsigned threads, unsigned long per_thread)
+{
+	struct px_seckey key;
+	struct px_sig sig;
+	uint8_t msg[400];
+	pthread_t tid[256];
+	struct raw_job job;
+	double t0, elapsed;
+
+	if (threads == 0 || threads > 256)
+		bench_die("the ceiling is measured on 1 to 256 threads");
+	memset(msg, 'p', sizeof(msg));
+	bench_check(px_key_generate(&key), "keygen");
+	bench_check(px_sign(&sig, &key, msg, sizeof(msg)), "sign");
+	job = (struct raw_job){ &key.pub, &sig, msg, sizeof(msg), per_thread };
+	t0 = bench_now();
+	for (unsigned i = 0; i < threads; i++)
+		if (pthread_create(&tid[i], NULL, raw_verify, &job) != 0)
+			bench_die("cannot start a thread");
+	for (unsigned i = 0; i < threads; i++)
+		pthread_join(tid[i], NULL);
+	elapsed = bench_now() - t0;
+	px_key_wipe(&key);
+	return (double)threads * (double)per_thread / elapsed;
+}
