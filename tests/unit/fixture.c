@@ -250,3 +250,38 @@ pxt_holding(struct pxt_ledger *fx, const char *lot, const char *holder)
 	px_store_abort(t);
 	return g;
 }
+
+uint64_t
+pxt_log_size(struct px_ledger *l)
+{
+	struct px_txn *t = NULL;
+	uint64_t n;
+
+	assert_int_equal(px_ledger_read(l, &t), PX_OK);
+	n = px_store_size(t);
+	px_store_abort(t);
+	return n;
+}
+
+static int
+count_checkpoint(void *ctx, uint64_t size, const char *note, size_t len)
+{
+	(void)size;
+	(void)note;
+	(void)len;
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+uint64_t
+pxt_checkpoint_count(struct px_ledger *l)
+{
+	struct px_txn *t = NULL;
+	uint64_t n = 0;
+
+	assert_int_equal(px_ledger_read(l, &t), PX_OK);
+	assert_int_equal(px_store_checkpoint_each(t, count_checkpoint, &n),
+			 PX_OK);
+	px_store_abort(t);
+	return n;
+}

@@ -66,6 +66,10 @@ void pxt_snapshot(struct pxt_ledger *fx, struct pxt_snapshot *out);
 int pxt_snapshot_equal(const struct pxt_snapshot *a,
 		       const struct pxt_snapshot *b);
 
+/* Leaves in l's log, and checkpoints stored. */
+uint64_t pxt_log_size(struct px_ledger *l);
+uint64_t pxt_checkpoint_count(struct px_ledger *l);
+
 /* Grams of lot held by holder now. */
 uint64_t pxt_holding(struct pxt_ledger *fx, const char *lot,
 		     const char *holder);

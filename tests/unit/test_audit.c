@@ -143,40 +143,6 @@ open_readonly(struct pxt_ledger *fx)
 			 PX_OK);
 }
 
-static uint64_t
-log_size(struct px_ledger *l)
-{
-	struct px_txn *t = NULL;
-	uint64_t n;
-
-	assert_int_equal(px_ledger_read(l, &t), PX_OK);
-	n = px_store_size(t);
-	px_store_abort(t);
-	return n;
-}
-
-static int
-count_cp(void *ctx, uint64_t size, const char *note, size_t len)
-{
-	(void)size;
-	(void)note;
-	(void)len;
-	(*(uint64_t *)ctx)++;
-	return 0;
-}
-
-static uint64_t
-checkpoint_count(struct px_ledger *l)
-{
-	struct px_txn *t = NULL;
-	uint64_t n = 0;
-
-	assert_int_equal(px_ledger_read(l, &t), PX_OK);
-	assert_int_equal(px_store_checkpoint_each(t, count_cp, &n), PX_OK);
-	px_store_abort(t);
-	return n;
-}
-
 /* Audit fx's ledger; asserts the audit ran to a verdict. */
 static void
 audit(struct pxt_ledger *fx, struct px_audit_report *out)
@@ -196,8 +162,8 @@ expect_intact(struct pxt_ledger *fx)
 	if (!rep.intact)
 		fail_msg("audit of an untouched ledger: %s", rep.problem);
 	assert_int_equal(rep.has_bad_index, 0);
-	assert_int_equal(rep.entries, log_size(fx->l));
-	assert_int_equal(rep.checkpoints, checkpoint_count(fx->l));
+	assert_int_equal(rep.entries, pxt_log_size(fx->l));
+	assert_int_equal(rep.checkpoints, pxt_checkpoint_count(fx->l));
 }
 
 /* ---- editing data.mdb ---- */
@@ -400,9 +366,9 @@ test_clean(void **state)
 	(void)state;
 	build(fx);
 	open_readonly(fx);
-	size = log_size(fx->l);
+	size = pxt_log_size(fx->l);
 	assert_int_equal(size, 11);
-	assert_int_equal(checkpoint_count(fx->l), 4);
+	assert_int_equal(pxt_checkpoint_count(fx->l), 4);
 
 	memset(&rep, 0xee, sizeof(rep));
 	assert_int_equal(
@@ -502,7 +468,7 @@ test_progress_many(void **state)
 			checkpoint(fx);
 	}
 	open_readonly(fx);
-	size = log_size(fx->l);
+	size = pxt_log_size(fx->l);
 	assert_int_equal(size, 2 + N);
 
 	assert_int_equal(px_audit(&rep, fx->l, NULL, NULL, on_progress, &prog),
@@ -510,7 +476,7 @@ test_progress_many(void **state)
 	if (!rep.intact)
 		fail_msg("audit of an untouched ledger: %s", rep.problem);
 	assert_int_equal(rep.entries, size);
-	assert_int_equal(rep.checkpoints, checkpoint_count(fx->l));
+	assert_int_equal(rep.checkpoints, pxt_checkpoint_count(fx->l));
 	assert_true(prog.calls >= 2);
 	assert_false(prog.backwards);
 	assert_int_equal(prog.last_done, size);
@@ -541,7 +507,7 @@ test_tampered_leaf(void **state)
 
 	(void)state;
 	k = build(fx);
-	assert_true(k > 0 && k + 1 < log_size(fx->l));
+	assert_true(k > 0 && k + 1 < pxt_log_size(fx->l));
 
 	/* The exact bytes of leaf k, and where the lot id sits in them. */
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
@@ -722,7 +688,7 @@ test_forged_appends(void **state)
 	(void)state;
 	/* A gin's harvest, well signed by the gin: the rules refuse it. */
 	build(fx);
-	at = log_size(fx->l);
+	at = pxt_log_size(fx->l);
 	assert_int_equal(pxt_sign(fx, &leaf, &len, &r,
 				  "{\"kind\":\"harvest\",\"actor\":\"" GIN_1
 				  "\",\"lot\":\"GIN-LOT\",\"kg\":5,\"season\":"
@@ -743,7 +709,7 @@ test_forged_appends(void **state)
 	/* A good entry whose signature was broken before it was stored. */
 	fx = pxt_ledger_new(NULL);
 	build(fx);
-	at = log_size(fx->l);
+	at = pxt_log_size(fx->l);
 	assert_int_equal(pxt_sign(fx, &leaf, &len, &r,
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM_1
 				  "\",\"lot\":\"FORGED-LOT\",\"kg\":5,"
@@ -857,7 +823,7 @@ test_inconsistent_checkpoints(void **state)
 
 	(void)state;
 	build(fx);
-	size = log_size(fx->l);
+	size = pxt_log_size(fx->l);
 	close_ledger(fx);
 	assert_true(asprintf(&key_path, "%s/%s", fx->dir, PX_NODE_KEY_FILE) >
 		    0);
@@ -1047,7 +1013,7 @@ expect_state_problem(struct pxt_ledger *fx, const char *table, const char *also)
 			 quoted, also ? also : "", rep.problem);
 	/* State is not a leaf: no index to name, every leaf checked. */
 	assert_int_equal(rep.has_bad_index, 0);
-	assert_int_equal(rep.entries, log_size(fx->l));
+	assert_int_equal(rep.entries, pxt_log_size(fx->l));
 }
 
 static void

@@ -43,40 +43,6 @@ path_in(const char *dir, const char *name)
 	return p;
 }
 
-static uint64_t
-log_size(struct px_ledger *l)
-{
-	struct px_txn *t = NULL;
-	uint64_t n;
-
-	assert_int_equal(px_ledger_read(l, &t), PX_OK);
-	n = px_store_size(t);
-	px_store_abort(t);
-	return n;
-}
-
-static int
-count_cp(void *ctx, uint64_t size, const char *note, size_t len)
-{
-	(void)size;
-	(void)note;
-	(void)len;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
-static size_t
-checkpoint_count(struct px_ledger *l)
-{
-	struct px_txn *t = NULL;
-	size_t n = 0;
-
-	assert_int_equal(px_ledger_read(l, &t), PX_OK);
-	assert_int_equal(px_store_checkpoint_each(t, count_cp, &n), PX_OK);
-	px_store_abort(t);
-	return n;
-}
-
 /* Open note with the ledger's own verifier key string and check it is a
  * checkpoint of the log's first `size` leaves. */
 static void
@@ -372,7 +338,7 @@ test_create_genesis(void **state)
 	px_entry_close(&env);
 	px_store_abort(t);
 	/* And a first checkpoint of it. */
-	assert_int_equal(checkpoint_count(fx->l), 1);
+	assert_int_equal(pxt_checkpoint_count(fx->l), 1);
 	free(key_path);
 	pxt_ledger_free(fx);
 }
@@ -411,27 +377,27 @@ test_checkpoint(void **state)
 	/* The log has not grown since creation: the same note, no new one. */
 	assert_int_equal(px_ledger_checkpoint(fx->l, &n1), PX_OK);
 	assert_non_null(n1);
-	assert_int_equal(checkpoint_count(fx->l), 1);
+	assert_int_equal(pxt_checkpoint_count(fx->l), 1);
 	check_note(fx->l, n1, 1);
 
 	pxt_register(fx, FARM_1, "farm", "UZ-SA", DISTRICT);
 	pxt_register(fx, GIN_1, "gin", "UZ-SA", DISTRICT);
 	harvest(fx, FARM_1, "UZ-2026-F0001-001", 12000);
-	assert_int_equal(log_size(fx->l), 4);
+	assert_int_equal(pxt_log_size(fx->l), 4);
 	/* Appending signs nothing by itself. */
-	assert_int_equal(checkpoint_count(fx->l), 1);
+	assert_int_equal(pxt_checkpoint_count(fx->l), 1);
 
 	assert_int_equal(px_ledger_checkpoint(fx->l, &n2), PX_OK);
 	assert_non_null(n2);
 	assert_string_not_equal(n1, n2);
-	assert_int_equal(checkpoint_count(fx->l), 2);
+	assert_int_equal(pxt_checkpoint_count(fx->l), 2);
 	check_note(fx->l, n2, 4);
 	/* Once more at the same size: the stored note, unchanged. */
 	assert_int_equal(px_ledger_checkpoint(fx->l, &n3), PX_OK);
 	assert_string_equal(n2, n3);
-	assert_int_equal(checkpoint_count(fx->l), 2);
+	assert_int_equal(pxt_checkpoint_count(fx->l), 2);
 	assert_int_equal(px_ledger_checkpoint(fx->l, NULL), PX_OK);
-	assert_int_equal(checkpoint_count(fx->l), 2);
+	assert_int_equal(pxt_checkpoint_count(fx->l), 2);
 	/* The older note still verifies for its own size. */
 	check_note(fx->l, n1, 1);
 
@@ -450,7 +416,7 @@ test_checkpoint(void **state)
 	n3 = NULL;
 	assert_int_equal(px_ledger_checkpoint(fx->l, &n3), PX_OK);
 	assert_string_equal(n2, n3);
-	assert_int_equal(checkpoint_count(fx->l), 2);
+	assert_int_equal(pxt_checkpoint_count(fx->l), 2);
 
 	free(key);
 	free(n1);
@@ -523,7 +489,7 @@ test_batch(void **state)
 	pxt_register(fx, FARM_3, "farm", "UZ-SA", DISTRICT);
 	pxt_register(fx, GIN_1, "gin", "UZ-SA", DISTRICT);
 	reg_index = 2; /* FARM_2's registration */
-	base = log_size(fx->l);
+	base = pxt_log_size(fx->l);
 	assert_int_equal(base, 5);
 
 	owned[B_HARVEST_A] =
@@ -587,7 +553,7 @@ test_batch(void **state)
 			free(stored);
 		}
 	}
-	assert_int_equal(log_size(fx->l), base + 4);
+	assert_int_equal(pxt_log_size(fx->l), base + 4);
 
 	/* The refused ones: a code each, nothing stored. */
 	for (size_t k = 0; k < sizeof(refused) / sizeof(refused[0]); k++) {
@@ -655,7 +621,7 @@ test_batch(void **state)
 	px_signer_forget(fx->signer, FARM_3);
 	harvest(fx, FARM_2, "LOT-D", 4000);
 	harvest(fx, FARM_3, "LOT-E", 100);
-	assert_int_equal(log_size(fx->l), base + 6);
+	assert_int_equal(pxt_log_size(fx->l), base + 6);
 
 	for (int i = 0; i < B__COUNT; i++)
 		free(owned[i]);
@@ -733,7 +699,7 @@ test_batch_bad_envelopes(void **state)
 
 	pxt_register(fx, FARM_1, "farm", "UZ-SA", DISTRICT);
 	pxt_register(fx, FARM_2, "farm", "UZ-SA", DISTRICT);
-	base = log_size(fx->l);
+	base = pxt_log_size(fx->l);
 	owned[GOOD_1] = sign_harvest(fx, FARM_1, "LOT-E1", 10, &lens[GOOD_1]);
 	owned[GARBAGE] = (uint8_t *)strdup("not a signed entry at all");
 	lens[GARBAGE] = strlen((char *)owned[GARBAGE]);
@@ -769,7 +735,7 @@ test_batch_bad_envelopes(void **state)
 	assert_int_equal(res[NOT_ENTRY].refusal.code, PX_CODE_MALFORMED);
 	assert_int_equal(res[GOOD_3].rc, PX_OK);
 	assert_int_equal(res[GOOD_3].index, base + 2);
-	assert_int_equal(log_size(fx->l), base + 3);
+	assert_int_equal(pxt_log_size(fx->l), base + 3);
 	assert_false(lot_exists(fx, "LOT-E9"));
 }
 
@@ -814,7 +780,7 @@ test_batch_preverified(void **state)
 
 	pxt_register(fx, FARM_1, "farm", "UZ-SA", DISTRICT);
 	pxt_register(fx, FARM_2, "farm", "UZ-SA", DISTRICT);
-	base = log_size(fx->l);
+	base = pxt_log_size(fx->l);
 	leaves[0] = keep(c, sign_harvest(fx, FARM_1, "LOT-P1", 10, &lens[0]));
 	leaves[1] = keep(c, sign_harvest(fx, FARM_2, "LOT-P2", 20, &lens[1]));
 	assert_int_equal(px_ledger_append(fx->l, leaves, lens, 2, verified,
@@ -824,7 +790,7 @@ test_batch_preverified(void **state)
 	assert_int_equal(res[0].index, base);
 	assert_int_equal(res[1].rc, PX_EVERIFY);
 	assert_int_equal(res[1].refusal.code, PX_CODE_BAD_SIGNATURE);
-	assert_int_equal(log_size(fx->l), base + 1);
+	assert_int_equal(pxt_log_size(fx->l), base + 1);
 	assert_false(lot_exists(fx, "LOT-P2"));
 	/* Without the flag, verified[] is ignored and the entry checked. */
 	assert_int_equal(px_ledger_append(fx->l, leaves + 1, lens + 1, 1,
@@ -883,7 +849,7 @@ test_reopen(void **state)
 	/* Authors carry on where they were: sequence numbers come from the
 	 * reopened log. */
 	harvest(fx, FARM_1, "LOT-R2", 100);
-	assert_int_equal(log_size(fx->l), before.size + 1);
+	assert_int_equal(pxt_log_size(fx->l), before.size + 1);
 	free(n1);
 	free(n2);
 	pxt_ledger_free(fx);
@@ -914,7 +880,7 @@ test_readonly(void **state)
 			 PX_OK);
 	assert_string_equal(px_ledger_origin(ro), ORIGIN);
 	assert_memory_equal(px_ledger_node_key(ro)->b, fx->node_key.b, 32);
-	assert_int_equal(log_size(ro), log_size(fx->l));
+	assert_int_equal(pxt_log_size(ro), pxt_log_size(fx->l));
 	assert_int_equal(px_ledger_verifier_key(ro, &k1), PX_OK);
 	assert_int_equal(px_ledger_verifier_key(fx->l, &k2), PX_OK);
 	assert_string_equal(k1, k2);
@@ -929,7 +895,7 @@ test_readonly(void **state)
 		PX_OK);
 	pxt_snapshot(fx, &after);
 	assert_true(pxt_snapshot_equal(&before, &after));
-	assert_int_equal(log_size(ro), before.size);
+	assert_int_equal(pxt_log_size(ro), before.size);
 
 	/* Nor sign a checkpoint: it hands back the latest stored one. */
 	assert_int_equal(px_ledger_checkpoint(ro, &n2), PX_OK);
@@ -948,12 +914,12 @@ test_readonly(void **state)
 	 * a reader sign. */
 	assert_int_equal(px_ledger_open(&ro, fx->dir, PX_LEDGER_READONLY),
 			 PX_OK);
-	assert_int_equal(log_size(ro), before.size + 1);
+	assert_int_equal(pxt_log_size(ro), before.size + 1);
 	free(n2);
 	n2 = NULL;
 	assert_int_equal(px_ledger_checkpoint(ro, &n2), PX_OK);
 	assert_string_equal(n1, n2);
-	assert_int_equal(checkpoint_count(ro), checkpoint_count(fx->l));
+	assert_int_equal(pxt_checkpoint_count(ro), pxt_checkpoint_count(fx->l));
 	px_ledger_close(ro);
 
 	free(leaf);
@@ -1018,7 +984,7 @@ test_open_node_key(void **state)
 	fclose(f);
 	pxt_ledger_reopen(fx);
 	pxt_register(fx, FARM_1, "farm", "UZ-SA", DISTRICT);
-	assert_int_equal(log_size(fx->l), 2);
+	assert_int_equal(pxt_log_size(fx->l), 2);
 
 	/* Not a ledger at all. */
 	base = pxt_tempdir();

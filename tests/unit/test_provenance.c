@@ -102,18 +102,6 @@ submit(struct pxt_ledger *fx, const char *fmt, ...)
 }
 
 static uint64_t
-log_size(struct pxt_ledger *fx)
-{
-	struct px_txn *t = NULL;
-	uint64_t n;
-
-	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
-	n = px_store_size(t);
-	px_store_abort(t);
-	return n;
-}
-
-static uint64_t
 harvest(struct pxt_ledger *fx, const char *farm, const char *lot, unsigned kg,
 	const char *district, unsigned season)
 {
@@ -501,7 +489,7 @@ test_certified_everywhere_is_free(void **state)
 	assert_string_equal(px_verdict_name(v->kind), "free");
 	assert_int_equal(v->product, PAXTA__PRODUCT__PRODUCT_LINT);
 	assert_int_equal(v->grams, 7000 * KG);
-	assert_int_equal(v->at, log_size(fx));
+	assert_int_equal(v->at, pxt_log_size(fx->l));
 	assert_int_equal(v->ancestors, 3); /* LINT-1 and two harvests */
 	assert_int_equal(v->n_origins, 2);
 	assert_near(v->by_status[CERTIFIED], 1.0);
@@ -590,7 +578,7 @@ test_district_without_statement_is_unverified(void **state)
 	uint64_t silent;
 
 	gin_two(fx, FARM_B, LOT_B, DIST_B);
-	silent = log_size(fx);
+	silent = pxt_log_size(fx->l);
 	attest(fx, "district:" DIST_A, SEASON, "certified");
 	/* A statement on the district for another season does not count. */
 	attest(fx, "district:" DIST_B, SEASON - 1, "certified");
@@ -636,7 +624,7 @@ test_withdrawal_counts_from_its_entry_on(void **state)
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
 	drop_verdict(v);
 
-	before = log_size(fx);
+	before = pxt_log_size(fx->l);
 	w = attest(fx, "district:" DIST_B, SEASON, "withdrawn");
 	assert_int_equal(w, before);
 
@@ -813,7 +801,7 @@ test_lab_result_flags_lot_and_descendants(void **state)
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
 	drop_verdict(v);
 
-	before = log_size(fx);
+	before = pxt_log_size(fx->l);
 	bad = lab(fx, LOT_A, 0);
 	/* An ancestor's failed test flags the lint, whatever the paperwork
 	 * says: every kg is still certified. */
@@ -963,7 +951,7 @@ test_unknown_lot_and_as_of(void **state)
 	drop_verdict(v);
 
 	/* 0 and sizes past the end mean now. */
-	size = log_size(fx);
+	size = pxt_log_size(fx->l);
 	v = verdict(fx, "LINT-1", size + 100);
 	assert_int_equal(v->at, size);
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
@@ -996,7 +984,7 @@ test_voided_transform_keeps_its_past(void **state)
 	assert_int_equal(v->n_origins, 2);
 	drop_verdict(v);
 
-	before = log_size(fx);
+	before = pxt_log_size(fx->l);
 	submit(fx, "{'kind':'void','actor':'%s','entry':%" PRIu64 "}", GIN,
 	       made);
 	v = (struct px_verdict *)1;
@@ -1358,7 +1346,7 @@ test_recall_by_attestation(void **state)
 	struct px_recall *r = (struct px_recall *)1;
 	uint64_t district, farm, country, region, other_season, harvest_at;
 
-	harvest_at = log_size(fx);
+	harvest_at = pxt_log_size(fx->l);
 	blend(fx);
 	district = attest(fx, "district:" DIST_A, SEASON, "forced_labour");
 	farm = attest(fx, "farm:" FARM_B, SEASON, "under_review");
@@ -1418,7 +1406,7 @@ test_recall_by_attestation(void **state)
 	q.attestation = harvest_at;
 	assert_int_equal(recall_rc(fx, &r, &q), PX_ENOTFOUND);
 	assert_null(r);
-	q.attestation = log_size(fx);
+	q.attestation = pxt_log_size(fx->l);
 	assert_int_equal(recall_rc(fx, &r, &q), PX_ENOTFOUND);
 	q.attestation = UINT64_MAX;
 	assert_int_equal(recall_rc(fx, &r, &q), PX_ENOTFOUND);
@@ -1490,7 +1478,7 @@ test_verdict_json(void **state)
 	check_string(j, "verdict", "flagged");
 	check_string(j, "product", "lint");
 	check_number(j, "kg", 7000);
-	check_number(j, "at", (double)log_size(fx));
+	check_number(j, "at", (double)pxt_log_size(fx->l));
 	check_number(j, "ancestors", 3);
 
 	/* 62.5 % of 7000 kg is 4375 kg, 37.5 % is 2625 kg. */

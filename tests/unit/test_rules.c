@@ -332,15 +332,6 @@ leaf_at(struct pxt_ledger *fx, uint64_t index, size_t *out_len)
 	return copy;
 }
 
-static uint64_t
-log_size(struct pxt_ledger *fx)
-{
-	struct pxt_snapshot s;
-
-	pxt_snapshot(fx, &s);
-	return s.size;
-}
-
 /* The lot's record (free with px_state_free); NULL when absent. */
 static Paxta__LotRecord *
 lot_record(struct pxt_ledger *fx, const char *id)
@@ -1004,7 +995,7 @@ test_same_entry_twice_in_batch(void **state)
 				  "\"season\":2026,\"district\":\"" DISTRICT
 				  "\",\"method\":\"hand\"}"),
 			 PX_OK);
-	size = log_size(fx);
+	size = pxt_log_size(fx->l);
 	leaves[0] = leaves[1] = leaves[2] = leaf;
 	lens[0] = lens[1] = lens[2] = len;
 	memset(res, 0, sizeof(res));
@@ -1019,7 +1010,7 @@ test_same_entry_twice_in_batch(void **state)
 		assert_int_equal(res[i].duplicate, 1);
 		assert_int_equal(res[i].index, size);
 	}
-	assert_int_equal(log_size(fx), size + 1);
+	assert_int_equal(pxt_log_size(fx->l), size + 1);
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 12000000);
 	free(leaf);
 }
@@ -1055,7 +1046,7 @@ test_batch_refusal_is_isolated(void **state)
 				  "\"WB-1\",\"lots\":[{\"lot\":\"" LOT
 				  "\",\"kg\":12000}]}"),
 			 PX_OK);
-	size = log_size(fx);
+	size = pxt_log_size(fx->l);
 	for (int i = 0; i < 3; i++)
 		leaves[i] = leaf[i];
 	memset(res, 0, sizeof(res));
@@ -1067,7 +1058,7 @@ test_batch_refusal_is_isolated(void **state)
 	check_refusal(&res[1], PX_EREFUSED, PX_CODE_NOT_HOLDER);
 	assert_int_equal(res[2].rc, PX_OK);
 	assert_int_equal(res[2].index, size + 1);
-	assert_int_equal(log_size(fx), size + 2);
+	assert_int_equal(pxt_log_size(fx->l), size + 2);
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 0);
 	forget_all(fx);
 	for (int i = 0; i < 3; i++)
@@ -1117,7 +1108,7 @@ test_batch_bad_envelope_is_isolated(void **state)
 				  "\"WB-1\",\"lots\":[{\"lot\":\"" LOT
 				  "\",\"kg\":12000}]}"),
 			 PX_OK);
-	size = log_size(fx);
+	size = pxt_log_size(fx->l);
 	for (int i = 0; i < 4; i++)
 		leaves[i] = leaf[i];
 	memset(res, 0, sizeof(res));
@@ -1131,7 +1122,7 @@ test_batch_bad_envelope_is_isolated(void **state)
 	check_refusal(&res[2], PX_EREFUSED, PX_CODE_MALFORMED);
 	assert_int_equal(res[3].rc, PX_OK);
 	assert_int_equal(res[3].index, size + 1);
-	assert_int_equal(log_size(fx), size + 2);
+	assert_int_equal(pxt_log_size(fx->l), size + 2);
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 0);
 	forget_all(fx);
 	for (int i = 0; i < 4; i++)
@@ -2228,7 +2219,7 @@ test_void_untouched_harvest(void **state)
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 0);
 	assert_int_equal(origins(fx), 0);
 	/* Both stay in history: the harvest leaf is still there. */
-	assert_true(log_size(fx) > voided_at);
+	assert_true(pxt_log_size(fx->l) > voided_at);
 	/* A voided lot is gone for every purpose. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_UNKNOWN_LOT,
 		       "{'kind':'transfer','actor':'" FARM "','to':'" GIN
@@ -2297,10 +2288,10 @@ test_void_denied(void **state)
 		       "{'kind':'void','actor':'" FARM "','entry':0}");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_VOID_DENIED,
 		       "{'kind':'void','actor':'" FARM "','entry':%llu}",
-		       (unsigned long long)log_size(fx));
+		       (unsigned long long)pxt_log_size(fx->l));
 	expect_refused(fx, PX_EREFUSED, PX_CODE_VOID_DENIED,
 		       "{'kind':'void','actor':'" FARM "','entry':%llu}",
-		       (unsigned long long)log_size(fx) + 10);
+		       (unsigned long long)pxt_log_size(fx->l) + 10);
 	/* A kind that cannot be voided: the registrar's registration. */
 	reg_at = registered_at(fx, FARM);
 	expect_refused(fx, PX_EREFUSED, PX_CODE_VOID_DENIED,
