@@ -187,57 +187,39 @@ compare_leaf_hash_only(struct audit *a, uint64_t i,
 
 static int
 replay_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
-	    const uint8_t *leaf, size_t len, int sig_ok)
+	    struct px_entry *e)
 {
-	struct px_rules_ctx ctx = { .policy = px_ledger_policy(a->l),
-				    .node_key = px_ledger_node_key(a->l),
-				    .now = INT64_MAX };
-	struct px_signed_entry env = { 0 };
-	struct px_refusal refusal = { 0 };
-	Paxta__Entry *body = NULL;
-	struct px_hash leaf_hash;
+	struct px_rules_ctx ctx;
 	int rc;
 
-	if ((rc = px_hash_leaf(&leaf_hash, leaf, len)) != PX_OK)
-		return rc;
-	if (px_entry_open(&env, leaf, len) != PX_OK ||
-	    px_entry_body_decode(&body, env.payload, env.payload_len) !=
-		    PX_OK) {
+	if (e->status != PX_OK) {
 		/* Name a tampered leaf as tampered, not just as malformed. */
-		rc = compare_leaf_hash_only(a, i, &leaf_hash);
+		rc = compare_leaf_hash_only(a, i, &e->leaf_hash);
 		if (rc == PX_OK)
-			bad(a, (int64_t)i, "it is not a signed paxta entry");
-		goto out;
+			bad(a, (int64_t)i, "%s",
+			    e->status == PX_EVERIFY
+				    ? "its signature does not verify for its "
+				      "key"
+				    : "it is not a signed paxta entry");
+		return rc;
 	}
-	if (sig_ok != PX_OK) {
-		rc = compare_leaf_hash_only(a, i, &leaf_hash);
-		if (rc == PX_OK)
-			bad(a, (int64_t)i,
-			    "its signature does not verify for its key");
-		goto out;
-	}
-	rc = px_rules_apply(scratch, &ctx, i, &leaf_hash, &env, body, &refusal);
-	if (rc == PX_EREFUSED) {
-		rc = compare_leaf_hash_only(a, i, &leaf_hash);
+	px_ledger_rules_ctx(a->l, INT64_MAX, &ctx);
+	rc = px_ledger_apply(scratch, &ctx, e);
+	if (rc == PX_EREFUSED || rc == PX_EVERIFY) {
+		rc = compare_leaf_hash_only(a, i, &e->leaf_hash);
 		if (rc == PX_OK)
 			bad(a, (int64_t)i, "it breaks a rule (%s): %s",
-			    px_code_name(refusal.code), refusal.message);
-		goto out;
+			    px_code_name(e->result.refusal.code),
+			    e->result.refusal.message);
+		return rc;
+	}
+	if (rc == PX_EEXIST) {
+		bad(a, (int64_t)i, "the same leaf is logged twice");
+		return PX_OK;
 	}
 	if (rc != PX_OK)
-		goto out;
-	if ((rc = px_store_append(scratch, leaf, len, NULL, NULL)) ==
-	    PX_EEXIST) {
-		bad(a, (int64_t)i, "the same leaf is logged twice");
-		rc = PX_OK;
-		goto out;
-	}
-	if (rc == PX_OK)
-		rc = compare_leaf(a, scratch, i, &leaf_hash);
-out:
-	px_entry_body_free(body);
-	px_entry_close(&env);
-	return rc;
+		return rc;
+	return compare_leaf(a, scratch, i, &e->leaf_hash);
 }
 
 /* ---- the state tables ---- */
@@ -329,38 +311,52 @@ compare_tables(struct audit *a, struct px_txn *scratch)
  * checks. */
 struct chunk {
 	struct px_verifier *pool;
-	const uint8_t *leaves[CHUNK];
-	size_t lens[CHUNK];
-	int sig[CHUNK];
+	struct px_entry entries[CHUNK];
+	struct px_entry *ptrs[CHUNK];
 	size_t n;
 	int64_t missing; /* index of a leaf that is not there, or -1 */
+	int rc;          /* the pool's: PX_OK or could not check */
 };
+
+static void
+release_chunk(struct chunk *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		px_entry_release(&c->entries[i]);
+	c->n = 0;
+}
 
 static int
 fetch_chunk(struct audit *a, struct chunk *c, uint64_t base, uint64_t size)
 {
+	size_t want = size - base < CHUNK ? (size_t)(size - base) : CHUNK;
 	int rc;
 
-	c->n = size - base < CHUNK ? (size_t)(size - base) : CHUNK;
+	release_chunk(c);
 	c->missing = -1;
-	for (size_t i = 0; i < c->n; i++) {
-		rc = px_store_leaf(a->src, base + i, &c->leaves[i],
-				   &c->lens[i]);
+	for (size_t i = 0; i < want; i++) {
+		const uint8_t *leaf;
+		size_t len;
+
+		rc = px_store_leaf(a->src, base + i, &leaf, &len);
 		if (rc == PX_ENOTFOUND) {
 			c->missing = (int64_t)(base + i);
-			c->n = i;
 			break;
 		}
 		if (rc != PX_OK)
 			return rc;
+		px_entry_init(&c->entries[i], leaf, len);
+		c->ptrs[i] = &c->entries[i];
+		c->n = i + 1;
 	}
 	return PX_OK;
 }
 
+/* Hash, decode and verify a chunk on every core. */
 static void
 verify_chunk(struct chunk *c)
 {
-	px_verifier_run(c->pool, c->leaves, c->lens, c->n, c->sig);
+	c->rc = px_verifier_run(c->pool, c->ptrs, c->n, PX_ENTRY_ALL);
 }
 
 static void *
@@ -378,11 +374,12 @@ replay_chunk(struct audit *a, struct px_store *scratch, struct chunk *c,
 	struct px_txn *st = NULL;
 	int rc;
 
+	if (c->rc != PX_OK)
+		return c->rc;
 	if ((rc = px_store_begin(&st, scratch, 1)) != PX_OK)
 		return rc;
 	for (size_t i = 0; i < c->n && a->out->intact; i++) {
-		rc = replay_leaf(a, st, base + i, c->leaves[i], c->lens[i],
-				 c->sig[i]);
+		rc = replay_leaf(a, st, base + i, &c->entries[i]);
 		if (rc != PX_OK) {
 			px_store_abort(st);
 			return rc;
@@ -536,6 +533,10 @@ out:
 	for (size_t i = 0; i < a.n_cps; i++)
 		free(a.cps[i].note);
 	free(a.cps);
+	if (chunks) {
+		release_chunk(&chunks[0]);
+		release_chunk(&chunks[1]);
+	}
 	free(chunks);
 	px_verifier_free(own);
 	return rc;

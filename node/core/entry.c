@@ -46,6 +46,89 @@ px_entry_check(const struct px_signed_entry *e)
 			      e->payload, e->payload_len);
 }
 
+void
+px_entry_init(struct px_entry *e, const uint8_t *leaf, size_t len)
+{
+	memset(e, 0, sizeof(*e));
+	e->leaf = leaf;
+	e->len = len;
+}
+
+/* The bytes are wrong: say so in e's status and result. */
+static void
+entry_wrong(struct px_entry *e, int rc)
+{
+	struct px_refusal *r = &e->result.refusal;
+
+	if (rc == PX_ETOOLARGE) {
+		e->status = px_refuse(r, PX_CODE_TOO_LARGE,
+				      "entry of %zu bytes is over the %d-byte "
+				      "cap",
+				      e->len, PX_ENTRY_MAX);
+	} else if (rc == PX_EVERIFY) {
+		px_refuse(r, PX_CODE_BAD_SIGNATURE,
+			  "the signature does not verify for the entry's key");
+		e->status = PX_EVERIFY;
+	} else if (e->env.msg) {
+		e->status =
+			px_refuse(r, PX_CODE_MALFORMED,
+				  "the signed payload is not a paxta entry");
+	} else {
+		e->status = px_refuse(r, PX_CODE_MALFORMED,
+				      "not a signed entry (SignedEntry with a "
+				      "32-byte key and a 64-byte signature)");
+	}
+	e->result.rc = e->status;
+}
+
+int
+px_entry_prepare(struct px_entry *e, unsigned steps)
+{
+	int rc;
+
+	if (steps & PX_ENTRY_VERIFY)
+		steps |= PX_ENTRY_DECODE;
+	if ((steps & PX_ENTRY_HASH) && !(e->done & PX_ENTRY_HASH)) {
+		if ((rc = px_hash_leaf(&e->leaf_hash, e->leaf, e->len)) !=
+		    PX_OK)
+			return rc;
+		e->result.leaf_hash = e->leaf_hash;
+		e->done |= PX_ENTRY_HASH;
+	}
+	if (e->status != PX_OK)
+		return PX_OK; /* already found wrong: nothing more to learn */
+	if ((steps & PX_ENTRY_DECODE) && !(e->done & PX_ENTRY_DECODE)) {
+		rc = px_entry_open(&e->env, e->leaf, e->len);
+		if (rc == PX_OK)
+			rc = px_entry_body_decode(&e->body, e->env.payload,
+						  e->env.payload_len);
+		if (rc == PX_ENOMEM)
+			return rc;
+		e->done |= PX_ENTRY_DECODE;
+		if (rc != PX_OK) {
+			entry_wrong(e, rc);
+			return PX_OK;
+		}
+	}
+	if ((steps & PX_ENTRY_VERIFY) && !(e->done & PX_ENTRY_VERIFY)) {
+		rc = px_entry_check(&e->env);
+		if (rc != PX_OK && rc != PX_EVERIFY)
+			return rc; /* could not check is not "invalid" */
+		e->done |= PX_ENTRY_VERIFY;
+		if (rc != PX_OK)
+			entry_wrong(e, rc);
+	}
+	return PX_OK;
+}
+
+int
+px_entry_read(struct px_entry *e, const uint8_t *leaf, size_t len,
+	      unsigned steps)
+{
+	px_entry_init(e, leaf, len);
+	return px_entry_prepare(e, steps);
+}
+
 int
 px_entry_verify_leaf(const uint8_t *leaf, size_t len)
 {
@@ -57,6 +140,16 @@ px_entry_verify_leaf(const uint8_t *leaf, size_t len)
 	rc = px_entry_check(&e);
 	px_entry_close(&e);
 	return rc;
+}
+
+void
+px_entry_release(struct px_entry *e)
+{
+	if (!e)
+		return;
+	px_entry_body_free(e->body);
+	px_entry_close(&e->env);
+	memset(e, 0, sizeof(*e));
 }
 
 int

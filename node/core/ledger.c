@@ -26,17 +26,6 @@ struct px_ledger {
 	struct px_policy policy;
 };
 
-void
-px_policy_default(struct px_policy *out)
-{
-	*out = (struct px_policy){ .ginning_ppm = 450000,
-				   .spinning_ppm = 950000,
-				   .weaving_ppm = 980000,
-				   .knitting_ppm = 980000,
-				   .making_ppm = 950000,
-				   .max_skew_s = 300 };
-}
-
 static int
 valid_origin(const char *origin)
 {
@@ -123,9 +112,8 @@ px_ledger_create(const char *dir, const char *origin,
 	struct px_ledger *l = NULL;
 	struct px_store *store = NULL;
 	struct px_seckey key;
-	struct px_append_result result;
+	struct px_entry genesis = { 0 }, *entries = &genesis;
 	uint8_t *leaf = NULL;
-	const uint8_t *leaf_c;
 	size_t leaf_len;
 	char *path = NULL;
 	int rc;
@@ -155,11 +143,10 @@ px_ledger_create(const char *dir, const char *origin,
 	/* The genesis goes in through the same rules as every entry. */
 	if ((rc = px_ledger_open(&l, dir, 0)) != PX_OK)
 		goto out;
-	leaf_c = leaf;
-	rc = px_ledger_append(l, &leaf_c, &leaf_len, 1, NULL, 0,
-			      (int64_t)time(NULL), &result);
+	px_entry_init(&genesis, leaf, leaf_len);
+	rc = px_ledger_append(l, &entries, 1, (int64_t)time(NULL));
 	if (rc == PX_OK)
-		rc = result.rc;
+		rc = genesis.result.rc;
 	px_ledger_close(l);
 	l = NULL;
 	/* Reopened, it reads its origin and policy from the genesis. */
@@ -171,6 +158,7 @@ px_ledger_create(const char *dir, const char *origin,
 		*out_node_key = key.pub;
 out:
 	px_ledger_close(l);
+	px_entry_release(&genesis);
 	free(leaf);
 	free(path);
 	px_key_wipe(&key);
@@ -312,116 +300,92 @@ px_ledger_read(struct px_ledger *l, struct px_txn **out)
 	return px_store_begin(out, l->store, 0);
 }
 
+void
+px_ledger_rules_ctx(const struct px_ledger *l, int64_t now,
+		    struct px_rules_ctx *out)
+{
+	*out = (struct px_rules_ctx){ .policy = &l->policy,
+				      .node_key = l->have_key ? &l->node_key.pub
+							      : &l->node_pub,
+				      .now = now };
+}
+
+int
+px_ledger_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
+		struct px_entry *e)
+{
+	int rc;
+
+	rc = px_rules_apply(t, ctx, px_store_size(t), e, &e->result.refusal);
+	if (rc == PX_OK)
+		rc = px_store_append(t, e->leaf, e->len, &e->leaf_hash);
+	return rc;
+}
+
 /*
  * One entry of a batch, inside the batch's transaction t. Returns PX_OK with
- * *res telling what became of it, or an error that fails the whole batch.
+ * e->result telling what became of it, or an error that fails the whole
+ * batch.
  */
 static int
-append_one(struct px_ledger *l, struct px_txn *t, const uint8_t *leaf,
-	   size_t len, int verified, int64_t now, struct px_append_result *res)
+append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e)
 {
-	struct px_rules_ctx ctx = { .policy = &l->policy,
-				    .node_key = l->have_key ? &l->node_key.pub
-							    : &l->node_pub,
-				    .now = now };
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *body = NULL;
+	struct px_append_result *res = &e->result;
 	struct px_txn *child = NULL;
 	int rc;
 
-	memset(res, 0, sizeof(*res));
-	if (len > PX_ENTRY_MAX) {
-		res->rc =
-			px_refuse(&res->refusal, PX_CODE_TOO_LARGE,
-				  "entry of %zu bytes is over the %d-byte cap",
-				  len, PX_ENTRY_MAX);
-		return PX_OK;
-	}
-	if ((rc = px_hash_leaf(&res->leaf_hash, leaf, len)) != PX_OK)
+	if ((rc = px_entry_prepare(e, PX_ENTRY_ALL)) != PX_OK)
 		return rc;
-	rc = px_store_find(t, &res->leaf_hash, &res->index);
+	if (e->status != PX_OK)
+		return PX_OK; /* the bytes are wrong: refused, nothing stored */
+	/* §3.3 rule 2: the same entry twice is answered with its original
+	 * position (the store confirms the index against the leaf's hash). */
+	rc = px_store_find(t, &e->leaf_hash, &res->index);
 	if (rc == PX_OK) {
-		res->duplicate = 1; /* §3.3 rule 2: answered idempotently */
+		res->duplicate = 1;
 		return PX_OK;
 	}
 	if (rc != PX_ENOTFOUND)
 		return rc;
-	rc = PX_OK; /* new: a refusal below is this entry's, not the batch's */
-
-	if (px_entry_open(&env, leaf, len) != PX_OK) {
-		res->rc = px_refuse(&res->refusal, PX_CODE_MALFORMED,
-				    "not a signed entry (SignedEntry with a "
-				    "32-byte key and a 64-byte signature)");
-		goto out;
-	}
-	if (verified != PX_OK) {
-		res->rc = PX_EVERIFY;
-		px_refuse(&res->refusal, PX_CODE_BAD_SIGNATURE,
-			  "the signature does not verify for the entry's key");
-		goto out;
-	}
-	if (px_entry_body_decode(&body, env.payload, env.payload_len) !=
-	    PX_OK) {
-		res->rc = px_refuse(&res->refusal, PX_CODE_MALFORMED,
-				    "the signed payload is not a paxta entry");
-		goto out;
-	}
+	/* A nested transaction: a refusal undoes this entry alone. */
 	if ((rc = px_store_begin_nested(&child, t)) != PX_OK)
-		goto out;
+		return rc;
 	res->index = px_store_size(child);
-	rc = px_rules_apply(child, &ctx, res->index, &res->leaf_hash, &env,
-			    body, &res->refusal);
-	if (rc == PX_OK)
-		rc = px_store_append(child, leaf, len, NULL, NULL);
+	rc = px_ledger_apply(child, ctx, e);
 	if (rc == PX_EREFUSED || rc == PX_EVERIFY) {
 		res->rc = rc;
 		px_store_abort(child);
-		rc = PX_OK;
-	} else if (rc != PX_OK) {
-		px_store_abort(child);
-	} else {
-		rc = px_store_commit(child);
+		return PX_OK;
 	}
-	child = NULL;
-out:
-	px_entry_body_free(body);
-	px_entry_close(&env);
-	return rc;
+	if (rc != PX_OK) {
+		px_store_abort(child);
+		return rc;
+	}
+	return px_store_commit(child);
 }
 
 int
-px_ledger_append(struct px_ledger *l, const uint8_t *const *leaves,
-		 const size_t *lens, size_t n, const int *verified,
-		 unsigned flags, int64_t now, struct px_append_result *results)
+px_ledger_append(struct px_ledger *l, struct px_entry *const *entries, size_t n,
+		 int64_t now)
 {
+	struct px_rules_ctx ctx;
 	struct px_txn *t = NULL;
 	int rc = PX_OK;
 
+	px_ledger_rules_ctx(l, now, &ctx);
 	for (int attempt = 0; attempt <= MAX_GROWS; attempt++) {
 		if ((rc = px_store_begin(&t, l->store, 1)) != PX_OK)
 			return rc;
 		for (size_t i = 0; i < n && rc == PX_OK; i++) {
-			int ok;
-
-			if ((flags & PX_APPEND_PREVERIFIED) && verified)
-				ok = verified[i];
-			else
-				ok = px_entry_verify_leaf(leaves[i], lens[i]);
-			/* A malformed envelope is reported as malformed, not
-			 * as a bad signature. */
-			if (ok == PX_EMALFORMED || ok == PX_ETOOLARGE)
-				ok = PX_OK;
-			/* Could not check is not "invalid": fail the batch. */
-			if (ok == PX_ENOMEM || ok == PX_ECRYPTO) {
-				rc = ok;
-				break;
-			}
-			rc = append_one(l, t, leaves[i], lens[i], ok, now,
-					&results[i]);
+			/* A retry after growing the map starts afresh; what
+			 * the bytes were found to be stays. */
+			entries[i]->result.rc = entries[i]->status;
+			entries[i]->result.duplicate = 0;
+			rc = append_one(t, &ctx, entries[i]);
 		}
 		if (rc == PX_OK)
-			rc = px_store_commit(
-				t); /* durable before anyone hears */
+			rc = px_store_commit(t); /* durable before anyone
+						    hears */
 		else
 			px_store_abort(t);
 		t = NULL;

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "array.h"
-#include "paxta/event.h"
 #include "paxta/lot.h"
+#include "paxta/names.h"
 #include "paxta/state.h"
 #include "paxta/units.h"
 

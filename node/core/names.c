@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "paxta/error.h"
-#include "paxta/event.h"
+#include "paxta/names.h"
 
 static const char *const roles[] = {
 	[PAXTA__ROLE__ROLE_REGISTRAR] = "registrar",

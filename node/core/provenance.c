@@ -11,7 +11,7 @@
 
 #include "array.h"
 #include "paxta/entry.h"
-#include "paxta/event.h"
+#include "paxta/names.h"
 #include "paxta/provenance.h"
 #include "paxta/state.h"
 #include "paxta/units.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "paxta/event.h"
+#include "paxta/names.h"
 #include "paxta/rules.h"
 #include "paxta/state.h"
 #include "paxta/units.h"
@@ -1053,26 +1053,19 @@ static int
 apply_void(struct apply *a)
 {
 	const Paxta__Void *v = a->e->void_;
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *target = NULL;
+	struct px_entry stored = { 0 };
+	const Paxta__Entry *target;
 	Paxta__ShipmentRecord *sh = NULL;
-	const uint8_t *leaf;
-	size_t len;
 	int rc;
 
 	if (v->index == 0 || v->index >= a->index)
 		return px_refuse(a->r, PX_CODE_VOID_DENIED,
 				 "entry %" PRIu64 " is not an earlier entry",
 				 v->index);
-	if ((rc = px_store_leaf(a->t, v->index, &leaf, &len)) != PX_OK)
-		return rc;
 	/* Leaves were checked on the way in; fail closed if one is not. */
-	if (px_entry_open(&env, leaf, len) != PX_OK ||
-	    px_entry_body_decode(&target, env.payload, env.payload_len) !=
-		    PX_OK) {
-		rc = PX_ESTORE;
-		goto out;
-	}
+	if ((rc = px_state_entry(a->t, v->index, &stored)) != PX_OK)
+		return rc;
+	target = stored.body;
 	if (strcmp(target->actor, a->e->actor) != 0) {
 		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
 			       "entry %" PRIu64 " was written by '%s'; an "
@@ -1128,19 +1121,30 @@ apply_void(struct apply *a)
 	}
 out:
 	px_state_free(sh);
-	px_entry_body_free(target);
-	px_entry_close(&env);
+	px_entry_release(&stored);
 	return rc;
 }
 
 /* ---- every entry ---- */
 
+void
+px_policy_default(struct px_policy *out)
+{
+	*out = (struct px_policy){ .ginning_ppm = 450000,
+				   .spinning_ppm = 950000,
+				   .weaving_ppm = 980000,
+				   .knitting_ppm = 980000,
+				   .making_ppm = 950000,
+				   .max_skew_s = 300 };
+}
+
 int
 px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
-	       const struct px_hash *leaf_hash,
-	       const struct px_signed_entry *env, const Paxta__Entry *e,
-	       struct px_refusal *r)
+	       const struct px_entry *entry, struct px_refusal *r)
 {
+	const struct px_signed_entry *env = &entry->env;
+	const struct px_hash *leaf_hash = &entry->leaf_hash;
+	const Paxta__Entry *e = entry->body;
 	struct apply a = { t, ctx, index, e, NULL, r };
 	Paxta__ActorRecord *author = NULL;
 	ProtobufCBinaryData last;

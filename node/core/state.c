@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "paxta/error.h"
-#include "paxta/ledger.h"
 #include "paxta/state.h"
 
 /* Longest key: two ids, a 0 byte, a season and an index. */
@@ -24,6 +23,27 @@ px_state_valid_id(const char *id)
 		    (unsigned char)id[i] >= 0x7f)
 			return 0;
 	return 1;
+}
+
+int
+px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out)
+{
+	const uint8_t *leaf;
+	size_t len;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (index >= px_store_size(t))
+		return PX_ENOTFOUND;
+	if ((rc = px_store_leaf(t, index, &leaf, &len)) != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	if ((rc = px_entry_read(out, leaf, len, PX_ENTRY_DECODE)) != PX_OK)
+		return rc;
+	if (out->status != PX_OK) {
+		px_entry_release(out);
+		return PX_ESTORE;
+	}
+	return PX_OK;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,17 @@ struct px_store {
 	char *dir;
 	int lock_fd;
 	int readonly;
+
+	/*
+	 * LMDB may change the map's size only while no transaction of this
+	 * process is open (mdb_env_set_mapsize). Read snapshots count
+	 * themselves in readers; a resize waits until there are none and
+	 * holds new ones back meanwhile (resizing), so it cannot starve.
+	 */
+	pthread_mutex_t map_mu;
+	pthread_cond_t map_cv;
+	unsigned readers;
+	int resizing;
 };
 
 struct px_txn {
@@ -220,6 +232,8 @@ px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
 		return PX_ENOMEM;
 	s->lock_fd = -1;
 	s->readonly = (flags & PX_STORE_READONLY) != 0;
+	pthread_mutex_init(&s->map_mu, NULL);
+	pthread_cond_init(&s->map_cv, NULL);
 	s->dir = strdup(dir);
 	if (!s->dir) {
 		rc = PX_ENOMEM;
@@ -269,6 +283,8 @@ px_store_close(struct px_store *s)
 		mdb_env_close(s->env);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* releases the flock */
+	pthread_cond_destroy(&s->map_cv);
+	pthread_mutex_destroy(&s->map_mu);
 	free(s->dir);
 	free(s);
 }
@@ -296,6 +312,26 @@ px_store_disk_bytes(struct px_store *s, uint64_t *out)
 	return PX_OK;
 }
 
+/* Set the map's size (0: adopt the size another process set) once no read
+ * snapshot of this process is open. The caller holds no transaction. */
+static int
+resize(struct px_store *s, size_t bytes)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->map_mu);
+	while (s->resizing)
+		pthread_cond_wait(&s->map_cv, &s->map_mu);
+	s->resizing = 1;
+	while (s->readers > 0)
+		pthread_cond_wait(&s->map_cv, &s->map_mu);
+	rc = map_err(mdb_env_set_mapsize(s->env, bytes));
+	s->resizing = 0;
+	pthread_cond_broadcast(&s->map_cv);
+	pthread_mutex_unlock(&s->map_mu);
+	return rc;
+}
+
 int
 px_store_grow(struct px_store *s)
 {
@@ -305,7 +341,26 @@ px_store_grow(struct px_store *s)
 		return PX_ESTORE;
 	if (info.me_mapsize > SIZE_MAX / 2)
 		return PX_EFULL;
-	return map_err(mdb_env_set_mapsize(s->env, info.me_mapsize * 2));
+	return resize(s, info.me_mapsize * 2);
+}
+
+static void
+reader_enter(struct px_store *s)
+{
+	pthread_mutex_lock(&s->map_mu);
+	while (s->resizing)
+		pthread_cond_wait(&s->map_cv, &s->map_mu);
+	s->readers++;
+	pthread_mutex_unlock(&s->map_mu);
+}
+
+static void
+reader_leave(struct px_store *s)
+{
+	pthread_mutex_lock(&s->map_mu);
+	if (--s->readers == 0)
+		pthread_cond_broadcast(&s->map_cv);
+	pthread_mutex_unlock(&s->map_mu);
 }
 
 /* Leaves in the snapshot: one past the last key of the tree database. */
@@ -347,12 +402,20 @@ px_store_begin(struct px_txn **out, struct px_store *s, int write)
 		return PX_ENOMEM;
 	t->s = s;
 	t->write = write;
-	rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
-	if (rc == MDB_MAP_RESIZED) {
-		/* Another process grew the map: adopt its size. */
-		mdb_env_set_mapsize(s->env, 0);
+	for (int tries = 0;; tries++) {
+		if (!write)
+			reader_enter(s);
 		rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY,
 				   &t->txn);
+		if (rc != MDB_SUCCESS && !write)
+			reader_leave(s);
+		if (rc != MDB_MAP_RESIZED || tries > 0)
+			break;
+		/* Another process grew the map: adopt its size. */
+		if ((rc = resize(s, 0)) != PX_OK) {
+			free(t);
+			return rc;
+		}
 	}
 	if (rc != MDB_SUCCESS) {
 		free(t);
@@ -397,8 +460,7 @@ px_store_commit(struct px_txn *t)
 	int rc;
 
 	if (!t->write) {
-		mdb_txn_abort(t->txn);
-		free(t);
+		px_store_abort(t);
 		return PX_OK;
 	}
 	rc = mdb_txn_commit(t->txn);
@@ -414,6 +476,8 @@ px_store_abort(struct px_txn *t)
 	if (!t)
 		return;
 	mdb_txn_abort(t->txn);
+	if (!t->write)
+		reader_leave(t->s);
 	free(t);
 }
 
@@ -522,15 +586,26 @@ int
 px_store_find(struct px_txn *t, const struct px_hash *leaf_hash,
 	      uint64_t *out_index)
 {
+	struct px_hash stored;
 	const uint8_t *v;
 	size_t len;
+	uint64_t index;
 	int rc = get_raw(t, DB_LEAF_INDEX, leaf_hash->b, PX_HASH_LEN, &v, &len);
 
 	if (rc != PX_OK)
 		return rc;
 	if (len != 8)
 		return PX_ESTORE;
-	*out_index = px_get_be64(v);
+	index = px_get_be64(v);
+	/* An index record is trusted only as far as the leaf it names: a
+	 * record added on disk must not make an entry "already logged". */
+	if (index >= t->size)
+		return PX_ESTORE;
+	if ((rc = px_store_leaf_hash(t, index, &stored)) != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	if (memcmp(stored.b, leaf_hash->b, PX_HASH_LEN) != 0)
+		return PX_ESTORE;
+	*out_index = index;
 	return PX_OK;
 }
 
@@ -546,34 +621,34 @@ px_store_leaf(struct px_txn *t, uint64_t index, const uint8_t **out,
 
 int
 px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
-		uint64_t *out_index, struct px_hash *out_hash)
+		const struct px_hash *leaf_hash)
 {
 	/* chain ‖ h_0 ‖ … ‖ h_63 */
 	uint8_t rec[(2 + 63) * PX_HASH_LEN];
-	struct px_hash leaf_hash, prev = { { 0 } }, chain, h;
-	uint64_t i = t->size, existing;
+	struct px_hash prev = { { 0 } }, chain, h;
+	uint64_t i = t->size;
 	uint8_t key[8];
 	size_t rlen;
 	int rc;
 
 	if (!t->write)
 		return PX_EINVAL;
-	if ((rc = px_hash_leaf(&leaf_hash, leaf, len)) != PX_OK)
-		return rc;
-	rc = px_store_find(t, &leaf_hash, &existing);
-	if (rc == PX_OK)
-		return PX_EEXIST;
-	if (rc != PX_ENOTFOUND)
+	/* The index first: a leaf already logged is PX_EEXIST before
+	 * anything else is written. */
+	px_put_be64(key, i);
+	rc = put_raw(t, DB_LEAF_INDEX, leaf_hash->b, PX_HASH_LEN, key, 8,
+		     MDB_NOOVERWRITE);
+	if (rc != PX_OK)
 		return rc;
 	if (i > 0 && (rc = px_store_chain(t, i - 1, &prev)) != PX_OK)
 		return rc;
-	if ((rc = px_hash_chain(&chain, &prev, &leaf_hash)) != PX_OK)
+	if ((rc = px_hash_chain(&chain, &prev, leaf_hash)) != PX_OK)
 		return rc;
 
 	memcpy(rec, chain.b, PX_HASH_LEN);
-	memcpy(rec + PX_HASH_LEN, leaf_hash.b, PX_HASH_LEN);
+	memcpy(rec + PX_HASH_LEN, leaf_hash->b, PX_HASH_LEN);
 	rlen = 2 * PX_HASH_LEN;
-	h = leaf_hash;
+	h = *leaf_hash;
 	/* Every perfect subtree that leaf i completes: 2^l divides i + 1. Its
 	 * left half ends 2^(l-1) leaves back. */
 	for (unsigned l = 1;
@@ -590,21 +665,12 @@ px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
 		rlen += PX_HASH_LEN;
 	}
 
-	px_put_be64(key, i);
 	if ((rc = put_raw(t, DB_LEAVES, key, 8, leaf, len, MDB_APPEND)) !=
 	    PX_OK)
 		return rc;
 	if ((rc = put_raw(t, DB_TREE, key, 8, rec, rlen, MDB_APPEND)) != PX_OK)
 		return rc;
-	rc = put_raw(t, DB_LEAF_INDEX, leaf_hash.b, PX_HASH_LEN, key, 8,
-		     MDB_NOOVERWRITE);
-	if (rc != PX_OK)
-		return rc;
 	t->size = i + 1;
-	if (out_index)
-		*out_index = i;
-	if (out_hash)
-		*out_hash = leaf_hash;
 	return PX_OK;
 }
 

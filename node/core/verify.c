@@ -23,11 +23,11 @@ struct px_verifier {
 	unsigned busy;       /* workers still on the current job */
 
 	/* The current job. */
-	const uint8_t *const *leaves;
-	const size_t *lens;
-	int *results;
+	struct px_entry *const *entries;
+	unsigned steps;
 	size_t n;
 	atomic_size_t next;
+	atomic_int failed; /* the first could-not-check error */
 };
 
 static void
@@ -39,9 +39,14 @@ work(struct px_verifier *v)
 		if (i >= v->n)
 			return;
 		for (size_t end = i + CHUNK < v->n ? i + CHUNK : v->n; i < end;
-		     i++)
-			v->results[i] =
-				px_entry_verify_leaf(v->leaves[i], v->lens[i]);
+		     i++) {
+			int rc = px_entry_prepare(v->entries[i], v->steps);
+			int none = PX_OK;
+
+			if (rc != PX_OK)
+				atomic_compare_exchange_strong(&v->failed,
+							       &none, rc);
+		}
 	}
 }
 
@@ -93,6 +98,7 @@ px_verifier_new(struct px_verifier **out, unsigned threads)
 	pthread_cond_init(&v->wake, NULL);
 	pthread_cond_init(&v->done, NULL);
 	atomic_init(&v->next, 0);
+	atomic_init(&v->failed, PX_OK);
 	for (; v->nthreads < threads; v->nthreads++) {
 		if (pthread_create(&v->threads[v->nthreads], NULL, worker, v) !=
 		    0) {
@@ -122,18 +128,18 @@ px_verifier_free(struct px_verifier *v)
 	free(v);
 }
 
-void
-px_verifier_run(struct px_verifier *v, const uint8_t *const *leaves,
-		const size_t *lens, size_t n, int *results)
+int
+px_verifier_run(struct px_verifier *v, struct px_entry *const *entries,
+		size_t n, unsigned steps)
 {
 	if (n == 0)
-		return;
+		return PX_OK;
 	pthread_mutex_lock(&v->lock);
-	v->leaves = leaves;
-	v->lens = lens;
-	v->results = results;
+	v->entries = entries;
+	v->steps = steps;
 	v->n = n;
 	atomic_store(&v->next, 0);
+	atomic_store(&v->failed, PX_OK);
 	v->busy = v->nthreads;
 	v->generation++;
 	pthread_cond_broadcast(&v->wake);
@@ -145,6 +151,7 @@ px_verifier_run(struct px_verifier *v, const uint8_t *const *leaves,
 	while (v->busy > 0)
 		pthread_cond_wait(&v->done, &v->lock);
 	pthread_mutex_unlock(&v->lock);
+	return atomic_load(&v->failed);
 }
 
 unsigned

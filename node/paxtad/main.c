@@ -366,9 +366,9 @@ main(int argc, char **argv)
 		struct px_txn *t;
 		uint64_t size = 0;
 
-		if (pxd_read_begin(node.writer, &t) == PX_OK) {
+		if (px_ledger_read(node.ledger, &t) == PX_OK) {
 			size = px_store_size(t);
-			pxd_read_end(node.writer, t);
+			px_store_abort(t);
 		}
 		fprintf(stderr,
 			"paxtad: serving ledger '%s' (%" PRIu64

@@ -629,7 +629,7 @@ pxd_page_lot(struct pxd_request *rq)
 		page_error(rq, 400, id, "This is not a lot id.");
 		return;
 	}
-	if ((rc = pxd_read_begin(node->writer, &t)) != PX_OK) {
+	if ((rc = px_ledger_read(node->ledger, &t)) != PX_OK) {
 		page_error(rq, 500, id, "The node cannot read its ledger.");
 		return;
 	}
@@ -747,7 +747,7 @@ pxd_page_lot(struct pxd_request *rq)
 		"log.</p></section></main></body></html>\n");
 	reply_html(rq, 200, &h);
 out:
-	pxd_read_end(node->writer, t);
+	px_store_abort(t);
 	px_lineage_free(g);
 	px_verdict_free(v);
 	px_state_free(lot);

@@ -60,26 +60,23 @@ struct pxd_node {
 int pxd_verify_new(struct pxd_verify **out, unsigned threads);
 void pxd_verify_free(struct pxd_verify *v);
 
-/* results[i] = px_entry_verify_leaf(leaves[i], lens[i]): on the calling
- * thread for a few entries, on the pool for many. Any thread. */
-void pxd_verify(struct pxd_verify *v, const uint8_t *const *leaves,
-		const size_t *lens, size_t n, int *results);
+/* px_entry_prepare(entries[i], PX_ENTRY_ALL) for each: on the calling
+ * thread for a few entries, on the pool for many. Any thread. PX_OK, or
+ * PX_ENOMEM / PX_ECRYPTO when it could not check. */
+int pxd_verify(struct pxd_verify *v, struct px_entry *const *entries, size_t n);
 
 /* ---- writer.c: group commit ---- */
 
 /* One request's entries, handed to the writer. */
 struct pxd_job {
-	/* Entries (exact leaf bytes) and px_entry_verify_leaf's result for
-	 * each; n == 0 asks for a checkpoint only. Read by the writer until
-	 * done is called. */
-	const uint8_t *const *leaves;
-	const size_t *lens;
-	const int *verified;
+	/* Entries (prepared or not: the ledger takes the steps left); n ==
+	 * 0 asks for a checkpoint only. The writer fills each entry's result
+	 * and uses them until done is called. */
+	struct px_entry *const *entries;
 	size_t n;
 	int checkpoint; /* sign a checkpoint after these entries */
 
 	/* Filled by the writer before done is called. */
-	struct px_append_result *results; /* n of them, the caller's memory */
 	int rc;         /* PX_OK: results are final and durable; else none is */
 	char *note;     /* checkpoint jobs: the latest signed note (malloc'd) */
 	int signed_new; /* checkpoint jobs: the note was signed just now */
@@ -116,13 +113,6 @@ void pxd_writer_stop(struct pxd_writer *w);
 
 /* Stop if needed, and free; accepts NULL. No request may be running. */
 void pxd_writer_free(struct pxd_writer *w);
-
-/*
- * A read snapshot for a request thread, and its end. While one is open the
- * writer does not grow the LMDB map (which remaps it under readers).
- */
-int pxd_read_begin(struct pxd_writer *w, struct px_txn **out);
-void pxd_read_end(struct pxd_writer *w, struct px_txn *t);
 
 /* ---- metrics.c ---- */
 

@@ -3,7 +3,7 @@
  * pattern to one handler each, and the handlers. docs/api.md documents
  * every route, its answers and its statuses.
  *
- * Handlers read one snapshot each (pxd_read_begin) and answer from it;
+ * Handlers read one snapshot each (px_ledger_read) and answer from it;
  * only POST /v1/entries and POST /v1/checkpoint go through the writer.
  */
 #include <inttypes.h>
@@ -148,27 +148,19 @@ valid_id(struct pxd_request *rq, const char *what, const char *id)
 static int
 begin(struct pxd_request *rq, struct px_txn **t)
 {
-	int rc = pxd_read_begin(pxd_request_node(rq)->writer, t);
+	int rc = px_ledger_read(pxd_request_node(rq)->ledger, t);
 
 	if (rc != PX_OK)
 		fail_internal(rq, rc);
 	return rc;
 }
 
-static void
-end(struct pxd_request *rq, struct px_txn *t)
-{
-	pxd_read_end(pxd_request_node(rq)->writer, t);
-}
-
 /* ---- POST /v1/entries ---- */
 
 struct post {
 	struct pxd_job job;
-	const uint8_t **leaves;
-	size_t *lens;
-	int *verified;
-	struct px_append_result *results;
+	struct px_entry *entries; /* n of them; their bytes are the body's */
+	struct px_entry **ptrs;
 	size_t n;
 	int batch;
 };
@@ -181,10 +173,10 @@ post_free(void *p)
 	if (!s)
 		return;
 	free(s->job.note);
-	free(s->leaves);
-	free(s->lens);
-	free(s->verified);
-	free(s->results);
+	for (size_t i = 0; s->entries && i < s->n; i++)
+		px_entry_release(&s->entries[i]);
+	free(s->entries);
+	free(s->ptrs);
 	free(s);
 }
 
@@ -278,7 +270,7 @@ post_answer(struct pxd_request *rq, struct post *s)
 		return;
 	}
 	if (!s->batch) {
-		const struct px_append_result *r = &s->results[0];
+		const struct px_append_result *r = &s->entries[0].result;
 
 		if (r->rc == PX_OK) {
 			char where[48];
@@ -295,7 +287,7 @@ post_answer(struct pxd_request *rq, struct post *s)
 	}
 	results = json_array();
 	for (size_t i = 0; results && i < s->n; i++) {
-		const struct px_append_result *r = &s->results[i];
+		const struct px_append_result *r = &s->entries[i].result;
 
 		if (r->rc != PX_OK)
 			refused++;
@@ -316,39 +308,59 @@ post_answer(struct pxd_request *rq, struct post *s)
 	pxd_reply_json(rq, refused ? 207 : 201, j);
 }
 
-/* A single entry that cannot be logged whatever the ledger holds is
- * answered here, without waiting for the writer. */
+/* The entries of the body, one or a batch, into s. PX_OK, or an error
+ * already answered. */
 static int
-single_refused(struct pxd_request *rq, int verified, size_t len)
+post_read(struct pxd_request *rq, struct post *s, const uint8_t *body,
+	  size_t len)
 {
 	struct pxd_node *node = pxd_request_node(rq);
+	const uint8_t **leaves = NULL;
+	size_t *lens = NULL;
+	int rc = PX_OK;
 
-	switch (verified) {
-	case PX_OK:
-		return 0;
-	case PX_ETOOLARGE:
-		pxd_metrics_refusal(node->metrics, PX_CODE_TOO_LARGE);
-		pxd_reply_error(rq, 413, "too_large",
-				"an entry of %zu bytes is over the %d-byte cap",
-				len, PX_ENTRY_MAX);
-		return 1;
-	case PX_EMALFORMED:
-		pxd_metrics_refusal(node->metrics, PX_CODE_MALFORMED);
-		pxd_reply_error(rq, 400, "malformed",
-				"the body is not a signed entry (a protobuf "
-				"SignedEntry with a 32-byte key and a 64-byte "
-				"signature)");
-		return 1;
-	case PX_EVERIFY:
-		pxd_metrics_refusal(node->metrics, PX_CODE_BAD_SIGNATURE);
-		pxd_reply_error(rq, 403, "bad_signature",
-				"the signature does not verify for the entry's "
-				"key");
-		return 1;
-	default:
-		fail_internal(rq, verified);
-		return 1;
+	if (s->batch) {
+		rc = pxd_batch_read(body, len, PXD_BATCH_MAX, &leaves, &lens,
+				    &s->n);
+		if (rc == PX_ETOOLARGE) {
+			pxd_metrics_refusal(node->metrics, PX_CODE_TOO_LARGE);
+			pxd_reply_error(rq, 413, "too_large",
+					"a batch holds at most %d entries",
+					PXD_BATCH_MAX);
+			goto out;
+		}
+		if (rc == PX_OK && s->n == 0)
+			rc = PX_EMALFORMED;
+		if (rc == PX_EMALFORMED) {
+			pxd_metrics_refusal(node->metrics, PX_CODE_MALFORMED);
+			pxd_reply_error(rq, 400, "malformed",
+					"the body is not an EntryBatch with at "
+					"least one entry");
+			goto out;
+		}
+	} else {
+		s->n = 1;
 	}
+	if (rc == PX_OK) {
+		s->entries = calloc(s->n, sizeof(*s->entries));
+		s->ptrs = calloc(s->n, sizeof(*s->ptrs));
+		if (!s->entries || !s->ptrs)
+			rc = PX_ENOMEM;
+	}
+	if (rc != PX_OK) {
+		s->n = 0;
+		fail_internal(rq, rc);
+		goto out;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		px_entry_init(&s->entries[i], s->batch ? leaves[i] : body,
+			      s->batch ? lens[i] : len);
+		s->ptrs[i] = &s->entries[i];
+	}
+out:
+	free(leaves);
+	free(lens);
+	return rc;
 }
 
 static void
@@ -384,63 +396,22 @@ post_entries(struct pxd_request *rq)
 	}
 	pxd_set_state(rq, s, post_free);
 	s->batch = kind == 2;
-	if (s->batch) {
-		rc = pxd_batch_read(body, len, PXD_BATCH_MAX, &s->leaves,
-				    &s->lens, &s->n);
-		if (rc == PX_ETOOLARGE) {
-			pxd_metrics_refusal(node->metrics, PX_CODE_TOO_LARGE);
-			pxd_reply_error(rq, 413, "too_large",
-					"a batch holds at most %d entries",
-					PXD_BATCH_MAX);
-			return;
-		}
-		if (rc == PX_OK && s->n == 0)
-			rc = PX_EMALFORMED;
-		if (rc == PX_EMALFORMED) {
-			pxd_metrics_refusal(node->metrics, PX_CODE_MALFORMED);
-			pxd_reply_error(rq, 400, "malformed",
-					"the body is not an EntryBatch with at "
-					"least one entry");
-			return;
-		}
-		if (rc != PX_OK) {
-			fail_internal(rq, rc);
-			return;
-		}
-	} else {
-		s->leaves = malloc(sizeof(*s->leaves));
-		s->lens = malloc(sizeof(*s->lens));
-		if (!s->leaves || !s->lens) {
-			fail_internal(rq, PX_ENOMEM);
-			return;
-		}
-		s->leaves[0] = body;
-		s->lens[0] = len;
-		s->n = 1;
-	}
-	s->verified = calloc(s->n, sizeof(*s->verified));
-	s->results = calloc(s->n, sizeof(*s->results));
-	if (!s->verified || !s->results) {
-		fail_internal(rq, PX_ENOMEM);
+	if ((rc = post_read(rq, s, body, len)) != PX_OK)
+		return;
+	/* Each entry is hashed, decoded and its signature checked here, in
+	 * parallel with every other request; the writer only orders. */
+	if ((rc = pxd_verify(node->verify, s->ptrs, s->n)) != PX_OK) {
+		fail_internal(rq, rc);
 		return;
 	}
-	/* Signatures are checked here, in parallel with every other
-	 * request; the writer only orders. */
-	pxd_verify(node->verify, s->leaves, s->lens, s->n, s->verified);
-	for (size_t i = 0; i < s->n; i++) {
-		if (s->verified[i] == PX_ENOMEM ||
-		    s->verified[i] == PX_ECRYPTO) {
-			fail_internal(rq, s->verified[i]);
-			return;
-		}
-	}
-	if (!s->batch && single_refused(rq, s->verified[0], len))
+	/* One entry whose bytes are wrong is answered now, without waiting
+	 * for the writer: nothing the ledger holds could change that. */
+	if (!s->batch && s->entries[0].status != PX_OK) {
+		post_answer(rq, s);
 		return;
-	s->job.leaves = s->leaves;
-	s->job.lens = s->lens;
-	s->job.verified = s->verified;
+	}
+	s->job.entries = s->ptrs;
 	s->job.n = s->n;
-	s->job.results = s->results;
 	if ((rc = pxd_defer(rq, &s->job)) != PX_OK) {
 		pxd_add_header(rq, "Retry-After", "1");
 		pxd_reply_error(rq, 503, "unavailable",
@@ -516,7 +487,7 @@ get_checkpoint(struct pxd_request *rq)
 				"the node has not signed a checkpoint yet");
 	else
 		fail_internal(rq, rc);
-	end(rq, t);
+	px_store_abort(t);
 }
 
 /* ---- GET /v1/log ---- */
@@ -534,7 +505,7 @@ get_log(struct pxd_request *rq)
 		return;
 	size = px_store_size(t);
 	rc = px_store_root(t, size, &root);
-	end(rq, t);
+	px_store_abort(t);
 	if (rc != PX_OK) {
 		fail_internal(rq, rc);
 		return;
@@ -624,7 +595,7 @@ get_entry(struct pxd_request *rq)
 				index, px_store_size(t));
 	else
 		reply_entry(rq, t, index);
-	end(rq, t);
+	px_store_abort(t);
 }
 
 /* GET /v1/entries/by-hash/{leaf_hash}: what a void by hash needs (the
@@ -654,7 +625,7 @@ get_entry_by_hash(struct pxd_request *rq)
 				"no entry has the leaf hash %s", arg);
 	else
 		fail_internal(rq, rc);
-	end(rq, t);
+	px_store_abort(t);
 }
 
 static int
@@ -738,7 +709,7 @@ get_entries(struct pxd_request *rq)
 	list = NULL;
 out:
 	/* The leaves point into the snapshot: it ends after the reply. */
-	end(rq, t);
+	px_store_abort(t);
 	json_decref(list);
 	free(leaves);
 	free(lens);
@@ -812,7 +783,7 @@ get_inclusion(struct pxd_request *rq)
 				 "size", (json_int_t)size, "hashes",
 				 proof_json(proof, len)));
 out:
-	end(rq, t);
+	px_store_abort(t);
 }
 
 static void
@@ -860,7 +831,7 @@ get_consistency(struct pxd_request *rq)
 				 "to", (json_int_t)to, "hashes",
 				 proof_json(proof, len)));
 out:
-	end(rq, t);
+	px_store_abort(t);
 }
 
 /* ---- lots ---- */
@@ -896,7 +867,7 @@ get_lot(struct pxd_request *rq)
 	if (!valid_id(rq, "a lot", id) || begin(rq, &t) != PX_OK)
 		return;
 	rc = px_lot_json(&j, t, id);
-	end(rq, t);
+	px_store_abort(t);
 	if (rc != PX_OK)
 		lot_missing(rq, id, rc, 0);
 	else
@@ -926,11 +897,11 @@ get_verdict(struct pxd_request *rq)
 				"at %" PRIu64 " is past the log's %" PRIu64
 				" entries",
 				at, px_store_size(t));
-		end(rq, t);
+		px_store_abort(t);
 		return;
 	}
 	rc = px_verdict(&v, t, id, at);
-	end(rq, t);
+	px_store_abort(t);
 	if (rc != PX_OK) {
 		lot_missing(rq, id, rc, at);
 		return;
@@ -950,7 +921,7 @@ get_provenance(struct pxd_request *rq)
 	if (!valid_id(rq, "a lot", id) || begin(rq, &t) != PX_OK)
 		return;
 	rc = px_lineage(&g, t, id, LINEAGE_MAX);
-	end(rq, t);
+	px_store_abort(t);
 	if (rc == PX_ETOOLARGE) {
 		pxd_reply_error(rq, 422, "too_large",
 				"lot '%s' has more than %d lots in its "
@@ -978,7 +949,7 @@ get_lot_recall(struct pxd_request *rq)
 	if (!valid_id(rq, "a lot", id) || begin(rq, &t) != PX_OK)
 		return;
 	rc = px_lot_recall(&r, t, id);
-	end(rq, t);
+	px_store_abort(t);
 	if (rc != PX_OK) {
 		lot_missing(rq, id, rc, 0);
 		return;
@@ -1032,7 +1003,7 @@ get_recall(struct pxd_request *rq)
 	if (begin(rq, &t) != PX_OK)
 		return;
 	rc = px_recall(&r, t, &q);
-	end(rq, t);
+	px_store_abort(t);
 	if (rc == PX_ENOTFOUND) {
 		pxd_reply_error(rq, 404, "not_found",
 				"entry %" PRIu64 " is not a monitor's "
@@ -1068,7 +1039,7 @@ get_actor(struct pxd_request *rq)
 	if (!valid_id(rq, "an actor", id) || begin(rq, &t) != PX_OK)
 		return;
 	rc = px_state_actor(t, id, &rec);
-	end(rq, t);
+	px_store_abort(t);
 	if (rc == PX_ENOTFOUND) {
 		pxd_reply_error(rq, 404, "not_found",
 				"actor '%s' is not registered", id);
@@ -1162,7 +1133,7 @@ get_attestations(struct pxd_request *rq)
 	rc = st.list ? px_state_each_attestation(t, subject, season,
 						 collect_statement, &st)
 		     : PX_ENOMEM;
-	end(rq, t);
+	px_store_abort(t);
 	if (rc < 0) {
 		json_decref(st.list);
 		fail_internal(rq, rc);
@@ -1194,7 +1165,7 @@ get_metrics(struct pxd_request *rq)
 	if (begin(rq, &t) != PX_OK)
 		return;
 	size = px_store_size(t);
-	end(rq, t);
+	px_store_abort(t);
 	px_store_disk_bytes(px_ledger_store(node->ledger), &disk);
 	if (pxd_metrics_render(node->metrics, size, disk, &text, &len) !=
 	    PX_OK) {

@@ -52,16 +52,18 @@ pxd_verify_free(struct pxd_verify *v)
 	free(v);
 }
 
-void
-pxd_verify(struct pxd_verify *v, const uint8_t *const *leaves,
-	   const size_t *lens, size_t n, int *results)
+int
+pxd_verify(struct pxd_verify *v, struct px_entry *const *entries, size_t n)
 {
+	int rc = PX_OK;
+
 	if (n < POOL_MIN) {
-		for (size_t i = 0; i < n; i++)
-			results[i] = px_entry_verify_leaf(leaves[i], lens[i]);
-		return;
+		for (size_t i = 0; i < n && rc == PX_OK; i++)
+			rc = px_entry_prepare(entries[i], PX_ENTRY_ALL);
+		return rc;
 	}
 	pthread_mutex_lock(&v->lock);
-	px_verifier_run(v->pool, leaves, lens, n, results);
+	rc = px_verifier_run(v->pool, entries, n, PX_ENTRY_ALL);
 	pthread_mutex_unlock(&v->lock);
+	return rc;
 }

@@ -21,9 +21,6 @@
  * well inside its limit, and no request waits behind an unbounded one. */
 #define TXN_MAX PXD_BATCH_MAX
 
-/* Room kept free in the map before appending without the map lock. */
-#define MAP_RESERVE ((uint64_t)64 << 20)
-
 struct pxd_writer {
 	struct px_ledger *l;
 	struct pxd_metrics *m;
@@ -35,24 +32,11 @@ struct pxd_writer {
 	int stopping;
 	int started;
 
-	/*
-	 * Growing a full LMDB map remaps it, and a remap under an open read
-	 * snapshot of another thread leaves it reading unmapped memory.
-	 * Readers hold this lock shared; the writer takes it exclusively for
-	 * an append that might fill the map (map_guess: a lower bound of the
-	 * map's size, doubled when the data file outgrows it).
-	 */
-	pthread_rwlock_t map_lock;
-	uint64_t map_guess;
-
 	/* The writer thread's own: the log's growth since the last
-	 * checkpoint, and the batch being committed. */
+	 * checkpoint, and the entries of the batch being committed. */
 	int grown;
 	double last_checkpoint;
-	const uint8_t **leaves;
-	size_t *lens;
-	int *verified;
-	struct px_append_result *results;
+	struct px_entry **entries;
 	size_t cap;
 };
 
@@ -69,46 +53,17 @@ static int
 reserve(struct pxd_writer *w, size_t n)
 {
 	size_t cap = w->cap ? w->cap : 64;
-	const uint8_t **leaves;
-	size_t *lens;
-	int *verified;
-	struct px_append_result *results;
+	struct px_entry **entries;
 
 	if (n <= w->cap)
 		return PX_OK;
 	while (cap < n)
 		cap *= 2;
-	leaves = realloc(w->leaves, cap * sizeof(*leaves));
-	if (leaves)
-		w->leaves = leaves;
-	lens = realloc(w->lens, cap * sizeof(*lens));
-	if (lens)
-		w->lens = lens;
-	verified = realloc(w->verified, cap * sizeof(*verified));
-	if (verified)
-		w->verified = verified;
-	results = realloc(w->results, cap * sizeof(*results));
-	if (results)
-		w->results = results;
-	if (!leaves || !lens || !verified || !results)
+	if (!(entries = realloc(w->entries, cap * sizeof(*entries))))
 		return PX_ENOMEM;
+	w->entries = entries;
 	w->cap = cap;
 	return PX_OK;
-}
-
-/* Does an append of bytes more need the map to itself? */
-static int
-append_may_grow(struct pxd_writer *w, uint64_t bytes)
-{
-	uint64_t disk;
-
-	if (px_store_disk_bytes(px_ledger_store(w->l), &disk) != PX_OK)
-		return 1;
-	while (disk > w->map_guess)
-		w->map_guess *= 2;
-	/* Leaves, tree records, indexes and state: a few times the leaf
-	 * bytes, and copy-on-write pages on top. */
-	return disk + MAP_RESERVE + 8 * bytes > w->map_guess;
 }
 
 /* Sign a checkpoint when the log outgrew the latest one. *note (may be
@@ -122,11 +77,11 @@ checkpoint(struct pxd_writer *w, char **note, int *signed_new)
 	uint64_t cp_size = 0, size;
 	int rc;
 
-	if ((rc = pxd_read_begin(w, &t)) != PX_OK)
+	if ((rc = px_ledger_read(w->l, &t)) != PX_OK)
 		return rc;
 	size = px_store_size(t);
 	rc = px_store_checkpoint_latest(t, &cp_size, &latest, &latest_len);
-	pxd_read_end(w, t);
+	px_store_abort(t);
 	if (rc != PX_OK && rc != PX_ENOTFOUND)
 		return rc;
 	if ((rc = px_ledger_checkpoint(w->l, note)) != PX_OK)
@@ -147,8 +102,8 @@ commit(struct pxd_writer *w, struct pxd_job *batch)
 {
 	struct pxd_job *j, *next;
 	size_t n = 0, at;
-	uint64_t bytes = 0, logged = 0, duplicates = 0;
-	int rc = PX_OK, want_checkpoint = 0, exclusive;
+	uint64_t logged = 0, duplicates = 0;
+	int rc = PX_OK, want_checkpoint = 0;
 	double t0;
 
 	for (j = batch; j; j = j->next) {
@@ -158,42 +113,28 @@ commit(struct pxd_writer *w, struct pxd_job *batch)
 	if (n > 0 && (rc = reserve(w, n)) == PX_OK) {
 		at = 0;
 		for (j = batch; j; j = j->next) {
-			for (size_t i = 0; i < j->n; i++) {
-				w->leaves[at + i] = j->leaves[i];
-				w->lens[at + i] = j->lens[i];
-				w->verified[at + i] = j->verified[i];
-				bytes += j->lens[i];
-			}
+			memcpy(w->entries + at, j->entries,
+			       j->n * sizeof(*j->entries));
 			at += j->n;
 		}
-		exclusive = append_may_grow(w, bytes);
-		if (exclusive)
-			pthread_rwlock_wrlock(&w->map_lock);
 		t0 = now_s();
-		rc = px_ledger_append(w->l, w->leaves, w->lens, n, w->verified,
-				      PX_APPEND_PREVERIFIED,
-				      (int64_t)time(NULL), w->results);
+		rc = px_ledger_append(w->l, w->entries, n, (int64_t)time(NULL));
 		if (rc == PX_OK)
 			pxd_metrics_commit(w->m, n, now_s() - t0);
-		if (exclusive)
-			pthread_rwlock_unlock(&w->map_lock);
 	}
-	at = 0;
 	for (j = batch; j; j = j->next) {
 		j->rc = rc;
-		if (rc == PX_OK && j->n) {
-			memcpy(j->results, w->results + at,
-			       j->n * sizeof(*j->results));
-			for (size_t i = 0; i < j->n; i++) {
-				if (j->results[i].rc != PX_OK)
-					continue;
-				if (j->results[i].duplicate)
-					duplicates++;
-				else
-					logged++;
-			}
+		for (size_t i = 0; rc == PX_OK && i < j->n; i++) {
+			const struct px_append_result *r =
+				&j->entries[i]->result;
+
+			if (r->rc != PX_OK)
+				continue;
+			if (r->duplicate)
+				duplicates++;
+			else
+				logged++;
 		}
-		at += j->n;
 	}
 	if (logged || duplicates)
 		pxd_metrics_appended(w->m, logged, duplicates);
@@ -291,7 +232,6 @@ pxd_writer_start(struct pxd_writer **out, struct px_ledger *l,
 {
 	struct pxd_writer *w;
 	pthread_condattr_t ca;
-	pthread_rwlockattr_t ra;
 	struct px_txn *t = NULL;
 	const char *note;
 	size_t note_len;
@@ -305,18 +245,11 @@ pxd_writer_start(struct pxd_writer **out, struct px_ledger *l,
 	w->l = l;
 	w->m = m;
 	w->interval = interval;
-	w->map_guess = PX_STORE_MAP_DEFAULT;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&w->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	/* The writer must not wait behind an endless stream of readers. */
-	pthread_rwlockattr_init(&ra);
-	pthread_rwlockattr_setkind_np(
-		&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&w->map_lock, &ra);
-	pthread_rwlockattr_destroy(&ra);
 
 	/* A log that outgrew its last checkpoint (a node killed before it
 	 * signed one) gets one at the first chance. */
@@ -338,7 +271,6 @@ pxd_writer_start(struct pxd_writer **out, struct px_ledger *l,
 	*out = w;
 	return PX_OK;
 fail:
-	pthread_rwlock_destroy(&w->map_lock);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
@@ -387,33 +319,8 @@ pxd_writer_free(struct pxd_writer *w)
 	if (!w)
 		return;
 	pxd_writer_stop(w);
-	pthread_rwlock_destroy(&w->map_lock);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
-	free(w->leaves);
-	free(w->lens);
-	free(w->verified);
-	free(w->results);
+	free(w->entries);
 	free(w);
-}
-
-int
-pxd_read_begin(struct pxd_writer *w, struct px_txn **out)
-{
-	int rc;
-
-	pthread_rwlock_rdlock(&w->map_lock);
-	rc = px_ledger_read(w->l, out);
-	if (rc != PX_OK)
-		pthread_rwlock_unlock(&w->map_lock);
-	return rc;
-}
-
-void
-pxd_read_end(struct pxd_writer *w, struct px_txn *t)
-{
-	if (!t)
-		return;
-	px_store_abort(t);
-	pthread_rwlock_unlock(&w->map_lock);
 }

@@ -112,6 +112,31 @@ vsign(struct pxt_ledger *fx, uint8_t **out, size_t *out_len,
 }
 
 int
+pxt_append(struct px_ledger *l, const uint8_t *const *leaves,
+	   const size_t *lens, size_t n, int64_t now,
+	   struct px_append_result *results)
+{
+	struct px_entry *entries = calloc(n ? n : 1, sizeof(*entries));
+	struct px_entry **ptrs = calloc(n ? n : 1, sizeof(*ptrs));
+	int rc;
+
+	assert_non_null(entries);
+	assert_non_null(ptrs);
+	for (size_t i = 0; i < n; i++) {
+		px_entry_init(&entries[i], leaves[i], lens[i]);
+		ptrs[i] = &entries[i];
+	}
+	rc = px_ledger_append(l, ptrs, n, now);
+	for (size_t i = 0; i < n; i++) {
+		results[i] = entries[i].result;
+		px_entry_release(&entries[i]);
+	}
+	free(ptrs);
+	free(entries);
+	return rc;
+}
+
+int
 pxt_sign(struct pxt_ledger *fx, uint8_t **out, size_t *out_len,
 	 struct px_refusal *r, const char *fmt, ...)
 {
@@ -130,7 +155,6 @@ pxt_submit(struct pxt_ledger *fx, struct px_append_result *out, const char *fmt,
 {
 	struct px_append_result res;
 	uint8_t *leaf = NULL;
-	const uint8_t *leaf_c;
 	size_t len = 0;
 	va_list ap;
 	int rc;
@@ -140,23 +164,17 @@ pxt_submit(struct pxt_ledger *fx, struct px_append_result *out, const char *fmt,
 	rc = vsign(fx, &leaf, &len, &res.refusal, fmt, ap);
 	va_end(ap);
 	if (rc == PX_OK) {
-		leaf_c = leaf;
-		rc = px_ledger_append(fx->l, &leaf_c, &len, 1, NULL, 0, fx->now,
-				      &res);
-		assert_int_equal(rc, PX_OK);
-		rc = res.rc;
-		if (rc != PX_OK) {
-			struct px_signed_entry env;
-			Paxta__Entry *e = NULL;
+		struct px_entry entry, *entries = &entry;
 
-			assert_int_equal(px_entry_open(&env, leaf, len), PX_OK);
-			assert_int_equal(px_entry_body_decode(&e, env.payload,
-							      env.payload_len),
-					 PX_OK);
-			px_signer_forget(fx->signer, e->actor);
-			px_entry_body_free(e);
-			px_entry_close(&env);
-		}
+		px_entry_init(&entry, leaf, len);
+		rc = px_ledger_append(fx->l, &entries, 1, fx->now);
+		assert_int_equal(rc, PX_OK);
+		res = entry.result;
+		rc = res.rc;
+		/* The signer numbered the actor's next entry past this one. */
+		if (rc != PX_OK && entry.body)
+			px_signer_forget(fx->signer, entry.body->actor);
+		px_entry_release(&entry);
 	} else {
 		res.rc = rc;
 	}

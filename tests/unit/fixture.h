@@ -50,6 +50,15 @@ void pxt_register(struct pxt_ledger *fx, const char *id, const char *roles,
 int pxt_submit(struct pxt_ledger *fx, struct px_append_result *out,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Append leaves[0..n) as one batch (px_ledger_append on fresh entries);
+ * results[i] gets what became of leaves[i]. Returns px_ledger_append's
+ * result.
+ */
+int pxt_append(struct px_ledger *l, const uint8_t *const *leaves,
+	       const size_t *lens, size_t n, int64_t now,
+	       struct px_append_result *results);
+
 /* Sign an event into leaf bytes without appending (*out malloc'd). */
 int pxt_sign(struct pxt_ledger *fx, uint8_t **out, size_t *out_len,
 	     struct px_refusal *r, const char *fmt, ...)

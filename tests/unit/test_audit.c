@@ -457,9 +457,9 @@ test_progress_many(void **state)
 				PX_OK);
 			leaves[i] = owned[i];
 		}
-		assert_int_equal(px_ledger_append(fx->l, leaves, lens, BATCH,
-						  NULL, 0, fx->now, res),
-				 PX_OK);
+		assert_int_equal(
+			pxt_append(fx->l, leaves, lens, BATCH, fx->now, res),
+			PX_OK);
 		for (int i = 0; i < BATCH; i++) {
 			assert_int_equal(res[i].rc, PX_OK);
 			free(owned[i]);
@@ -663,11 +663,13 @@ append_raw(struct pxt_ledger *fx, const uint8_t *leaf, size_t len)
 {
 	struct px_store *s = NULL;
 	struct px_txn *t = NULL;
+	struct px_hash h;
 
 	close_ledger(fx);
+	assert_int_equal(px_hash_leaf(&h, leaf, len), PX_OK);
 	assert_int_equal(px_store_open(&s, fx->dir, 0), PX_OK);
 	assert_int_equal(px_store_begin(&t, s, 1), PX_OK);
-	assert_int_equal(px_store_append(t, leaf, len, NULL, NULL), PX_OK);
+	assert_int_equal(px_store_append(t, leaf, len, &h), PX_OK);
 	assert_int_equal(px_store_commit(t), PX_OK);
 	px_store_close(s);
 	assert_int_equal(px_ledger_open(&fx->l, fx->dir, PX_LEDGER_READONLY),

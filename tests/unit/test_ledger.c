@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <lmdb.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "paxta/ledger.h"
 #include "paxta/state.h"
 #include "paxta/store.h"
+#include "paxta/verify.h"
 #include "support.h"
 
 #define ORIGIN    "test.example/cotton"
@@ -523,9 +525,8 @@ test_batch(void **state)
 	lens[B_DUP_IN_BATCH] = lens[B_HARVEST_A];
 
 	memset(res, 0xee, sizeof(res));
-	assert_int_equal(px_ledger_append(fx->l, leaves, lens, B__COUNT, NULL,
-					  0, fx->now, res),
-			 PX_OK);
+	assert_int_equal(
+		pxt_append(fx->l, leaves, lens, B__COUNT, fx->now, res), PX_OK);
 
 	/* The good ones, logged in batch order. */
 	for (size_t k = 0; k < sizeof(logged) / sizeof(logged[0]); k++) {
@@ -599,9 +600,9 @@ test_batch(void **state)
 	/* The whole batch again: the same answers, nothing new. */
 	pxt_snapshot(fx, &snap1);
 	memset(again, 0xee, sizeof(again));
-	assert_int_equal(px_ledger_append(fx->l, leaves, lens, B__COUNT, NULL,
-					  0, fx->now, again),
-			 PX_OK);
+	assert_int_equal(
+		pxt_append(fx->l, leaves, lens, B__COUNT, fx->now, again),
+		PX_OK);
 	pxt_snapshot(fx, &snap2);
 	assert_true(pxt_snapshot_equal(&snap1, &snap2));
 	for (int i = 0; i < B__COUNT; i++) {
@@ -717,8 +718,7 @@ test_batch_bad_envelopes(void **state)
 		leaves[i] = keep(c, owned[i]);
 
 	memset(res, 0, sizeof(res));
-	rc = px_ledger_append(fx->l, leaves, lens, COUNT, NULL, 0, fx->now,
-			      res);
+	rc = pxt_append(fx->l, leaves, lens, COUNT, fx->now, res);
 	if (rc != PX_OK)
 		fail_msg("the batch failed as a whole (%d, %s): one bad "
 			 "envelope must not sink the entries around it",
@@ -757,8 +757,7 @@ test_single_bad_envelope(void **state)
 	break_signature(leaf, len);
 	leaf_c = leaf;
 	memset(&res, 0, sizeof(res));
-	assert_int_equal(px_ledger_append(fx->l, &leaf_c, &len, 1, NULL, 0,
-					  fx->now, &res),
+	assert_int_equal(pxt_append(fx->l, &leaf_c, &len, 1, fx->now, &res),
 			 PX_OK);
 	assert_int_equal(res.rc, PX_EVERIFY);
 	assert_int_equal(res.refusal.code, PX_CODE_BAD_SIGNATURE);
@@ -766,39 +765,100 @@ test_single_bad_envelope(void **state)
 	assert_true(pxt_snapshot_equal(&before, &after));
 }
 
-/* The caller's verifier pool says a signature is bad: believed. */
+/* A batch prepared on a verifier pool: the good entry is logged, the
+ * forged one refused, and the batch goes on. */
 static void
-test_batch_preverified(void **state)
+test_batch_prepared(void **state)
 {
 	struct ledger_case *c = *state;
 	struct pxt_ledger *fx = c->fx;
-	struct px_append_result res[2];
-	const uint8_t *leaves[2];
+	struct px_verifier *pool = NULL;
+	struct px_entry entries[2], *ptrs[2] = { &entries[0], &entries[1] };
+	uint8_t *forged;
 	size_t lens[2];
-	int verified[2] = { PX_OK, PX_EVERIFY };
+	const uint8_t *good;
 	uint64_t base;
 
 	pxt_register(fx, FARM_1, "farm", "UZ-SA", DISTRICT);
 	pxt_register(fx, FARM_2, "farm", "UZ-SA", DISTRICT);
 	base = pxt_log_size(fx->l);
-	leaves[0] = keep(c, sign_harvest(fx, FARM_1, "LOT-P1", 10, &lens[0]));
-	leaves[1] = keep(c, sign_harvest(fx, FARM_2, "LOT-P2", 20, &lens[1]));
-	assert_int_equal(px_ledger_append(fx->l, leaves, lens, 2, verified,
-					  PX_APPEND_PREVERIFIED, fx->now, res),
-			 PX_OK);
-	assert_int_equal(res[0].rc, PX_OK);
-	assert_int_equal(res[0].index, base);
-	assert_int_equal(res[1].rc, PX_EVERIFY);
-	assert_int_equal(res[1].refusal.code, PX_CODE_BAD_SIGNATURE);
+	good = keep(c, sign_harvest(fx, FARM_1, "LOT-P1", 10, &lens[0]));
+	forged = keep(c, sign_harvest(fx, FARM_2, "LOT-P2", 20, &lens[1]));
+	forged[lens[1] - 1] ^= 0x80; /* the signature's last byte */
+	px_entry_init(&entries[0], good, lens[0]);
+	px_entry_init(&entries[1], forged, lens[1]);
+	assert_int_equal(px_verifier_new(&pool, 2), PX_OK);
+	assert_int_equal(px_verifier_run(pool, ptrs, 2, PX_ENTRY_ALL), PX_OK);
+	px_verifier_free(pool);
+	assert_int_equal(px_ledger_append(fx->l, ptrs, 2, fx->now), PX_OK);
+	assert_int_equal(entries[0].result.rc, PX_OK);
+	assert_int_equal(entries[0].result.index, base);
+	assert_int_equal(entries[1].result.rc, PX_EVERIFY);
+	assert_int_equal(entries[1].result.refusal.code, PX_CODE_BAD_SIGNATURE);
 	assert_int_equal(pxt_log_size(fx->l), base + 1);
 	assert_false(lot_exists(fx, "LOT-P2"));
-	/* Without the flag, verified[] is ignored and the entry checked. */
-	assert_int_equal(px_ledger_append(fx->l, leaves + 1, lens + 1, 1,
-					  verified + 1, 0, fx->now, res),
-			 PX_OK);
-	assert_int_equal(res[0].rc, PX_OK);
-	assert_int_equal(res[0].index, base + 1);
-	assert_true(lot_exists(fx, "LOT-P2"));
+	px_entry_release(&entries[0]);
+	px_entry_release(&entries[1]);
+}
+
+/*
+ * A record added to the leaf-hash index on disk (the hash of a signed,
+ * never-logged entry pointing at an existing index) must not make that
+ * entry "already logged": the store confirms an index record against the
+ * leaf it names, and the append fails as a store fault instead of
+ * answering a duplicate.
+ */
+static void
+test_forged_index_record(void **state)
+{
+	struct pxt_ledger *fx = pxt_ledger_new(NULL);
+	struct px_append_result res;
+	struct pxt_snapshot before, after;
+	struct px_txn *t = NULL;
+	struct px_hash h;
+	const uint8_t *leaf_c;
+	uint8_t *leaf, at[8];
+	uint64_t index;
+	size_t len;
+	MDB_env *env = NULL;
+	MDB_txn *txn = NULL;
+	MDB_dbi dbi;
+	MDB_val k, v;
+
+	(void)state;
+	pxt_register(fx, FARM_1, "farm", "UZ-SA", DISTRICT);
+	leaf = sign_harvest(fx, FARM_1, "LOT-F1", 10, &len);
+	assert_int_equal(px_hash_leaf(&h, leaf, len), PX_OK);
+	pxt_snapshot(fx, &before);
+
+	px_ledger_close(fx->l);
+	fx->l = NULL;
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 64), 0);
+	assert_int_equal(mdb_env_set_mapsize(env, PX_STORE_MAP_DEFAULT), 0);
+	assert_int_equal(mdb_env_open(env, fx->dir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "leaf_index", 0, &dbi), 0);
+	px_put_be64(at, 1);
+	k = (MDB_val){ PX_HASH_LEN, h.b };
+	v = (MDB_val){ 8, at };
+	assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	pxt_ledger_reopen(fx);
+
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_store_find(t, &h, &index), PX_ESTORE);
+	px_store_abort(t);
+	leaf_c = leaf;
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(pxt_append(fx->l, &leaf_c, &len, 1, fx->now, &res),
+			 PX_ESTORE);
+	pxt_snapshot(fx, &after);
+	assert_true(pxt_snapshot_equal(&before, &after));
+	assert_false(lot_exists(fx, "LOT-F1"));
+	free(leaf);
+	pxt_ledger_free(fx);
 }
 
 /* ---- reopen and read-only ---- */
@@ -890,9 +950,8 @@ test_readonly(void **state)
 	leaf = sign_harvest(fx, FARM_1, "LOT-RO", 10, &len);
 	leaf_c = leaf;
 	memset(&res, 0, sizeof(res));
-	assert_int_not_equal(
-		px_ledger_append(ro, &leaf_c, &len, 1, NULL, 0, fx->now, &res),
-		PX_OK);
+	assert_int_not_equal(pxt_append(ro, &leaf_c, &len, 1, fx->now, &res),
+			     PX_OK);
 	pxt_snapshot(fx, &after);
 	assert_true(pxt_snapshot_equal(&before, &after));
 	assert_int_equal(pxt_log_size(ro), before.size);
@@ -904,8 +963,7 @@ test_readonly(void **state)
 	ro = NULL;
 
 	/* The writer still appends the same entry. */
-	assert_int_equal(px_ledger_append(fx->l, &leaf_c, &len, 1, NULL, 0,
-					  fx->now, &res),
+	assert_int_equal(pxt_append(fx->l, &leaf_c, &len, 1, fx->now, &res),
 			 PX_OK);
 	assert_int_equal(res.rc, PX_OK);
 	assert_int_equal(res.index, before.size);
@@ -1017,8 +1075,9 @@ main(void)
 						case_setup, case_teardown),
 		cmocka_unit_test_setup_teardown(test_single_bad_envelope,
 						case_setup, case_teardown),
-		cmocka_unit_test_setup_teardown(test_batch_preverified,
-						case_setup, case_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_prepared, case_setup,
+						case_teardown),
+		cmocka_unit_test(test_forged_index_record),
 		cmocka_unit_test(test_reopen),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_open_node_key),

@@ -32,6 +32,7 @@
 #include "paxta/ledger.h"
 #include "paxta/state.h"
 #include "paxta/store.h"
+#include "paxta/verify.h"
 #include "support.h"
 
 /* 2026-10-01T12:30:00Z: the node's clock in every test. */
@@ -184,7 +185,7 @@ append_leaf(struct pxt_ledger *fx, const uint8_t *leaf, size_t len, int64_t now,
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	rc = px_ledger_append(fx->l, &leaf, &len, 1, NULL, 0, now, res);
+	rc = pxt_append(fx->l, &leaf, &len, 1, now, res);
 	if (rc != PX_OK)
 		fail_msg("px_ledger_append failed the batch: %s (%d); a "
 			 "refusal belongs in the entry's result",
@@ -999,9 +1000,8 @@ test_same_entry_twice_in_batch(void **state)
 	leaves[0] = leaves[1] = leaves[2] = leaf;
 	lens[0] = lens[1] = lens[2] = len;
 	memset(res, 0, sizeof(res));
-	assert_int_equal(
-		px_ledger_append(fx->l, leaves, lens, 3, NULL, 0, fx->now, res),
-		PX_OK);
+	assert_int_equal(pxt_append(fx->l, leaves, lens, 3, fx->now, res),
+			 PX_OK);
 	assert_int_equal(res[0].rc, PX_OK);
 	assert_int_equal(res[0].duplicate, 0);
 	assert_int_equal(res[0].index, size);
@@ -1050,9 +1050,8 @@ test_batch_refusal_is_isolated(void **state)
 	for (int i = 0; i < 3; i++)
 		leaves[i] = leaf[i];
 	memset(res, 0, sizeof(res));
-	assert_int_equal(
-		px_ledger_append(fx->l, leaves, lens, 3, NULL, 0, fx->now, res),
-		PX_OK);
+	assert_int_equal(pxt_append(fx->l, leaves, lens, 3, fx->now, res),
+			 PX_OK);
 	assert_int_equal(res[0].rc, PX_OK);
 	assert_int_equal(res[0].index, size);
 	check_refusal(&res[1], PX_EREFUSED, PX_CODE_NOT_HOLDER);
@@ -1112,7 +1111,7 @@ test_batch_bad_envelope_is_isolated(void **state)
 	for (int i = 0; i < 4; i++)
 		leaves[i] = leaf[i];
 	memset(res, 0, sizeof(res));
-	rc = px_ledger_append(fx->l, leaves, lens, 4, NULL, 0, fx->now, res);
+	rc = pxt_append(fx->l, leaves, lens, 4, fx->now, res);
 	if (rc != PX_OK)
 		fail_msg("px_ledger_append failed the batch: %s (%d)",
 			 px_strerror(rc), rc);
@@ -1129,18 +1128,19 @@ test_batch_bad_envelope_is_isolated(void **state)
 		free(leaf[i]);
 }
 
-/* With PX_APPEND_PREVERIFIED the pool's verdict is the signature check. */
+/* An entry prepared on a verifier pool carries its signature's verdict
+ * to the ledger: a forged one is refused, and stays refused when the same
+ * entry is offered again. */
 static void
-test_preverified_bad_signature(void **state)
+test_prepared_bad_signature(void **state)
 {
 	struct pxt_ledger *fx = world(state, NULL);
-	struct px_append_result res;
+	struct px_verifier *pool = NULL;
 	struct px_refusal r = { 0 };
 	struct pxt_snapshot before;
-	const uint8_t *leaves[1];
+	struct px_entry entry, *ptr = &entry;
 	uint8_t *leaf = NULL;
 	size_t len = 0;
-	int verified = PX_EVERIFY, rc;
 
 	assert_int_equal(pxt_sign(fx, &leaf, &len, &r,
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
@@ -1148,23 +1148,28 @@ test_preverified_bad_signature(void **state)
 				  "\"season\":2026,\"district\":\"" DISTRICT
 				  "\",\"method\":\"hand\"}"),
 			 PX_OK);
-	leaves[0] = leaf;
+	leaf[len - 1] ^= 0x01; /* the last byte of the signature */
+	assert_int_equal(px_verifier_new(&pool, 1), PX_OK);
+	px_entry_init(&entry, leaf, len);
+	assert_int_equal(px_verifier_run(pool, &ptr, 1, PX_ENTRY_ALL), PX_OK);
+	assert_int_equal(entry.status, PX_EVERIFY);
 	pxt_snapshot(fx, &before);
-	memset(&res, 0, sizeof(res));
-	rc = px_ledger_append(fx->l, leaves, &len, 1, &verified,
-			      PX_APPEND_PREVERIFIED, fx->now, &res);
-	if (rc != PX_OK)
-		fail_msg("px_ledger_append failed the batch: %s (%d)",
-			 px_strerror(rc), rc);
-	check_refusal(&res, PX_EVERIFY, PX_CODE_BAD_SIGNATURE);
-	assert_unchanged(fx, &before);
-	verified = PX_OK;
-	memset(&res, 0, sizeof(res));
-	assert_int_equal(px_ledger_append(fx->l, leaves, &len, 1, &verified,
-					  PX_APPEND_PREVERIFIED, fx->now, &res),
-			 PX_OK);
-	assert_int_equal(res.rc, PX_OK);
+	for (int again = 0; again < 2; again++) {
+		assert_int_equal(px_ledger_append(fx->l, &ptr, 1, fx->now),
+				 PX_OK);
+		check_refusal(&entry.result, PX_EVERIFY, PX_CODE_BAD_SIGNATURE);
+		assert_unchanged(fx, &before);
+	}
+	px_entry_release(&entry);
+	/* The genuine bytes, prepared on the pool, are logged. */
+	leaf[len - 1] ^= 0x01;
+	px_entry_init(&entry, leaf, len);
+	assert_int_equal(px_verifier_run(pool, &ptr, 1, PX_ENTRY_ALL), PX_OK);
+	assert_int_equal(px_ledger_append(fx->l, &ptr, 1, fx->now), PX_OK);
+	assert_int_equal(entry.result.rc, PX_OK);
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 12000000);
+	px_entry_release(&entry);
+	px_verifier_free(pool);
 	free(leaf);
 }
 
@@ -2642,7 +2647,7 @@ main(void)
 					  teardown),
 		cmocka_unit_test_teardown(test_batch_bad_envelope_is_isolated,
 					  teardown),
-		cmocka_unit_test_teardown(test_preverified_bad_signature,
+		cmocka_unit_test_teardown(test_prepared_bad_signature,
 					  teardown),
 		cmocka_unit_test_teardown(
 			test_reencoded_envelope_not_stored_twice, teardown),

@@ -63,6 +63,25 @@ ref_leaf_hash(struct px_hash *out, const uint8_t *leaf, size_t len)
 }
 
 /* SHA-256(0x01 ‖ l ‖ r). */
+/* Append leaf with its reference leaf hash; *index (may be NULL) gets its
+ * index and *h (may be NULL) the leaf hash the store kept for it. */
+static int
+store_append(struct px_txn *t, const uint8_t *leaf, size_t len, uint64_t *index,
+	     struct px_hash *h)
+{
+	uint64_t at = px_store_size(t);
+	struct px_hash lh;
+	int rc;
+
+	ref_leaf_hash(&lh, leaf, len);
+	rc = px_store_append(t, leaf, len, &lh);
+	if (rc == PX_OK && index)
+		*index = at;
+	if (rc == PX_OK && h)
+		rc = px_store_leaf_hash(t, at, h);
+	return rc;
+}
+
 static void
 ref_node_hash(struct px_hash *out, const struct px_hash *l,
 	      const struct px_hash *r)
@@ -278,8 +297,7 @@ append_range(struct px_store *s, uint64_t from, uint64_t to)
 		size_t len;
 		uint8_t *leaf = make_leaf(i, &len);
 
-		assert_int_equal(px_store_append(t, leaf, len, &index, &h),
-				 PX_OK);
+		assert_int_equal(store_append(t, leaf, len, &index, &h), PX_OK);
 		assert_int_equal(index, i);
 		ref_leaf_hash(&want, leaf, len);
 		assert_memory_equal(h.b, want.b, 32);
@@ -336,9 +354,8 @@ test_open_create(void **state)
 	assert_int_equal(px_store_begin(&t, ro, 1), PX_EINVAL);
 	assert_null(t);
 	assert_int_equal(px_store_begin(&t, ro, 0), PX_OK);
-	assert_int_equal(
-		px_store_append(t, (const uint8_t *)"x", 1, NULL, NULL),
-		PX_EINVAL);
+	assert_int_equal(store_append(t, (const uint8_t *)"x", 1, NULL, NULL),
+			 PX_EINVAL);
 	{
 		struct px_txn *c = NULL;
 
@@ -621,7 +638,7 @@ test_append_and_hashes(void **state)
 		uint8_t *leaf = make_leaf(i, &len);
 
 		index = UINT64_MAX;
-		assert_int_equal(px_store_append(t, leaf, len, &index, &h),
+		assert_int_equal(store_append(t, leaf, len, &index, &h),
 				 PX_EEXIST);
 		assert_int_equal(index, UINT64_MAX);
 		assert_int_equal(px_store_size(t), N_LEAVES);
@@ -632,8 +649,7 @@ test_append_and_hashes(void **state)
 		size_t len;
 		uint8_t *leaf = make_leaf(N_LEAVES, &len);
 
-		assert_int_equal(px_store_append(t, leaf, len, &index, &h),
-				 PX_OK);
+		assert_int_equal(store_append(t, leaf, len, &index, &h), PX_OK);
 		assert_int_equal(index, N_LEAVES);
 		ref_chain(&want, &prev, &h);
 		assert_int_equal(px_store_chain(t, N_LEAVES, &root), PX_OK);
@@ -678,7 +694,7 @@ append_in(struct px_txn *t, uint64_t i)
 	size_t len;
 	uint8_t *leaf = make_leaf(i, &len);
 
-	assert_int_equal(px_store_append(t, leaf, len, &index, NULL), PX_OK);
+	assert_int_equal(store_append(t, leaf, len, &index, NULL), PX_OK);
 	assert_int_equal(index, i);
 	free(leaf);
 }
@@ -794,9 +810,8 @@ test_nested_transactions(void **state)
 	assert_int_equal(px_store_begin(&r, s, 0), PX_OK);
 	assert_int_equal(px_store_begin_nested(&c, r), PX_EINVAL);
 	assert_null(c);
-	assert_int_equal(
-		px_store_append(r, (const uint8_t *)"zz", 2, NULL, NULL),
-		PX_EINVAL);
+	assert_int_equal(store_append(r, (const uint8_t *)"zz", 2, NULL, NULL),
+			 PX_EINVAL);
 	/* Committing a read snapshot just ends it. */
 	assert_int_equal(px_store_commit(r), PX_OK);
 	r = NULL;
@@ -837,7 +852,7 @@ try_big_batch(struct px_store *s, uint64_t from)
 	for (uint64_t i = from; i < from + BIG_BATCH; i++) {
 		uint8_t *leaf = big_leaf(i);
 
-		rc = px_store_append(t, leaf, BIG_LEAF, NULL, NULL);
+		rc = store_append(t, leaf, BIG_LEAF, NULL, NULL);
 		free(leaf);
 		if (rc != PX_OK) {
 			px_store_abort(t);

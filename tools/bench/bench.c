@@ -186,9 +186,8 @@ make_ledger(const char *dir, struct corpus *c)
 		char text[512], pub[45];
 		struct px_event *ev;
 		struct px_refusal why;
-		struct px_append_result res;
+		struct bench_batch b = { 0 };
 		uint8_t *leaf;
-		const uint8_t *lc;
 		size_t len;
 
 		px_pubkey_to_base64(pub, &c->keys[a].pub);
@@ -203,11 +202,9 @@ make_ledger(const char *dir, struct corpus *c)
 		bench_check(px_signer_sign(signer, ev, &reg, time(NULL), &leaf,
 					   &len, &why),
 			    "sign");
-		lc = leaf;
-		bench_check(px_ledger_append(l, &lc, &len, 1, NULL, 0,
-					     time(NULL), &res),
-			    "append");
-		bench_check(res.rc, res.refusal.message);
+		bench_batch_set(&b, (const uint8_t *const *)&leaf, &len, 1);
+		bench_append(l, NULL, &b, time(NULL), NULL);
+		bench_batch_free(&b);
 		free(leaf);
 		px_event_free(ev);
 	}
@@ -222,10 +219,8 @@ struct pipeline {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct px_ledger *l;
-	const uint8_t *const *leaves;
-	const size_t *lens;
-	int *verified;   /* results for the batch handed over */
-	size_t start, n; /* the batch handed over; n == 0: none */
+	struct bench_batch *batch; /* the batch handed over */
+	size_t n;                  /* its size; 0: none */
 	int done;
 	uint64_t refused;
 };
@@ -234,12 +229,9 @@ static void *
 writer(void *arg)
 {
 	struct pipeline *p = arg;
-	struct px_append_result *res = NULL;
-	size_t cap = 0;
 
 	for (;;) {
-		size_t start, n;
-		int *verified;
+		struct bench_batch *batch;
 
 		pthread_mutex_lock(&p->lock);
 		while (p->n == 0 && !p->done)
@@ -248,34 +240,15 @@ writer(void *arg)
 			pthread_mutex_unlock(&p->lock);
 			break;
 		}
-		start = p->start;
-		n = p->n;
-		verified = p->verified;
+		batch = p->batch;
 		pthread_mutex_unlock(&p->lock);
 
-		if (n > cap) {
-			free(res);
-			res = calloc(n, sizeof(*res));
-			cap = n;
-		}
-		bench_check(px_ledger_append(p->l, p->leaves + start,
-					     p->lens + start, n, verified,
-					     PX_APPEND_PREVERIFIED,
-					     INT64_MAX / 2, res),
-			    "append");
-		for (size_t i = 0; i < n; i++)
-			if (res[i].rc != PX_OK) {
-				if (!p->refused)
-					fprintf(stderr, "refused: %s\n",
-						res[i].refusal.message);
-				p->refused++;
-			}
+		bench_append(p->l, NULL, batch, INT64_MAX / 2, &p->refused);
 		pthread_mutex_lock(&p->lock);
 		p->n = 0;
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 	}
-	free(res);
 	return NULL;
 }
 
@@ -284,11 +257,9 @@ writer(void *arg)
 static double
 ingest(struct px_ledger *l, struct corpus *c, size_t batch)
 {
-	struct pipeline p = { .l = l,
-			      .leaves = (const uint8_t *const *)c->leaves,
-			      .lens = c->lens };
+	struct pipeline p = { .l = l };
 	struct px_verifier *pool;
-	int *verified[2];
+	struct bench_batch batches[2] = { { 0 } };
 	pthread_t tid;
 	double t0;
 
@@ -297,22 +268,22 @@ ingest(struct px_ledger *l, struct corpus *c, size_t batch)
 	bench_check(
 		px_verifier_new(&pool, bench_cpus() > 1 ? bench_cpus() - 1 : 1),
 		"pool");
-	verified[0] = calloc(batch, sizeof(int));
-	verified[1] = calloc(batch, sizeof(int));
 	pthread_create(&tid, NULL, writer, &p);
 	t0 = bench_now();
 	for (size_t start = 0, k = 0; start < c->n; start += batch, k++) {
 		size_t n = c->n - start < batch ? c->n - start : batch;
-		int *v = verified[k % 2];
+		struct bench_batch *b = &batches[k % 2];
 
-		px_verifier_run(pool, (const uint8_t *const *)c->leaves + start,
-				c->lens + start, n, v);
+		/* The writer is done with this one: it took the other since. */
+		bench_batch_set(b, (const uint8_t *const *)c->leaves + start,
+				c->lens + start, n);
+		bench_check(px_verifier_run(pool, b->ptrs, n, PX_ENTRY_ALL),
+			    "verify");
 		pthread_mutex_lock(&p.lock);
 		while (p.n != 0)
 			pthread_cond_wait(&p.cond, &p.lock);
-		p.start = start;
+		p.batch = b;
 		p.n = n;
-		p.verified = v;
 		pthread_cond_broadcast(&p.cond);
 		pthread_mutex_unlock(&p.lock);
 	}
@@ -327,8 +298,8 @@ ingest(struct px_ledger *l, struct corpus *c, size_t batch)
 	if (p.refused)
 		bench_die("%" PRIu64 " entries refused", p.refused);
 	px_verifier_free(pool);
-	free(verified[0]);
-	free(verified[1]);
+	bench_batch_free(&batches[0]);
+	bench_batch_free(&batches[1]);
 	return (double)c->n / t0;
 }
 
@@ -474,24 +445,16 @@ loader_key(struct loader *ld, const char *actor)
 static void
 loader_flush(struct loader *ld)
 {
-	struct px_append_result res[1000];
-	int verified[1000];
+	struct bench_batch b = { 0 };
 	double t0 = bench_now();
 
-	px_verifier_run(ld->pool, (const uint8_t *const *)ld->leaves, ld->lens,
-			ld->n, verified);
-	bench_check(px_ledger_append(ld->l, (const uint8_t *const *)ld->leaves,
-				     ld->lens, ld->n, verified,
-				     PX_APPEND_PREVERIFIED, INT64_MAX / 2, res),
-		    "append");
+	bench_batch_set(&b, (const uint8_t *const *)ld->leaves, ld->lens,
+			ld->n);
+	bench_append(ld->l, ld->pool, &b, INT64_MAX / 2, NULL);
+	bench_batch_free(&b);
 	ld->append_s += bench_now() - t0;
-	for (size_t i = 0; i < ld->n; i++) {
-		if (res[i].rc != PX_OK)
-			bench_die("refused: %s: %s",
-				  px_code_name(res[i].refusal.code),
-				  res[i].refusal.message);
+	for (size_t i = 0; i < ld->n; i++)
 		free(ld->leaves[i]);
-	}
 	ld->n = 0;
 }
 

@@ -5,6 +5,9 @@
 #ifndef PAXTA_BENCH_H
 #define PAXTA_BENCH_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Seconds on the monotonic clock. */
 double bench_now(void);
 
@@ -26,6 +29,28 @@ unsigned bench_cpus(void);
  * same thing.
  */
 double bench_raw_rate(unsigned threads, unsigned long per_thread);
+
+struct px_ledger;
+struct px_verifier;
+
+/*
+ * A batch of entries over leaves the caller owns, as the ledger takes
+ * them. bench_batch_set releases what the batch held and points it at
+ * leaves[0..n); bench_batch_free releases and frees its arrays.
+ */
+struct bench_batch {
+	struct px_entry *entries;
+	struct px_entry **ptrs;
+	size_t n, cap;
+};
+void bench_batch_set(struct bench_batch *b, const uint8_t *const *leaves,
+		     const size_t *lens, size_t n);
+void bench_batch_free(struct bench_batch *b);
+
+/* Prepare the batch on pool (NULL: let the ledger do it), append it, and
+ * die on a refusal unless refused is not NULL (then counted there). */
+void bench_append(struct px_ledger *l, struct px_verifier *pool,
+		  struct bench_batch *b, int64_t now, uint64_t *refused);
 
 /*
  * paxta-bench node [options]: paxtad over HTTP, clients on the same

@@ -13,6 +13,8 @@
 
 #include "bench.h"
 #include "paxta/crypto.h"
+#include "paxta/ledger.h"
+#include "paxta/verify.h"
 
 double
 bench_now(void)
@@ -95,4 +97,59 @@ bench_raw_rate(unsigned threads, unsigned long per_thread)
 	elapsed = bench_now() - t0;
 	px_key_wipe(&key);
 	return (double)threads * (double)per_thread / elapsed;
+}
+
+void
+bench_batch_set(struct bench_batch *b, const uint8_t *const *leaves,
+		const size_t *lens, size_t n)
+{
+	for (size_t i = 0; i < b->n; i++)
+		px_entry_release(&b->entries[i]);
+	b->n = 0;
+	if (n > b->cap) {
+		free(b->entries);
+		free(b->ptrs);
+		b->entries = calloc(n, sizeof(*b->entries));
+		b->ptrs = calloc(n, sizeof(*b->ptrs));
+		if (!b->entries || !b->ptrs)
+			bench_die("out of memory");
+		b->cap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		px_entry_init(&b->entries[i], leaves[i], lens[i]);
+		b->ptrs[i] = &b->entries[i];
+	}
+	b->n = n;
+}
+
+void
+bench_batch_free(struct bench_batch *b)
+{
+	bench_batch_set(b, NULL, NULL, 0);
+	free(b->entries);
+	free(b->ptrs);
+	memset(b, 0, sizeof(*b));
+}
+
+void
+bench_append(struct px_ledger *l, struct px_verifier *pool,
+	     struct bench_batch *b, int64_t now, uint64_t *refused)
+{
+	if (pool)
+		bench_check(px_verifier_run(pool, b->ptrs, b->n, PX_ENTRY_ALL),
+			    "verify");
+	bench_check(px_ledger_append(l, b->ptrs, b->n, now), "append");
+	for (size_t i = 0; i < b->n; i++) {
+		const struct px_append_result *r = &b->entries[i].result;
+
+		if (r->rc == PX_OK)
+			continue;
+		if (!refused)
+			bench_die("refused: %s: %s",
+				  px_code_name(r->refusal.code),
+				  r->refusal.message);
+		if (!*refused)
+			fprintf(stderr, "refused: %s\n", r->refusal.message);
+		(*refused)++;
+	}
 }

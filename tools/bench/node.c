@@ -207,9 +207,9 @@ append_events(struct px_ledger *l, json_t *events, const char *signer_id,
 	size_t n = json_array_size(events);
 	uint8_t **leaves = calloc(n, sizeof(*leaves));
 	size_t *lens = calloc(n, sizeof(*lens));
-	struct px_append_result *res = calloc(n, sizeof(*res));
+	struct bench_batch b = { 0 };
 
-	if (!leaves || !lens || !res)
+	if (!leaves || !lens)
 		bench_die("out of memory");
 	px_ledger_signer_source(l, &src);
 	bench_check(px_signer_new(&signer, &src), "signer");
@@ -225,18 +225,14 @@ append_events(struct px_ledger *l, json_t *events, const char *signer_id,
 			bench_die("sign for %s: %s", signer_id, why.message);
 		px_event_free(ev);
 	}
-	bench_check(px_ledger_append(l, (const uint8_t *const *)leaves, lens, n,
-				     NULL, 0, (int64_t)time(NULL), res),
-		    "append");
-	for (size_t i = 0; i < n; i++) {
-		if (res[i].rc != PX_OK)
-			bench_die("refused: %s", res[i].refusal.message);
+	bench_batch_set(&b, (const uint8_t *const *)leaves, lens, n);
+	bench_append(l, NULL, &b, (int64_t)time(NULL), NULL);
+	bench_batch_free(&b);
+	for (size_t i = 0; i < n; i++)
 		free(leaves[i]);
-	}
 	px_signer_free(signer);
 	free(leaves);
 	free(lens);
-	free(res);
 }
 
 /* A ledger with the farms and a monitor registered and every district

@@ -309,59 +309,61 @@ flush_node(struct submit *s)
 	return rc;
 }
 
-/* Append the batch: verify in parallel, then one transaction. */
+/* Append the batch: hash, decode and verify in parallel, then one
+ * transaction. */
 static int
 flush(struct submit *s)
 {
-	struct px_append_result *res = NULL;
-	int *verified = NULL, rc = PX_OK;
-	size_t m = 0;
-	const uint8_t *leaves[BATCH];
-	size_t lens[BATCH], slot[BATCH];
+	struct px_entry *entries = NULL, **ptrs = NULL;
+	int rc = PX_OK;
+	size_t m = 0, slot[BATCH];
 
 	if (s->node)
 		return flush_node(s);
 	if (s->n == 0)
 		return PX_OK;
-	for (size_t i = 0; i < s->n; i++) {
-		if (!s->leaves[i])
-			continue; /* refused before signing */
-		leaves[m] = s->leaves[i];
-		lens[m] = s->lens[i];
-		slot[m++] = i;
-	}
-	res = calloc(m ? m : 1, sizeof(*res));
-	verified = calloc(m ? m : 1, sizeof(*verified));
-	if (!res || !verified) {
+	entries = calloc(s->n, sizeof(*entries));
+	ptrs = calloc(s->n, sizeof(*ptrs));
+	if (!entries || !ptrs) {
 		rc = PX_ENOMEM;
 		goto out;
 	}
-	px_verifier_run(s->pool, leaves, lens, m, verified);
-	rc = px_ledger_append(s->l, leaves, lens, m, verified,
-			      PX_APPEND_PREVERIFIED, (int64_t)time(NULL), res);
-	if (rc != PX_OK)
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->leaves[i])
+			continue; /* refused before signing */
+		px_entry_init(&entries[m], s->leaves[i], s->lens[i]);
+		ptrs[m] = &entries[m];
+		slot[m++] = i;
+	}
+	if ((rc = px_verifier_run(s->pool, ptrs, m, PX_ENTRY_ALL)) != PX_OK)
+		goto out;
+	if ((rc = px_ledger_append(s->l, ptrs, m, (int64_t)time(NULL))) !=
+	    PX_OK)
 		goto out;
 	for (size_t k = 0; k < m; k++) {
 		struct outcome *o = &s->outcomes[slot[k]];
+		const struct px_append_result *res = &entries[k].result;
 
-		o->rc = res[k].rc;
-		o->duplicate = res[k].duplicate;
-		o->index = res[k].index;
-		o->refusal = res[k].refusal;
+		o->rc = res->rc;
+		o->duplicate = res->duplicate;
+		o->index = res->index;
+		o->refusal = res->refusal;
 		if (o->rc != PX_OK || o->duplicate)
 			px_signer_forget(s->signer, o->actor);
 	}
 	for (size_t i = 0; i < s->n; i++)
 		report(s, &s->outcomes[i]);
 out:
+	for (size_t k = 0; k < m; k++)
+		px_entry_release(&entries[k]);
+	free(entries);
+	free(ptrs);
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->leaves[i]);
 		s->leaves[i] = NULL;
 	}
 	s->n = 0;
 	s->bytes = 0;
-	free(res);
-	free(verified);
 	progress(s, 0);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include "paxta.pb-c.h"
 #include "paxta/crypto.h"
+#include "paxta/error.h"
 
 /* Cap on a leaf, checked before parsing. */
 #define PX_ENTRY_MAX (64 * 1024)
@@ -42,8 +43,76 @@ void px_entry_close(struct px_signed_entry *e);
  * key is the ledger's rule, not this function's. */
 int px_entry_check(const struct px_signed_entry *e);
 
-/* Open and check in one call (the verifier pool's unit of work). */
+/* What became of one entry offered to the ledger (px_ledger_append). */
+struct px_append_result {
+	int rc;         /* PX_OK: logged (or already was); else why not */
+	int duplicate;  /* 1: the same entry was logged before */
+	uint64_t index; /* its index in the log when rc == PX_OK */
+	struct px_hash leaf_hash;
+	struct px_refusal refusal; /* when rc == PX_EREFUSED or PX_EVERIFY */
+};
+
+/* The steps of px_entry_prepare; each is done once, whoever asks. */
+enum px_entry_steps {
+	PX_ENTRY_HASH = 1 << 0,   /* the RFC 9162 leaf hash of the bytes */
+	PX_ENTRY_DECODE = 1 << 1, /* the envelope and the Entry it signs */
+	PX_ENTRY_VERIFY = 1 << 2, /* the signature over its own key */
+	PX_ENTRY_ALL = PX_ENTRY_HASH | PX_ENTRY_DECODE | PX_ENTRY_VERIFY,
+};
+
+/*
+ * One entry on its way into the log, or read back out of it. It is made
+ * once — by a request thread, the verifier pool, audit's chunks or the CLI
+ * — and carried by pointer: its bytes are hashed once, decoded once and
+ * their signature checked once, whoever needs them next.
+ *
+ * leaf is borrowed: the caller keeps the bytes alive and unchanged until
+ * px_entry_release. Everything else belongs to the entry.
+ */
+struct px_entry {
+	const uint8_t *leaf; /* the exact SignedEntry bytes */
+	size_t len;
+	unsigned done;            /* enum px_entry_steps already taken */
+	struct px_hash leaf_hash; /* with PX_ENTRY_HASH */
+	struct px_signed_entry env;
+	Paxta__Entry *body; /* with PX_ENTRY_DECODE, when it decodes */
+	/*
+	 * PX_OK while nothing is wrong with the bytes; a step that finds
+	 * them wrong sets it (PX_EREFUSED with code too_large or malformed,
+	 * PX_EVERIFY with bad_signature), and result.rc likewise, with
+	 * result.refusal saying why. The ledger fills the rest of result
+	 * when it appends.
+	 */
+	int status;
+	struct px_append_result result;
+};
+
+/* Point e at leaf[0..len), nothing done yet. */
+void px_entry_init(struct px_entry *e, const uint8_t *leaf, size_t len);
+
+/*
+ * Take the steps of `steps` that e has not taken (VERIFY implies DECODE).
+ * Bytes found wrong are not an error of this function: they are recorded
+ * in e->result, and the later steps are skipped. Returns PX_OK, or
+ * PX_ENOMEM / PX_ECRYPTO when it could not check (then nothing is
+ * recorded and the step may be asked again). Safe on different entries
+ * from different threads at once.
+ */
+int px_entry_prepare(struct px_entry *e, unsigned steps);
+
+/* px_entry_init and px_entry_prepare in one call. */
+int px_entry_read(struct px_entry *e, const uint8_t *leaf, size_t len,
+		  unsigned steps);
+
+/* Decode and check leaf alone: PX_OK when it is a SignedEntry whose
+ * signature verifies, else PX_EMALFORMED, PX_ETOOLARGE or PX_EVERIFY (or
+ * could-not-check errors). A question about bytes, not part of the write
+ * path. */
 int px_entry_verify_leaf(const uint8_t *leaf, size_t len);
+
+/* Free what the entry holds (not leaf); accepts a zeroed entry. The entry
+ * may be prepared again after px_entry_init. */
+void px_entry_release(struct px_entry *e);
 
 /*
  * Seal payload with key: *out (malloc'd, free()) gets the SignedEntry

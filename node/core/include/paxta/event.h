@@ -18,6 +18,7 @@
 #include "paxta.pb-c.h"
 #include "paxta/crypto.h"
 #include "paxta/error.h"
+#include "paxta/names.h"
 
 /* Cap on one event's JSON text, checked before parsing. */
 #define PX_EVENT_MAX (64 * 1024)
@@ -52,16 +53,5 @@ void px_event_free(struct px_event *ev);
 /* The JSON of a logged entry (a new reference, the caller's). NULL on
  * out of memory. */
 json_t *px_event_from_entry(const Paxta__Entry *e);
-
-/* Names used in events, for the CLI and reports. NULL / 0 when unknown. */
-const char *px_role_name(Paxta__Role role);
-const char *px_product_name(Paxta__Product product);
-const char *px_process_name(Paxta__Process process);
-const char *px_method_name(Paxta__Method method);
-const char *px_status_name(Paxta__Status status); /* 0: "uncertified" */
-int px_role_from_name(Paxta__Role *out, const char *name);
-int px_product_from_name(Paxta__Product *out, const char *name);
-int px_process_from_name(Paxta__Process *out, const char *name);
-int px_status_from_name(Paxta__Status *out, const char *name);
 
 #endif

@@ -16,27 +16,16 @@
 #include <stdint.h>
 
 #include "paxta/crypto.h"
+#include "paxta/entry.h"
 #include "paxta/error.h"
+#include "paxta/rules.h"
+#include "paxta/state.h"
 #include "paxta/store.h"
 
 #define PX_NODE_KEY_FILE "node.key"
-#define PX_ID_MAX        128 /* actor, lot, shipment ids */
 
 struct px_ledger;
 struct px_verifier;
-
-/* Yield caps in parts per million (DESIGN.md §3.3) and the clock skew. */
-struct px_policy {
-	uint32_t ginning_ppm;
-	uint32_t spinning_ppm;
-	uint32_t weaving_ppm;
-	uint32_t knitting_ppm;
-	uint32_t making_ppm;
-	uint32_t max_skew_s;
-};
-
-/* The defaults of DESIGN.md §3.3: 0.45, 0.95, 0.98, 0.98, 0.95; 300 s. */
-void px_policy_default(struct px_policy *out);
 
 struct px_registrar {
 	const char *id;
@@ -73,41 +62,40 @@ const struct px_pubkey *px_ledger_node_key(const struct px_ledger *l);
 const struct px_policy *px_ledger_policy(const struct px_ledger *l);
 struct px_store *px_ledger_store(struct px_ledger *l);
 
-/* The result of one entry of a batch. */
-struct px_append_result {
-	int rc;         /* PX_OK: logged (or already was); else why not */
-	int duplicate;  /* 1: the same entry was logged before */
-	uint64_t index; /* its index in the log when rc == PX_OK */
-	struct px_hash leaf_hash;
-	struct px_refusal refusal; /* when rc == PX_EREFUSED or PX_EVERIFY */
-};
-
-enum px_append_flags {
-	/* The caller's verifier pool already checked every envelope's
-	 * signature (results passed in as verified[]). */
-	PX_APPEND_PREVERIFIED = 1 << 0,
-};
-
 /*
- * Append a batch of signed entries (each the exact bytes of a SignedEntry)
- * in one write transaction and one fsync. Each entry is checked against
- * every rule in order, on the state left by the ones before it; a refused
- * entry stores nothing and the rest go on. results[i] says what became of
- * leaves[i]. An entry logged before (or earlier in the batch) is answered
- * with its original index and duplicate = 1.
+ * Append a batch of entries in one write transaction and one fsync. Each
+ * entry is checked against every rule in order, on the state left by the
+ * ones before it; a refused entry stores nothing and the rest go on.
+ * entries[i]->result says what became of it: logged at result.index, or
+ * logged before (or earlier in the batch: result.duplicate = 1, with its
+ * original index), or refused (result.rc and result.refusal).
  *
- * verified may be NULL; with PX_APPEND_PREVERIFIED, verified[i] is
- * px_entry_verify_leaf's result for leaves[i], and the signature is not
- * checked again. now is the node's clock (Unix seconds) for the skew rule.
+ * The steps of px_entry_prepare an entry has not taken yet are taken here
+ * (a caller with a verifier pool takes them there first, on every core).
+ * now is the node's clock (Unix seconds) for the skew rule.
  *
  * Returns PX_OK once the transaction has committed (results are final);
  * otherwise nothing of the batch is stored and results are meaningless
- * (PX_ESTORE, PX_ENOMEM, PX_EFULL only when the map could not grow).
+ * (PX_ESTORE, PX_ENOMEM, PX_ECRYPTO, PX_EFULL only when the map could not
+ * grow).
  */
-int px_ledger_append(struct px_ledger *l, const uint8_t *const *leaves,
-		     const size_t *lens, size_t n, const int *verified,
-		     unsigned flags, int64_t now,
-		     struct px_append_result *results);
+int px_ledger_append(struct px_ledger *l, struct px_entry *const *entries,
+		     size_t n, int64_t now);
+
+/*
+ * The step append and audit share: check e (prepared, e->result.rc ==
+ * PX_OK) against the rules on the state in t, apply its effects and store
+ * it as the next leaf of t. PX_OK; PX_EREFUSED or PX_EVERIFY with
+ * e->result.refusal filled (t holds partial writes: the caller undoes t);
+ * PX_EEXIST when the same leaf is already in t's log; or an error of the
+ * store.
+ */
+int px_ledger_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
+		    struct px_entry *e);
+
+/* The rules' context of l at the node's clock now. */
+void px_ledger_rules_ctx(const struct px_ledger *l, int64_t now,
+			 struct px_rules_ctx *out);
 
 /*
  * Sign a checkpoint of the current tree when the log has grown past the

@@ -16,8 +16,8 @@
 #include <jansson.h>
 
 #include "paxta.pb-c.h"
-#include "paxta/ledger.h"
 #include "paxta/provenance.h"
+#include "paxta/state.h"
 #include "paxta/store.h"
 
 /*

@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "paxta.pb-c.h"
-#include "paxta/ledger.h"
+#include "paxta/state.h"
 #include "paxta/store.h"
 
 /* Cap on the lots one question may walk, so a query cannot eat the node. */

@@ -14,8 +14,21 @@
 
 #include "paxta/entry.h"
 #include "paxta/error.h"
-#include "paxta/ledger.h"
 #include "paxta/store.h"
+
+/* Yield caps in parts per million (DESIGN.md §3.3) and the clock skew: the
+ * ledger's policy, set in its genesis. */
+struct px_policy {
+	uint32_t ginning_ppm;
+	uint32_t spinning_ppm;
+	uint32_t weaving_ppm;
+	uint32_t knitting_ppm;
+	uint32_t making_ppm;
+	uint32_t max_skew_s;
+};
+
+/* The defaults of DESIGN.md §3.3: 0.45, 0.95, 0.98, 0.98, 0.95; 300 s. */
+void px_policy_default(struct px_policy *out);
 
 struct px_rules_ctx {
 	const struct px_policy *policy;
@@ -25,14 +38,14 @@ struct px_rules_ctx {
 };
 
 /*
- * Check the entry that would be logged at index (its envelope env, already
- * signature-checked over its own key, and its decoded body) and apply it to
- * the state in t. PX_OK; PX_EREFUSED with r filled (nothing written that
- * survives: the caller aborts t); or PX_ESTORE / PX_ENOMEM (could not check).
+ * Check the entry that would be logged at index (prepared with
+ * PX_ENTRY_DECODE and its signature checked over its own key: e->result.rc
+ * is PX_OK) and apply it to the state in t. PX_OK; PX_EREFUSED or
+ * PX_EVERIFY with r filled (nothing written that survives: the caller
+ * aborts t); or PX_ESTORE / PX_ENOMEM (could not check).
  */
 int px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
-		   uint64_t index, const struct px_hash *leaf_hash,
-		   const struct px_signed_entry *env, const Paxta__Entry *body,
+		   uint64_t index, const struct px_entry *e,
 		   struct px_refusal *r);
 
 #endif

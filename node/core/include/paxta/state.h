@@ -12,10 +12,21 @@
 #include <stdint.h>
 
 #include "paxta.pb-c.h"
+#include "paxta/entry.h"
 #include "paxta/store.h"
+
+#define PX_ID_MAX 128 /* actor, lot, shipment ids */
 
 /* A valid id: 1..PX_ID_MAX printable ASCII bytes, no space. */
 int px_state_valid_id(const char *id);
+
+/*
+ * The entry logged at index, decoded (px_entry_read with PX_ENTRY_DECODE):
+ * out->leaf points into t's map, valid until t ends; release out with
+ * px_entry_release. PX_ENOTFOUND past the end of t's log; PX_ESTORE when
+ * the stored leaf does not decode (leaves are checked on the way in).
+ */
+int px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out);
 
 /* Free any record this module returned; accepts NULL. */
 void px_state_free(void *record);

@@ -17,6 +17,15 @@
  * Write transactions are single-writer: one process holds the folder's
  * writer lock (a second gets PX_ELOCKED), one thread writes at a time.
  * Durability is LMDB's default: px_store_commit returns after fsync.
+ *
+ * Threads: a store may be shared by any number of threads. Read snapshots
+ * may be begun and ended on any thread (MDB_NOTLS), many at once, beside
+ * the one write transaction. The map (address space, not disk) grows only
+ * inside the store: px_store_grow, and the adoption of a size another
+ * process set, wait until no read snapshot of this process is open and
+ * hold new ones back meanwhile (LMDB forbids a resize under an open
+ * transaction). So a thread must not begin a second read snapshot while it
+ * holds one and another thread may grow the map: it would wait for itself.
  */
 #ifndef PAXTA_STORE_H
 #define PAXTA_STORE_H
@@ -69,8 +78,7 @@ int px_store_open(struct px_store **out, const char *dir, unsigned flags);
 
 /* The map size a store starts with; px_store_grow doubles it when full.
  * It is address space, not memory or disk (the file grows with the log):
- * 64 GiB holds ~50 million entries before a grow, which remaps the map and
- * must not happen under another thread's read snapshot. */
+ * 64 GiB holds ~50 million entries before a grow. */
 #define PX_STORE_MAP_DEFAULT ((size_t)64 << 30)
 
 /* As px_store_open, with the initial map size in bytes (0: the default). */
@@ -105,7 +113,8 @@ int px_store_commit(struct px_txn *t);
 /* Undo and free; accepts NULL. */
 void px_store_abort(struct px_txn *t);
 
-/* Double the map (no transaction of this process may be open). */
+/* Double the map. The calling thread holds no transaction; the call waits
+ * until other threads' read snapshots end (see "Threads" above). */
 int px_store_grow(struct px_store *s);
 
 /* ---- the log ---- */
@@ -114,16 +123,17 @@ int px_store_grow(struct px_store *s);
 uint64_t px_store_size(const struct px_txn *t);
 
 /*
- * Append leaf (its exact bytes) as the next index: writes the leaf, its
- * chain value and the subtree hashes it completes, and indexes its hash.
- * The caller has checked px_store_find first; appending a leaf already
- * stored is PX_EEXIST. *out_index and *out_hash (either may be NULL) get the
- * new index and leaf hash. PX_EFULL when the map is full.
+ * Append leaf (its exact bytes, whose RFC 9162 leaf hash the caller
+ * computed) as the next index: writes the leaf, its chain value and the
+ * subtree hashes it completes, and indexes its hash. A leaf already stored
+ * is PX_EEXIST (nothing written). PX_EFULL when the map is full.
  */
 int px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
-		    uint64_t *out_index, struct px_hash *out_hash);
+		    const struct px_hash *leaf_hash);
 
-/* The index of the leaf whose hash is leaf_hash, or PX_ENOTFOUND. */
+/* The index of the leaf whose hash is leaf_hash: PX_ENOTFOUND, or
+ * PX_ESTORE when the index record names a leaf of another hash (an index
+ * edited on disk is never taken at its word). */
 int px_store_find(struct px_txn *t, const struct px_hash *leaf_hash,
 		  uint64_t *out_index);
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct px_verifier;
+struct px_entry;
 
 /* A pool of threads workers (0: one per online CPU, less the caller's).
  * PX_OK, PX_ENOMEM, PX_EINVAL. */
@@ -20,13 +21,13 @@ int px_verifier_new(struct px_verifier **out, unsigned threads);
 void px_verifier_free(struct px_verifier *v);
 
 /*
- * results[i] = px_entry_verify_leaf(leaves[i], lens[i]) for i < n, on the
- * pool's threads and the calling thread together; returns when all are
- * done. One call at a time per pool (the pool is not re-entrant); the
- * inputs are only read.
+ * px_entry_prepare(entries[i], steps) for i < n, on the pool's threads and
+ * the calling thread together; returns when all are done: PX_OK, or the
+ * first "could not check" error (PX_ENOMEM, PX_ECRYPTO) of any entry. One
+ * call at a time per pool (the pool is not re-entrant).
  */
-void px_verifier_run(struct px_verifier *v, const uint8_t *const *leaves,
-		     const size_t *lens, size_t n, int *results);
+int px_verifier_run(struct px_verifier *v, struct px_entry *const *entries,
+		    size_t n, unsigned steps);
 
 /* Workers in the pool (not counting the caller). */
 unsigned px_verifier_threads(const struct px_verifier *v);
