@@ -394,11 +394,11 @@ bench_log(size_t n, size_t batch, const char *given_dir)
 	printf("  durable append, verified + rules  %10.0f /s  = %.2f of the "
 	       "ceiling (aim >= 0.8)\n",
 	       rate, rate / rawall);
-	printf("  inclusion proof at %zu leaves  %10.1f us (aim < 100)\n",
+	printf("  inclusion proof at %zu leaves  %10.1f us (aim < 50)\n",
 	       n + AUTHORS + 1, incl);
 	printf("  consistency proof                 %10.1f us\n", cons);
 	printf("  audit (every signature and rule)  %10.0f /s  = %.2f of the "
-	       "ceiling (aim >= 0.8)\n",
+	       "ceiling (aim >= 0.9)\n",
 	       audit_rate, audit_rate / rawall);
 	printf("  disk                              %10.0f bytes per entry\n",
 	       (double)disk / (double)n);
@@ -538,25 +538,26 @@ loader_close(struct loader *ld)
 		px_key_wipe(&ld->keys[i]);
 }
 
-/* A harvest event: lot number, district number. */
+/* A harvest event of the cluster's farm, in its district: lot number. */
 #define HARVEST                                                           \
 	"{\"kind\":\"harvest\",\"actor\":\"uz.cluster.sa\",\"lot\":\"H-%" \
 	"06zu\","                                                         \
-	"\"kg\":2000,\"season\":2026,\"district\":\"UZ-SA-D%03zu\","      \
+	"\"kg\":2000,\"season\":2026,\"district\":\"UZ-SA-KTK\","         \
 	"\"method\":\"hand\",\"harvested_at\":\"2026-09-21T08:00:00Z\","  \
 	"\"time\":\"2026-09-21T09:00:00Z\"}"
 
 static int
-bench_ledger(const char *given_dir)
+bench_ledger(const char *given_dir, int smoke)
 {
 	char *dir = scratch_dir(given_dir), *vdir, *rdir;
 	struct loader ld;
 	struct px_txn *t;
 	struct px_verdict *v;
 	struct px_recall *r;
-	struct px_recall_query q = { .district = "UZ-SA-D000", .season = 2026 };
+	struct px_recall_query q = { .district = "UZ-SA-KTK", .season = 2026 };
 	double raw, best = 1e9, t0, ingest_rate, recall_s = 1e9;
-	const size_t bales = 5000, recall_harvests = 25000;
+	const size_t bales = smoke ? 50 : 5000, per_yarn = bales / 5,
+		     recall_harvests = smoke ? 100 : 25000;
 	char inputs[64 * 1024];
 
 	if (asprintf(&vdir, "%s/verdict", dir) < 0 ||
@@ -570,7 +571,7 @@ bench_ledger(const char *given_dir)
 	fprintf(stderr, "building a lineage of %zu lots...\n", 2 * bales + 6);
 	loader_open(&ld, vdir);
 	for (size_t i = 0; i < bales; i++)
-		loader_event(&ld, HARVEST, i, i % 50);
+		loader_event(&ld, HARVEST, i);
 	for (size_t i = 0; i < bales; i++)
 		loader_event(&ld,
 			     "{\"kind\":\"transform\",\"actor\":\"uz.cluster."
@@ -583,7 +584,7 @@ bench_ledger(const char *given_dir)
 	for (size_t y = 0; y < 5; y++) {
 		size_t o = 0;
 
-		for (size_t i = y * 1000; i < (y + 1) * 1000; i++)
+		for (size_t i = y * per_yarn; i < (y + 1) * per_yarn; i++)
 			o += (size_t)snprintf(inputs + o, sizeof(inputs) - o,
 					      "%s{\"lot\":\"B-%06zu\",\"kg\":"
 					      "800}",
@@ -592,25 +593,23 @@ bench_ledger(const char *given_dir)
 			     "{\"kind\":\"transform\",\"actor\":\"uz.cluster."
 			     "sa\",\"process\":\"spinning\",\"time\":\"2026-11-"
 			     "01T00:00:00Z\",\"inputs\":[%s],\"outputs\":[{"
-			     "\"lot\":\"Y-%zu\",\"kg\":760000,\"product\":"
+			     "\"lot\":\"Y-%zu\",\"kg\":%zu,\"product\":"
 			     "\"yarn\"}]}",
-			     inputs, y);
+			     inputs, y, per_yarn * 760);
 	}
-	loader_event(
-		&ld,
-		"{\"kind\":\"transform\",\"actor\":\"uz.cluster.sa\","
-		"\"process\":\"weaving\",\"time\":\"2026-11-02T00:00:00Z\","
-		"\"inputs\":[{\"lot\":\"Y-0\",\"kg\":760000},{\"lot\":"
-		"\"Y-1\",\"kg\":760000},{\"lot\":\"Y-2\",\"kg\":760000},"
-		"{\"lot\":\"Y-3\",\"kg\":760000},{\"lot\":\"Y-4\",\"kg\":"
-		"760000}],\"outputs\":[{\"lot\":\"FABRIC\",\"kg\":3700000,"
-		"\"product\":\"fabric\"}]}");
-	for (size_t d = 0; d < 50; d++)
-		loader_event(&ld,
-			     "{\"kind\":\"attest\",\"actor\":\"monitor.tpm\","
-			     "\"subject\":\"district:UZ-SA-D%03zu\",\"season\":"
-			     "2026,\"status\":\"certified\"}",
-			     d);
+	loader_event(&ld,
+		     "{\"kind\":\"transform\",\"actor\":\"uz.cluster.sa\","
+		     "\"process\":\"weaving\",\"time\":\"2026-11-02T00:00:"
+		     "00Z\",\"inputs\":[{\"lot\":\"Y-0\",\"kg\":%zu},{"
+		     "\"lot\":\"Y-1\",\"kg\":%zu},{\"lot\":\"Y-2\",\"kg\":"
+		     "%zu},{\"lot\":\"Y-3\",\"kg\":%zu},{\"lot\":\"Y-4\","
+		     "\"kg\":%zu}],\"outputs\":[{\"lot\":\"FABRIC\",\"kg\":"
+		     "%zu,\"product\":\"fabric\"}]}",
+		     per_yarn * 760, per_yarn * 760, per_yarn * 760,
+		     per_yarn * 760, per_yarn * 760, per_yarn * 740 * 5);
+	loader_event(&ld, "{\"kind\":\"attest\",\"actor\":\"monitor.tpm\","
+			  "\"subject\":\"district:UZ-SA-KTK\",\"season\":"
+			  "2026,\"status\":\"certified\"}");
 	loader_flush(&ld);
 	bench_check(px_ledger_read(ld.l, &t), "read");
 	for (int i = 0; i < 20; i++) {
@@ -629,7 +628,7 @@ bench_ledger(const char *given_dir)
 	}
 	px_store_abort(t);
 	loader_close(&ld);
-	printf("  verdict time (best of 20)         %10.2f ms (aim < 20)\n",
+	printf("  verdict time (best of 20)         %10.2f ms (aim < 5)\n",
 	       best * 1e3);
 
 	/* Recall over 100,000 lots: 25,000 harvests of one district, each
@@ -640,7 +639,7 @@ bench_ledger(const char *given_dir)
 	loader_open(&ld, rdir);
 	t0 = bench_now();
 	for (size_t i = 0; i < recall_harvests; i++)
-		loader_event(&ld, HARVEST, i, (size_t)0);
+		loader_event(&ld, HARVEST, i);
 	for (size_t i = 0; i < recall_harvests; i++)
 		loader_event(&ld,
 			     "{\"kind\":\"transform\",\"actor\":\"uz.cluster."
@@ -689,16 +688,17 @@ main(int argc, char **argv)
 		{ "entries", required_argument, NULL, 'n' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "dir", required_argument, NULL, 'd' },
+		{ "smoke", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	size_t n = 1000000, batch = 1000;
 	const char *dir = NULL, *what;
-	int c;
+	int c, smoke = 0;
 
 	if (argc < 2 || argv[1][0] == '-') {
 		fputs("usage: paxta-bench (log | ledger) [--entries N] "
-		      "[--batch B] [--dir DIR]\n"
+		      "[--batch B] [--dir DIR] [--smoke]\n"
 		      "       paxta-bench node [--help]\n",
 		      stderr);
 		return 2;
@@ -707,7 +707,7 @@ main(int argc, char **argv)
 	if (strcmp(what, "node") == 0)
 		return bench_node(argc - 1, argv + 1);
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "n:b:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:b:d:sh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			n = strtoull(optarg, NULL, 10);
@@ -717,6 +717,13 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			dir = optarg;
+			break;
+		case 's':
+			/* Tiny sizes: the benchmark runs end to end (ctest
+			 * keeps it working); its figures mean nothing. */
+			smoke = 1;
+			n = 2000;
+			batch = 100;
 			break;
 		default:
 			fputs("usage: paxta-bench (log | ledger) [--entries N] "
@@ -731,7 +738,7 @@ main(int argc, char **argv)
 	if (strcmp(what, "log") == 0)
 		return bench_log(n, batch, dir);
 	if (strcmp(what, "ledger") == 0)
-		return bench_ledger(dir);
+		return bench_ledger(dir, smoke);
 	bench_die("unknown benchmark '%s'", what);
 	return 2;
 }

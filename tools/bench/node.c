@@ -1127,7 +1127,7 @@ bench_node(int argc, char **argv)
 	       "%.0f /s  (the ceiling: before, between, after)\n",
 	       ncpu, ceiling[0], ceiling[1], ceiling[2]);
 	printf("  ingest, batches of %-5zu (%3u clients)   %10.0f /s  = %.2f "
-	       "of the ceiling (aim >= 0.7)\n",
+	       "of the ceiling (aim >= 0.8)\n",
 	       o.batch, o.batch_clients, batched.per_s,
 	       batched.per_s / ((ceiling[0] + ceiling[1]) / 2));
 	printf("      per request: p50 %.1f ms, p99 %.1f ms (%zu requests)\n"
@@ -1137,7 +1137,7 @@ bench_node(int argc, char **argv)
 	       c1 > c0 ? (e1 - e0) / (c1 - c0) : 0,
 	       c1 > c0 ? (s1 - s0) / (c1 - c0) * 1e3 : 0);
 	printf("  ingest, one per request (%3u clients)   %10.0f /s  = %.2f "
-	       "of the ceiling (aim >= 0.5)\n",
+	       "of the ceiling (aim >= 0.6)\n",
 	       o.single_clients, single.per_s,
 	       single.per_s / ((ceiling[1] + ceiling[2]) / 2));
 	printf("      per request: p50 %.2f ms, p99 %.2f ms (%zu requests)\n"
@@ -1152,10 +1152,10 @@ bench_node(int argc, char **argv)
 	       "trivial route)\n",
 	       healthz);
 	printf("      GET /v1/proof/inclusion             %10.0f /s  = %.2f "
-	       "of healthz (aim >= 0.7)\n",
+	       "of healthz (aim >= 0.8)\n",
 	       proofs, proofs / healthz);
 	printf("      GET /v1/lots/{id}/verdict           %10.0f /s  = %.2f "
-	       "of healthz (aim >= 0.7)\n",
+	       "of healthz (aim >= 0.8)\n",
 	       verdicts, verdicts / healthz);
 
 	free_farms(farms, n_farms);
