@@ -349,7 +349,7 @@ bench_log(size_t n, size_t batch, const char *given_dir)
 	struct corpus c = { 0 };
 	struct px_ledger *l;
 	struct px_audit_report report;
-	uint64_t disk;
+	uint64_t disk, written;
 	char *dir = scratch_dir(given_dir), *ledger_dir;
 	double raw1, rawall, rate, incl, cons, t0, audit_rate, avg = 0;
 	unsigned ncpu = bench_cpus();
@@ -368,7 +368,9 @@ bench_log(size_t n, size_t batch, const char *given_dir)
 	l = make_ledger(ledger_dir, &c);
 	fprintf(stderr, "appending in batches of %zu (durable commits)...\n",
 		batch);
+	written = bench_written_bytes();
 	rate = ingest(l, &c, batch);
+	written = bench_written_bytes() - written;
 	bench_check(px_ledger_checkpoint(l, NULL), "checkpoint");
 	proof_times(l, &incl, &cons);
 	bench_check(px_store_disk_bytes(px_ledger_store(l), &disk), "disk");
@@ -402,6 +404,8 @@ bench_log(size_t n, size_t batch, const char *given_dir)
 	       audit_rate, audit_rate / rawall);
 	printf("  disk                              %10.0f bytes per entry\n",
 	       (double)disk / (double)n);
+	printf("  written while appending           %10.0f bytes per entry\n",
+	       (double)written / (double)n);
 	for (size_t i = 0; i < n; i++)
 		free(c.leaves[i]);
 	free(c.leaves);

@@ -19,6 +19,10 @@ __attribute__((format(printf, 1, 2), noreturn)) void bench_die(const char *fmt,
 /* bench_die with what and px_strerror(rc) unless rc is PX_OK. */
 void bench_check(int rc, const char *what);
 
+/* Bytes this process has caused to be written to storage so far
+ * (/proc/self/io write_bytes; 0 where the kernel does not say). */
+uint64_t bench_written_bytes(void);
+
 /* Online CPUs, at least 1. */
 unsigned bench_cpus(void);
 

@@ -99,6 +99,22 @@ bench_raw_rate(unsigned threads, unsigned long per_thread)
 	return (double)threads * (double)per_thread / elapsed;
 }
 
+uint64_t
+bench_written_bytes(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	char line[128];
+	unsigned long long v = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "write_bytes: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
 void
 bench_batch_set(struct bench_batch *b, const uint8_t *const *leaves,
 		const size_t *lens, size_t n)
