@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "paxta/crypto.h"
+#include "paxta/encoding.h"
 #include "paxta/entry.h"
 #include "paxta/error.h"
 #include "paxta/event.h"
@@ -904,37 +905,6 @@ put(int *ok, json_t *obj, const char *key, json_t *value)
 		*ok = 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at s, or 0 (RFC 3629 §4). */
-static size_t
-utf8_sequence(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if (s[0] == 0xe0)
-			lo = 0xa0; /* no overlong forms */
-		if (s[0] == 0xed)
-			hi = 0x9f; /* no surrogates */
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3
-									 : 0;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		if (s[0] == 0xf4)
-			hi = 0x8f; /* nothing past U+10FFFF */
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
-				       (s[3] & 0xc0) == 0x80
-			       ? 4
-			       : 0;
-	}
-	return 0;
-}
-
 /*
  * A string of a logged entry. protobuf-c does not check that strings are
  * UTF-8 and JSON strings must be: a byte that is not shows as U+FFFD (the
@@ -952,7 +922,7 @@ text_value(const char *s)
 	    !(fixed = malloc(3 * len + 1)))
 		return v;
 	while (*in) {
-		if ((n = utf8_sequence(in)) > 0) {
+		if ((n = px_utf8_sequence((const char *)in)) > 0) {
 			memcpy(fixed + o, in, n);
 			o += n;
 			in += n;
