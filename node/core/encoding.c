@@ -1,5 +1,6 @@
 /* paxta — one UTF-8 validator, and strings checked once on decode. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "paxta/encoding.h"
@@ -99,6 +100,34 @@ px_utf8_sequence(const char *s)
 	if (!px_utf8_next(&c, u, len, &pos))
 		return 0;
 	return pos;
+}
+
+json_t *
+px_json_text(const char *s)
+{
+	const char *in = s ? s : "";
+	size_t len = strlen(in), o = 0, n;
+	char *fixed;
+	json_t *v;
+
+	if (px_utf8_valid((const uint8_t *)in, len))
+		return json_stringn(in, len);
+	if (len > (SIZE_MAX - 1) / 3 || !(fixed = malloc(3 * len + 1)))
+		return NULL;
+	while (*in) {
+		if ((n = px_utf8_sequence(in)) > 0) {
+			memcpy(fixed + o, in, n);
+			o += n;
+			in += n;
+		} else {
+			memcpy(fixed + o, "\xef\xbf\xbd", 3); /* U+FFFD */
+			o += 3;
+			in++;
+		}
+	}
+	v = json_stringn(fixed, o);
+	free(fixed);
+	return v;
 }
 
 /* ---- the wire walk ---- */

@@ -905,43 +905,13 @@ put(int *ok, json_t *obj, const char *key, json_t *value)
 		*ok = 0;
 }
 
-/*
- * A string of a logged entry. protobuf-c does not check that strings are
- * UTF-8 and JSON strings must be: a byte that is not shows as U+FFFD (the
- * leaf's exact bytes are what counts, and they are served beside).
- */
-static json_t *
-text_value(const char *s)
-{
-	const unsigned char *in = (const unsigned char *)(s ? s : "");
-	size_t len = strlen((const char *)in), n, o = 0;
-	json_t *v;
-	char *fixed;
-
-	if ((v = json_string((const char *)in)) || len > (SIZE_MAX - 1) / 3 ||
-	    !(fixed = malloc(3 * len + 1)))
-		return v;
-	while (*in) {
-		if ((n = px_utf8_sequence((const char *)in)) > 0) {
-			memcpy(fixed + o, in, n);
-			o += n;
-			in += n;
-		} else {
-			memcpy(fixed + o, "\xef\xbf\xbd", 3); /* U+FFFD */
-			o += 3;
-			in++;
-		}
-	}
-	fixed[o] = '\0';
-	v = json_string(fixed);
-	free(fixed);
-	return v;
-}
-
+/* Strings of a logged entry: px_json_text shows bytes that are not UTF-8
+ * as U+FFFD (the leaf's exact bytes are what counts, and they are served
+ * beside). */
 static void
 put_text(int *ok, json_t *obj, const char *key, const char *s)
 {
-	put(ok, obj, key, text_value(s));
+	put(ok, obj, key, px_json_text(s));
 }
 
 /* Optional strings: absent when empty, as proto3 has them. */
@@ -949,7 +919,7 @@ static void
 put_opt_text(int *ok, json_t *obj, const char *key, const char *s)
 {
 	if (s && s[0])
-		put(ok, obj, key, text_value(s));
+		put(ok, obj, key, px_json_text(s));
 }
 
 static json_t *
@@ -1174,7 +1144,7 @@ put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 	put(ok, obj, "status",
 	    name_value(px_status_name(a->status), a->status));
 	for (size_t i = 0; *ok && i < a->n_indicators; i++)
-		append(ok, indicators, text_value(a->indicators[i]));
+		append(ok, indicators, px_json_text(a->indicators[i]));
 	put(ok, obj, "indicators", indicators);
 	put_opt_text(ok, obj, "report_uri", a->report_uri);
 	put_hex(ok, obj, "report_sha256", &a->report_sha256);

@@ -24,6 +24,7 @@
 #include "paxta/encoding.h"
 #include "paxta/entry.h"
 #include "paxta/error.h"
+#include "paxta/provenance.h"
 
 #define FARM     "uz.farm.0042"
 #define LAB      "lab.isotope-1"
@@ -345,6 +346,65 @@ test_wire_malformed(void **state)
 			 PX_OK);
 }
 
+/* ---- JSON answers: whole, never a silent drop ---- */
+
+static void
+test_json_text(void **state)
+{
+	json_t *j;
+
+	(void)state;
+	j = px_json_text("UZ-\xff");
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j), "UZ-\xef\xbf\xbd");
+	json_decref(j);
+	j = px_json_text("https://x/\xc3");
+	assert_string_equal(json_string_value(j), "https://x/\xef\xbf\xbd");
+	json_decref(j);
+	j = px_json_text("Kattaqo\xe2\x80\x98rg\xe2\x80\x98on");
+	assert_string_equal(json_string_value(j),
+			    "Kattaqo\xe2\x80\x98rg\xe2\x80\x98on");
+	json_decref(j);
+	j = px_json_text(NULL);
+	assert_string_equal(json_string_value(j), "");
+	json_decref(j);
+}
+
+/* Issue 13: a lab's reason whose region is not UTF-8 vanished from the
+ * flagged verdict (json_string() gave NULL and the append was dropped). */
+static void
+test_verdict_json_keeps_every_reason(void **state)
+{
+	char *reasons[] = { "district 'UZ-SA-KTK' is certified",
+			    "lab 'lab.isotope-1' finds region 'UZ-\xff'" };
+	struct px_origin origin = { .lot = "B-1",
+				    .farm = "uz.farm.0042",
+				    .district = "UZ-SA-KTK",
+				    .region = "UZ-SA",
+				    .season = 2026,
+				    .share = 1.0 };
+	struct px_verdict v = { .kind = PX_VERDICT_FLAGGED,
+				.lot = "B-1",
+				.grams = 1000000,
+				.origins = &origin,
+				.n_origins = 1,
+				.reasons = reasons,
+				.n_reasons = 2 };
+	json_t *j, *rs;
+
+	(void)state;
+	j = px_verdict_json(&v);
+	assert_non_null(j);
+	rs = json_object_get(j, "reasons");
+	assert_int_equal(json_array_size(rs), 2);
+	assert_string_equal(
+		json_string_value(json_array_get(rs, 1)),
+		"lab 'lab.isotope-1' finds region 'UZ-\xef\xbf\xbd'");
+	assert_int_equal(json_array_size(json_object_get(j, "origins")), 1);
+	assert_int_equal(json_array_size(json_object_get(j, "districts")), 1);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -353,6 +413,8 @@ main(void)
 		cmocka_unit_test(test_utf8_ill_formed),
 		cmocka_unit_test(test_utf8_next_and_sequence),
 		cmocka_unit_test(test_wire_malformed),
+		cmocka_unit_test(test_json_text),
+		cmocka_unit_test(test_verdict_json_keeps_every_reason),
 		cmocka_unit_test_setup_teardown(test_lab_region_not_utf8, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_report_uri_truncated,

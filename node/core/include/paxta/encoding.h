@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 
 #include "paxta/error.h"
@@ -41,6 +42,15 @@ bool px_utf8_valid(const uint8_t *s, size_t len);
  * terminating NUL). A helper for code that repairs text for display.
  */
 size_t px_utf8_sequence(const char *s);
+
+/*
+ * A JSON string of s (NULL reads as ""). Text checked on decode is always
+ * UTF-8; bytes stored before that check may not be, and a JSON answer must
+ * never drop them silently (json_string() returns NULL for them): each
+ * ill-formed byte shows as U+FFFD, and the leaf's exact bytes are served
+ * beside. NULL only when out of memory.
+ */
+json_t *px_json_text(const char *s);
 
 /*
  * Check that every string field in wire[0..len), the serialized bytes of a
