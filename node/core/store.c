@@ -18,7 +18,6 @@
 #include "paxta/store.h"
 
 #define DATA_FILE "data.mdb"
-#define LOCK_FILE "writer.lock"
 
 /* The log's databases, then one per enum px_table. */
 enum {
@@ -118,25 +117,25 @@ path_in(const char *dir, const char *name)
 	return p;
 }
 
-/* The writer lock: one process writes a ledger at a time. LMDB would make a
- * second writer wait; we want it told instead. */
+/*
+ * The writer lock: one process writes a ledger at a time. LMDB would make a
+ * second writer wait; we want it told instead. The lock is a flock(2) on
+ * the ledger folder itself, not on a file in it: a file can be deleted
+ * while its lock is held, and the next writer would lock a new file of
+ * the same name; the folder cannot go while it holds the ledger, and
+ * whoever opens it by any path locks the same inode. The kernel drops
+ * the lock when the process dies, however it dies.
+ */
 static int
 take_writer_lock(struct px_store *s)
 {
-	char *path = path_in(s->dir, LOCK_FILE);
 	int rc = PX_OK;
 
-	if (!path)
-		return PX_ENOMEM;
-	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (s->lock_fd < 0) {
-		rc = PX_EIO;
-		goto out;
-	}
+	s->lock_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->lock_fd < 0)
+		return errno == ENOENT ? PX_ENOTFOUND : PX_EIO;
 	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0)
 		rc = errno == EWOULDBLOCK ? PX_ELOCKED : PX_EIO;
-out:
-	free(path);
 	return rc;
 }
 

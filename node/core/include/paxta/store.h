@@ -15,7 +15,9 @@
  * an RFC 9162 proof costs O(log n) reads.
  *
  * Write transactions are single-writer: one process holds the folder's
- * writer lock (a second gets PX_ELOCKED), one thread writes at a time.
+ * writer lock, a flock(2) on the folder itself that the kernel releases
+ * when the process dies (a second writer gets PX_ELOCKED), and one thread
+ * writes at a time.
  * Durability is LMDB's default: px_store_commit returns after fsync.
  */
 #ifndef PAXTA_STORE_H
