@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "paxta/checkpoint.h"
+#include "paxta/cpseal.h"
 #include "paxta/entry.h"
 #include "paxta/ledger.h"
 #include "paxta/rules.h"
@@ -475,6 +476,11 @@ px_ledger_checkpoint(struct px_ledger *l, char **out)
 				goto out;
 			rc = px_store_checkpoint_put(t, cp.size, signed_note,
 						     strlen(signed_note));
+			/* cpseal.h: a deleted checkpoint will show */
+			if (rc == PX_OK)
+				rc = px_cpseal_add(t, cp.size, signed_note,
+						   strlen(signed_note),
+						   &l->node_key);
 			if (rc != PX_OK)
 				goto out;
 			rc = px_store_commit(t);

@@ -698,6 +698,29 @@ px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn, void *ctx)
 }
 
 int
+px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LEAF_INDEX], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		int r = fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+
+		if (r != 0) {
+			mdb_cursor_close(c);
+			return r;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
+}
+
+int
 px_store_get(struct px_txn *t, enum px_table table, const void *key,
 	     size_t klen, const uint8_t **out, size_t *out_len)
 {

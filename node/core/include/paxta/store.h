@@ -183,6 +183,13 @@ typedef int (*px_store_checkpoint_fn)(void *ctx, uint64_t size,
 int px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn,
 			     void *ctx);
 
+/* Call fn for each record of the leaf-hash index (leaf hash -> index, u64
+ * big-endian), in key order, with the raw bytes as stored (audit checks
+ * their shape). A non-zero return from fn stops and is returned. */
+typedef int (*px_store_index_fn)(void *ctx, const uint8_t *key, size_t klen,
+				 const uint8_t *value, size_t vlen);
+int px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx);
+
 /* ---- state tables ---- */
 
 /* Get: *out borrowed until t ends (or the next write to the table).
