@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "paxta/audit.h"
+#include "paxta/audit_index.h"
 #include "paxta/checkpoint.h"
 #include "paxta/entry.h"
 #include "paxta/rules.h"
@@ -525,6 +526,9 @@ px_audit(struct px_audit_report *out, struct px_ledger *l,
 			goto out;
 		rc = compare_tables(&a, st);
 	}
+	/* records that name leaves, checked from their side */
+	if (rc == PX_OK && out->intact)
+		rc = px_audit_indexes(out, l, a.src);
 out:
 	px_store_abort(st);
 	px_store_abort(a.src);

@@ -15,6 +15,7 @@
 
 #include "paxta/checkpoint.h"
 #include "paxta/crypto.h"
+#include "paxta/encoding.h"
 #include "paxta/error.h"
 
 /* signed-note: a signature line opens with U+2014 EM DASH and a space. */
@@ -29,52 +30,6 @@ static const char sig_prefix[] = "\xe2\x80\x94 ";
 /* UINT64_MAX has 20 decimal digits. */
 #define SIZE_DIGITS_MAX 20
 
-/*
- * Decode the UTF-8 sequence at s[*pos] into *out and move *pos past it.
- * RFC 3629 §3-4: no overlong forms, no surrogates, nothing above U+10FFFF.
- */
-static bool
-utf8_next(uint32_t *out, const uint8_t *s, size_t len, size_t *pos)
-{
-	size_t i = *pos;
-	uint32_t c = s[i];
-	uint32_t min;
-	size_t n;
-
-	if (c < 0x80) {
-		n = 0;
-		min = 0;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		return false;
-	}
-	if (len - i - 1 < n)
-		return false;
-	for (size_t k = 1; k <= n; k++) {
-		uint8_t b = s[i + k];
-
-		if ((b & 0xc0) != 0x80)
-			return false;
-		c = c << 6 | (b & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return false;
-	*out = c;
-	*pos = i + 1 + n;
-	return true;
-}
-
 /* signed-note: valid UTF-8 with no control character but newline. */
 static bool
 text_ok(const char *text, size_t len)
@@ -84,7 +39,7 @@ text_ok(const char *text, size_t len)
 	uint32_t c;
 
 	while (pos < len) {
-		if (!utf8_next(&c, s, len, &pos))
+		if (!px_utf8_next(&c, s, len, &pos))
 			return false;
 		if (c < 0x20 && c != '\n')
 			return false;
@@ -116,7 +71,7 @@ key_name_ok(const char *name, size_t len)
 	if (len == 0)
 		return false;
 	while (pos < len) {
-		if (!utf8_next(&c, s, len, &pos))
+		if (!px_utf8_next(&c, s, len, &pos))
 			return false;
 		if (c < 0x20 || c == '+' || is_space(c))
 			return false;

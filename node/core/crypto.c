@@ -661,6 +661,14 @@ px_pubkey_to_base64(char out[45], const struct px_pubkey *pub)
 }
 
 int
+px_pubkey_valid(const uint8_t *b, size_t len)
+{
+	if (!b || len != PX_PUBKEY_LEN)
+		return 0;
+	return crypto_core_ed25519_is_valid_point(b) == 1;
+}
+
+int
 px_pubkey_from_base64(struct px_pubkey *out, const char *text)
 {
 	uint8_t b[PX_PUBKEY_LEN];

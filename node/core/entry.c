@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paxta/encoding.h"
 #include "paxta/entry.h"
 #include "paxta/error.h"
 
@@ -107,6 +108,18 @@ px_entry_prepare(struct px_entry *e, unsigned steps)
 		e->done |= PX_ENTRY_DECODE;
 		if (rc != PX_OK) {
 			entry_wrong(e, rc);
+			return PX_OK;
+		}
+		/* Every string is text, checked against the signed bytes:
+		 * protobuf-c checks neither UTF-8 nor an embedded NUL. */
+		rc = px_encoding_check(&e->body->base, e->env.payload,
+				       e->env.payload_len, &e->result.refusal);
+		if (rc == PX_EREFUSED) {
+			e->status = e->result.rc = rc;
+			return PX_OK;
+		}
+		if (rc != PX_OK) {
+			entry_wrong(e, PX_EMALFORMED);
 			return PX_OK;
 		}
 	}

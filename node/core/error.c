@@ -64,6 +64,7 @@ static const char *const code_names[PX_CODE__COUNT] = {
 	[PX_CODE_ORIGIN] = "origin",
 	[PX_CODE_TOO_LARGE] = "too_large",
 	[PX_CODE_MALFORMED] = "malformed",
+	[PX_CODE_ENCODING] = "encoding",
 };
 
 const char *

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "paxta/crypto.h"
+#include "paxta/encoding.h"
 #include "paxta/entry.h"
 #include "paxta/error.h"
 #include "paxta/event.h"
@@ -904,74 +905,13 @@ put(int *ok, json_t *obj, const char *key, json_t *value)
 		*ok = 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at s, or 0 (RFC 3629 §4). */
-static size_t
-utf8_sequence(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if (s[0] == 0xe0)
-			lo = 0xa0; /* no overlong forms */
-		if (s[0] == 0xed)
-			hi = 0x9f; /* no surrogates */
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3
-									 : 0;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		if (s[0] == 0xf4)
-			hi = 0x8f; /* nothing past U+10FFFF */
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
-				       (s[3] & 0xc0) == 0x80
-			       ? 4
-			       : 0;
-	}
-	return 0;
-}
-
-/*
- * A string of a logged entry. protobuf-c does not check that strings are
- * UTF-8 and JSON strings must be: a byte that is not shows as U+FFFD (the
- * leaf's exact bytes are what counts, and they are served beside).
- */
-static json_t *
-text_value(const char *s)
-{
-	const unsigned char *in = (const unsigned char *)(s ? s : "");
-	size_t len = strlen((const char *)in), n, o = 0;
-	json_t *v;
-	char *fixed;
-
-	if ((v = json_string((const char *)in)) || len > (SIZE_MAX - 1) / 3 ||
-	    !(fixed = malloc(3 * len + 1)))
-		return v;
-	while (*in) {
-		if ((n = utf8_sequence(in)) > 0) {
-			memcpy(fixed + o, in, n);
-			o += n;
-			in += n;
-		} else {
-			memcpy(fixed + o, "\xef\xbf\xbd", 3); /* U+FFFD */
-			o += 3;
-			in++;
-		}
-	}
-	fixed[o] = '\0';
-	v = json_string(fixed);
-	free(fixed);
-	return v;
-}
-
+/* Strings of a logged entry: px_json_text shows bytes that are not UTF-8
+ * as U+FFFD (the leaf's exact bytes are what counts, and they are served
+ * beside). */
 static void
 put_text(int *ok, json_t *obj, const char *key, const char *s)
 {
-	put(ok, obj, key, text_value(s));
+	put(ok, obj, key, px_json_text(s));
 }
 
 /* Optional strings: absent when empty, as proto3 has them. */
@@ -979,7 +919,7 @@ static void
 put_opt_text(int *ok, json_t *obj, const char *key, const char *s)
 {
 	if (s && s[0])
-		put(ok, obj, key, text_value(s));
+		put(ok, obj, key, px_json_text(s));
 }
 
 static json_t *
@@ -1204,7 +1144,7 @@ put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 	put(ok, obj, "status",
 	    name_value(px_status_name(a->status), a->status));
 	for (size_t i = 0; *ok && i < a->n_indicators; i++)
-		append(ok, indicators, text_value(a->indicators[i]));
+		append(ok, indicators, px_json_text(a->indicators[i]));
 	put(ok, obj, "indicators", indicators);
 	put_opt_text(ok, obj, "report_uri", a->report_uri);
 	put_hex(ok, obj, "report_sha256", &a->report_sha256);

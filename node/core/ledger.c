@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "paxta/checkpoint.h"
+#include "paxta/cpseal.h"
 #include "paxta/entry.h"
 #include "paxta/ledger.h"
 #include "paxta/rules.h"
@@ -55,7 +56,8 @@ key_path(const char *dir)
 static int
 genesis_leaf(uint8_t **out, size_t *out_len, const char *origin,
 	     const struct px_registrar *registrars, size_t n,
-	     const struct px_policy *policy, const struct px_seckey *key)
+	     const struct px_policy *policy, const struct px_seckey *key,
+	     int64_t now)
 {
 	Paxta__Entry entry = PAXTA__ENTRY__INIT;
 	Paxta__Genesis genesis = PAXTA__GENESIS__INIT;
@@ -91,7 +93,7 @@ genesis_leaf(uint8_t **out, size_t *out_len, const char *origin,
 	genesis.policy = &pol;
 	entry.actor = (char *)origin;
 	entry.seq = 0;
-	entry.time = (int64_t)time(NULL);
+	entry.time = now;
 	entry.body_case = PAXTA__ENTRY__BODY_GENESIS;
 	entry.genesis = &genesis;
 	rc = px_entry_body_encode(&payload, &payload_len, &entry);
@@ -108,6 +110,16 @@ int
 px_ledger_create(const char *dir, const char *origin,
 		 const struct px_registrar *registrars, size_t n,
 		 const struct px_policy *policy, struct px_pubkey *out_node_key)
+{
+	return px_ledger_create_at(dir, origin, registrars, n, policy,
+				   out_node_key, (int64_t)time(NULL));
+}
+
+int
+px_ledger_create_at(const char *dir, const char *origin,
+		    const struct px_registrar *registrars, size_t n,
+		    const struct px_policy *policy,
+		    struct px_pubkey *out_node_key, int64_t now)
 {
 	struct px_ledger *l = NULL;
 	struct px_store *store = NULL;
@@ -137,14 +149,14 @@ px_ledger_create(const char *dir, const char *origin,
 	if ((rc = px_key_write_pem(path, &key)) != PX_OK)
 		goto out;
 	if ((rc = genesis_leaf(&leaf, &leaf_len, origin, registrars, n, policy,
-			       &key)) != PX_OK)
+			       &key, now)) != PX_OK)
 		goto out;
 
 	/* The genesis goes in through the same rules as every entry. */
 	if ((rc = px_ledger_open(&l, dir, 0)) != PX_OK)
 		goto out;
 	px_entry_init(&genesis, leaf, leaf_len);
-	rc = px_ledger_append(l, &entries, 1, (int64_t)time(NULL));
+	rc = px_ledger_append(l, &entries, 1, now);
 	if (rc == PX_OK)
 		rc = genesis.result.rc;
 	px_ledger_close(l);
@@ -429,6 +441,11 @@ px_ledger_checkpoint(struct px_ledger *l, char **out)
 				goto out;
 			rc = px_store_checkpoint_put(t, cp.size, signed_note,
 						     strlen(signed_note));
+			/* cpseal.h: a deleted checkpoint will show */
+			if (rc == PX_OK)
+				rc = px_cpseal_add(t, cp.size, signed_note,
+						   strlen(signed_note),
+						   &l->node_key);
 			if (rc != PX_OK)
 				goto out;
 			rc = px_store_commit(t);

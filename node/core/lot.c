@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "paxta/encoding.h"
 #include "paxta/lot.h"
 #include "paxta/names.h"
 #include "paxta/state.h"
@@ -50,7 +51,7 @@ static int
 collect_pair(void *ctx, const char *id, uint64_t grams)
 {
 	struct pairs *p = ctx;
-	json_t *j = json_pack("{s:s,s:o}", p->key, id, p->kg_key,
+	json_t *j = json_pack("{s:o,s:o}", p->key, px_json_text(id), p->kg_key,
 			      json_grams(grams));
 
 	if (!j || json_array_append_new(p->arr, j) != 0)
@@ -61,11 +62,11 @@ collect_pair(void *ctx, const char *id, uint64_t grams)
 static int
 collect_lab(void *ctx, const Paxta__LabRecord *rec)
 {
-	json_t *j = json_pack("{s:I,s:s,s:b,s:s,s:s}", "index",
-			      (json_int_t)rec->index, "lab", rec->lab,
-			      "matches", rec->result->matches, "claimed_region",
-			      rec->result->claimed_region, "matched_region",
-			      rec->result->matched_region);
+	json_t *j = json_pack(
+		"{s:I,s:o,s:b,s:o,s:o}", "index", (json_int_t)rec->index, "lab",
+		px_json_text(rec->lab), "matches", rec->result->matches,
+		"claimed_region", px_json_text(rec->result->claimed_region),
+		"matched_region", px_json_text(rec->result->matched_region));
 
 	if (!j || json_array_append_new(ctx, j) != 0)
 		return PX_ENOMEM;
@@ -76,8 +77,9 @@ static int
 collect_transit(void *ctx, const char *shipment, const char *consignee,
 		uint64_t grams)
 {
-	json_t *j = json_pack("{s:s,s:s,s:o}", "shipment", shipment, "to",
-			      consignee, "kg", json_grams(grams));
+	json_t *j = json_pack("{s:o,s:o,s:o}", "shipment",
+			      px_json_text(shipment), "to",
+			      px_json_text(consignee), "kg", json_grams(grams));
 
 	if (!j || json_array_append_new(ctx, j) != 0)
 		return PX_ENOMEM;
@@ -117,9 +119,10 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 	if (!rec->voided && (rc = px_verdict(&v, t, rec->id, 0)) != PX_OK)
 		goto out;
 	px_format_time(when, rec->time);
-	j = json_pack("{s:s,s:s,s:s,s:I,s:s,s:o,s:b}", "lot", rec->id,
-		      "product", or_unknown(px_product_name(rec->product)),
-		      "creator", rec->creator, "created_at",
+	j = json_pack("{s:o,s:s,s:o,s:I,s:s,s:o,s:b}", "lot",
+		      px_json_text(rec->id), "product",
+		      or_unknown(px_product_name(rec->product)), "creator",
+		      px_json_text(rec->creator), "created_at",
 		      (json_int_t)rec->created_at, "time", when, "kg",
 		      json_grams(rec->grams), "voided", rec->voided);
 	if (!j) {
@@ -129,9 +132,11 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 	if (rec->farm[0] &&
 	    json_object_set_new(
 		    j, "harvest",
-		    json_pack("{s:s,s:s,s:s,s:i,s:s}", "farm", rec->farm,
-			      "district", rec->district, "region", rec->region,
-			      "season", (int)rec->season, "method",
+		    json_pack("{s:o,s:o,s:o,s:i,s:s}", "farm",
+			      px_json_text(rec->farm), "district",
+			      px_json_text(rec->district), "region",
+			      px_json_text(rec->region), "season",
+			      (int)rec->season, "method",
 			      or_unknown(px_method_name(rec->method)))) != 0) {
 		rc = PX_ENOMEM;
 		goto out;
@@ -147,11 +152,12 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 		const struct px_origin *o = &v->origins[k];
 
 		if (json_array_append_new(
-			    comp,
-			    json_pack("{s:s,s:s,s:s,s:i,s:f}", "lot", o->lot,
-				      "farm", o->farm, "district", o->district,
-				      "season", (int)o->season, "share",
-				      o->share)) != 0) {
+			    comp, json_pack("{s:o,s:o,s:o,s:i,s:f}", "lot",
+					    px_json_text(o->lot), "farm",
+					    px_json_text(o->farm), "district",
+					    px_json_text(o->district), "season",
+					    (int)o->season, "share",
+					    o->share)) != 0) {
 			rc = PX_ENOMEM;
 			goto out;
 		}
@@ -208,9 +214,12 @@ px_actor_json(const Paxta__ActorRecord *rec)
 			    roles,
 			    json_string(or_unknown(px_role_name(a->roles[i])))))
 			goto fail;
-	j = json_pack("{s:s,s:s,s:o*,s:s,s:s,s:s,s:I,s:I,s:s,s:b}", "id", a->id,
-		      "name", a->name, "roles", roles, "region", a->region,
-		      "district", a->district, "public_key", key,
+	if (!roles)
+		return NULL; /* "o*" would leave the roles out silently */
+	j = json_pack("{s:o,s:o,s:o,s:o,s:o,s:s,s:I,s:I,s:s,s:b}", "id",
+		      px_json_text(a->id), "name", px_json_text(a->name),
+		      "roles", roles, "region", px_json_text(a->region),
+		      "district", px_json_text(a->district), "public_key", key,
 		      "registered_at", (json_int_t)rec->registered_at, "seq",
 		      (json_int_t)rec->seq, "last_hash", last, "revoked",
 		      rec->revoked);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "paxta/encoding.h"
 #include "paxta/entry.h"
 #include "paxta/names.h"
 #include "paxta/provenance.h"
@@ -769,6 +770,29 @@ json_share(double share)
 	return json_real(round(share * 1e6) / 1e6);
 }
 
+/* Set or append value, stolen; *ok becomes 0 when it could not be (a NULL
+ * value: out of memory), so an answer is whole or none, never a silent
+ * drop. */
+static void
+put(int *ok, json_t *obj, const char *key, json_t *value)
+{
+	if (json_object_set_new(obj, key, value) != 0)
+		*ok = 0;
+}
+
+static void
+push(int *ok, json_t *arr, json_t *value)
+{
+	if (json_array_append_new(arr, value) != 0)
+		*ok = 0;
+}
+
+static const char *
+name_or_unknown(const char *name)
+{
+	return name ? name : "unknown";
+}
+
 json_t *
 px_verdict_json(const struct px_verdict *v)
 {
@@ -777,81 +801,88 @@ px_verdict_json(const struct px_verdict *v)
 	       *reasons = json_array(), *dlist = json_array();
 	const char *key;
 	json_t *val;
+	int ok = 1;
 
 	if (!root || !status || !origins || !districts || !reasons || !dlist)
 		goto fail;
-	json_object_set_new(root, "lot", json_string(v->lot));
-	json_object_set_new(root, "product",
-			    json_string(px_product_name(v->product)
-						? px_product_name(v->product)
-						: "unknown"));
-	json_object_set_new(root, "kg", json_kg((double)v->grams));
-	json_object_set_new(root, "verdict",
-			    json_string(px_verdict_name(v->kind)));
-	json_object_set_new(root, "at", json_integer((json_int_t)v->at));
-	json_object_set_new(root, "ancestors",
-			    json_integer((json_int_t)v->ancestors));
+	put(&ok, root, "lot", px_json_text(v->lot));
+	put(&ok, root, "product",
+	    json_string(name_or_unknown(px_product_name(v->product))));
+	put(&ok, root, "kg", json_kg((double)v->grams));
+	put(&ok, root, "verdict", json_string(px_verdict_name(v->kind)));
+	put(&ok, root, "at", json_integer((json_int_t)v->at));
+	put(&ok, root, "ancestors", json_integer((json_int_t)v->ancestors));
 	for (int s = 0; s < PX_STATUS_COUNT; s++) {
-		json_t *o;
-
 		if (v->by_status[s] <= 0)
 			continue;
-		o = json_pack("{s:o,s:o}", "share", json_share(v->by_status[s]),
+		put(&ok, status, px_status_name((Paxta__Status)s),
+		    json_pack("{s:o,s:o}", "share", json_share(v->by_status[s]),
 			      "kg",
-			      json_kg(v->by_status[s] * (double)v->grams));
-		json_object_set_new(status, px_status_name((Paxta__Status)s),
-				    o);
+			      json_kg(v->by_status[s] * (double)v->grams)));
 	}
-	json_object_set_new(root, "by_status", status);
+	put(&ok, root, "by_status", json_incref(status));
 	for (size_t i = 0; i < v->n_origins; i++) {
 		const struct px_origin *o = &v->origins[i];
+		/* stored strings as px_json_text: never refused by jansson */
 		json_t *j = json_pack(
-			"{s:s,s:s,s:s,s:s,s:I,s:s,s:o,s:o,s:s}", "lot", o->lot,
-			"farm", o->farm, "district", o->district, "region",
-			o->region, "season", (json_int_t)o->season, "method",
-			px_method_name(o->method) ? px_method_name(o->method)
-						  : "unknown",
-			"share", json_share(o->share), "kg",
+			"{s:o,s:o,s:o,s:o,s:I,s:s,s:o,s:o,s:s}", "lot",
+			px_json_text(o->lot), "farm", px_json_text(o->farm),
+			"district", px_json_text(o->district), "region",
+			px_json_text(o->region), "season",
+			(json_int_t)o->season, "method",
+			name_or_unknown(px_method_name(o->method)), "share",
+			json_share(o->share), "kg",
 			json_kg(o->share * (double)v->grams), "status",
 			px_status_name(o->status));
 		char dkey[PX_ID_MAX + 16];
 		json_t *d;
 
-		if (j && o->status) {
-			json_object_set_new(j, "decided_by",
-					    json_pack("{s:I,s:s,s:s}", "index",
-						      (json_int_t)o->decided_by,
-						      "monitor", o->monitor,
-						      "subject", o->subject));
-		}
-		json_array_append_new(origins, j);
+		if (j && o->status)
+			put(&ok, j, "decided_by",
+			    json_pack("{s:I,s:o,s:o}", "index",
+				      (json_int_t)o->decided_by, "monitor",
+				      px_json_text(o->monitor), "subject",
+				      px_json_text(o->subject)));
+		push(&ok, origins, j);
 
 		snprintf(dkey, sizeof(dkey), "%s/%u", o->district, o->season);
 		d = json_object_get(districts, dkey);
 		if (!d) {
-			d = json_pack("{s:s,s:I,s:s,s:f,s:i}", "district",
-				      o->district, "season",
+			d = json_pack("{s:o,s:I,s:s,s:f,s:i}", "district",
+				      px_json_text(o->district), "season",
 				      (json_int_t)o->season, "status",
 				      px_status_name(o->status), "share", 0.0,
 				      "rank", (int)o->status);
-			json_object_set_new(districts, dkey, d);
-			json_array_append(dlist, d);
+			/* the key is only looked up, never shown: any bytes */
+			if (!d) {
+				ok = 0;
+				continue;
+			}
+			if (json_object_setn_new_nocheck(districts, dkey,
+							 strlen(dkey),
+							 json_incref(d)) != 0) {
+				json_decref(d);
+				ok = 0;
+				continue;
+			}
+			if (json_array_append_new(dlist, d) != 0) {
+				ok = 0;
+				continue;
+			}
 		}
-		if (d) {
+		{
 			double share =
 				json_real_value(json_object_get(d, "share")) +
 				o->share;
 
-			json_object_set_new(d, "share", json_real(share));
+			put(&ok, d, "share", json_real(share));
 			/* A district's status is its worst origin's: a farm
 			 * finding is not hidden by its neighbours. */
 			if ((int)o->status >
 			    json_integer_value(json_object_get(d, "rank"))) {
-				json_object_set_new(
-					d, "status",
-					json_string(px_status_name(o->status)));
-				json_object_set_new(d, "rank",
-						    json_integer(o->status));
+				put(&ok, d, "status",
+				    json_string(px_status_name(o->status)));
+				put(&ok, d, "rank", json_integer(o->status));
 			}
 		}
 	}
@@ -861,15 +892,20 @@ px_verdict_json(const struct px_verdict *v)
 		double share = json_real_value(json_object_get(val, "share"));
 
 		json_object_del(val, "rank");
-		json_object_set_new(val, "share", json_share(share));
-		json_object_set_new(val, "kg",
-				    json_kg(share * (double)v->grams));
+		put(&ok, val, "share", json_share(share));
+		put(&ok, val, "kg", json_kg(share * (double)v->grams));
 	}
-	json_object_set_new(root, "origins", origins);
-	json_object_set_new(root, "districts", dlist);
+	put(&ok, root, "origins", json_incref(origins));
+	put(&ok, root, "districts", json_incref(dlist));
 	for (size_t i = 0; i < v->n_reasons; i++)
-		json_array_append_new(reasons, json_string(v->reasons[i]));
-	json_object_set_new(root, "reasons", reasons);
+		push(&ok, reasons, px_json_text(v->reasons[i]));
+	put(&ok, root, "reasons", json_incref(reasons));
+	if (!ok)
+		goto fail;
+	json_decref(status);
+	json_decref(origins);
+	json_decref(dlist);
+	json_decref(reasons);
 	json_decref(districts);
 	return root;
 fail:
@@ -1195,54 +1231,54 @@ json_t *
 px_recall_json(const struct px_recall *r)
 {
 	json_t *root = json_object(), *lots = json_array();
+	int ok = root && lots;
 
-	if (!root || !lots) {
-		json_decref(root);
-		json_decref(lots);
-		return NULL;
-	}
-	json_object_set_new(root, "recall", json_string(r->what));
-	json_object_set_new(root, "origins",
-			    json_integer((json_int_t)r->n_origins));
-	json_object_set_new(root, "affected_kg",
-			    json_kg((double)r->affected_grams));
-	for (size_t i = 0; i < r->n_lots; i++) {
+	if (!ok)
+		goto out;
+	put(&ok, root, "recall", px_json_text(r->what));
+	put(&ok, root, "origins", json_integer((json_int_t)r->n_origins));
+	put(&ok, root, "affected_kg", json_kg((double)r->affected_grams));
+	for (size_t i = 0; ok && i < r->n_lots; i++) {
 		const struct px_recall_lot *rl = &r->lots[i];
 		json_t *holders = json_array(), *transit = json_array(), *j;
 
-		for (size_t k = 0; k < rl->n_transit; k++)
-			json_array_append_new(
-				transit,
-				json_pack(
-					"{s:s,s:s,s:o}", "shipment",
-					rl->transit[k].shipment, "to",
-					rl->transit[k].to, "kg",
-					json_kg((double)rl->transit[k].grams)));
-		for (size_t h = 0; h < rl->n_holders; h++)
-			json_array_append_new(
-				holders,
-				json_pack(
-					"{s:s,s:o}", "holder", rl->holders[h],
-					"kg",
-					json_kg((double)rl->holder_grams[h])));
-		j = json_pack("{s:s,s:s,s:o,s:o,s:o}", "lot", rl->lot,
-			      "product",
-			      px_product_name(rl->product)
-				      ? px_product_name(rl->product)
-				      : "unknown",
+		for (size_t k = 0; transit && k < rl->n_transit; k++)
+			push(&ok, transit,
+			     json_pack("{s:o,s:o,s:o}", "shipment",
+				       px_json_text(rl->transit[k].shipment),
+				       "to", px_json_text(rl->transit[k].to),
+				       "kg",
+				       json_kg((double)rl->transit[k].grams)));
+		for (size_t h = 0; holders && h < rl->n_holders; h++)
+			push(&ok, holders,
+			     json_pack("{s:o,s:o}", "holder",
+				       px_json_text(rl->holders[h]), "kg",
+				       json_kg((double)rl->holder_grams[h])));
+		if (!holders || !transit)
+			ok = 0;
+		/* "o" steals holders even when the pack fails */
+		j = json_pack("{s:o,s:s,s:o,s:o,s:o}", "lot",
+			      px_json_text(rl->lot), "product",
+			      name_or_unknown(px_product_name(rl->product)),
 			      "share", json_share(rl->share), "held_kg",
 			      json_kg((double)rl->held), "holders", holders);
 		/* Only lots with something on the road carry the keys, so a
 		 * recall's JSON stays the size of what matters. */
 		if (j && rl->n_transit) {
-			json_object_set_new(j, "in_transit_kg",
-					    json_kg((double)rl->in_transit));
-			json_object_set_new(j, "in_transit", transit);
+			put(&ok, j, "in_transit_kg",
+			    json_kg((double)rl->in_transit));
+			put(&ok, j, "in_transit", transit);
 		} else {
 			json_decref(transit);
 		}
-		json_array_append_new(lots, j);
+		push(&ok, lots, j);
 	}
-	json_object_set_new(root, "lots", lots);
+	put(&ok, root, "lots", json_incref(lots));
+out:
+	json_decref(lots);
+	if (!ok) {
+		json_decref(root);
+		return NULL;
+	}
 	return root;
 }

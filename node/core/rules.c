@@ -146,10 +146,12 @@ check_after(struct apply *a, const char *what, int64_t when)
 			 t1, what, t2);
 }
 
+/* 32 bytes that are a usable Ed25519 key: no small-order point (the
+ * all-zero key), no non-canonical encoding (crypto.h). */
 static int
 valid_key(const ProtobufCBinaryData *key)
 {
-	return key->len == PX_PUBKEY_LEN;
+	return px_pubkey_valid(key->data, key->len);
 }
 
 static int
@@ -176,6 +178,89 @@ valid_location(const Paxta__Actor *actor)
 
 /* ---- genesis and the registry ---- */
 
+/* ---- time (rule 5) ---- */
+
+#define GENESIS_TIME "genesis_time"
+
+static int
+put_genesis_time(struct px_txn *t, int64_t when)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)((uint64_t)when >> (56 - 8 * i));
+	return px_store_meta_put(t, GENESIS_TIME, b, sizeof(b));
+}
+
+/* The genesis's time: from the metadata, or (a ledger made before it was
+ * kept there) from leaf 0 itself. */
+static int
+genesis_time(int64_t *out, struct px_txn *t)
+{
+	struct px_signed_entry env = { 0 };
+	Paxta__Entry *g = NULL;
+	const uint8_t *v;
+	size_t len;
+	uint64_t u = 0;
+	int rc;
+
+	rc = px_store_meta_get(t, GENESIS_TIME, &v, &len);
+	if (rc == PX_OK && len == 8) {
+		for (int i = 0; i < 8; i++)
+			u = u << 8 | v[i];
+		*out = (int64_t)u;
+		return PX_OK;
+	}
+	if (rc != PX_OK && rc != PX_ENOTFOUND)
+		return rc;
+	if ((rc = px_store_leaf(t, 0, &v, &len)) != PX_OK ||
+	    (rc = px_entry_open(&env, v, len)) != PX_OK ||
+	    (rc = px_entry_body_decode(&g, env.payload, env.payload_len)) !=
+		    PX_OK)
+		goto out;
+	*out = g->time;
+out:
+	px_entry_body_free(g);
+	px_entry_close(&env);
+	return rc == PX_OK ? PX_OK : PX_ESTORE;
+}
+
+/*
+ * Rule 5: an author's times never run backwards by more than the skew
+ * (clocks of one organisation's machines may disagree that much), and no
+ * entry claims a time before the log's genesis (less the same skew).
+ * Without it an author could date a harvest to year 0001 or slip an entry
+ * in before its own earlier ones.
+ */
+static int
+check_time_order(struct px_txn *t, const struct px_rules_ctx *ctx,
+		 const Paxta__Entry *e, const Paxta__ActorRecord *author,
+		 struct px_refusal *r)
+{
+	int64_t skew = (int64_t)ctx->policy->max_skew_s, start = 0;
+	char t1[PX_TIME_TEXT], t2[PX_TIME_TEXT];
+	int rc;
+
+	if ((rc = genesis_time(&start, t)) != PX_OK)
+		return rc;
+	px_format_time(t1, e->time);
+	if (e->time < start - skew) {
+		px_format_time(t2, start);
+		return px_refuse(r, PX_CODE_TIME,
+				 "entry time %s is before the log's genesis "
+				 "at %s",
+				 t1, t2);
+	}
+	if (author->seq > 0 && e->time < author->last_time - skew) {
+		px_format_time(t2, author->last_time);
+		return px_refuse(r, PX_CODE_TIME,
+				 "entry time %s of '%s' is more than %" PRId64
+				 " s before its entry at %s",
+				 t1, e->actor, skew, t2);
+	}
+	return PX_OK;
+}
+
 static int
 apply_genesis(struct apply *a, const struct px_signed_entry *env)
 {
@@ -197,9 +282,12 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 		return px_refuse(
 			a->r, PX_CODE_BAD_SIGNATURE,
 			"the genesis must be signed by this node's key");
-	/* The store's metadata names the log it holds. */
+	/* The store's metadata names the log it holds, and when it began:
+	 * no later entry may claim a time before that (rule 5). */
 	if ((rc = px_store_meta_put(a->t, "origin", g->origin,
 				    strlen(g->origin))) != PX_OK)
+		return rc;
+	if ((rc = put_genesis_time(a->t, a->e->time)) != PX_OK)
 		return rc;
 	if (p->ginning_ppm > 1000000 || p->spinning_ppm > 1000000 ||
 	    p->weaving_ppm > 1000000 || p->knitting_ppm > 1000000 ||
@@ -251,10 +339,16 @@ apply_register(struct apply *a)
 			    "register actors")) != PX_OK)
 		return rc;
 	if (!s || !px_state_valid_id(s->id) || !valid_roles(s) ||
-	    !valid_key(&s->public_key) || !valid_location(s))
+	    !valid_location(s))
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "an actor needs a valid id, known roles, a "
 				 "valid location and a 32-byte public key");
+	if (!valid_key(&s->public_key))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "the key of '%s' is no usable ed25519 public "
+				 "key (32 bytes, canonical, not of small "
+				 "order)",
+				 s->id);
 	rc = px_state_actor(a->t, s->id, &old);
 	px_state_free(old);
 	if (rc == PX_OK)
@@ -355,7 +449,10 @@ apply_rotate(struct apply *a)
 		return rc;
 	if (!valid_key(&rk->public_key))
 		return px_refuse(a->r, PX_CODE_MALFORMED,
-				 "a new key must be 32 bytes");
+				 "the new key of '%s' is no usable ed25519 "
+				 "public key (32 bytes, canonical, not of "
+				 "small order)",
+				 rk->subject);
 	if ((rc = find_actor(a, rk->subject, &rec)) != PX_OK)
 		return rc;
 	if (rec->revoked) {
@@ -1213,11 +1310,16 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 		goto out;
 	}
 
+	if ((rc = check_time_order(t, ctx, e, author, r)) != PX_OK)
+		goto out;
+
 	/* The author's chain moves on first: a kind that changes the author
 	 * itself (a registrar updating its own record, a rotation) reads the
 	 * new record and writes over it. */
 	last = author->last_hash;
 	author->seq = e->seq;
+	if (e->time > author->last_time)
+		author->last_time = e->time;
 	author->last_hash.data = (uint8_t *)leaf_hash->b;
 	author->last_hash.len = PX_HASH_LEN;
 	rc = px_state_put_actor(t, author);

@@ -19,7 +19,6 @@
 #include "paxta/store.h"
 
 #define DATA_FILE "data.mdb"
-#define LOCK_FILE "writer.lock"
 
 /* The log's databases, then one per enum px_table. */
 enum {
@@ -130,25 +129,25 @@ path_in(const char *dir, const char *name)
 	return p;
 }
 
-/* The writer lock: one process writes a ledger at a time. LMDB would make a
- * second writer wait; we want it told instead. */
+/*
+ * The writer lock: one process writes a ledger at a time. LMDB would make a
+ * second writer wait; we want it told instead. The lock is a flock(2) on
+ * the ledger folder itself, not on a file in it: a file can be deleted
+ * while its lock is held, and the next writer would lock a new file of
+ * the same name; the folder cannot go while it holds the ledger, and
+ * whoever opens it by any path locks the same inode. The kernel drops
+ * the lock when the process dies, however it dies.
+ */
 static int
 take_writer_lock(struct px_store *s)
 {
-	char *path = path_in(s->dir, LOCK_FILE);
 	int rc = PX_OK;
 
-	if (!path)
-		return PX_ENOMEM;
-	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (s->lock_fd < 0) {
-		rc = PX_EIO;
-		goto out;
-	}
+	s->lock_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->lock_fd < 0)
+		return errno == ENOENT ? PX_ENOTFOUND : PX_EIO;
 	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0)
 		rc = errno == EWOULDBLOCK ? PX_ELOCKED : PX_EIO;
-out:
-	free(path);
 	return rc;
 }
 
@@ -755,6 +754,29 @@ px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn, void *ctx)
 			return PX_ESTORE;
 		}
 		r = fn(ctx, px_get_be64(k.mv_data), v.mv_data, v.mv_size);
+		if (r != 0) {
+			mdb_cursor_close(c);
+			return r;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
+}
+
+int
+px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LEAF_INDEX], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		int r = fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+
 		if (r != 0) {
 			mdb_cursor_close(c);
 			return r;

@@ -20,6 +20,7 @@
 
 #include <microhttpd.h>
 
+#include "paxta/encoding.h"
 #include "paxtad.h"
 
 /* Request bodies held in memory at once, over all connections: past it a
@@ -334,39 +335,6 @@ pxd_reply_json(struct pxd_request *rq, unsigned status, json_t *j)
 		  "application/json", text, text ? len : 0);
 }
 
-/* The length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
-static size_t
-utf8_sequence(const unsigned char *s)
-{
-	size_t n;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	return n;
-}
-
 void
 pxd_reply_error(struct pxd_request *rq, unsigned status, const char *code,
 		const char *fmt, ...)
@@ -380,7 +348,7 @@ pxd_reply_error(struct pxd_request *rq, unsigned status, const char *code,
 	/* Messages quote what the client sent, which may be any bytes;
 	 * JSON strings are UTF-8: a byte that is not becomes '?'. */
 	for (unsigned char *p = (unsigned char *)message; *p;) {
-		size_t n = utf8_sequence(p);
+		size_t n = px_utf8_sequence((const char *)p);
 
 		if (n == 0)
 			*p++ = '?';

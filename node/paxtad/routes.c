@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "paxta/checkpoint.h"
+#include "paxta/encoding.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
 #include "paxta/lot.h"
@@ -1092,18 +1093,26 @@ collect_statement(void *ctx, const Paxta__AttestationRecord *rec)
 		json_decref(indicators);
 		return 1;
 	}
-	for (size_t i = 0; indicators && i < a->n_indicators; i++)
-		json_array_append_new(indicators,
-				      json_string(a->indicators[i]));
+	if (!indicators)
+		return PX_ENOMEM;
+	/* stored text through px_json_text: never refused by jansson, and
+	 * every failure is one, never a statement or indicator left out */
+	for (size_t i = 0; i < a->n_indicators; i++)
+		if (json_array_append_new(
+			    indicators, px_json_text(a->indicators[i])) != 0) {
+			json_decref(indicators);
+			return PX_ENOMEM;
+		}
 	if (a->report_sha256.len == PX_HASH_LEN)
 		px_hex_encode(sha, a->report_sha256.data, PX_HASH_LEN);
 	px_format_time(when, rec->time);
-	j = json_pack("{s:I,s:s,s:s,s:s,s:i,s:s,s:o*,s:s,s:s}", "index",
-		      (json_int_t)rec->index, "monitor", rec->monitor, "time",
-		      when, "subject", a->subject, "season", (int)a->season,
+	j = json_pack("{s:I,s:o,s:s,s:o,s:i,s:s,s:o,s:o,s:s}", "index",
+		      (json_int_t)rec->index, "monitor",
+		      px_json_text(rec->monitor), "time", when, "subject",
+		      px_json_text(a->subject), "season", (int)a->season,
 		      "status", px_status_name(a->status), "indicators",
-		      indicators, "report_uri", a->report_uri, "report_sha256",
-		      sha);
+		      indicators, "report_uri", px_json_text(a->report_uri),
+		      "report_sha256", sha);
 	if (!j || json_array_append_new(st->list, j) != 0)
 		return PX_ENOMEM;
 	st->n++;

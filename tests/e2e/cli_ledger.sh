@@ -118,8 +118,9 @@ expect_status 0 -- "$PAXTA" entry --data ledger 8 --json
 expect_eq "$(jq -r .entry.kind out)" harvest "entry 8 kind"
 expect_eq "$(jq -r .signature_valid out)" true "entry 8 signature"
 
-# A ledger in use by another writer is refused with a clear message.
-flock ledger/writer.lock -c "\"$PAXTA\" submit --data ledger --keys keys att.json" >lock.out 2>lock.err && bad "submit ran while locked" || ok
+# A ledger in use by another writer is refused with a clear message (the
+# writer's lock is a flock on the ledger folder itself).
+flock ledger -c "\"$PAXTA\" submit --data ledger --keys keys att.json" >lock.out 2>lock.err && bad "submit ran while locked" || ok
 expect_in lock.err "in use by another process"
 
 # Audit: intact, then one flipped byte inside a leaf is named.

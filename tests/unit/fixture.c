@@ -42,6 +42,12 @@ open_fixture(struct pxt_ledger *fx)
 struct pxt_ledger *
 pxt_ledger_new(const struct px_policy *policy)
 {
+	return pxt_ledger_new_at(policy, (int64_t)time(NULL));
+}
+
+struct pxt_ledger *
+pxt_ledger_new_at(const struct px_policy *policy, int64_t now)
+{
 	struct pxt_ledger *fx = calloc(1, sizeof(*fx));
 	struct px_registrar reg;
 	struct px_policy def;
@@ -55,11 +61,11 @@ pxt_ledger_new(const struct px_policy *policy)
 	px_policy_default(&def);
 	reg.id = PXT_REGISTRAR;
 	reg.pub = pxt_key(fx, PXT_REGISTRAR)->pub;
-	assert_int_equal(px_ledger_create(fx->dir, "test.example/cotton", &reg,
-					  1, policy ? policy : &def,
-					  &fx->node_key),
+	assert_int_equal(px_ledger_create_at(fx->dir, "test.example/cotton",
+					     &reg, 1, policy ? policy : &def,
+					     &fx->node_key, now),
 			 PX_OK);
-	fx->now = (int64_t)time(NULL);
+	fx->now = now;
 	open_fixture(fx);
 	return fx;
 }

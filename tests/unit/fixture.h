@@ -28,6 +28,10 @@ struct pxt_ledger {
 /* A fresh ledger with one registrar (PXT_REGISTRAR) and default policy
  * (or *policy). Aborts the test on failure. */
 struct pxt_ledger *pxt_ledger_new(const struct px_policy *policy);
+/* As pxt_ledger_new, on a node clock of now: the genesis is dated now and
+ * fx->now starts there. */
+struct pxt_ledger *pxt_ledger_new_at(const struct px_policy *policy,
+				     int64_t now);
 void pxt_ledger_free(struct pxt_ledger *fx);
 
 /* Close and reopen the ledger (e.g. after editing its file). */

@@ -25,6 +25,7 @@
 #include "fixture.h"
 #include "paxta/audit.h"
 #include "paxta/checkpoint.h"
+#include "paxta/cpseal.h"
 #include "paxta/entry.h"
 #include "paxta/ledger.h"
 #include "paxta/store.h"
@@ -850,13 +851,15 @@ test_inconsistent_checkpoints(void **state)
 	px_ledger_close(fx->l);
 	fx->l = NULL;
 
-	/* Put a right one back; then one past the end of the log. */
+	/* Put a right one back, sealed as the node seals its checkpoints
+	 * (cpseal.h); then one past the end of the log. */
 	assert_int_equal(px_store_open(&s, fx->dir, 0), PX_OK);
 	assert_int_equal(px_store_begin(&t, s, 1), PX_OK);
 	assert_int_equal(px_store_root(t, 3, &cp.root), PX_OK);
 	assert_int_equal(px_checkpoint_sign(&note, &cp, &node), PX_OK);
 	assert_int_equal(px_store_checkpoint_put(t, 3, note, strlen(note)),
 			 PX_OK);
+	assert_int_equal(px_cpseal_add(t, 3, note, strlen(note), &node), PX_OK);
 	free(note);
 	note = NULL;
 	assert_int_equal(px_store_commit(t), PX_OK);

@@ -37,6 +37,8 @@
 
 /* 2026-10-01T12:30:00Z: the node's clock in every test. */
 #define NOW 1790857800
+/* 2026-01-01T00:00:00Z: the genesis, before every date used here. */
+#define GENESIS_T 1767225600
 /* 2026-09-21T08:00:00Z: when every lot here was picked. */
 #define HARVESTED   "2026-09-21T08:00:00Z"
 #define HARVESTED_T 1789977600
@@ -84,7 +86,7 @@ format_event(const char *fmt, va_list ap)
 static struct pxt_ledger *
 world(void **state, const struct px_policy *policy)
 {
-	struct pxt_ledger *fx = pxt_ledger_new(policy);
+	struct pxt_ledger *fx = pxt_ledger_new_at(policy, GENESIS_T);
 
 	*state = fx;
 	fx->now = NOW;
@@ -1476,7 +1478,7 @@ test_transform_custody(void **state)
 static struct pxt_ledger *
 mill(void **state, const struct px_policy *policy)
 {
-	struct pxt_ledger *fx = pxt_ledger_new(policy);
+	struct pxt_ledger *fx = pxt_ledger_new_at(policy, GENESIS_T);
 
 	*state = fx;
 	fx->now = NOW;
@@ -1820,7 +1822,12 @@ test_time_before_consumed_lot(void **state)
 	Paxta__LotRecord *lot;
 
 	pxt_register(fx, MILL, "gin", REGION, DISTRICT);
-	harvest(fx, FARM, LOT, "12000");
+	/* Each author's own times run forward (rule 5), so the farm records
+	 * its harvest the day it picked it. */
+	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		      "','kg':12000,'season':2026,'district':'" DISTRICT
+		      "','method':'hand','harvested_at':'" HARVESTED
+		      "','time':'" HARVESTED "'}");
 	/* A harvest lot is as old as its picking, not its entry. */
 	lot = lot_record(fx, LOT);
 	assert_non_null(lot);
@@ -1848,7 +1855,9 @@ test_time_before_consumed_lot(void **state)
 		       "','shipment':'WB-2','time':'2026-10-01T12:29:59Z',"
 		       "'lots':[{'lot':'" LOT "','kg':6000}]}");
 	assert_int_equal(pxt_holding(fx, LOT, MILL), 0);
-	receive(fx, GIN, "WB-1", LOT, "6000");
+	submit_ok(fx, "{'kind':'receive','actor':'" GIN
+		      "','shipment':'WB-1','time':'2026-09-22T00:00:00Z',"
+		      "'lots':[{'lot':'" LOT "','kg':6000}]}");
 	/* A transform dated before its input was picked. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
 		       "{'kind':'transform','actor':'" GIN
@@ -1964,7 +1973,7 @@ test_time_skew_policy(void **state)
 
 	px_policy_default(&policy);
 	policy.max_skew_s = 60;
-	fx = pxt_ledger_new(&policy);
+	fx = pxt_ledger_new_at(&policy, GENESIS_T);
 	*state = fx;
 	fx->now = NOW;
 	pxt_register(fx, FARM, "farm", REGION, DISTRICT);

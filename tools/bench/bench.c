@@ -176,8 +176,8 @@ make_ledger(const char *dir, struct corpus *c)
 	bench_check(px_key_generate(&reg), "keygen");
 	r.pub = reg.pub;
 	px_policy_default(&policy);
-	bench_check(px_ledger_create(dir, "bench.example/cotton", &r, 1,
-				     &policy, NULL),
+	bench_check(px_ledger_create_at(dir, "bench.example/cotton", &r, 1,
+					&policy, NULL, BENCH_GENESIS),
 		    "create");
 	bench_check(px_ledger_open(&l, dir, 0), "open");
 	px_ledger_signer_source(l, &src);
@@ -508,8 +508,8 @@ loader_open(struct loader *ld, const char *dir)
 	ld->n_keys = 3;
 	r.pub = ld->keys[0].pub;
 	px_policy_default(&policy);
-	bench_check(px_ledger_create(dir, "bench.example/cotton", &r, 1,
-				     &policy, NULL),
+	bench_check(px_ledger_create_at(dir, "bench.example/cotton", &r, 1,
+					&policy, NULL, BENCH_GENESIS),
 		    "create");
 	bench_check(px_ledger_open(&ld->l, dir, 0), "open");
 	px_ledger_signer_source(ld->l, &src);

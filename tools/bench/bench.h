@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The benchmarks' ledgers begin on 2026-01-01T00:00:00Z: their entries
+ * are dated in the 2026 season, and none may predate the genesis. */
+#define BENCH_GENESIS 1767225600
+
 /* Seconds on the monotonic clock. */
 double bench_now(void);
 

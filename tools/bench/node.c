@@ -251,8 +251,8 @@ make_ledger(const char *dir, struct farm *farms, size_t n_farms)
 	bench_check(px_key_generate(&monitor), "keygen");
 	r.pub = reg.pub;
 	px_policy_default(&policy);
-	bench_check(px_ledger_create(dir, "bench.example/node", &r, 1, &policy,
-				     NULL),
+	bench_check(px_ledger_create_at(dir, "bench.example/node", &r, 1,
+					&policy, NULL, BENCH_GENESIS),
 		    "create");
 	bench_check(px_ledger_open(&l, dir, 0), "open");
 	for (size_t f = 0; f < n_farms; f++) {

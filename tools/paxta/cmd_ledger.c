@@ -11,6 +11,7 @@
 #include "paxta/audit.h"
 #include "paxta/checkpoint.h"
 #include "paxta/state.h"
+#include "paxta/units.h"
 
 /* ---- keygen ---- */
 
@@ -117,6 +118,12 @@ static const char init_help[] =
 	"  --max-skew SECONDS   how far past this node's clock an entry's "
 	"time may be\n"
 	"                       (default 300)\n"
+	"  --genesis-time TIME  the genesis's date, RFC 3339 (default: now);"
+	" no entry\n"
+	"                       may claim a time before it (less the "
+	"skew), so a ledger\n"
+	"                       that records past seasons begins before "
+	"them\n"
 	"  --json               print the result as JSON\n\n"
 	"example:\n"
 	"  paxta keygen --out registrar.key\n"
@@ -149,6 +156,7 @@ cmd_init(int argc, char **argv)
 		{ "knitting-cap", required_argument, NULL, 'K' },
 		{ "making-cap", required_argument, NULL, 'M' },
 		{ "max-skew", required_argument, NULL, 'k' },
+		{ "genesis-time", required_argument, NULL, 'g' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -162,6 +170,7 @@ cmd_init(int argc, char **argv)
 	struct px_ledger *l = NULL;
 	char *verifier = NULL, *note = NULL;
 	uint64_t skew;
+	int64_t genesis_time = (int64_t)time(NULL);
 	int json = 0, c, rc, status = EXIT_ERROR;
 
 	px_policy_default(&policy);
@@ -225,6 +234,16 @@ cmd_init(int argc, char **argv)
 			}
 			policy.max_skew_s = (uint32_t)skew;
 			break;
+		case 'g':
+			if (px_parse_time(&genesis_time, optarg) != PX_OK) {
+				status = usage_error(
+					"init",
+					"--genesis-time takes an RFC 3339 "
+					"time, not '%s'",
+					optarg);
+				goto out;
+			}
+			break;
 		case 'j':
 			json = 1;
 			break;
@@ -249,7 +268,8 @@ cmd_init(int argc, char **argv)
 					     "one --registrar are needed");
 		goto out;
 	}
-	rc = px_ledger_create(data, origin, regs, n, &policy, &node);
+	rc = px_ledger_create_at(data, origin, regs, n, &policy, &node,
+				 genesis_time);
 	if (rc == PX_EEXIST) {
 		status = fail("'%s' holds a ledger already", data);
 		goto out;

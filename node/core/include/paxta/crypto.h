@@ -125,6 +125,15 @@ void px_hex_encode(char *out, const uint8_t *data, size_t len);
  */
 int px_hex_decode(uint8_t *out, size_t len, const char *hex);
 
+/*
+ * 1 when b[0..len) is an Ed25519 public key that can stand for one signer:
+ * 32 bytes, the canonical encoding (RFC 8032 §5.1.3) of a point on the
+ * curve in its prime-order subgroup, not of small order (libsodium's
+ * crypto_core_ed25519_is_valid_point). An all-zero or other small-order key
+ * would verify signatures nobody made, or none at all. 0 otherwise.
+ */
+int px_pubkey_valid(const uint8_t *b, size_t len);
+
 /* Public key to / from standard base64 (44 chars). PX_EMALFORMED. */
 int px_pubkey_to_base64(char out[45], const struct px_pubkey *pub);
 int px_pubkey_from_base64(struct px_pubkey *out, const char *text);

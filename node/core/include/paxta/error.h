@@ -52,6 +52,7 @@ enum px_code {
 	PX_CODE_ORIGIN,
 	PX_CODE_TOO_LARGE,
 	PX_CODE_MALFORMED,
+	PX_CODE_ENCODING, /* a string that is not UTF-8, or holds NUL */
 	PX_CODE__COUNT
 };
 

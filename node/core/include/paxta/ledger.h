@@ -45,6 +45,14 @@ int px_ledger_create(const char *dir, const char *origin,
 		     const struct px_policy *policy,
 		     struct px_pubkey *out_node_key);
 
+/* px_ledger_create with the genesis dated now (Unix seconds) rather than
+ * the clock's time: for tests and simulations that run on a clock of
+ * their own. No entry may claim a time before the genesis (rules.c). */
+int px_ledger_create_at(const char *dir, const char *origin,
+			const struct px_registrar *registrars, size_t n,
+			const struct px_policy *policy,
+			struct px_pubkey *out_node_key, int64_t now);
+
 enum px_ledger_flags {
 	PX_LEDGER_READONLY = 1 << 0, /* no appends, no writer lock */
 };

@@ -76,7 +76,9 @@ int px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 void px_verdict_free(struct px_verdict *v);
 
 /* The verdict as JSON (new reference): lot, verdict, kg, at, breakdown
- * by status / origin / district, reasons. */
+ * by status / origin / district, reasons. Whole or NULL (out of memory):
+ * nothing is ever left out, and stored text that is not UTF-8 shows as
+ * U+FFFD instead of failing. */
 json_t *px_verdict_json(const struct px_verdict *v);
 
 /* The status of an origin (farm, district, region, season) as of at, with

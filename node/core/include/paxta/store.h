@@ -15,7 +15,9 @@
  * an RFC 9162 proof costs O(log n) reads.
  *
  * Write transactions are single-writer: one process holds the folder's
- * writer lock (a second gets PX_ELOCKED), one thread writes at a time.
+ * writer lock, a flock(2) on the folder itself that the kernel releases
+ * when the process dies (a second writer gets PX_ELOCKED), and one thread
+ * writes at a time.
  * Durability is LMDB's default: px_store_commit returns after fsync.
  *
  * Threads: a store may be shared by any number of threads. Read snapshots
@@ -190,6 +192,13 @@ typedef int (*px_store_checkpoint_fn)(void *ctx, uint64_t size,
 				      const char *note, size_t len);
 int px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn,
 			     void *ctx);
+
+/* Call fn for each record of the leaf-hash index (leaf hash -> index, u64
+ * big-endian), in key order, with the raw bytes as stored (audit checks
+ * their shape). A non-zero return from fn stops and is returned. */
+typedef int (*px_store_index_fn)(void *ctx, const uint8_t *key, size_t klen,
+				 const uint8_t *value, size_t vlen);
+int px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx);
 
 /* ---- state tables ---- */
 
