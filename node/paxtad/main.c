@@ -38,6 +38,10 @@ static const char help[] =
 	"a second paxtad\n"
 	"                          on DIR is refused. 'paxta ... --data "
 	"DIR' may still read it.\n"
+	"  --node-key FILE         the node's signing key (default DIR.key, "
+	"beside the folder,\n"
+	"                          as 'paxta init' writes it; never inside "
+	"it)\n"
 	"  --listen ADDR:PORT      address to serve on (default "
 	"127.0.0.1:8470); [::1]:8470\n"
 	"                          for IPv6, 0.0.0.0:8470 for every "
@@ -167,9 +171,22 @@ parse_listen(const char *text, struct pxd_config *c)
 }
 
 static int
-open_ledger(struct px_ledger **out, const char *dir)
+open_ledger(struct px_ledger **out, const char *dir, const char *key_file)
 {
-	int rc = px_ledger_open(out, dir, 0);
+	char *def = NULL;
+	int rc = px_ledger_open_key(out, dir, key_file, 0);
+
+	if (rc == PX_ENOTFOUND && access(dir, F_OK) == 0 &&
+	    (key_file || px_ledger_default_key_path(&def, dir) == PX_OK)) {
+		rc = fail("no node key at '%s': the key lives beside the "
+			  "ledger folder, never inside (a ledger made by an "
+			  "older paxta kept it as DIR/node.key: move it to "
+			  "DIR.key), or give --node-key FILE",
+			  key_file ? key_file : def);
+		free(def);
+		return rc;
+	}
+	free(def);
 
 	switch (rc) {
 	case PX_OK:
@@ -186,8 +203,8 @@ open_ledger(struct px_ledger **out, const char *dir)
 			    "writer at a time; stop it first",
 			    dir);
 	case PX_EMALFORMED:
-		return fail("ledger '%s': node.key is not an Ed25519 private "
-			    "key",
+		return fail("ledger '%s': its node key is not an Ed25519 "
+			    "private key",
 			    dir);
 	default:
 		return fail("cannot open ledger '%s': %s", dir,
@@ -197,6 +214,7 @@ open_ledger(struct px_ledger **out, const char *dir)
 
 enum {
 	OPT_DATA = 1000,
+	OPT_NODE_KEY,
 	OPT_LISTEN,
 	OPT_THREADS,
 	OPT_INTERVAL,
@@ -213,6 +231,7 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, OPT_DATA },
+		{ "node-key", required_argument, NULL, OPT_NODE_KEY },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "checkpoint-interval", required_argument, NULL,
@@ -243,6 +262,9 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 		switch (opt) {
 		case OPT_DATA:
 			c->data = optarg;
+			break;
+		case OPT_NODE_KEY:
+			c->node_key = optarg;
 			break;
 		case OPT_LISTEN:
 			if (parse_listen(optarg, c) != 0)
@@ -328,7 +350,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (open_ledger(&node.ledger, config.data))
+	if (open_ledger(&node.ledger, config.data, config.node_key))
 		return EXIT_ERROR;
 	if (px_ledger_verifier_key(node.ledger, &node.verifier_key) != PX_OK) {
 		fail("out of memory");

@@ -29,6 +29,7 @@
 /* What the node runs with: the flags of main.c. */
 struct pxd_config {
 	const char *data;
+	const char *node_key; /* --node-key FILE; NULL: DIR.key */
 	char listen_host[256];
 	unsigned listen_port;
 	unsigned threads;

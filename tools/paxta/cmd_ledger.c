@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "paxta/audit.h"
@@ -97,10 +98,18 @@ cmd_keygen(int argc, char **argv)
 static const char init_help[] =
 	"usage: paxta init --data DIR --origin NAME --registrar ID=PUBKEY... "
 	"[options]\n\n"
-	"Create a ledger in DIR: a new node key (DIR/node.key, mode 0600), "
-	"the genesis\n(leaf 0: the origin, the registrars and the "
-	"mass-balance policy, signed by the\nnode key) and a first signed "
-	"checkpoint.\n\n"
+	"Create a ledger in DIR: a new node key (DIR.key, beside the folder, "
+	"mode 0600),\nthe genesis (leaf 0: the origin, the registrars and "
+	"the mass-balance policy,\nsigned by the node key) and a first signed "
+	"checkpoint. The key is never inside\nthe folder: the folder alone "
+	"can be handed to an auditor or backed up, and\nwhoever holds it "
+	"cannot sign checkpoints. An existing key file is never\n"
+	"replaced.\n\n"
+	"  --node-key FILE      write the node key to FILE instead of "
+	"DIR.key (not inside\n"
+	"                       DIR); paxtad and 'paxta submit|checkpoint "
+	"--data DIR'\n"
+	"                       then need the same --node-key FILE\n"
 	"  --origin NAME        the log's name in checkpoints and its key's "
 	"name, e.g.\n"
 	"                       paxta.example.org/uz (no spaces or '+')\n"
@@ -141,6 +150,7 @@ cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
+		{ "node-key", required_argument, NULL, 'N' },
 		{ "origin", required_argument, NULL, 'o' },
 		{ "registrar", required_argument, NULL, 'r' },
 		{ "ginning-cap", required_argument, NULL, 'G' },
@@ -156,7 +166,8 @@ cmd_init(int argc, char **argv)
 	struct px_registrar regs[32];
 	char *ids[32];
 	size_t n = 0;
-	const char *data = NULL, *origin = NULL;
+	const char *data = NULL, *origin = NULL, *node_key = NULL;
+	char *key_file = NULL;
 	struct px_policy policy;
 	struct px_pubkey node;
 	struct px_ledger *l = NULL;
@@ -175,6 +186,9 @@ cmd_init(int argc, char **argv)
 			break;
 		case 'o':
 			origin = optarg;
+			break;
+		case 'N':
+			node_key = optarg;
 			break;
 		case 'r':
 			eq = strchr(optarg, '=');
@@ -249,9 +263,40 @@ cmd_init(int argc, char **argv)
 					     "one --registrar are needed");
 		goto out;
 	}
-	rc = px_ledger_create(data, origin, regs, n, &policy, &node);
-	if (rc == PX_EEXIST) {
+	if (node_key)
+		key_file = strdup(node_key);
+	else if (px_ledger_default_key_path(&key_file, data) != PX_OK)
+		key_file = NULL;
+	if (!key_file) {
+		status = usage_error("init", "'%s' cannot name a ledger folder",
+				     data);
+		goto out;
+	}
+	rc = px_ledger_create_key(data, key_file, origin, regs, n, &policy,
+				  &node);
+	if (rc == PX_EEXIST &&
+	    px_ledger_open(&l, data, PX_LEDGER_READONLY) == PX_OK) {
 		status = fail("'%s' holds a ledger already", data);
+		goto out;
+	}
+	if (rc == PX_EEXIST) {
+		status = fail("key file '%s' exists already: a node key is "
+			      "never replaced (move it away, or give "
+			      "--node-key FILE)",
+			      key_file);
+		goto out;
+	}
+	if (rc == PX_EINVAL && node_key) {
+		status = fail("node key '%s' would be inside the ledger folder "
+			      "'%s': keep it beside the folder, so the folder "
+			      "can be handed over without it",
+			      node_key, data);
+		goto out;
+	}
+	if (rc == PX_ENOTFOUND) {
+		status = fail("cannot write the node key '%s': its folder "
+			      "does not exist",
+			      key_file);
 		goto out;
 	}
 	if (rc == PX_EINVAL) {
@@ -277,13 +322,16 @@ cmd_init(int argc, char **argv)
 
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(r, json_string(regs[i].id));
-		print_json(json_pack("{s:s,s:s,s:s,s:o,s:s}", "data", data,
-				     "origin", origin, "verifier_key", verifier,
-				     "registrars", r, "checkpoint", note));
+		print_json(json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "data", data,
+				     "node_key", key_file, "origin", origin,
+				     "verifier_key", verifier, "registrars", r,
+				     "checkpoint", note));
 	} else {
 		printf("created ledger '%s' (origin %s) with %zu "
 		       "registrar%s\n",
 		       data, origin, n, n == 1 ? "" : "s");
+		printf("node key: %s (keep it apart from the folder)\n",
+		       key_file);
 		printf("node verifier key: %s\n", verifier);
 		printf("yield caps: ginning %.2f, spinning %.2f, weaving "
 		       "%.2f, knitting %.2f, making %.2f\n",
@@ -296,6 +344,7 @@ cmd_init(int argc, char **argv)
 	}
 	status = 0;
 out:
+	free(key_file);
 	free(verifier);
 	free(note);
 	px_ledger_close(l);
@@ -307,12 +356,17 @@ out:
 /* ---- checkpoint ---- */
 
 static const char checkpoint_help[] =
-	"usage: paxta checkpoint (--data DIR | --node URL) [--json]\n\n"
+	"usage: paxta checkpoint (--data DIR [--node-key FILE] | --node URL) "
+	"[--json]\n\n"
 	"Print the ledger's latest signed checkpoint: a C2SP tlog-checkpoint "
 	"signed as a\nC2SP signed note with the node's key, byte for byte as "
 	"the node serves it.\nWhen the log has grown since the last one and "
 	"no node is running on DIR, a\nnew checkpoint is signed first.\n\n"
-	"  --data DIR  the ledger in DIR\n"
+	"  --data DIR  the ledger in DIR; a new checkpoint is signed with its "
+	"node key,\n"
+	"              DIR.key or --node-key FILE (without the key, the "
+	"latest stored one\n"
+	"              is printed)\n"
 	"  --node URL  the node at URL (http:// or https://): its latest "
 	"checkpoint, checked\n"
 	"              against its verifier key (GET /v1/log). A node signs "
@@ -379,8 +433,8 @@ cmd_checkpoint(int argc, char **argv)
 	char *note = NULL, *verifier = NULL;
 	int json, rc;
 
-	if ((rc = parse_common("checkpoint", checkpoint_help, argc, argv,
-			       &o)) != 0)
+	if ((rc = parse_common_signer("checkpoint", checkpoint_help, argc, argv,
+				      &o)) != 0)
 		return rc < 0 ? 0 : rc;
 	if (argc != optind)
 		return usage_error("checkpoint", "takes no operands");
@@ -391,8 +445,8 @@ cmd_checkpoint(int argc, char **argv)
 			return EXIT_ERROR;
 	} else {
 		/* Sign when we may write; a running node signs its own. */
-		rc = px_ledger_open(&l, data ? data : "", 0);
-		if (rc == PX_ELOCKED)
+		rc = px_ledger_open_key(&l, data ? data : "", o.node_key, 0);
+		if (rc == PX_ELOCKED || (rc == PX_ENOTFOUND && !o.node_key))
 			rc = px_ledger_open(&l, data, PX_LEDGER_READONLY);
 		if (rc != PX_OK && open_ledger(&l, data, PX_LEDGER_READONLY))
 			return EXIT_ERROR;
