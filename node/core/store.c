@@ -699,6 +699,40 @@ px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn, void *ctx)
 }
 
 int
+px_store_checkpoint_from(struct px_txn *t, uint64_t start,
+			 px_store_checkpoint_fn fn, void *ctx)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint8_t key[8];
+	int rc;
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_CHECKPOINTS], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	px_put_be64(key, start);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	/* Big-endian keys sort as numbers: the first size >= start. */
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		int r;
+
+		if (k.mv_size != 8) {
+			mdb_cursor_close(c);
+			return PX_ESTORE;
+		}
+		r = fn(ctx, px_get_be64(k.mv_data), v.mv_data, v.mv_size);
+		if (r != 0) {
+			mdb_cursor_close(c);
+			return r;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
+}
+
+int
 px_store_get(struct px_txn *t, enum px_table table, const void *key,
 	     size_t klen, const uint8_t **out, size_t *out_len)
 {

@@ -203,6 +203,18 @@ extern const size_t pxd_n_routes;
 /* The HTTP status of a refusal code (403, 409, 413, 422, 400). */
 unsigned pxd_code_status(enum px_code code);
 
+/* helpers.c, for the route files beside routes.c: a query number (0; -1
+ * after answering 400), a 500 for a failure to check, a read snapshot
+ * (PX_OK, or an error after answering 500) and its end. */
+int pxd_query_u64(struct pxd_request *rq, const char *name, uint64_t *out,
+		  int *present);
+void pxd_fail_internal(struct pxd_request *rq, int rc);
+int pxd_begin(struct pxd_request *rq, struct px_txn **t);
+void pxd_end(struct pxd_request *rq, struct px_txn *t);
+
+/* checkpoints.c: GET /v1/checkpoints */
+void pxd_get_checkpoints(struct pxd_request *rq);
+
 /* page.c: GET /lots/{id} */
 void pxd_page_lot(struct pxd_request *rq);
 

@@ -67,6 +67,10 @@ int open_ledger(struct px_ledger **out, const char *dir, unsigned flags);
 int open_ledger_key(struct px_ledger **out, const char *dir,
 		    const char *key_file, unsigned flags);
 
+/* A whole file ("-": stdin) of at most cap bytes: *out malloc'd and
+ * NUL-terminated. 0, or EXIT_ERROR (printed: unreadable, over cap). */
+int read_small_file(const char *path, size_t cap, char **out, size_t *out_len);
+
 /* Print j on stdout, indented, with a newline; consumes the reference. */
 void print_json(json_t *j);
 

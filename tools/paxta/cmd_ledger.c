@@ -473,17 +473,31 @@ cmd_checkpoint(int argc, char **argv)
 /* ---- audit ---- */
 
 static const char audit_help[] =
-	"usage: paxta audit --data DIR [--json]\n\n"
+	"usage: paxta audit --data DIR [--checkpoint SAVED]... [--json]\n\n"
 	"Re-verify the whole ledger: every signature, every hash-chain link "
 	"and stored\nMerkle subtree hash, the root and signature of every "
 	"checkpoint, and every\nrule (the state is re-derived from the "
 	"leaves and compared with the stored\nstate). Exit 0 only when the "
 	"ledger is intact; otherwise the first bad index\nand what is wrong "
-	"with it are named. Progress goes to stderr on a terminal.\n\n"
-	"Audit reads the folder itself, beside a running node if need be: it "
-	"takes no\n--node. Over HTTP, 'paxta proof --node URL' checks "
-	"inclusion and consistency\nproofs against the node's signed "
-	"checkpoints.\n";
+	"with it are named. An intact ledger is printed with its size,\nits "
+	"root and the latest checkpoint it verified. Progress goes to stderr "
+	"on a\nterminal.\n\n"
+	"  --checkpoint SAVED  also check a checkpoint kept elsewhere (a "
+	"file holding the\n"
+	"                      note, as 'paxta checkpoint' printed it): it "
+	"must be signed\n"
+	"                      by the ledger's node key, and the ledger's "
+	"tree of that\n"
+	"                      size must have its root. One that the ledger "
+	"does not\n"
+	"                      extend (rolled back, forked) is reported with "
+	"both roots\n"
+	"                      and the audit fails. Repeat for several\n"
+	"  --json              the result as JSON\n\n"
+	"Audit reads the folder itself, beside a running node if need be, "
+	"and needs no\nnode key: it takes no --node. Over HTTP, 'paxta proof "
+	"--node URL' checks\ninclusion and consistency proofs against the "
+	"node's signed checkpoints.\n";
 
 struct progress {
 	time_t last;
@@ -505,48 +519,220 @@ audit_progress(void *ctx, uint64_t done, uint64_t total)
 		total ? 100.0 * (double)done / (double)total : 100);
 }
 
+/* A checkpoint kept elsewhere, checked against the ledger. */
+struct saved_check {
+	const char *file;
+	int extended; /* 1: the ledger's tree of its size has its root */
+	uint64_t size;
+	char note_root[64], log_root[64]; /* base64; log_root "" past the log */
+	char problem[256];
+};
+
+static void
+root_b64(char out[64], const struct px_hash *h)
+{
+	char *b64 = NULL;
+
+	out[0] = '\0';
+	if (px_base64_encode(&b64, h->b, PX_HASH_LEN) == PX_OK)
+		snprintf(out, 64, "%s", b64);
+	free(b64);
+}
+
+/* 0 (checked: c->extended says how), or EXIT_ERROR (printed). */
+static int
+check_saved(struct saved_check *c, struct px_ledger *l, struct px_txn *t,
+	    const struct px_note_verifier *v)
+{
+	struct px_checkpoint cp;
+	struct px_hash root;
+	char *note = NULL;
+	size_t len;
+	uint64_t size = px_store_size(t);
+	int rc;
+
+	if (read_small_file(c->file, PX_NOTE_MAX, &note, &len))
+		return EXIT_ERROR;
+	rc = strlen(note) == len ? px_checkpoint_open(&cp, note, len, v)
+				 : PX_EMALFORMED;
+	free(note);
+	if (rc == PX_EVERIFY) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "not signed by this ledger's node key (%s)",
+			 px_ledger_origin(l));
+		return 0;
+	}
+	if (rc != PX_OK) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "not a signed checkpoint");
+		return 0;
+	}
+	c->size = cp.size;
+	root_b64(c->note_root, &cp.root);
+	if (cp.size > size) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "the ledger holds %" PRIu64
+			 " entries, the note %" PRIu64 ": it went back",
+			 size, cp.size);
+		return 0;
+	}
+	if ((rc = px_store_root(t, cp.size, &root)) != PX_OK)
+		return fail("cannot compute the root of %" PRIu64
+			    " entries: %s",
+			    cp.size, px_strerror(rc));
+	root_b64(c->log_root, &root);
+	if (memcmp(root.b, cp.root.b, PX_HASH_LEN) != 0) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "the ledger's tree of %" PRIu64
+			 " entries has another root: it does not extend the "
+			 "note",
+			 cp.size);
+		return 0;
+	}
+	c->extended = 1;
+	return 0;
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
-	struct cli_common o;
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
 	struct px_ledger *l = NULL;
 	struct px_audit_report report;
 	struct progress prog = { 0, 0 };
 	struct timespec t0, t1;
-	const char *data;
+	struct saved_check *saved = NULL;
+	struct px_note_verifier verifier;
+	struct px_txn *t = NULL;
+	struct px_hash root;
+	const char *data = NULL, *latest_note = NULL;
+	char *verifier_text = NULL, *latest = NULL, root_text[64];
+	size_t n_saved = 0, latest_len = 0;
+	uint64_t latest_size = 0;
 	double secs;
-	int json, rc;
+	int json = 0, c, rc, status = EXIT_ERROR, all_extended = 1;
 
-	if ((rc = parse_common("audit", audit_help, argc, argv, &o)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (o.node)
-		return usage_error(
-			"audit", "audit re-reads a ledger folder: give --data "
-				 "DIR (it works beside a running node; a "
-				 "node's log is checked remotely with 'paxta "
-				 "proof --node')");
-	data = o.data;
-	json = o.json;
+	if (!(saved = calloc((size_t)argc, sizeof(*saved))))
+		return fail("out of memory");
+	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'c':
+			saved[n_saved++].file = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(audit_help, stdout);
+			status = 0;
+			goto out;
+		case 'n':
+			status = usage_error(
+				"audit",
+				"audit re-reads a ledger folder: give --data "
+				"DIR (it works beside a running node; a "
+				"node's log is checked remotely with 'paxta "
+				"proof --node')");
+			goto out;
+		default:
+			status = usage_error("audit", "unknown option");
+			goto out;
+		}
+	}
+	if (optind != argc) {
+		status = usage_error("audit", "takes no operands");
+		goto out;
+	}
 	if (open_ledger(&l, data, PX_LEDGER_READONLY))
-		return EXIT_ERROR;
+		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = px_audit(&report, l, NULL, NULL,
 		      err_is_tty() ? audit_progress : NULL, &prog);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	px_ledger_close(l);
 	if (prog.shown)
 		fputc('\n', stderr);
-	if (rc != PX_OK)
-		return fail("audit could not check the ledger: %s",
-			    px_strerror(rc));
+	if (rc != PX_OK) {
+		status = fail("audit could not check the ledger: %s",
+			      px_strerror(rc));
+		goto out;
+	}
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
 	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* What was verified: the size, the root, the latest checkpoint; and
+	 * the notes kept elsewhere against them. A ledger that is not intact
+	 * has no root to speak of. */
+	root_text[0] = '\0';
+	if ((rc = px_ledger_read(l, &t)) != PX_OK) {
+		status = fail("cannot read the audited ledger: %s",
+			      px_strerror(rc));
+		goto out;
+	}
+	if (!report.intact)
+		n_saved = 0;
+	else if ((rc = px_store_root(t, px_store_size(t), &root)) != PX_OK ||
+		 (rc = px_ledger_verifier_key(l, &verifier_text)) != PX_OK ||
+		 (rc = px_note_verifier_parse(&verifier, verifier_text)) !=
+			 PX_OK) {
+		status = fail("cannot read the audited ledger: %s",
+			      px_strerror(rc));
+		goto out;
+	} else {
+		root_b64(root_text, &root);
+	}
+	if (report.intact &&
+	    px_store_checkpoint_latest(t, &latest_size, &latest_note,
+				       &latest_len) == PX_OK &&
+	    !(latest = strndup(latest_note, latest_len))) {
+		status = fail("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n_saved; i++) {
+		if (check_saved(&saved[i], l, t, &verifier))
+			goto out;
+		all_extended &= saved[i].extended;
+	}
 	if (json) {
 		json_t *j = json_pack(
-			"{s:b,s:I,s:I,s:f}", "intact", report.intact, "entries",
+			"{s:b,s:I,s:I,s:f,s:I,s:s*,s:s*}", "intact",
+			report.intact && all_extended, "entries",
 			(json_int_t)report.entries, "checkpoints",
-			(json_int_t)report.checkpoints, "seconds", secs);
+			(json_int_t)report.checkpoints, "seconds", secs, "size",
+			(json_int_t)px_store_size(t), "root",
+			report.intact ? root_text : NULL, "checkpoint", latest);
+		json_t *arr = json_array();
 
+		for (size_t i = 0; i < n_saved && j && arr; i++) {
+			json_t *e = json_pack("{s:s,s:b,s:I,s:s,s:s}", "file",
+					      saved[i].file, "extended",
+					      saved[i].extended, "size",
+					      (json_int_t)saved[i].size,
+					      "note_root", saved[i].note_root,
+					      "log_root", saved[i].log_root);
+
+			if (e && !saved[i].extended)
+				json_object_set_new(
+					e, "problem",
+					json_string(saved[i].problem));
+			json_array_append_new(arr, e);
+		}
+		if (j && n_saved)
+			json_object_set(j, "saved_checkpoints", arr);
+		json_decref(arr);
+		if (j && report.intact && !all_extended)
+			json_object_set_new(
+				j, "problem",
+				json_string("a saved checkpoint is not "
+					    "extended by the ledger"));
 		if (!report.intact) {
 			json_object_set_new(j, "problem",
 					    json_string(report.problem));
@@ -557,15 +743,55 @@ cmd_audit(int argc, char **argv)
 						(json_int_t)report.bad_index));
 		}
 		print_json(j);
-	} else if (report.intact) {
-		printf("%sintact%s: %" PRIu64 " entries and %" PRIu64
-		       " checkpoint%s verified in %.2f s\n",
-		       style("green"), style("reset"), report.entries,
-		       report.checkpoints, report.checkpoints == 1 ? "" : "s",
-		       secs);
 	} else {
-		printf("%sNOT INTACT%s: %s\n", style("red"), style("reset"),
-		       report.problem);
+		if (report.intact) {
+			printf("%sintact%s: %" PRIu64 " entries and %" PRIu64
+			       " checkpoint%s verified in %.2f s\n",
+			       style("green"), style("reset"), report.entries,
+			       report.checkpoints,
+			       report.checkpoints == 1 ? "" : "s", secs);
+			printf("  size %" PRIu64 ", root %s\n",
+			       px_store_size(t), root_text);
+			if (latest)
+				printf("  latest checkpoint (%" PRIu64
+				       " entries):\n%s",
+				       latest_size, latest);
+		} else {
+			printf("%sNOT INTACT%s: %s\n", style("red"),
+			       style("reset"), report.problem);
+		}
+		for (size_t i = 0; i < n_saved; i++) {
+			if (saved[i].extended) {
+				printf("saved checkpoint '%s': %sextended%s "
+				       "(%" PRIu64 " entries, root %s)\n",
+				       saved[i].file, style("green"),
+				       style("reset"), saved[i].size,
+				       saved[i].note_root);
+				continue;
+			}
+			printf("saved checkpoint '%s': %sNOT EXTENDED%s: %s\n",
+			       saved[i].file, style("red"), style("reset"),
+			       saved[i].problem);
+			if (saved[i].note_root[0])
+				printf("  the note:   %" PRIu64
+				       " entries, root %s\n",
+				       saved[i].size, saved[i].note_root);
+			if (saved[i].log_root[0])
+				printf("  the ledger: %" PRIu64
+				       " entries, root %s\n",
+				       saved[i].size, saved[i].log_root);
+			else if (saved[i].note_root[0])
+				printf("  the ledger: %" PRIu64
+				       " entries, root %s\n",
+				       px_store_size(t), root_text);
+		}
 	}
-	return report.intact ? 0 : EXIT_NO;
+	status = report.intact && all_extended ? 0 : EXIT_NO;
+out:
+	px_store_abort(t);
+	px_ledger_close(l);
+	free(verifier_text);
+	free(latest);
+	free(saved);
+	return status;
 }

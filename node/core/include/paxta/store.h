@@ -181,6 +181,10 @@ typedef int (*px_store_checkpoint_fn)(void *ctx, uint64_t size,
 int px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn,
 			     void *ctx);
 
+/* The same from the first checkpoint of at least start leaves on. */
+int px_store_checkpoint_from(struct px_txn *t, uint64_t start,
+			     px_store_checkpoint_fn fn, void *ctx);
+
 /* ---- state tables ---- */
 
 /* Get: *out borrowed until t ends (or the next write to the table).
