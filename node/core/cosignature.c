@@ -9,10 +9,10 @@
 #include "paxta/cosignature.h"
 #include "paxta/store.h"
 
-#define KEY_ID_LEN 4
-#define SIG_PREFIX "\xe2\x80\x94 " /* U+2014 and a space */
+#define KEY_ID_LEN     4
+#define SIG_PREFIX     "\xe2\x80\x94 " /* U+2014 and a space */
 #define SIG_PREFIX_LEN 4
-#define HEADER "cosignature/v1\n"
+#define HEADER         "cosignature/v1\n"
 /* "cosignature/v1\ntime " + 19 digits + "\n" */
 #define MESSAGE_HEAD_MAX 48
 

@@ -114,7 +114,8 @@ parse_request(struct request *r, const char *text, size_t len)
 	for (p = nl + 1; p < end && *p != '\n'; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		/* A SHA-256 hash is 44 base64 characters. */
-		if (!nl || nl - p != 44 || r->proof_len == PX_WITNESS_PROOF_MAX ||
+		if (!nl || nl - p != 44 ||
+		    r->proof_len == PX_WITNESS_PROOF_MAX ||
 		    px_base64_decode(r->proof[r->proof_len].b, PX_HASH_LEN,
 				     &got, p, 44) != PX_OK ||
 		    got != PX_HASH_LEN)
@@ -128,9 +129,8 @@ parse_request(struct request *r, const char *text, size_t len)
 	return 0;
 }
 
-static int
-answer(struct px_witness_answer *out, unsigned status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int answer(struct px_witness_answer *out, unsigned status,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
 answer(struct px_witness_answer *out, unsigned status, const char *fmt, ...)
@@ -229,9 +229,8 @@ find_log(const struct px_witness *w, const char *note, size_t len)
 }
 
 int
-px_witness_add_checkpoint(struct px_witness *w, const char *request,
-			  size_t len, uint64_t now,
-			  struct px_witness_answer *out)
+px_witness_add_checkpoint(struct px_witness *w, const char *request, size_t len,
+			  uint64_t now, struct px_witness_answer *out)
 {
 	static const struct px_hash empty_root = {
 		{ 0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14,
@@ -250,8 +249,9 @@ px_witness_add_checkpoint(struct px_witness *w, const char *request,
 
 	memset(out, 0, sizeof(*out));
 	if (len > PX_WITNESS_REQUEST_MAX)
-		return answer(out, 400, "a request of %zu bytes is over the "
-					"%d-byte cap",
+		return answer(out, 400,
+			      "a request of %zu bytes is over the "
+			      "%d-byte cap",
 			      len, PX_WITNESS_REQUEST_MAX);
 	if (parse_request(&r, request, len))
 		return answer(out, 400,
@@ -328,8 +328,7 @@ px_witness_add_checkpoint(struct px_witness *w, const char *request,
 			    have_last ? last.size : 0);
 		goto out;
 	}
-	if (cp.size == 0 &&
-	    memcmp(cp.root.b, empty_root.b, PX_HASH_LEN) != 0) {
+	if (cp.size == 0 && memcmp(cp.root.b, empty_root.b, PX_HASH_LEN) != 0) {
 		rc = answer(out, 422, "an empty tree has the empty root");
 		goto out;
 	}

@@ -17,7 +17,10 @@
 #include <unistd.h>
 
 #include "paxta/crypto.h"
+#include "paxta/witness.h"
 #include "paxtad.h"
+
+#define MAX_WITNESSES 16
 
 #define EXIT_ERROR 2
 
@@ -75,6 +78,34 @@ static const char help[] =
 	"(default 30); also how\n"
 	"                          long a stop waits for requests in "
 	"flight\n"
+	"\nas a witness (C2SP tlog-witness; docs/witness.md):\n"
+	"  --witness-for KEY       cosign the checkpoints of the log with "
+	"this verifier key\n"
+	"                          (NAME+HEX8+BASE64, its GET /v1/log "
+	"'verifier_key'); repeat\n"
+	"                          for several. Serves POST /add-checkpoint "
+	"and keeps what it\n"
+	"                          cosigned, and the evidence of forks, in "
+	"DIR/witness\n"
+	"  --witness-key FILE      the witness's own Ed25519 key (default "
+	"DIR.witness.key;\n"
+	"                          'paxta keygen --out FILE' makes one)\n"
+	"  --witness-name NAME     its name in cosignatures (default "
+	"ORIGIN/witness)\n"
+	"\nas a log with witnesses:\n"
+	"  --witness URL=KEY       submit every new checkpoint to the "
+	"witness at URL, whose\n"
+	"                          cosigner key (GET URL/v1/witness) is KEY; "
+	"repeat for\n"
+	"                          several. GET /v1/checkpoint serves the "
+	"note with the\n"
+	"                          cosignatures collected\n"
+	"  --quorum K              how many cosignatures each checkpoint "
+	"should have (a\n"
+	"                          warning on stderr when fewer came; "
+	"clients check it with\n"
+	"                          'paxta checkpoint --witness KEY... "
+	"--quorum K')\n\n"
 	"  --help                  this text\n\n"
 	"Signals: SIGTERM or SIGINT stop the node cleanly. Exit status: 0 "
 	"after a clean\nstop, 2 when it cannot start (no ledger, ledger in "
@@ -215,6 +246,11 @@ open_ledger(struct px_ledger **out, const char *dir, const char *key_file)
 enum {
 	OPT_DATA = 1000,
 	OPT_NODE_KEY,
+	OPT_WITNESS_FOR,
+	OPT_WITNESS_KEY,
+	OPT_WITNESS_NAME,
+	OPT_WITNESS,
+	OPT_QUORUM,
 	OPT_LISTEN,
 	OPT_THREADS,
 	OPT_INTERVAL,
@@ -232,6 +268,11 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, OPT_DATA },
 		{ "node-key", required_argument, NULL, OPT_NODE_KEY },
+		{ "witness-for", required_argument, NULL, OPT_WITNESS_FOR },
+		{ "witness-key", required_argument, NULL, OPT_WITNESS_KEY },
+		{ "witness-name", required_argument, NULL, OPT_WITNESS_NAME },
+		{ "witness", required_argument, NULL, OPT_WITNESS },
+		{ "quorum", required_argument, NULL, OPT_QUORUM },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "checkpoint-interval", required_argument, NULL,
@@ -246,10 +287,14 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 		{ 0 },
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	static const char *witness_for[PX_WITNESS_LOGS_MAX];
+	static const char *witnesses[MAX_WITNESSES];
 	uint64_t v;
 	int opt;
 
 	*c = (struct pxd_config){
+		.witness_for = witness_for,
+		.witnesses = witnesses,
 		.threads = cpus > 0 ? (unsigned)(cpus < 64 ? cpus : 64) : 1,
 		.checkpoint_interval = 10,
 		.max_body = (size_t)8 << 20,
@@ -265,6 +310,30 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 			break;
 		case OPT_NODE_KEY:
 			c->node_key = optarg;
+			break;
+		case OPT_WITNESS_FOR:
+			if (c->n_witness_for == PX_WITNESS_LOGS_MAX)
+				return usage("at most %d --witness-for",
+					     PX_WITNESS_LOGS_MAX);
+			c->witness_for[c->n_witness_for++] = optarg;
+			break;
+		case OPT_WITNESS_KEY:
+			c->witness_key = optarg;
+			break;
+		case OPT_WITNESS_NAME:
+			c->witness_name = optarg;
+			break;
+		case OPT_WITNESS:
+			if (c->n_witnesses == MAX_WITNESSES)
+				return usage("at most %d --witness",
+					     MAX_WITNESSES);
+			c->witnesses[c->n_witnesses++] = optarg;
+			break;
+		case OPT_QUORUM:
+			if (parse_number(optarg, 0, MAX_WITNESSES, 0, &v) != 0)
+				return usage("--quorum takes 0 to %d",
+					     MAX_WITNESSES);
+			c->quorum = (unsigned)v;
 			break;
 		case OPT_LISTEN:
 			if (parse_listen(optarg, c) != 0)
@@ -323,6 +392,10 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 	if (!c->data)
 		return usage("give the ledger folder: --data DIR (made by "
 			     "'paxta init')");
+	if (c->quorum > c->n_witnesses)
+		return usage("--quorum %u asks for more cosignatures than the "
+			     "%zu --witness given",
+			     c->quorum, c->n_witnesses);
 	return 0;
 }
 
@@ -380,6 +453,19 @@ main(int argc, char **argv)
 		fail("cannot start the writer: %s", px_strerror(rc));
 		goto out;
 	}
+	err[0] = '\0';
+	if (pxd_witness_start(&node.witness, &config,
+			      px_ledger_origin(node.ledger), err,
+			      sizeof(err)) != PX_OK) {
+		fail("%s", err[0] ? err : "cannot start the witness");
+		goto out;
+	}
+	if (pxd_cosigner_start(&node.cosigner, &node, err, sizeof(err)) !=
+		    PX_OK ||
+	    pxd_cosigner_run(node.cosigner) != PX_OK) {
+		fail("%s", err[0] ? err : "cannot start the witness client");
+		goto out;
+	}
 	if (pxd_http_start(&http, &node, &port, err, sizeof(err)) != PX_OK) {
 		fail("%s", err);
 		goto out;
@@ -400,6 +486,11 @@ main(int argc, char **argv)
 			config.listen_host,
 			strchr(config.listen_host, ':') ? "]" : "", port,
 			config.threads);
+		if (node.witness)
+			fprintf(stderr, "paxtad: witness of %zu log%s as %s\n",
+				config.n_witness_for,
+				config.n_witness_for == 1 ? "" : "s",
+				pxd_witness_verifier_key(node.witness));
 	}
 
 	if (sigwait(&stop, &sig) != 0)
@@ -421,6 +512,8 @@ main(int argc, char **argv)
 	status = 0;
 out:
 	pxd_http_stop(http);
+	pxd_cosigner_free(node.cosigner);
+	pxd_witness_free(node.witness);
 	pxd_writer_free(node.writer);
 	pxd_verify_free(node.verify);
 	pxd_metrics_free(node.metrics);

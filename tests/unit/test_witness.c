@@ -130,12 +130,12 @@ setup(void **state)
 	assert_int_equal(px_note_verifier_parse(&e->log, vkey), PX_OK);
 	free(vkey);
 	assert_int_equal(
-		px_note_verifier_string(&vkey, OTHER, &e->other_key.pub), PX_OK);
+		px_note_verifier_string(&vkey, OTHER, &e->other_key.pub),
+		PX_OK);
 	assert_int_equal(px_note_verifier_parse(&e->other, vkey), PX_OK);
 	free(vkey);
-	assert_int_equal(px_witness_new(&e->w, e->store, WNAME,
-					&e->witness_key),
-			 PX_OK);
+	assert_int_equal(
+		px_witness_new(&e->w, e->store, WNAME, &e->witness_key), PX_OK);
 	assert_int_equal(px_witness_watch(e->w, &e->log), PX_OK);
 	assert_int_equal(px_witness_watch(e->w, &e->log), PX_EEXIST);
 	assert_int_equal(px_witness_watch(e->w, &e->other), PX_OK);
@@ -182,8 +182,7 @@ test_cosignature_format(void **state)
 	assert_int_equal(px_cosig_key_id(id, WNAME, &e->witness_key.pub),
 			 PX_OK);
 	assert_memory_equal(id, h.b, 4);
-	assert_int_equal(px_note_key_id(id, WNAME, &e->witness_key.pub),
-			 PX_OK);
+	assert_int_equal(px_note_key_id(id, WNAME, &e->witness_key.pub), PX_OK);
 	assert_memory_not_equal(id, h.b, 4);
 
 	/* The verifier key: name+hex8+base64(0x04 ‖ key). */
@@ -230,9 +229,9 @@ test_cosignature_format(void **state)
 	assert_true(asprintf(&text, "cosignature/v1\ntime 1679315147\n%.*s",
 			     (int)body_len, note) > 0);
 	memcpy(sig.b, blob + 12, 64);
-	assert_int_equal(px_verify(&e->witness_key.pub, &sig, text,
-				   strlen(text)),
-			 PX_OK);
+	assert_int_equal(
+		px_verify(&e->witness_key.pub, &sig, text, strlen(text)),
+		PX_OK);
 	free(text);
 
 	/* Verified among the note's lines; the log's own line is ignored. */
@@ -284,10 +283,9 @@ add(struct env *e, const char *req, char **body, int *evidence)
 {
 	struct px_witness_answer a;
 
-	assert_int_equal(
-		px_witness_add_checkpoint(e->w, req, strlen(req), 1700000000,
-					  &a),
-		PX_OK);
+	assert_int_equal(px_witness_add_checkpoint(e->w, req, strlen(req),
+						   1700000000, &a),
+			 PX_OK);
 	if (evidence)
 		*evidence = a.evidence;
 	if (body)
@@ -410,9 +408,10 @@ test_witness_states(void **state)
 		struct px_checkpoint cp = { .size = 0 };
 		char *bad0 = NULL;
 
-		assert_true(asprintf(&req, "old 0\n%s\n\n%s",
-				     "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
-				     o8) > 0);
+		assert_true(
+			asprintf(&req, "old 0\n%s\n\n%s",
+				 "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+				 o8) > 0);
 		assert_int_equal(add(e, req, NULL, NULL), 422);
 		free(req);
 		snprintf(cp.origin, sizeof(cp.origin), "%s", OTHER);
@@ -444,14 +443,14 @@ test_witness_states(void **state)
 		free(body);
 		free(req);
 		assert_int_equal(evidence(e, &kept), 1);
-		assert_int_equal(px_evidence_check(kept, strlen(kept), &e->log,
-						   &a, &b),
-				 PX_OK);
+		assert_int_equal(
+			px_evidence_check(kept, strlen(kept), &e->log, &a, &b),
+			PX_OK);
 		assert_int_equal(a, 7);
 		assert_int_equal(b, 10);
-		assert_int_equal(px_evidence_check(kept, strlen(kept), NULL,
-						   NULL, NULL),
-				 PX_OK);
+		assert_int_equal(
+			px_evidence_check(kept, strlen(kept), NULL, NULL, NULL),
+			PX_OK);
 		/* Not the log's key: proves nothing about it. */
 		assert_int_equal(px_evidence_check(kept, strlen(kept),
 						   &e->other, NULL, NULL),
@@ -479,8 +478,9 @@ test_witness_states(void **state)
 	}
 	/* Consistent notes are no evidence. */
 	{
-		json_t *fake = json_pack("{s:s,s:s,s:s,s:[]}", "verifier_key",
-					 "x", "older", n7, "newer", n7, "proof");
+		json_t *fake =
+			json_pack("{s:s,s:s,s:s,s:[]}", "verifier_key", "x",
+				  "older", n7, "newer", n7, "proof");
 		char *text = json_dumps(fake, 0);
 
 		assert_int_equal(px_evidence_check(text, strlen(text), &e->log,
@@ -488,9 +488,9 @@ test_witness_states(void **state)
 				 PX_EVERIFY);
 		free(text);
 		json_decref(fake);
-		assert_int_equal(px_evidence_check("{}", 2, &e->log, NULL,
-						   NULL),
-				 PX_EMALFORMED);
+		assert_int_equal(
+			px_evidence_check("{}", 2, &e->log, NULL, NULL),
+			PX_EMALFORMED);
 	}
 	free(n5);
 	free(n7);

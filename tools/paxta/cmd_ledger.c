@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "paxta/audit.h"
 #include "paxta/checkpoint.h"
+#include "paxta/cosignature.h"
 #include "paxta/state.h"
 
 /* ---- keygen ---- */
@@ -357,7 +358,8 @@ out:
 
 static const char checkpoint_help[] =
 	"usage: paxta checkpoint (--data DIR [--node-key FILE] | --node URL) "
-	"[--json]\n\n"
+	"[--witness KEY]...\n"
+	"                        [--quorum K] [--json]\n\n"
 	"Print the ledger's latest signed checkpoint: a C2SP tlog-checkpoint "
 	"signed as a\nC2SP signed note with the node's key, byte for byte as "
 	"the node serves it.\nWhen the log has grown since the last one and "
@@ -374,7 +376,16 @@ static const char checkpoint_help[] =
 	"              its --checkpoint-interval of the log growing; 'paxta "
 	"submit --node'\n"
 	"              asks for one after a load\n"
-	"  --json      {\"checkpoint\", \"verifier_key\"}\n";
+	"  --witness KEY  a witness's cosigner key (NAME+HEX8+BASE64, type "
+	"0x04, as its\n"
+	"              GET /v1/witness gives it); repeat for several. Its "
+	"cosignature on\n"
+	"              the note (C2SP cosignature/v1) is checked; one that "
+	"fails is an\n"
+	"              error\n"
+	"  --quorum K  exit 1 unless at least K of the --witness keys "
+	"cosigned the note\n"
+	"  --json      {\"checkpoint\", \"verifier_key\", \"cosigned_by\"}\n";
 
 /* The node's latest checkpoint, and its verifier key: the note must be
  * signed by that key, so what is printed is a checkpoint, whatever the
@@ -424,50 +435,161 @@ out:
 	return status;
 }
 
+/* The cosignatures on note by the witnesses given: how many verify, their
+ * names in *names (a JSON array). 0, 1 (printed: a forged cosignature) or
+ * 2. */
+static int
+count_cosignatures(const char *note, char *const *keys, size_t n, size_t *out,
+		   json_t *names)
+{
+	*out = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct px_note_verifier v;
+		int rc;
+
+		if (px_cosig_verifier_parse(&v, keys[i]) != PX_OK)
+			return usage_error("checkpoint",
+					   "--witness takes a witness's "
+					   "cosigner key (NAME+HEX8+BASE64, "
+					   "type 0x04), not '%s'",
+					   keys[i]);
+		rc = px_cosig_verify(note, strlen(note), &v, NULL);
+		if (rc == PX_OK) {
+			(*out)++;
+			json_array_append_new(names, json_string(v.name));
+		} else if (rc == PX_EVERIFY) {
+			printf("%sNOT COSIGNED%s: the cosignature of '%s' "
+			       "does not verify\n",
+			       style("red"), style("reset"), v.name);
+			return EXIT_NO;
+		} else if (rc != PX_ENOTFOUND) {
+			return fail("cannot check the cosignatures: %s",
+				    px_strerror(rc));
+		}
+	}
+	return 0;
+}
+
 int
 cmd_checkpoint(int argc, char **argv)
 {
-	struct cli_common o;
-	const char *data;
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "node-key", required_argument, NULL, 'N' },
+		{ "witness", required_argument, NULL, 'w' },
+		{ "quorum", required_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *data = NULL, *url = NULL, *node_key = NULL;
 	struct px_ledger *l = NULL;
-	char *note = NULL, *verifier = NULL;
-	int json, rc;
+	char *note = NULL, *verifier = NULL, **keys = NULL;
+	json_t *names = NULL;
+	size_t n_keys = 0, cosigned = 0;
+	uint64_t quorum = 0;
+	int json = 0, has_quorum = 0, c, rc, status = EXIT_ERROR;
 
-	if ((rc = parse_common_signer("checkpoint", checkpoint_help, argc, argv,
-				      &o)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc != optind)
-		return usage_error("checkpoint", "takes no operands");
-	data = o.data;
-	json = o.json;
-	if (o.node) {
-		if (node_checkpoint(o.node, &note, &verifier))
-			return EXIT_ERROR;
+	if (!(keys = calloc((size_t)argc, sizeof(*keys))) ||
+	    !(names = json_array())) {
+		free(keys);
+		return fail("out of memory");
+	}
+	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'n':
+			url = optarg;
+			break;
+		case 'N':
+			node_key = optarg;
+			break;
+		case 'w':
+			keys[n_keys++] = optarg;
+			break;
+		case 'q':
+			if (parse_u64(optarg, &quorum) || quorum > 64) {
+				status = usage_error("checkpoint",
+						     "--quorum takes 0 to 64");
+				goto out;
+			}
+			has_quorum = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(checkpoint_help, stdout);
+			status = 0;
+			goto out;
+		default:
+			status = usage_error("checkpoint", "unknown option");
+			goto out;
+		}
+	}
+	if (argc != optind || (data && url) || (node_key && !data) ||
+	    quorum > n_keys) {
+		status = usage_error("checkpoint",
+				     "give --data DIR [--node-key FILE] or "
+				     "--node URL, no operands, and at most as "
+				     "large a --quorum as there are --witness "
+				     "keys");
+		goto out;
+	}
+	if (url) {
+		if (node_checkpoint(url, &note, &verifier))
+			goto out;
 	} else {
 		/* Sign when we may write; a running node signs its own. */
-		rc = px_ledger_open_key(&l, data ? data : "", o.node_key, 0);
-		if (rc == PX_ELOCKED || (rc == PX_ENOTFOUND && !o.node_key))
+		rc = px_ledger_open_key(&l, data ? data : "", node_key, 0);
+		if (rc == PX_ELOCKED || (rc == PX_ENOTFOUND && !node_key))
 			rc = px_ledger_open(&l, data, PX_LEDGER_READONLY);
 		if (rc != PX_OK && open_ledger(&l, data, PX_LEDGER_READONLY))
-			return EXIT_ERROR;
+			goto out;
 		rc = px_ledger_checkpoint(l, &note);
 		if (rc == PX_OK)
 			rc = px_ledger_verifier_key(l, &verifier);
 		px_ledger_close(l);
 		if (rc != PX_OK) {
-			free(note);
-			return fail("cannot read the checkpoint: %s",
-				    px_strerror(rc));
+			status = fail("cannot read the checkpoint: %s",
+				      px_strerror(rc));
+			goto out;
 		}
 	}
+	if ((status = count_cosignatures(note, keys, n_keys, &cosigned,
+					 names)) != 0)
+		goto out;
+	if (has_quorum && cosigned < quorum) {
+		if (json)
+			print_json(json_pack(
+				"{s:s,s:s,s:O,s:b,s:s}", "checkpoint", note,
+				"verifier_key", verifier, "cosigned_by", names,
+				"quorum", 0, "problem",
+				"fewer cosignatures than the quorum"));
+		else
+			printf("%sNOT COSIGNED%s: %zu of the %" PRIu64
+			       " cosignatures asked for verify\n%s",
+			       style("red"), style("reset"), cosigned, quorum,
+			       note);
+		status = EXIT_NO;
+		goto out;
+	}
 	if (json)
-		print_json(json_pack("{s:s,s:s}", "checkpoint", note,
-				     "verifier_key", verifier));
+		print_json(json_pack("{s:s,s:s,s:O}", "checkpoint", note,
+				     "verifier_key", verifier, "cosigned_by",
+				     names));
 	else
 		fputs(note, stdout);
+	status = 0;
+out:
+	json_decref(names);
+	free(keys);
 	free(note);
 	free(verifier);
-	return 0;
+	return status;
 }
 
 /* ---- audit ---- */

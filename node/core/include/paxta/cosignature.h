@@ -3,14 +3,13 @@
  * witness's timestamped statement that a checkpoint is the largest
  * consistent tree it has seen of that log.
  *
- * Signature line:  "\u2014 <name> <base64(key id[4] ‖ timestamp[8] ‖ sig[64])>\n"
- * Key id:          SHA-256(name ‖ "\n" ‖ 0x04 ‖ pubkey)[:4]
- * Signed message:  "cosignature/v1\n" "time <decimal timestamp>\n" ‖ body
- *                  (the note's body: the checkpoint, final newline
- *                  included, no signature lines)
- * Verifier key:    "<name>+<hex8 key id>+<base64(0x04 ‖ pubkey)>" (C2SP
- *                  signed-note vkey with signature type 0x04)
- * The timestamp is big-endian seconds since the Epoch, at most 2^63 - 1.
+ * Signature line:  "\u2014 <name> <base64(key id[4] ‖ timestamp[8] ‖
+ * sig[64])>\n" Key id:          SHA-256(name ‖ "\n" ‖ 0x04 ‖ pubkey)[:4] Signed
+ * message:  "cosignature/v1\n" "time <decimal timestamp>\n" ‖ body (the note's
+ * body: the checkpoint, final newline included, no signature lines) Verifier
+ * key:    "<name>+<hex8 key id>+<base64(0x04 ‖ pubkey)>" (C2SP signed-note vkey
+ * with signature type 0x04) The timestamp is big-endian seconds since the
+ * Epoch, at most 2^63 - 1.
  */
 #ifndef PAXTA_COSIGNATURE_H
 #define PAXTA_COSIGNATURE_H

@@ -47,11 +47,11 @@ int px_witness_verifier_key(const struct px_witness *w, char **out);
 /* What to answer an add-checkpoint request, with the statuses of C2SP
  * tlog-witness. */
 struct px_witness_answer {
-	unsigned status; /* 200, 400, 403, 404, 409, 422 */
-	char *body;      /* malloc'd, NUL-terminated: the cosignature line
-			    (200), "<latest size>\n" (409), a sentence for
-			    people otherwise */
-	int evidence;    /* 1: the request showed a fork; kept */
+	unsigned status;       /* 200, 400, 403, 404, 409, 422 */
+	char *body;            /* malloc'd, NUL-terminated: the cosignature line
+				  (200), "<latest size>\n" (409), a sentence for
+				  people otherwise */
+	int evidence;          /* 1: the request showed a fork; kept */
 	int content_type_size; /* 1: body is "<size>\n", served as
 				  text/x.tlog.size (409) */
 };
