@@ -1,9 +1,12 @@
 /* paxta — the ledger: append = rules + state + store in one transaction. */
+#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -43,14 +46,80 @@ valid_origin(const char *origin)
 	return 1;
 }
 
-static char *
-key_path(const char *dir)
+int
+px_ledger_default_key_path(char **out, const char *dir)
 {
-	char *p;
+	size_t n = strlen(dir);
 
-	if (asprintf(&p, "%s/%s", dir, PX_NODE_KEY_FILE) < 0)
-		return NULL;
-	return p;
+	*out = NULL;
+	/* "ledger/" names the folder "ledger": its key is "ledger.key". */
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 0 || (n == 1 && dir[0] == '/'))
+		return PX_EINVAL;
+	if (asprintf(out, "%.*s.key", (int)n, dir) < 0) {
+		*out = NULL;
+		return PX_ENOMEM;
+	}
+	return PX_OK;
+}
+
+/* The key file to use: key_file, or DIR.key when it is NULL. */
+static int
+key_path(char **out, const char *dir, const char *key_file)
+{
+	if (!key_file)
+		return px_ledger_default_key_path(out, dir);
+	if (!*key_file)
+		return PX_EINVAL;
+	*out = strdup(key_file);
+	return *out ? PX_OK : PX_ENOMEM;
+}
+
+/*
+ * The key file must not be inside the ledger folder (or below it): whoever
+ * is handed the folder -- an auditor, a backup -- must not be handed the key
+ * that signs its checkpoints (DESIGN.md §4). PX_EINVAL when it would be,
+ * PX_ENOTFOUND when the key's folder does not exist, PX_ENOMEM.
+ */
+static int
+key_apart(const char *dir, const char *path)
+{
+	char *d = NULL, *copy = strdup(path), *slash, *parent = NULL;
+	size_t n;
+	int rc = PX_ENOMEM;
+
+	if (!copy)
+		goto out;
+	slash = strrchr(copy, '/');
+	if (!slash)
+		parent = realpath(".", NULL);
+	else if (slash == copy)
+		parent = realpath("/", NULL);
+	else {
+		*slash = '\0';
+		parent = realpath(copy, NULL);
+	}
+	if (!parent) {
+		rc = errno == ENOMEM ? PX_ENOMEM : PX_ENOTFOUND;
+		goto out;
+	}
+	/* A folder still to be made holds nothing yet. */
+	if (!(d = realpath(dir, NULL))) {
+		rc = errno == ENOENT ? PX_OK : PX_EIO;
+		goto out;
+	}
+	n = strlen(d);
+	if (strcmp(d, "/") == 0 || (strncmp(parent, d, n) == 0 &&
+				    (parent[n] == '\0' || parent[n] == '/')))
+		rc = PX_EINVAL;
+	else
+		rc = PX_OK;
+out:
+	free(parent);
+	free(copy);
+	free(d);
+	return rc;
 }
 
 static int
@@ -111,8 +180,8 @@ px_ledger_create(const char *dir, const char *origin,
 		 const struct px_registrar *registrars, size_t n,
 		 const struct px_policy *policy, struct px_pubkey *out_node_key)
 {
-	return px_ledger_create_at(dir, origin, registrars, n, policy,
-				   out_node_key, (int64_t)time(NULL));
+	return px_ledger_create_key(dir, NULL, origin, registrars, n, policy,
+				    out_node_key, (int64_t)time(NULL));
 }
 
 int
@@ -121,9 +190,19 @@ px_ledger_create_at(const char *dir, const char *origin,
 		    const struct px_policy *policy,
 		    struct px_pubkey *out_node_key, int64_t now)
 {
+	return px_ledger_create_key(dir, NULL, origin, registrars, n, policy,
+				    out_node_key, now);
+}
+
+int
+px_ledger_create_key(const char *dir, const char *key_file, const char *origin,
+		     const struct px_registrar *registrars, size_t n,
+		     const struct px_policy *policy,
+		     struct px_pubkey *out_node_key, int64_t now)
+{
 	struct px_ledger *l = NULL;
 	struct px_store *store = NULL;
-	struct px_seckey key;
+	struct px_seckey key = { 0 };
 	struct px_entry genesis = { 0 }, *entries = &genesis;
 	uint8_t *leaf = NULL;
 	size_t leaf_len;
@@ -136,16 +215,21 @@ px_ledger_create_at(const char *dir, const char *origin,
 		if (!registrars[i].id || !*registrars[i].id ||
 		    strlen(registrars[i].id) > PX_ID_MAX)
 			return PX_EINVAL;
-	if ((rc = px_store_open(&store, dir, PX_STORE_CREATE)) != PX_OK)
+	if ((rc = key_path(&path, dir, key_file)) != PX_OK)
 		return rc;
-	px_store_close(store);
-
-	if ((rc = px_key_generate(&key)) != PX_OK)
-		goto out;
-	if (!(path = key_path(dir))) {
-		rc = PX_ENOMEM;
+	/* Never replace a key someone holds, never put it in the folder,
+	 * and find out before the folder is made. */
+	if (access(path, F_OK) == 0) {
+		rc = PX_EEXIST;
 		goto out;
 	}
+	if ((rc = key_apart(dir, path)) != PX_OK)
+		goto out;
+	if ((rc = px_store_open(&store, dir, PX_STORE_CREATE)) != PX_OK)
+		goto out;
+	px_store_close(store);
+	if ((rc = px_key_generate(&key)) != PX_OK)
+		goto out;
 	if ((rc = px_key_write_pem(path, &key)) != PX_OK)
 		goto out;
 	if ((rc = genesis_leaf(&leaf, &leaf_len, origin, registrars, n, policy,
@@ -153,7 +237,7 @@ px_ledger_create_at(const char *dir, const char *origin,
 		goto out;
 
 	/* The genesis goes in through the same rules as every entry. */
-	if ((rc = px_ledger_open(&l, dir, 0)) != PX_OK)
+	if ((rc = px_ledger_open_key(&l, dir, path, 0)) != PX_OK)
 		goto out;
 	px_entry_init(&genesis, leaf, leaf_len);
 	rc = px_ledger_append(l, &entries, 1, now);
@@ -163,7 +247,7 @@ px_ledger_create_at(const char *dir, const char *origin,
 	l = NULL;
 	/* Reopened, it reads its origin and policy from the genesis. */
 	if (rc == PX_OK)
-		rc = px_ledger_open(&l, dir, 0);
+		rc = px_ledger_open_key(&l, dir, path, 0);
 	if (rc == PX_OK)
 		rc = px_ledger_checkpoint(l, NULL);
 	if (rc == PX_OK && out_node_key)
@@ -224,6 +308,13 @@ out:
 int
 px_ledger_open(struct px_ledger **out, const char *dir, unsigned flags)
 {
+	return px_ledger_open_key(out, dir, NULL, flags);
+}
+
+int
+px_ledger_open_key(struct px_ledger **out, const char *dir,
+		   const char *key_file, unsigned flags)
+{
 	struct px_ledger *l;
 	char *path = NULL;
 	int readonly = (flags & PX_LEDGER_READONLY) != 0;
@@ -247,10 +338,8 @@ px_ledger_open(struct px_ledger **out, const char *dir, unsigned flags)
 	if (rc != PX_OK)
 		goto fail;
 	if (!readonly) {
-		if (!(path = key_path(dir))) {
-			rc = PX_ENOMEM;
+		if ((rc = key_path(&path, dir, key_file)) != PX_OK)
 			goto fail;
-		}
 		if ((rc = px_key_read_pem(&l->node_key, path)) != PX_OK)
 			goto fail;
 		l->have_key = 1;

@@ -273,32 +273,23 @@ px_merkle_verify_inclusion(const struct px_hash *leaf_hash, uint64_t index,
 	return PX_OK;
 }
 
-int
-px_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
-			     const struct px_hash *old_root,
-			     const struct px_hash *new_root,
-			     const struct px_hash *proof, size_t proof_len)
+/*
+ * RFC 9162 §2.1.4.2 steps 1-6 for 0 < old_size < new_size: the roots fr and
+ * sr the proof leads to. When old_size is a power of two the path starts
+ * from the old root itself, old_root (which fr then equals).
+ */
+static int
+consistency_walk(uint64_t old_size, uint64_t new_size,
+		 const struct px_hash *old_root, const struct px_hash *proof,
+		 size_t proof_len, struct px_hash *fr, struct px_hash *sr)
 {
-	struct px_hash fr, sr, next;
+	struct px_hash next;
 	const struct px_hash *c;
 	uint64_t fn, sn;
 	size_t i;
 	int first, rc;
 
-	if (!old_root || !new_root || (proof_len > 0 && !proof))
-		return PX_EINVAL;
-	if (proof_len > PX_MERKLE_MAX_PROOF)
-		return PX_EVERIFY;
-	if (old_size == 0 || old_size > new_size)
-		return PX_EVERIFY;
-	/* Equal sizes: nothing to prove, the roots must simply agree. */
-	if (old_size == new_size) {
-		if (proof_len != 0 || !hash_equal(old_root, new_root))
-			return PX_EVERIFY;
-		return PX_OK;
-	}
-
-	/* RFC 9162 §2.1.4.2, step 1. */
+	/* Step 1. */
 	if (proof_len == 0)
 		return PX_EVERIFY;
 
@@ -320,8 +311,8 @@ px_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
 
 	/* Step 5. */
 	c = first ? old_root : &proof[0];
-	fr = *c;
-	sr = *c;
+	*fr = *c;
+	*sr = *c;
 
 	/* Step 6, over the rest of consistency_path. */
 	for (i = first ? 0 : 1; i < proof_len; i++) {
@@ -329,14 +320,14 @@ px_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
 		if (sn == 0)
 			return PX_EVERIFY;
 		if ((fn & 1) || fn == sn) {
-			rc = px_hash_node(&next, c, &fr);
+			rc = px_hash_node(&next, c, fr);
 			if (rc != PX_OK)
 				return rc;
-			fr = next;
-			rc = px_hash_node(&next, c, &sr);
+			*fr = next;
+			rc = px_hash_node(&next, c, sr);
 			if (rc != PX_OK)
 				return rc;
-			sr = next;
+			*sr = next;
 			if (!(fn & 1)) {
 				while (!(fn & 1) && fn != 0) {
 					fn >>= 1;
@@ -344,17 +335,72 @@ px_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
 				}
 			}
 		} else {
-			rc = px_hash_node(&next, &sr, c);
+			rc = px_hash_node(&next, sr, c);
 			if (rc != PX_OK)
 				return rc;
-			sr = next;
+			*sr = next;
 		}
 		fn >>= 1;
 		sn >>= 1;
 	}
+	/* Step 7, its size half. */
+	return sn == 0 ? PX_OK : PX_EVERIFY;
+}
 
-	/* Step 7. */
-	if (sn != 0 || !hash_equal(&fr, old_root) || !hash_equal(&sr, new_root))
+int
+px_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
+			     const struct px_hash *old_root,
+			     const struct px_hash *new_root,
+			     const struct px_hash *proof, size_t proof_len)
+{
+	struct px_hash fr, sr;
+	int rc;
+
+	if (!old_root || !new_root || (proof_len > 0 && !proof))
+		return PX_EINVAL;
+	if (proof_len > PX_MERKLE_MAX_PROOF)
 		return PX_EVERIFY;
+	if (old_size == 0 || old_size > new_size)
+		return PX_EVERIFY;
+	/* Equal sizes: nothing to prove, the roots must simply agree. */
+	if (old_size == new_size) {
+		if (proof_len != 0 || !hash_equal(old_root, new_root))
+			return PX_EVERIFY;
+		return PX_OK;
+	}
+	rc = consistency_walk(old_size, new_size, old_root, proof, proof_len,
+			      &fr, &sr);
+	if (rc != PX_OK)
+		return rc;
+	/* Step 7. */
+	if (!hash_equal(&fr, old_root) || !hash_equal(&sr, new_root))
+		return PX_EVERIFY;
+	return PX_OK;
+}
+
+int
+px_merkle_consistency_old_root(struct px_hash *out, uint64_t old_size,
+			       uint64_t new_size,
+			       const struct px_hash *new_root,
+			       const struct px_hash *proof, size_t proof_len)
+{
+	struct px_hash fr, sr;
+	int rc;
+
+	if (!out || !new_root || (proof_len > 0 && !proof))
+		return PX_EINVAL;
+	/* A power of two's own root is not in its proof: nothing to say. */
+	if (old_size == 0 || old_size >= new_size ||
+	    (old_size & (old_size - 1)) == 0)
+		return PX_EINVAL;
+	if (proof_len > PX_MERKLE_MAX_PROOF)
+		return PX_EVERIFY;
+	rc = consistency_walk(old_size, new_size, NULL, proof, proof_len, &fr,
+			      &sr);
+	if (rc != PX_OK)
+		return rc;
+	if (!hash_equal(&sr, new_root))
+		return PX_EVERIFY;
+	*out = fr;
 	return PX_OK;
 }

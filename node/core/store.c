@@ -51,9 +51,20 @@ static const char *const db_names[DB_COUNT] = {
 	[DB__LOG_COUNT + PX_TABLE_IN_TRANSIT] = "in_transit",
 };
 
+/* What a witness keeps (witness.h), beside the log: made on the first
+ * writable open, so older ledgers open as they are. */
+enum {
+	WDB_WITNESSED,
+	WDB_EVIDENCE,
+	WDB__COUNT
+};
+static const char *const wdb_names[WDB__COUNT] = { "witnessed", "evidence" };
+
 struct px_store {
 	MDB_env *env;
 	MDB_dbi dbi[DB_COUNT];
+	MDB_dbi wdbi[WDB__COUNT];
+	int have_wdb[WDB__COUNT];
 	char *dir;
 	int lock_fd;
 	int readonly;
@@ -172,6 +183,15 @@ open_dbs(struct px_store *s, int create)
 			return map_err(rc);
 		}
 	}
+	for (int i = 0; i < WDB__COUNT; i++) {
+		rc = mdb_dbi_open(txn, wdb_names[i],
+				  s->readonly ? 0 : MDB_CREATE, &s->wdbi[i]);
+		if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+			mdb_txn_abort(txn);
+			return map_err(rc);
+		}
+		s->have_wdb[i] = rc == MDB_SUCCESS;
+	}
 	if (create) {
 		uint8_t fmt[4] = { 0, 0, 0, PX_STORE_FORMAT };
 		MDB_val k = { 6, (void *)"format" }, v = { 4, fmt };
@@ -242,7 +262,7 @@ px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
 		goto fail;
 	if ((rc = map_err(mdb_env_create(&s->env))) != PX_OK)
 		goto fail;
-	mdb_env_set_maxdbs(s->env, DB_COUNT);
+	mdb_env_set_maxdbs(s->env, DB_COUNT + WDB__COUNT);
 	mdb_env_set_mapsize(s->env,
 			    map_bytes ? map_bytes : PX_STORE_MAP_DEFAULT);
 	/* MDB_NOTLS: read snapshots may move between threads (the node's
@@ -764,6 +784,40 @@ px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn, void *ctx)
 }
 
 int
+px_store_checkpoint_from(struct px_txn *t, uint64_t start,
+			 px_store_checkpoint_fn fn, void *ctx)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint8_t key[8];
+	int rc;
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_CHECKPOINTS], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	px_put_be64(key, start);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	/* Big-endian keys sort as numbers: the first size >= start. */
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		int r;
+
+		if (k.mv_size != 8) {
+			mdb_cursor_close(c);
+			return PX_ESTORE;
+		}
+		r = fn(ctx, px_get_be64(k.mv_data), v.mv_data, v.mv_size);
+		if (r != 0) {
+			mdb_cursor_close(c);
+			return r;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
+}
+
+int
 px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx)
 {
 	MDB_cursor *c;
@@ -776,6 +830,77 @@ px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx)
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		int r = fn(ctx, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+
+		if (r != 0) {
+			mdb_cursor_close(c);
+			return r;
+		}
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
+}
+
+/* ---- what a witness keeps ---- */
+
+int
+px_store_witnessed_get(struct px_txn *t, const char *origin, const char **note,
+		       size_t *note_len)
+{
+	MDB_val k = { strlen(origin), (void *)origin }, v;
+	int rc;
+
+	if (k.mv_size == 0 || k.mv_size > 511)
+		return PX_EINVAL;
+	if (!t->s->have_wdb[WDB_WITNESSED])
+		return PX_ENOTFOUND;
+	rc = mdb_get(t->txn, t->s->wdbi[WDB_WITNESSED], &k, &v);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	*note = v.mv_data;
+	*note_len = v.mv_size;
+	return PX_OK;
+}
+
+int
+px_store_witnessed_put(struct px_txn *t, const char *origin, const char *note,
+		       size_t note_len)
+{
+	MDB_val k = { strlen(origin), (void *)origin },
+		v = { note_len, (void *)note };
+
+	if (k.mv_size == 0 || k.mv_size > 511)
+		return PX_EINVAL;
+	if (!t->write || !t->s->have_wdb[WDB_WITNESSED])
+		return PX_EINVAL;
+	return map_err(mdb_put(t->txn, t->s->wdbi[WDB_WITNESSED], &k, &v, 0));
+}
+
+int
+px_store_evidence_put(struct px_txn *t, const struct px_hash *id,
+		      const char *text, size_t len)
+{
+	MDB_val k = { PX_HASH_LEN, (void *)id->b }, v = { len, (void *)text };
+
+	if (!t->write || !t->s->have_wdb[WDB_EVIDENCE])
+		return PX_EINVAL;
+	return map_err(mdb_put(t->txn, t->s->wdbi[WDB_EVIDENCE], &k, &v, 0));
+}
+
+int
+px_store_evidence_each(struct px_txn *t, px_store_evidence_fn fn, void *ctx)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if (!t->s->have_wdb[WDB_EVIDENCE])
+		return PX_OK;
+	rc = mdb_cursor_open(t->txn, t->s->wdbi[WDB_EVIDENCE], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		int r = fn(ctx, v.mv_data, v.mv_size);
 
 		if (r != 0) {
 			mdb_cursor_close(c);

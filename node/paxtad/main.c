@@ -17,7 +17,10 @@
 #include <unistd.h>
 
 #include "paxta/crypto.h"
+#include "paxta/witness.h"
 #include "paxtad.h"
+
+#define MAX_WITNESSES 16
 
 #define EXIT_ERROR 2
 
@@ -38,6 +41,10 @@ static const char help[] =
 	"a second paxtad\n"
 	"                          on DIR is refused. 'paxta ... --data "
 	"DIR' may still read it.\n"
+	"  --node-key FILE         the node's signing key (default DIR.key, "
+	"beside the folder,\n"
+	"                          as 'paxta init' writes it; never inside "
+	"it)\n"
 	"  --listen ADDR:PORT      address to serve on (default "
 	"127.0.0.1:8470); [::1]:8470\n"
 	"                          for IPv6, 0.0.0.0:8470 for every "
@@ -71,6 +78,34 @@ static const char help[] =
 	"(default 30); also how\n"
 	"                          long a stop waits for requests in "
 	"flight\n"
+	"\nas a witness (C2SP tlog-witness; docs/witness.md):\n"
+	"  --witness-for KEY       cosign the checkpoints of the log with "
+	"this verifier key\n"
+	"                          (NAME+HEX8+BASE64, its GET /v1/log "
+	"'verifier_key'); repeat\n"
+	"                          for several. Serves POST /add-checkpoint "
+	"and keeps what it\n"
+	"                          cosigned, and the evidence of forks, in "
+	"DIR/witness\n"
+	"  --witness-key FILE      the witness's own Ed25519 key (default "
+	"DIR.witness.key;\n"
+	"                          'paxta keygen --out FILE' makes one)\n"
+	"  --witness-name NAME     its name in cosignatures (default "
+	"ORIGIN/witness)\n"
+	"\nas a log with witnesses:\n"
+	"  --witness URL=KEY       submit every new checkpoint to the "
+	"witness at URL, whose\n"
+	"                          cosigner key (GET URL/v1/witness) is KEY; "
+	"repeat for\n"
+	"                          several. GET /v1/checkpoint serves the "
+	"note with the\n"
+	"                          cosignatures collected\n"
+	"  --quorum K              how many cosignatures each checkpoint "
+	"should have (a\n"
+	"                          warning on stderr when fewer came; "
+	"clients check it with\n"
+	"                          'paxta checkpoint --witness KEY... "
+	"--quorum K')\n\n"
 	"  --help                  this text\n\n"
 	"Signals: SIGTERM or SIGINT stop the node cleanly. Exit status: 0 "
 	"after a clean\nstop, 2 when it cannot start (no ledger, ledger in "
@@ -167,9 +202,22 @@ parse_listen(const char *text, struct pxd_config *c)
 }
 
 static int
-open_ledger(struct px_ledger **out, const char *dir)
+open_ledger(struct px_ledger **out, const char *dir, const char *key_file)
 {
-	int rc = px_ledger_open(out, dir, 0);
+	char *def = NULL;
+	int rc = px_ledger_open_key(out, dir, key_file, 0);
+
+	if (rc == PX_ENOTFOUND && access(dir, F_OK) == 0 &&
+	    (key_file || px_ledger_default_key_path(&def, dir) == PX_OK)) {
+		rc = fail("no node key at '%s': the key lives beside the "
+			  "ledger folder, never inside (a ledger made by an "
+			  "older paxta kept it as DIR/node.key: move it to "
+			  "DIR.key), or give --node-key FILE",
+			  key_file ? key_file : def);
+		free(def);
+		return rc;
+	}
+	free(def);
 
 	switch (rc) {
 	case PX_OK:
@@ -186,8 +234,8 @@ open_ledger(struct px_ledger **out, const char *dir)
 			    "writer at a time; stop it first",
 			    dir);
 	case PX_EMALFORMED:
-		return fail("ledger '%s': node.key is not an Ed25519 private "
-			    "key",
+		return fail("ledger '%s': its node key is not an Ed25519 "
+			    "private key",
 			    dir);
 	default:
 		return fail("cannot open ledger '%s': %s", dir,
@@ -197,6 +245,12 @@ open_ledger(struct px_ledger **out, const char *dir)
 
 enum {
 	OPT_DATA = 1000,
+	OPT_NODE_KEY,
+	OPT_WITNESS_FOR,
+	OPT_WITNESS_KEY,
+	OPT_WITNESS_NAME,
+	OPT_WITNESS,
+	OPT_QUORUM,
 	OPT_LISTEN,
 	OPT_THREADS,
 	OPT_INTERVAL,
@@ -213,6 +267,12 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, OPT_DATA },
+		{ "node-key", required_argument, NULL, OPT_NODE_KEY },
+		{ "witness-for", required_argument, NULL, OPT_WITNESS_FOR },
+		{ "witness-key", required_argument, NULL, OPT_WITNESS_KEY },
+		{ "witness-name", required_argument, NULL, OPT_WITNESS_NAME },
+		{ "witness", required_argument, NULL, OPT_WITNESS },
+		{ "quorum", required_argument, NULL, OPT_QUORUM },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "checkpoint-interval", required_argument, NULL,
@@ -227,10 +287,14 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 		{ 0 },
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	static const char *witness_for[PX_WITNESS_LOGS_MAX];
+	static const char *witnesses[MAX_WITNESSES];
 	uint64_t v;
 	int opt;
 
 	*c = (struct pxd_config){
+		.witness_for = witness_for,
+		.witnesses = witnesses,
 		.threads = cpus > 0 ? (unsigned)(cpus < 64 ? cpus : 64) : 1,
 		.checkpoint_interval = 10,
 		.max_body = (size_t)8 << 20,
@@ -243,6 +307,33 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 		switch (opt) {
 		case OPT_DATA:
 			c->data = optarg;
+			break;
+		case OPT_NODE_KEY:
+			c->node_key = optarg;
+			break;
+		case OPT_WITNESS_FOR:
+			if (c->n_witness_for == PX_WITNESS_LOGS_MAX)
+				return usage("at most %d --witness-for",
+					     PX_WITNESS_LOGS_MAX);
+			c->witness_for[c->n_witness_for++] = optarg;
+			break;
+		case OPT_WITNESS_KEY:
+			c->witness_key = optarg;
+			break;
+		case OPT_WITNESS_NAME:
+			c->witness_name = optarg;
+			break;
+		case OPT_WITNESS:
+			if (c->n_witnesses == MAX_WITNESSES)
+				return usage("at most %d --witness",
+					     MAX_WITNESSES);
+			c->witnesses[c->n_witnesses++] = optarg;
+			break;
+		case OPT_QUORUM:
+			if (parse_number(optarg, 0, MAX_WITNESSES, 0, &v) != 0)
+				return usage("--quorum takes 0 to %d",
+					     MAX_WITNESSES);
+			c->quorum = (unsigned)v;
 			break;
 		case OPT_LISTEN:
 			if (parse_listen(optarg, c) != 0)
@@ -301,6 +392,10 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 	if (!c->data)
 		return usage("give the ledger folder: --data DIR (made by "
 			     "'paxta init')");
+	if (c->quorum > c->n_witnesses)
+		return usage("--quorum %u asks for more cosignatures than the "
+			     "%zu --witness given",
+			     c->quorum, c->n_witnesses);
 	return 0;
 }
 
@@ -328,7 +423,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (open_ledger(&node.ledger, config.data))
+	if (open_ledger(&node.ledger, config.data, config.node_key))
 		return EXIT_ERROR;
 	if (px_ledger_verifier_key(node.ledger, &node.verifier_key) != PX_OK) {
 		fail("out of memory");
@@ -358,6 +453,19 @@ main(int argc, char **argv)
 		fail("cannot start the writer: %s", px_strerror(rc));
 		goto out;
 	}
+	err[0] = '\0';
+	if (pxd_witness_start(&node.witness, &config,
+			      px_ledger_origin(node.ledger), err,
+			      sizeof(err)) != PX_OK) {
+		fail("%s", err[0] ? err : "cannot start the witness");
+		goto out;
+	}
+	if (pxd_cosigner_start(&node.cosigner, &node, err, sizeof(err)) !=
+		    PX_OK ||
+	    pxd_cosigner_run(node.cosigner) != PX_OK) {
+		fail("%s", err[0] ? err : "cannot start the witness client");
+		goto out;
+	}
 	if (pxd_http_start(&http, &node, &port, err, sizeof(err)) != PX_OK) {
 		fail("%s", err);
 		goto out;
@@ -378,6 +486,11 @@ main(int argc, char **argv)
 			config.listen_host,
 			strchr(config.listen_host, ':') ? "]" : "", port,
 			config.threads);
+		if (node.witness)
+			fprintf(stderr, "paxtad: witness of %zu log%s as %s\n",
+				config.n_witness_for,
+				config.n_witness_for == 1 ? "" : "s",
+				pxd_witness_verifier_key(node.witness));
 	}
 
 	if (sigwait(&stop, &sig) != 0)
@@ -399,6 +512,8 @@ main(int argc, char **argv)
 	status = 0;
 out:
 	pxd_http_stop(http);
+	pxd_cosigner_free(node.cosigner);
+	pxd_witness_free(node.witness);
 	pxd_writer_free(node.writer);
 	pxd_verify_free(node.verify);
 	pxd_metrics_free(node.metrics);

@@ -29,6 +29,16 @@
 /* What the node runs with: the flags of main.c. */
 struct pxd_config {
 	const char *data;
+	const char *node_key; /* --node-key FILE; NULL: DIR.key */
+	/* A witness of other logs (witness.c): --witness-for KEY... */
+	const char **witness_for;
+	size_t n_witness_for;
+	const char *witness_key;  /* NULL: DIR.witness.key */
+	const char *witness_name; /* NULL: ORIGIN/witness */
+	/* This log's witnesses (cosign.c): --witness URL=KEY..., --quorum */
+	const char **witnesses;
+	size_t n_witnesses;
+	unsigned quorum;
 	char listen_host[256];
 	unsigned listen_port;
 	unsigned threads;
@@ -51,6 +61,8 @@ struct pxd_node {
 	struct pxd_metrics *metrics;
 	struct pxd_verify *verify;
 	char *verifier_key; /* C2SP note verifier key of the node */
+	struct pxd_witness_server *witness; /* NULL unless --witness-for */
+	struct pxd_cosigner *cosigner;      /* NULL unless --witness */
 };
 
 /* ---- verify.c ---- */
@@ -191,6 +203,41 @@ extern const size_t pxd_n_routes;
 
 /* The HTTP status of a refusal code (403, 409, 413, 422, 400). */
 unsigned pxd_code_status(enum px_code code);
+
+/* helpers.c, for the route files beside routes.c: a query number (0; -1
+ * after answering 400), a 500 for a failure to check, a read snapshot
+ * (PX_OK, or an error after answering 500) and its end. */
+int pxd_query_u64(struct pxd_request *rq, const char *name, uint64_t *out,
+		  int *present);
+void pxd_fail_internal(struct pxd_request *rq, int rc);
+int pxd_begin(struct pxd_request *rq, struct px_txn **t);
+void pxd_end(struct pxd_request *rq, struct px_txn *t);
+
+/* checkpoints.c: GET /v1/checkpoints */
+void pxd_get_checkpoints(struct pxd_request *rq);
+
+/* witness.c: the node as a C2SP tlog-witness. pxd_witness_start makes
+ * nothing (*out NULL, PX_OK) without --witness-for; errors are worded in
+ * err. */
+struct pxd_witness_server;
+int pxd_witness_start(struct pxd_witness_server **out,
+		      const struct pxd_config *c, const char *origin, char *err,
+		      size_t err_len);
+void pxd_witness_free(struct pxd_witness_server *s);
+const char *pxd_witness_verifier_key(const struct pxd_witness_server *s);
+void pxd_post_add_checkpoint(struct pxd_request *rq); /* POST /add-checkpoint */
+void pxd_get_witness(struct pxd_request *rq);         /* GET /v1/witness */
+void pxd_get_evidence(struct pxd_request *rq);        /* GET /v1/evidence */
+
+/* cosign.c: this log's witnesses. Start parses the flags (nothing without
+ * --witness); run starts the thread, after the writer; free stops it. The
+ * cosigned note of size: malloc'd, NULL when none was collected. */
+struct pxd_cosigner;
+int pxd_cosigner_start(struct pxd_cosigner **out, struct pxd_node *node,
+		       char *err, size_t err_len);
+int pxd_cosigner_run(struct pxd_cosigner *s);
+char *pxd_cosigned_note(struct pxd_cosigner *s, uint64_t size);
+void pxd_cosigner_free(struct pxd_cosigner *s);
 
 /* page.c: GET /lots/{id} */
 void pxd_page_lot(struct pxd_request *rq);

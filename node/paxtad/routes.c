@@ -476,9 +476,16 @@ get_checkpoint(struct pxd_request *rq)
 		rc = px_store_checkpoint_get(t, size, &note, &len);
 	else
 		rc = px_store_checkpoint_latest(t, &size, &note, &len);
-	if (rc == PX_OK)
-		pxd_reply(rq, 200, CT_TEXT, strndup(note, len), len);
-	else if (rc == PX_ENOTFOUND && has_size)
+	if (rc == PX_OK) {
+		/* With the cosignatures its witnesses returned, if any. */
+		char *cosigned =
+			pxd_cosigned_note(pxd_request_node(rq)->cosigner, size);
+
+		if (cosigned)
+			pxd_reply(rq, 200, CT_TEXT, cosigned, strlen(cosigned));
+		else
+			pxd_reply(rq, 200, CT_TEXT, strndup(note, len), len);
+	} else if (rc == PX_ENOTFOUND && has_size)
 		pxd_reply_error(rq, 404, "not_found",
 				"the node signed no checkpoint of %" PRIu64
 				" entries",
@@ -1203,6 +1210,18 @@ const struct pxd_route pxd_routes[] = {
 	{ .method = "POST",
 	  .pattern = "/v1/checkpoint",
 	  .handler = post_checkpoint },
+	{ .method = "GET",
+	  .pattern = "/v1/checkpoints",
+	  .handler = pxd_get_checkpoints },
+	{ .method = "POST",
+	  .pattern = "/add-checkpoint",
+	  .handler = pxd_post_add_checkpoint },
+	{ .method = "GET",
+	  .pattern = "/v1/witness",
+	  .handler = pxd_get_witness },
+	{ .method = "GET",
+	  .pattern = "/v1/evidence",
+	  .handler = pxd_get_evidence },
 	{ .method = "GET",
 	  .pattern = "/v1/proof/inclusion",
 	  .handler = get_inclusion },

@@ -179,9 +179,9 @@ expect_in err "signed no checkpoint of 11 entries"
 one_line err "no such checkpoint"
 expect_status 2 -- "$PAXTA" proof --node "$URL" --index 99999999
 # A key that did not sign the checkpoint: no.
-"$PAXTA" keygen --out other.key >/dev/null
+"$PAXTA" keygen --out other-registrar.key >/dev/null
 "$PAXTA" init --data other --origin e2e.example/cotton \
-	--registrar "x=$("$PAXTA" keygen --show other.key)" >/dev/null
+	--registrar "x=$("$PAXTA" keygen --show other-registrar.key)" >/dev/null
 other_key=$("$PAXTA" checkpoint --data other --json | jq -r .verifier_key)
 expect_status 1 -- "$PAXTA" proof --node "$URL" --index 13 --trust "$other_key"
 expect_in out "NOT VERIFIED: the checkpoint is not signed by e2e.example/cotton+"

@@ -828,8 +828,7 @@ test_inconsistent_checkpoints(void **state)
 	build(fx);
 	size = pxt_log_size(fx->l);
 	close_ledger(fx);
-	assert_true(asprintf(&key_path, "%s/%s", fx->dir, PX_NODE_KEY_FILE) >
-		    0);
+	assert_int_equal(px_ledger_default_key_path(&key_path, fx->dir), PX_OK);
 	assert_int_equal(px_key_read_pem(&node, key_path), PX_OK);
 	snprintf(cp.origin, sizeof(cp.origin), "%s", "test.example/cotton");
 	memset(cp.root.b, 0x5a, sizeof(cp.root.b));

@@ -215,7 +215,7 @@ node_signed(struct pxt_ledger *fx, uint64_t size, uint8_t root_byte)
 	struct px_seckey node;
 	char *path = NULL, *note = NULL;
 
-	assert_true(asprintf(&path, "%s/%s", fx->dir, PX_NODE_KEY_FILE) > 0);
+	assert_int_equal(px_ledger_default_key_path(&path, fx->dir), PX_OK);
 	assert_int_equal(px_key_read_pem(&node, path), PX_OK);
 	free(path);
 	snprintf(cp.origin, sizeof(cp.origin), "%s", "test.example/cotton");

@@ -10,11 +10,13 @@
 #include <cmocka.h>
 #include <lmdb.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -42,6 +44,16 @@ path_in(const char *dir, const char *name)
 	char *p = NULL;
 
 	assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+	return p;
+}
+
+/* The node key beside the folder: DIR.key. */
+static char *
+key_of(const char *dir)
+{
+	char *p = NULL;
+
+	assert_int_equal(px_ledger_default_key_path(&p, dir), PX_OK);
 	return p;
 }
 
@@ -232,7 +244,7 @@ static void
 test_create_existing(void **state)
 {
 	struct pxt_ledger *fx = pxt_ledger_new(NULL);
-	char *key_path = path_in(fx->dir, PX_NODE_KEY_FILE);
+	char *key_path = key_of(fx->dir);
 	struct px_registrar reg = { .id = PXT_REGISTRAR };
 	struct pxt_snapshot before, after;
 	size_t key_len, key_len2;
@@ -274,7 +286,7 @@ static void
 test_create_genesis(void **state)
 {
 	struct pxt_ledger *fx = pxt_ledger_new(NULL);
-	char *key_path = path_in(fx->dir, PX_NODE_KEY_FILE);
+	char *key_path = key_of(fx->dir);
 	struct px_signed_entry env = { 0 };
 	Paxta__Entry *body = NULL;
 	const Paxta__Genesis *g;
@@ -988,12 +1000,119 @@ test_readonly(void **state)
 	pxt_ledger_free(fx);
 }
 
+/* The key lives beside the folder, never inside it (DESIGN.md §4). */
+static void
+test_node_key_apart(void **state)
+{
+	char *base = pxt_tempdir(), *dir = path_in(base, "ledger");
+	char *inside = path_in(dir, "node.key"), *deeper = NULL;
+	char *elsewhere = path_in(base, "keys"), *named = NULL, *p = NULL;
+	struct px_registrar reg = { .id = PXT_REGISTRAR };
+	struct px_ledger *l = NULL;
+	struct px_seckey key, read;
+	struct px_policy policy;
+	struct px_pubkey node;
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+
+	(void)state;
+	assert_int_equal(px_crypto_init(), PX_OK);
+	assert_int_equal(px_key_generate(&key), PX_OK);
+	reg.pub = key.pub;
+	px_policy_default(&policy);
+
+	/* Where the default is. */
+	assert_int_equal(px_ledger_default_key_path(&p, "ledger"), PX_OK);
+	assert_string_equal(p, "ledger.key");
+	free(p);
+	assert_int_equal(px_ledger_default_key_path(&p, "a/ledger//"), PX_OK);
+	assert_string_equal(p, "a/ledger.key");
+	free(p);
+	assert_int_equal(px_ledger_default_key_path(&p, "/"), PX_EINVAL);
+	assert_null(p);
+	assert_int_equal(px_ledger_default_key_path(&p, ""), PX_EINVAL);
+
+	/* Inside the folder, or below it: refused, and nothing is made. */
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(px_ledger_create_key(dir, inside, ORIGIN, &reg, 1,
+					      &policy, NULL, time(NULL)),
+			 PX_EINVAL);
+	assert_true(asprintf(&deeper, "%s/./k.key", dir) > 0);
+	assert_int_equal(px_ledger_create_key(dir, deeper, ORIGIN, &reg, 1,
+					      &policy, NULL, time(NULL)),
+			 PX_EINVAL);
+	free(deeper);
+	assert_true(asprintf(&deeper, "%s/../ledger/k.key", dir) > 0);
+	assert_int_equal(px_ledger_create_key(dir, deeper, ORIGIN, &reg, 1,
+					      &policy, NULL, time(NULL)),
+			 PX_EINVAL);
+	assert_int_not_equal(stat(inside, &st), 0);
+	assert_int_not_equal(stat(deeper, &st), 0);
+	/* Its folder must exist. */
+	named = path_in(elsewhere, "node.key");
+	assert_int_equal(px_ledger_create_key(dir, named, ORIGIN, &reg, 1,
+					      &policy, NULL, time(NULL)),
+			 PX_ENOTFOUND);
+	assert_int_equal(px_ledger_open(&l, dir, PX_LEDGER_READONLY),
+			 PX_EFOREIGN);
+
+	/* Named elsewhere: made there, and the folder holds no key. */
+	assert_int_equal(mkdir(elsewhere, 0700), 0);
+	assert_int_equal(px_ledger_create_key(dir, named, ORIGIN, &reg, 1,
+					      &policy, &node, time(NULL)),
+			 PX_OK);
+	assert_int_equal(stat(named, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(px_key_read_pem(&read, named), PX_OK);
+	assert_memory_equal(read.pub.b, node.b, 32);
+	px_key_wipe(&read);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		char *f = path_in(dir, de->d_name), *text;
+		size_t len;
+
+		if (stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+			text = pxt_read_file(f, &len);
+			assert_non_null(text);
+			assert_null(memmem(text, len, "PRIVATE KEY", 11));
+			free(text);
+		}
+		free(f);
+	}
+	closedir(d);
+	/* No key at the default place: writing needs the named one, reading
+	 * needs none. */
+	assert_int_equal(px_ledger_open(&l, dir, 0), PX_ENOTFOUND);
+	assert_int_equal(px_ledger_open(&l, dir, PX_LEDGER_READONLY), PX_OK);
+	px_ledger_close(l);
+	assert_int_equal(px_ledger_open_key(&l, dir, named, 0), PX_OK);
+	assert_memory_equal(px_ledger_node_key(l)->b, node.b, 32);
+	px_ledger_close(l);
+	/* A second ledger never takes an existing key file. */
+	free(inside);
+	inside = path_in(base, "other");
+	assert_int_equal(px_ledger_create_key(inside, named, ORIGIN, &reg, 1,
+					      &policy, NULL, time(NULL)),
+			 PX_EEXIST);
+	assert_int_not_equal(stat(inside, &st), 0);
+
+	px_key_wipe(&key);
+	free(named);
+	free(elsewhere);
+	free(deeper);
+	free(inside);
+	free(dir);
+	pxt_rmtree(base);
+}
+
 /* The node key must be there, readable, and the genesis's. */
 static void
 test_open_node_key(void **state)
 {
 	struct pxt_ledger *fx = pxt_ledger_new(NULL);
-	char *key_path = path_in(fx->dir, PX_NODE_KEY_FILE);
+	char *key_path = key_of(fx->dir);
 	char *saved = NULL, *empty = NULL, *base = NULL;
 	struct px_ledger *l = NULL;
 	struct px_seckey other;
@@ -1081,6 +1200,7 @@ main(void)
 		cmocka_unit_test(test_reopen),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_open_node_key),
+		cmocka_unit_test(test_node_key_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2545,7 +2545,7 @@ test_malformed_bodies(void **state)
 
 	/* A second genesis, signed by the node's own key, that would add a
 	 * registrar of its choosing. */
-	assert_true(asprintf(&path, "%s/%s", fx->dir, PX_NODE_KEY_FILE) > 0);
+	assert_int_equal(px_ledger_default_key_path(&path, fx->dir), PX_OK);
 	assert_int_equal(px_key_read_pem(&node_key, path), PX_OK);
 	free(path);
 	assert_memory_equal(node_key.pub.b, fx->node_key.b, PX_PUBKEY_LEN);

@@ -22,9 +22,10 @@
 
 /* Options most commands share. */
 struct cli_common {
-	const char *data; /* --data DIR */
-	const char *node; /* --node URL */
-	int json;         /* --json */
+	const char *data;     /* --data DIR */
+	const char *node;     /* --node URL */
+	const char *node_key; /* --node-key FILE (commands that sign) */
+	int json;             /* --json */
 };
 
 /*
@@ -34,6 +35,10 @@ struct cli_common {
  */
 int parse_common(const char *cmd, const char *help, int argc, char **argv,
 		 struct cli_common *out);
+/* The same, also taking --node-key FILE (with --data), for commands that
+ * sign with the node's key. */
+int parse_common_signer(const char *cmd, const char *help, int argc,
+			char **argv, struct cli_common *out);
 
 int cmd_keygen(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -47,6 +52,7 @@ int cmd_entry(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_proof(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
 
 /* "paxta: " + message + "\n" on stderr; returns EXIT_ERROR. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -58,6 +64,13 @@ int usage_error(const char *cmd, const char *fmt, ...)
 /* Open the ledger in dir, explaining failures in words people can act on.
  * Returns 0 or EXIT_ERROR (message printed). */
 int open_ledger(struct px_ledger **out, const char *dir, unsigned flags);
+/* The same with the node key in key_file (NULL: DIR.key, beside it). */
+int open_ledger_key(struct px_ledger **out, const char *dir,
+		    const char *key_file, unsigned flags);
+
+/* A whole file ("-": stdin) of at most cap bytes: *out malloc'd and
+ * NUL-terminated. 0, or EXIT_ERROR (printed: unreadable, over cap). */
+int read_small_file(const char *path, size_t cap, char **out, size_t *out_len);
 
 /* Print j on stdout, indented, with a newline; consumes the reference. */
 void print_json(json_t *j);

@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "paxta/audit.h"
 #include "paxta/checkpoint.h"
+#include "paxta/cosignature.h"
 #include "paxta/state.h"
 #include "paxta/units.h"
 
@@ -98,10 +100,18 @@ cmd_keygen(int argc, char **argv)
 static const char init_help[] =
 	"usage: paxta init --data DIR --origin NAME --registrar ID=PUBKEY... "
 	"[options]\n\n"
-	"Create a ledger in DIR: a new node key (DIR/node.key, mode 0600), "
-	"the genesis\n(leaf 0: the origin, the registrars and the "
-	"mass-balance policy, signed by the\nnode key) and a first signed "
-	"checkpoint.\n\n"
+	"Create a ledger in DIR: a new node key (DIR.key, beside the folder, "
+	"mode 0600),\nthe genesis (leaf 0: the origin, the registrars and "
+	"the mass-balance policy,\nsigned by the node key) and a first signed "
+	"checkpoint. The key is never inside\nthe folder: the folder alone "
+	"can be handed to an auditor or backed up, and\nwhoever holds it "
+	"cannot sign checkpoints. An existing key file is never\n"
+	"replaced.\n\n"
+	"  --node-key FILE      write the node key to FILE instead of "
+	"DIR.key (not inside\n"
+	"                       DIR); paxtad and 'paxta submit|checkpoint "
+	"--data DIR'\n"
+	"                       then need the same --node-key FILE\n"
 	"  --origin NAME        the log's name in checkpoints and its key's "
 	"name, e.g.\n"
 	"                       paxta.example.org/uz (no spaces or '+')\n"
@@ -148,6 +158,7 @@ cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
+		{ "node-key", required_argument, NULL, 'N' },
 		{ "origin", required_argument, NULL, 'o' },
 		{ "registrar", required_argument, NULL, 'r' },
 		{ "ginning-cap", required_argument, NULL, 'G' },
@@ -164,7 +175,8 @@ cmd_init(int argc, char **argv)
 	struct px_registrar regs[32];
 	char *ids[32];
 	size_t n = 0;
-	const char *data = NULL, *origin = NULL;
+	const char *data = NULL, *origin = NULL, *node_key = NULL;
+	char *key_file = NULL;
 	struct px_policy policy;
 	struct px_pubkey node;
 	struct px_ledger *l = NULL;
@@ -184,6 +196,9 @@ cmd_init(int argc, char **argv)
 			break;
 		case 'o':
 			origin = optarg;
+			break;
+		case 'N':
+			node_key = optarg;
 			break;
 		case 'r':
 			eq = strchr(optarg, '=');
@@ -268,10 +283,40 @@ cmd_init(int argc, char **argv)
 					     "one --registrar are needed");
 		goto out;
 	}
-	rc = px_ledger_create_at(data, origin, regs, n, &policy, &node,
-				 genesis_time);
-	if (rc == PX_EEXIST) {
+	if (node_key)
+		key_file = strdup(node_key);
+	else if (px_ledger_default_key_path(&key_file, data) != PX_OK)
+		key_file = NULL;
+	if (!key_file) {
+		status = usage_error("init", "'%s' cannot name a ledger folder",
+				     data);
+		goto out;
+	}
+	rc = px_ledger_create_key(data, key_file, origin, regs, n, &policy,
+				  &node, genesis_time);
+	if (rc == PX_EEXIST &&
+	    px_ledger_open(&l, data, PX_LEDGER_READONLY) == PX_OK) {
 		status = fail("'%s' holds a ledger already", data);
+		goto out;
+	}
+	if (rc == PX_EEXIST) {
+		status = fail("key file '%s' exists already: a node key is "
+			      "never replaced (move it away, or give "
+			      "--node-key FILE)",
+			      key_file);
+		goto out;
+	}
+	if (rc == PX_EINVAL && node_key) {
+		status = fail("node key '%s' would be inside the ledger folder "
+			      "'%s': keep it beside the folder, so the folder "
+			      "can be handed over without it",
+			      node_key, data);
+		goto out;
+	}
+	if (rc == PX_ENOTFOUND) {
+		status = fail("cannot write the node key '%s': its folder "
+			      "does not exist",
+			      key_file);
 		goto out;
 	}
 	if (rc == PX_EINVAL) {
@@ -297,13 +342,16 @@ cmd_init(int argc, char **argv)
 
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(r, json_string(regs[i].id));
-		print_json(json_pack("{s:s,s:s,s:s,s:o,s:s}", "data", data,
-				     "origin", origin, "verifier_key", verifier,
-				     "registrars", r, "checkpoint", note));
+		print_json(json_pack("{s:s,s:s,s:s,s:s,s:o,s:s}", "data", data,
+				     "node_key", key_file, "origin", origin,
+				     "verifier_key", verifier, "registrars", r,
+				     "checkpoint", note));
 	} else {
 		printf("created ledger '%s' (origin %s) with %zu "
 		       "registrar%s\n",
 		       data, origin, n, n == 1 ? "" : "s");
+		printf("node key: %s (keep it apart from the folder)\n",
+		       key_file);
 		printf("node verifier key: %s\n", verifier);
 		printf("yield caps: ginning %.2f, spinning %.2f, weaving "
 		       "%.2f, knitting %.2f, making %.2f\n",
@@ -316,6 +364,7 @@ cmd_init(int argc, char **argv)
 	}
 	status = 0;
 out:
+	free(key_file);
 	free(verifier);
 	free(note);
 	px_ledger_close(l);
@@ -327,12 +376,18 @@ out:
 /* ---- checkpoint ---- */
 
 static const char checkpoint_help[] =
-	"usage: paxta checkpoint (--data DIR | --node URL) [--json]\n\n"
+	"usage: paxta checkpoint (--data DIR [--node-key FILE] | --node URL) "
+	"[--witness KEY]...\n"
+	"                        [--quorum K] [--json]\n\n"
 	"Print the ledger's latest signed checkpoint: a C2SP tlog-checkpoint "
 	"signed as a\nC2SP signed note with the node's key, byte for byte as "
 	"the node serves it.\nWhen the log has grown since the last one and "
 	"no node is running on DIR, a\nnew checkpoint is signed first.\n\n"
-	"  --data DIR  the ledger in DIR\n"
+	"  --data DIR  the ledger in DIR; a new checkpoint is signed with its "
+	"node key,\n"
+	"              DIR.key or --node-key FILE (without the key, the "
+	"latest stored one\n"
+	"              is printed)\n"
 	"  --node URL  the node at URL (http:// or https://): its latest "
 	"checkpoint, checked\n"
 	"              against its verifier key (GET /v1/log). A node signs "
@@ -340,7 +395,16 @@ static const char checkpoint_help[] =
 	"              its --checkpoint-interval of the log growing; 'paxta "
 	"submit --node'\n"
 	"              asks for one after a load\n"
-	"  --json      {\"checkpoint\", \"verifier_key\"}\n";
+	"  --witness KEY  a witness's cosigner key (NAME+HEX8+BASE64, type "
+	"0x04, as its\n"
+	"              GET /v1/witness gives it); repeat for several. Its "
+	"cosignature on\n"
+	"              the note (C2SP cosignature/v1) is checked; one that "
+	"fails is an\n"
+	"              error\n"
+	"  --quorum K  exit 1 unless at least K of the --witness keys "
+	"cosigned the note\n"
+	"  --json      {\"checkpoint\", \"verifier_key\", \"cosigned_by\"}\n";
 
 /* The node's latest checkpoint, and its verifier key: the note must be
  * signed by that key, so what is printed is a checkpoint, whatever the
@@ -390,66 +454,191 @@ out:
 	return status;
 }
 
+/* The cosignatures on note by the witnesses given: how many verify, their
+ * names in *names (a JSON array). 0, 1 (printed: a forged cosignature) or
+ * 2. */
+static int
+count_cosignatures(const char *note, char *const *keys, size_t n, size_t *out,
+		   json_t *names)
+{
+	*out = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct px_note_verifier v;
+		int rc;
+
+		if (px_cosig_verifier_parse(&v, keys[i]) != PX_OK)
+			return usage_error("checkpoint",
+					   "--witness takes a witness's "
+					   "cosigner key (NAME+HEX8+BASE64, "
+					   "type 0x04), not '%s'",
+					   keys[i]);
+		rc = px_cosig_verify(note, strlen(note), &v, NULL);
+		if (rc == PX_OK) {
+			(*out)++;
+			json_array_append_new(names, json_string(v.name));
+		} else if (rc == PX_EVERIFY) {
+			printf("%sNOT COSIGNED%s: the cosignature of '%s' "
+			       "does not verify\n",
+			       style("red"), style("reset"), v.name);
+			return EXIT_NO;
+		} else if (rc != PX_ENOTFOUND) {
+			return fail("cannot check the cosignatures: %s",
+				    px_strerror(rc));
+		}
+	}
+	return 0;
+}
+
 int
 cmd_checkpoint(int argc, char **argv)
 {
-	struct cli_common o;
-	const char *data;
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "node-key", required_argument, NULL, 'N' },
+		{ "witness", required_argument, NULL, 'w' },
+		{ "quorum", required_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *data = NULL, *url = NULL, *node_key = NULL;
 	struct px_ledger *l = NULL;
-	char *note = NULL, *verifier = NULL;
-	int json, rc;
+	char *note = NULL, *verifier = NULL, **keys = NULL;
+	json_t *names = NULL;
+	size_t n_keys = 0, cosigned = 0;
+	uint64_t quorum = 0;
+	int json = 0, has_quorum = 0, c, rc, status = EXIT_ERROR;
 
-	if ((rc = parse_common("checkpoint", checkpoint_help, argc, argv,
-			       &o)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc != optind)
-		return usage_error("checkpoint", "takes no operands");
-	data = o.data;
-	json = o.json;
-	if (o.node) {
-		if (node_checkpoint(o.node, &note, &verifier))
-			return EXIT_ERROR;
+	if (!(keys = calloc((size_t)argc, sizeof(*keys))) ||
+	    !(names = json_array())) {
+		free(keys);
+		return fail("out of memory");
+	}
+	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'n':
+			url = optarg;
+			break;
+		case 'N':
+			node_key = optarg;
+			break;
+		case 'w':
+			keys[n_keys++] = optarg;
+			break;
+		case 'q':
+			if (parse_u64(optarg, &quorum) || quorum > 64) {
+				status = usage_error("checkpoint",
+						     "--quorum takes 0 to 64");
+				goto out;
+			}
+			has_quorum = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(checkpoint_help, stdout);
+			status = 0;
+			goto out;
+		default:
+			status = usage_error("checkpoint", "unknown option");
+			goto out;
+		}
+	}
+	if (argc != optind || (data && url) || (node_key && !data) ||
+	    quorum > n_keys) {
+		status = usage_error("checkpoint",
+				     "give --data DIR [--node-key FILE] or "
+				     "--node URL, no operands, and at most as "
+				     "large a --quorum as there are --witness "
+				     "keys");
+		goto out;
+	}
+	if (url) {
+		if (node_checkpoint(url, &note, &verifier))
+			goto out;
 	} else {
 		/* Sign when we may write; a running node signs its own. */
-		rc = px_ledger_open(&l, data ? data : "", 0);
-		if (rc == PX_ELOCKED)
+		rc = px_ledger_open_key(&l, data ? data : "", node_key, 0);
+		if (rc == PX_ELOCKED || (rc == PX_ENOTFOUND && !node_key))
 			rc = px_ledger_open(&l, data, PX_LEDGER_READONLY);
 		if (rc != PX_OK && open_ledger(&l, data, PX_LEDGER_READONLY))
-			return EXIT_ERROR;
+			goto out;
 		rc = px_ledger_checkpoint(l, &note);
 		if (rc == PX_OK)
 			rc = px_ledger_verifier_key(l, &verifier);
 		px_ledger_close(l);
 		if (rc != PX_OK) {
-			free(note);
-			return fail("cannot read the checkpoint: %s",
-				    px_strerror(rc));
+			status = fail("cannot read the checkpoint: %s",
+				      px_strerror(rc));
+			goto out;
 		}
 	}
+	if ((status = count_cosignatures(note, keys, n_keys, &cosigned,
+					 names)) != 0)
+		goto out;
+	if (has_quorum && cosigned < quorum) {
+		if (json)
+			print_json(json_pack(
+				"{s:s,s:s,s:O,s:b,s:s}", "checkpoint", note,
+				"verifier_key", verifier, "cosigned_by", names,
+				"quorum", 0, "problem",
+				"fewer cosignatures than the quorum"));
+		else
+			printf("%sNOT COSIGNED%s: %zu of the %" PRIu64
+			       " cosignatures asked for verify\n%s",
+			       style("red"), style("reset"), cosigned, quorum,
+			       note);
+		status = EXIT_NO;
+		goto out;
+	}
 	if (json)
-		print_json(json_pack("{s:s,s:s}", "checkpoint", note,
-				     "verifier_key", verifier));
+		print_json(json_pack("{s:s,s:s,s:O}", "checkpoint", note,
+				     "verifier_key", verifier, "cosigned_by",
+				     names));
 	else
 		fputs(note, stdout);
+	status = 0;
+out:
+	json_decref(names);
+	free(keys);
 	free(note);
 	free(verifier);
-	return 0;
+	return status;
 }
 
 /* ---- audit ---- */
 
 static const char audit_help[] =
-	"usage: paxta audit --data DIR [--json]\n\n"
+	"usage: paxta audit --data DIR [--checkpoint SAVED]... [--json]\n\n"
 	"Re-verify the whole ledger: every signature, every hash-chain link "
 	"and stored\nMerkle subtree hash, the root and signature of every "
 	"checkpoint, and every\nrule (the state is re-derived from the "
 	"leaves and compared with the stored\nstate). Exit 0 only when the "
 	"ledger is intact; otherwise the first bad index\nand what is wrong "
-	"with it are named. Progress goes to stderr on a terminal.\n\n"
-	"Audit reads the folder itself, beside a running node if need be: it "
-	"takes no\n--node. Over HTTP, 'paxta proof --node URL' checks "
-	"inclusion and consistency\nproofs against the node's signed "
-	"checkpoints.\n";
+	"with it are named. An intact ledger is printed with its size,\nits "
+	"root and the latest checkpoint it verified. Progress goes to stderr "
+	"on a\nterminal.\n\n"
+	"  --checkpoint SAVED  also check a checkpoint kept elsewhere (a "
+	"file holding the\n"
+	"                      note, as 'paxta checkpoint' printed it): it "
+	"must be signed\n"
+	"                      by the ledger's node key, and the ledger's "
+	"tree of that\n"
+	"                      size must have its root. One that the ledger "
+	"does not\n"
+	"                      extend (rolled back, forked) is reported with "
+	"both roots\n"
+	"                      and the audit fails. Repeat for several\n"
+	"  --json              the result as JSON\n\n"
+	"Audit reads the folder itself, beside a running node if need be, "
+	"and needs no\nnode key: it takes no --node. Over HTTP, 'paxta proof "
+	"--node URL' checks\ninclusion and consistency proofs against the "
+	"node's signed checkpoints.\n";
 
 struct progress {
 	time_t last;
@@ -471,48 +660,220 @@ audit_progress(void *ctx, uint64_t done, uint64_t total)
 		total ? 100.0 * (double)done / (double)total : 100);
 }
 
+/* A checkpoint kept elsewhere, checked against the ledger. */
+struct saved_check {
+	const char *file;
+	int extended; /* 1: the ledger's tree of its size has its root */
+	uint64_t size;
+	char note_root[64], log_root[64]; /* base64; log_root "" past the log */
+	char problem[256];
+};
+
+static void
+root_b64(char out[64], const struct px_hash *h)
+{
+	char *b64 = NULL;
+
+	out[0] = '\0';
+	if (px_base64_encode(&b64, h->b, PX_HASH_LEN) == PX_OK)
+		snprintf(out, 64, "%s", b64);
+	free(b64);
+}
+
+/* 0 (checked: c->extended says how), or EXIT_ERROR (printed). */
+static int
+check_saved(struct saved_check *c, struct px_ledger *l, struct px_txn *t,
+	    const struct px_note_verifier *v)
+{
+	struct px_checkpoint cp;
+	struct px_hash root;
+	char *note = NULL;
+	size_t len;
+	uint64_t size = px_store_size(t);
+	int rc;
+
+	if (read_small_file(c->file, PX_NOTE_MAX, &note, &len))
+		return EXIT_ERROR;
+	rc = strlen(note) == len ? px_checkpoint_open(&cp, note, len, v)
+				 : PX_EMALFORMED;
+	free(note);
+	if (rc == PX_EVERIFY) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "not signed by this ledger's node key (%s)",
+			 px_ledger_origin(l));
+		return 0;
+	}
+	if (rc != PX_OK) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "not a signed checkpoint");
+		return 0;
+	}
+	c->size = cp.size;
+	root_b64(c->note_root, &cp.root);
+	if (cp.size > size) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "the ledger holds %" PRIu64
+			 " entries, the note %" PRIu64 ": it went back",
+			 size, cp.size);
+		return 0;
+	}
+	if ((rc = px_store_root(t, cp.size, &root)) != PX_OK)
+		return fail("cannot compute the root of %" PRIu64
+			    " entries: %s",
+			    cp.size, px_strerror(rc));
+	root_b64(c->log_root, &root);
+	if (memcmp(root.b, cp.root.b, PX_HASH_LEN) != 0) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "the ledger's tree of %" PRIu64
+			 " entries has another root: it does not extend the "
+			 "note",
+			 cp.size);
+		return 0;
+	}
+	c->extended = 1;
+	return 0;
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
-	struct cli_common o;
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
 	struct px_ledger *l = NULL;
 	struct px_audit_report report;
 	struct progress prog = { 0, 0 };
 	struct timespec t0, t1;
-	const char *data;
+	struct saved_check *saved = NULL;
+	struct px_note_verifier verifier;
+	struct px_txn *t = NULL;
+	struct px_hash root;
+	const char *data = NULL, *latest_note = NULL;
+	char *verifier_text = NULL, *latest = NULL, root_text[64];
+	size_t n_saved = 0, latest_len = 0;
+	uint64_t latest_size = 0;
 	double secs;
-	int json, rc;
+	int json = 0, c, rc, status = EXIT_ERROR, all_extended = 1;
 
-	if ((rc = parse_common("audit", audit_help, argc, argv, &o)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (o.node)
-		return usage_error(
-			"audit", "audit re-reads a ledger folder: give --data "
-				 "DIR (it works beside a running node; a "
-				 "node's log is checked remotely with 'paxta "
-				 "proof --node')");
-	data = o.data;
-	json = o.json;
+	if (!(saved = calloc((size_t)argc, sizeof(*saved))))
+		return fail("out of memory");
+	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			data = optarg;
+			break;
+		case 'c':
+			saved[n_saved++].file = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(audit_help, stdout);
+			status = 0;
+			goto out;
+		case 'n':
+			status = usage_error(
+				"audit",
+				"audit re-reads a ledger folder: give --data "
+				"DIR (it works beside a running node; a "
+				"node's log is checked remotely with 'paxta "
+				"proof --node')");
+			goto out;
+		default:
+			status = usage_error("audit", "unknown option");
+			goto out;
+		}
+	}
+	if (optind != argc) {
+		status = usage_error("audit", "takes no operands");
+		goto out;
+	}
 	if (open_ledger(&l, data, PX_LEDGER_READONLY))
-		return EXIT_ERROR;
+		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = px_audit(&report, l, NULL, NULL,
 		      err_is_tty() ? audit_progress : NULL, &prog);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	px_ledger_close(l);
 	if (prog.shown)
 		fputc('\n', stderr);
-	if (rc != PX_OK)
-		return fail("audit could not check the ledger: %s",
-			    px_strerror(rc));
+	if (rc != PX_OK) {
+		status = fail("audit could not check the ledger: %s",
+			      px_strerror(rc));
+		goto out;
+	}
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
 	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* What was verified: the size, the root, the latest checkpoint; and
+	 * the notes kept elsewhere against them. A ledger that is not intact
+	 * has no root to speak of. */
+	root_text[0] = '\0';
+	if ((rc = px_ledger_read(l, &t)) != PX_OK) {
+		status = fail("cannot read the audited ledger: %s",
+			      px_strerror(rc));
+		goto out;
+	}
+	if (!report.intact)
+		n_saved = 0;
+	else if ((rc = px_store_root(t, px_store_size(t), &root)) != PX_OK ||
+		 (rc = px_ledger_verifier_key(l, &verifier_text)) != PX_OK ||
+		 (rc = px_note_verifier_parse(&verifier, verifier_text)) !=
+			 PX_OK) {
+		status = fail("cannot read the audited ledger: %s",
+			      px_strerror(rc));
+		goto out;
+	} else {
+		root_b64(root_text, &root);
+	}
+	if (report.intact &&
+	    px_store_checkpoint_latest(t, &latest_size, &latest_note,
+				       &latest_len) == PX_OK &&
+	    !(latest = strndup(latest_note, latest_len))) {
+		status = fail("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n_saved; i++) {
+		if (check_saved(&saved[i], l, t, &verifier))
+			goto out;
+		all_extended &= saved[i].extended;
+	}
 	if (json) {
 		json_t *j = json_pack(
-			"{s:b,s:I,s:I,s:f}", "intact", report.intact, "entries",
+			"{s:b,s:I,s:I,s:f,s:I,s:s*,s:s*}", "intact",
+			report.intact && all_extended, "entries",
 			(json_int_t)report.entries, "checkpoints",
-			(json_int_t)report.checkpoints, "seconds", secs);
+			(json_int_t)report.checkpoints, "seconds", secs, "size",
+			(json_int_t)px_store_size(t), "root",
+			report.intact ? root_text : NULL, "checkpoint", latest);
+		json_t *arr = json_array();
 
+		for (size_t i = 0; i < n_saved && j && arr; i++) {
+			json_t *e = json_pack("{s:s,s:b,s:I,s:s,s:s}", "file",
+					      saved[i].file, "extended",
+					      saved[i].extended, "size",
+					      (json_int_t)saved[i].size,
+					      "note_root", saved[i].note_root,
+					      "log_root", saved[i].log_root);
+
+			if (e && !saved[i].extended)
+				json_object_set_new(
+					e, "problem",
+					json_string(saved[i].problem));
+			json_array_append_new(arr, e);
+		}
+		if (j && n_saved)
+			json_object_set(j, "saved_checkpoints", arr);
+		json_decref(arr);
+		if (j && report.intact && !all_extended)
+			json_object_set_new(
+				j, "problem",
+				json_string("a saved checkpoint is not "
+					    "extended by the ledger"));
 		if (!report.intact) {
 			json_object_set_new(j, "problem",
 					    json_string(report.problem));
@@ -523,15 +884,55 @@ cmd_audit(int argc, char **argv)
 						(json_int_t)report.bad_index));
 		}
 		print_json(j);
-	} else if (report.intact) {
-		printf("%sintact%s: %" PRIu64 " entries and %" PRIu64
-		       " checkpoint%s verified in %.2f s\n",
-		       style("green"), style("reset"), report.entries,
-		       report.checkpoints, report.checkpoints == 1 ? "" : "s",
-		       secs);
 	} else {
-		printf("%sNOT INTACT%s: %s\n", style("red"), style("reset"),
-		       report.problem);
+		if (report.intact) {
+			printf("%sintact%s: %" PRIu64 " entries and %" PRIu64
+			       " checkpoint%s verified in %.2f s\n",
+			       style("green"), style("reset"), report.entries,
+			       report.checkpoints,
+			       report.checkpoints == 1 ? "" : "s", secs);
+			printf("  size %" PRIu64 ", root %s\n",
+			       px_store_size(t), root_text);
+			if (latest)
+				printf("  latest checkpoint (%" PRIu64
+				       " entries):\n%s",
+				       latest_size, latest);
+		} else {
+			printf("%sNOT INTACT%s: %s\n", style("red"),
+			       style("reset"), report.problem);
+		}
+		for (size_t i = 0; i < n_saved; i++) {
+			if (saved[i].extended) {
+				printf("saved checkpoint '%s': %sextended%s "
+				       "(%" PRIu64 " entries, root %s)\n",
+				       saved[i].file, style("green"),
+				       style("reset"), saved[i].size,
+				       saved[i].note_root);
+				continue;
+			}
+			printf("saved checkpoint '%s': %sNOT EXTENDED%s: %s\n",
+			       saved[i].file, style("red"), style("reset"),
+			       saved[i].problem);
+			if (saved[i].note_root[0])
+				printf("  the note:   %" PRIu64
+				       " entries, root %s\n",
+				       saved[i].size, saved[i].note_root);
+			if (saved[i].log_root[0])
+				printf("  the ledger: %" PRIu64
+				       " entries, root %s\n",
+				       saved[i].size, saved[i].log_root);
+			else if (saved[i].note_root[0])
+				printf("  the ledger: %" PRIu64
+				       " entries, root %s\n",
+				       px_store_size(t), root_text);
+		}
 	}
-	return report.intact ? 0 : EXIT_NO;
+	status = report.intact && all_extended ? 0 : EXIT_NO;
+out:
+	px_store_abort(t);
+	px_ledger_close(l);
+	free(verifier_text);
+	free(latest);
+	free(saved);
+	return status;
 }

@@ -22,7 +22,7 @@
 #include "paxta/merkle.h"
 
 struct proof {
-	const char *data, *url, *trust;
+	const char *data, *url, *trust, *from_note;
 	int json;
 	uint64_t index, size, from, to;
 	int has_index, has_size, has_from, has_to;
@@ -44,6 +44,8 @@ static const char proof_help[] =
 	"usage: paxta proof (--data DIR | --node URL) --index I [--size N] "
 	"[--trust KEY] [--json]\n"
 	"       paxta proof (--data DIR | --node URL) --from M [--to N] "
+	"[--trust KEY] [--json]\n"
+	"       paxta proof (--data DIR | --node URL) --from-note SAVED "
 	"[--trust KEY] [--json]\n\n"
 	"Fetch a Merkle proof and check it here against a signed checkpoint "
 	"(RFC 9162\nproofs, C2SP signed notes): nothing is taken on the "
@@ -61,6 +63,17 @@ static const char proof_help[] =
 	"signed\n"
 	"                checkpoints\n"
 	"  --to N        (default: the latest checkpoint's size)\n"
+	"  --from-note SAVED\n"
+	"                consistency from a checkpoint kept elsewhere (a "
+	"file: the note\n"
+	"                as 'paxta checkpoint' printed it, or - for stdin): "
+	"the log's\n"
+	"                latest signed tree extends it. When it does not (a "
+	"log that\n"
+	"                was rolled back or forked), both roots are printed, "
+	"and the\n"
+	"                log's own checkpoint of that size when it signed "
+	"one\n"
 	"  --trust KEY   check signatures with this verifier key "
 	"(NAME+HEX8+BASE64, as\n"
 	"                'paxta checkpoint --json' prints it) instead of the "
@@ -80,7 +93,8 @@ enum {
 	OPT_FROM,
 	OPT_TO,
 	OPT_TRUST,
-	OPT_NODE
+	OPT_NODE,
+	OPT_FROM_NOTE
 };
 
 static int
@@ -94,6 +108,7 @@ parse(int argc, char **argv, struct proof *p)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "trust", required_argument, NULL, OPT_TRUST },
+		{ "from-note", required_argument, NULL, OPT_FROM_NOTE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -113,6 +128,9 @@ parse(int argc, char **argv, struct proof *p)
 			break;
 		case OPT_TRUST:
 			p->trust = optarg;
+			break;
+		case OPT_FROM_NOTE:
+			p->from_note = optarg;
 			break;
 		case 'j':
 			p->json = 1;
@@ -144,10 +162,16 @@ parse(int argc, char **argv, struct proof *p)
 	if (p->data && p->url)
 		return usage_error("proof", "give --data DIR or --node URL, "
 					    "not both");
-	if (argc != optind || p->has_index == p->has_from ||
-	    (p->has_index && p->has_to) || (p->has_from && p->has_size))
-		return usage_error("proof", "give --index I [--size N], or "
-					    "--from M [--to N]");
+	if (p->from_note && (p->has_index || p->has_from || p->has_size ||
+			     p->has_to || argc != optind))
+		return usage_error("proof", "--from-note SAVED takes no "
+					    "--index, --size, --from or --to");
+	if (!p->from_note &&
+	    (argc != optind || p->has_index == p->has_from ||
+	     (p->has_index && p->has_to) || (p->has_from && p->has_size)))
+		return usage_error("proof", "give --index I [--size N], "
+					    "--from M [--to N] or --from-note "
+					    "SAVED");
 	if ((p->has_size && p->size == 0) || (p->has_from && p->from == 0) ||
 	    (p->has_to && p->to == 0))
 		return usage_error("proof", "a tree size is at least 1");
@@ -551,6 +575,179 @@ out:
 	return rc;
 }
 
+/* The log's own signed checkpoint of size, if it has one (no message when
+ * not): the other half of a fork's evidence. */
+static int
+quiet_note(struct proof *p, uint64_t size, struct signed_tree *out)
+{
+	const char *note;
+
+	memset(out, 0, sizeof(*out));
+	if (p->node) {
+		if (node_text(p->node, &out->note, &out->len, "GET",
+			      "/v1/checkpoint?size=%" PRIu64, size))
+			return -1;
+	} else {
+		if (px_store_checkpoint_get(p->t, size, &note, &out->len) !=
+		    PX_OK)
+			return -1;
+		if (!(out->note = strndup(note, out->len)))
+			return -1;
+	}
+	if (strlen(out->note) != out->len ||
+	    px_checkpoint_open(&out->cp, out->note, out->len, &p->verifier) !=
+		    PX_OK ||
+	    out->cp.size != size) {
+		free(out->note);
+		out->note = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The log does not extend the saved note: why, with both roots. */
+static int
+not_extended(struct proof *p, const struct signed_tree *saved,
+	     const struct signed_tree *latest, const char *why)
+{
+	struct signed_tree same = { 0 };
+	char *saved_root = b64_root(&saved->cp),
+	     *log_root = b64_root(&latest->cp);
+	char *same_root = NULL;
+	int have_same =
+		quiet_note(p, saved->cp.size, &same) == 0 &&
+		memcmp(same.cp.root.b, saved->cp.root.b, PX_HASH_LEN) != 0;
+
+	if (have_same)
+		same_root = b64_root(&same.cp);
+	if (!saved_root || !log_root || (have_same && !same_root)) {
+		free(saved_root);
+		free(log_root);
+		free(same.note);
+		return fail("out of memory");
+	}
+	if (p->json) {
+		json_t *j = json_pack("{s:b,s:s,s:I,s:s,s:I,s:s,s:s}",
+				      "verified", 0, "problem", why,
+				      "note_size", (json_int_t)saved->cp.size,
+				      "note_root", saved_root, "log_size",
+				      (json_int_t)latest->cp.size, "log_root",
+				      log_root, "signed_by", p->signer);
+
+		if (j && have_same) {
+			json_object_set_new(j, "log_root_at_note_size",
+					    json_string(same_root));
+			json_object_set_new(j, "log_note_at_note_size",
+					    json_string(same.note));
+		}
+		print_json(j);
+	} else {
+		printf("%sNOT VERIFIED%s: %s\n", style("red"), style("reset"),
+		       why);
+		printf("  saved note: %" PRIu64 " %s, root %s\n",
+		       saved->cp.size, entries(saved->cp.size), saved_root);
+		printf("  the log:    %" PRIu64 " %s, root %s\n",
+		       latest->cp.size, entries(latest->cp.size), log_root);
+		if (have_same) {
+			printf("  the log also signed %" PRIu64
+			       " %s with root %s: two signed checkpoints "
+			       "of one size, a fork\n%s",
+			       saved->cp.size, entries(saved->cp.size),
+			       same_root, same.note);
+		}
+	}
+	free(saved_root);
+	free(log_root);
+	free(same_root);
+	free(same.note);
+	return EXIT_NO;
+}
+
+static int
+from_note(struct proof *p)
+{
+	struct signed_tree latest = { 0 }, saved = { 0 };
+	struct px_hash hashes[PX_MERKLE_MAX_PROOF];
+	char *saved_root = NULL, *log_root = NULL, why[256];
+	size_t n;
+	int rc;
+
+	if ((rc = read_small_file(p->from_note, PX_NOTE_MAX, &saved.note,
+				  &saved.len)) != 0)
+		goto out;
+	rc = px_checkpoint_open(&saved.cp, saved.note, saved.len, &p->verifier);
+	if (rc == PX_EVERIFY) {
+		rc = not_verified(p, "the saved note '%s' is not signed by %s",
+				  p->from_note, p->signer);
+		goto out;
+	}
+	if (rc != PX_OK || strlen(saved.note) != saved.len) {
+		rc = not_verified(p, "'%s' is not a signed checkpoint",
+				  p->from_note);
+		goto out;
+	}
+	if ((rc = signed_tree(p, 0, &latest)) != 0)
+		goto out;
+	if (saved.cp.size > latest.cp.size) {
+		snprintf(why, sizeof(why),
+			 "the log went back: its latest signed tree has "
+			 "%" PRIu64 " %s, the saved note %" PRIu64,
+			 latest.cp.size, entries(latest.cp.size),
+			 saved.cp.size);
+		rc = not_extended(p, &saved, &latest, why);
+		goto out;
+	}
+	if (saved.cp.size == latest.cp.size) {
+		n = 0;
+		rc = memcmp(saved.cp.root.b, latest.cp.root.b, PX_HASH_LEN)
+			     ? PX_EVERIFY
+			     : PX_OK;
+	} else {
+		if ((rc = get_consistency(p, saved.cp.size, latest.cp.size,
+					  hashes, &n)) != 0)
+			goto out;
+		rc = px_merkle_verify_consistency(saved.cp.size, latest.cp.size,
+						  &saved.cp.root,
+						  &latest.cp.root, hashes, n);
+	}
+	if (rc != PX_OK) {
+		snprintf(why, sizeof(why),
+			 "the log does not extend the saved note: its signed "
+			 "tree of %" PRIu64 " %s does not hold the saved tree "
+			 "of %" PRIu64 " as its prefix",
+			 latest.cp.size, entries(latest.cp.size),
+			 saved.cp.size);
+		rc = not_extended(p, &saved, &latest, why);
+		goto out;
+	}
+	if (!(saved_root = b64_root(&saved.cp)) ||
+	    !(log_root = b64_root(&latest.cp))) {
+		rc = fail("out of memory");
+		goto out;
+	}
+	if (p->json)
+		print_json(json_pack(
+			"{s:b,s:I,s:s,s:I,s:s,s:s,s:s}", "verified", 1,
+			"note_size", (json_int_t)saved.cp.size, "note_root",
+			saved_root, "log_size", (json_int_t)latest.cp.size,
+			"log_root", log_root, "signed_by", p->signer,
+			"checkpoint", latest.note));
+	else
+		printf("%sverified%s: the log extends the saved note; both "
+		       "signed by %s\n  saved note: %" PRIu64
+		       " %s, root %s\n  the log:    %" PRIu64 " %s, root %s\n",
+		       style("green"), style("reset"), p->signer, saved.cp.size,
+		       entries(saved.cp.size), saved_root, latest.cp.size,
+		       entries(latest.cp.size), log_root);
+	rc = 0;
+out:
+	free(saved_root);
+	free(log_root);
+	free(saved.note);
+	free(latest.note);
+	return rc;
+}
+
 int
 cmd_proof(int argc, char **argv)
 {
@@ -561,7 +758,9 @@ cmd_proof(int argc, char **argv)
 	if ((rc = parse(argc, argv, &p)) != 0)
 		return rc < 0 ? 0 : rc;
 	if ((rc = open_source(&p)) == 0 && (rc = get_verifier(&p)) == 0)
-		rc = p.has_index ? inclusion(&p) : consistency(&p);
+		rc = p.from_note   ? from_note(&p)
+		     : p.has_index ? inclusion(&p)
+				   : consistency(&p);
 	close_source(&p);
 	return rc;
 }

@@ -450,6 +450,9 @@ static const char submit_help[] =
 	"  --key KEYFILE   sign every event with this key (its actor's "
 	"current key)\n"
 	"  --keys KEYDIR   sign each event with KEYDIR/ACTOR.key\n"
+	"  --node-key FILE with --data: the node's key, which signs the "
+	"checkpoint\n"
+	"                  (default DIR.key, beside the folder)\n"
 	"  --json          one result per event: {index, duplicate} or "
 	"{error, message}\n"
 	"  -v, --verbose   print every entry's index\n\n"
@@ -499,6 +502,7 @@ cmd_submit(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "keys", required_argument, NULL, 'K' },
+		{ "node-key", required_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -506,7 +510,7 @@ cmd_submit(int argc, char **argv)
 	};
 	struct submit *s = NULL;
 	struct px_signer_source src;
-	const char *data = NULL, *node = NULL;
+	const char *data = NULL, *node = NULL, *node_key = NULL;
 	struct event_reader **readers = NULL;
 	int c, rc, status = EXIT_ERROR, nfiles;
 
@@ -526,6 +530,9 @@ cmd_submit(int argc, char **argv)
 			break;
 		case 'K':
 			s->keys.dir = optarg;
+			break;
+		case 'N':
+			node_key = optarg;
 			break;
 		case 'j':
 			s->json = 1;
@@ -547,6 +554,12 @@ cmd_submit(int argc, char **argv)
 		free(s);
 		return usage_error("submit", "give --data DIR or --node URL, "
 					     "not both");
+	}
+	if (node_key && !data) {
+		free(s);
+		return usage_error("submit",
+				   "--node-key signs checkpoints of "
+				   "a ledger folder: give --data DIR");
 	}
 	if (!s->keys.file == !s->keys.dir || nfiles == 0) {
 		free(s);
@@ -605,7 +618,7 @@ cmd_submit(int argc, char **argv)
 			goto out;
 		node_signer_source(s->node, &src);
 	} else {
-		if (open_ledger(&s->l, data, 0))
+		if (open_ledger_key(&s->l, data, node_key, 0))
 			goto out;
 		if (px_verifier_new(&s->pool, 0) != PX_OK) {
 			status = fail("cannot start verifier threads");

@@ -24,6 +24,7 @@ static const struct command {
 	{ "checkpoint", cmd_checkpoint, "the latest signed checkpoint (note)" },
 	{ "proof", cmd_proof, "check an inclusion or consistency proof" },
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
+	{ "evidence", cmd_evidence, "check the evidence of a log's fork" },
 };
 
 static void

@@ -40,13 +40,32 @@ usage_error(const char *cmd, const char *fmt, ...)
 int
 open_ledger(struct px_ledger **out, const char *dir, unsigned flags)
 {
+	return open_ledger_key(out, dir, NULL, flags);
+}
+
+int
+open_ledger_key(struct px_ledger **out, const char *dir, const char *key_file,
+		unsigned flags)
+{
+	char *def = NULL;
 	int rc;
 
 	if (!dir)
 		return fail("no ledger given: pass --data DIR (a folder made "
 			    "by 'paxta init') or --node URL (a running "
 			    "paxtad)");
-	rc = px_ledger_open(out, dir, flags);
+	rc = px_ledger_open_key(out, dir, key_file, flags);
+	if (rc == PX_ENOTFOUND && access(dir, F_OK) == 0 &&
+	    (key_file || px_ledger_default_key_path(&def, dir) == PX_OK)) {
+		/* The folder is there: the key is not. */
+		rc = fail("no node key at '%s': it lives beside the ledger "
+			  "folder, never inside (a ledger made by an older "
+			  "paxta kept it as DIR/node.key: move it to DIR.key), "
+			  "or give --node-key FILE",
+			  key_file ? key_file : def);
+		free(def);
+		return rc;
+	}
 	switch (rc) {
 	case PX_OK:
 		return 0;
@@ -56,7 +75,7 @@ open_ledger(struct px_ledger **out, const char *dir, unsigned flags)
 			    dir, dir);
 	case PX_EFOREIGN:
 		return fail("'%s' is not a paxta ledger of this version (no "
-			    "data.mdb with a genesis, or a node.key that is "
+			    "data.mdb with a genesis, or a node key that is "
 			    "not the genesis's)",
 			    dir);
 	case PX_ELOCKED:
@@ -65,8 +84,8 @@ open_ledger(struct px_ledger **out, const char *dir, unsigned flags)
 			    "the node with --node URL",
 			    dir);
 	case PX_EMALFORMED:
-		return fail("ledger '%s': node.key is not an Ed25519 private "
-			    "key",
+		return fail("ledger '%s': its node key is not an Ed25519 "
+			    "private key",
 			    dir);
 	default:
 		return fail("cannot open ledger '%s': %s", dir,
@@ -159,26 +178,34 @@ parse_u64(const char *text, uint64_t *out)
 	return 0;
 }
 
-int
-parse_common(const char *cmd, const char *help, int argc, char **argv,
-	     struct cli_common *out)
+static int
+parse_options(const char *cmd, const char *help, int argc, char **argv,
+	      int signs, struct cli_common *out)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "node-key", required_argument, NULL, 'N' },
 		{ 0 },
 	};
 	int c;
 
 	out->data = NULL;
 	out->node = NULL;
+	out->node_key = NULL;
 	out->json = 0;
 	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			out->data = optarg;
+			break;
+		case 'N':
+			if (!signs)
+				return usage_error(cmd, "signs nothing: it "
+							"takes no --node-key");
+			out->node_key = optarg;
 			break;
 		case 'n':
 			out->node = optarg;
@@ -196,7 +223,24 @@ parse_common(const char *cmd, const char *help, int argc, char **argv,
 	if (out->data && out->node)
 		return usage_error(cmd, "give --data DIR or --node URL, not "
 					"both");
+	if (out->node_key && !out->data)
+		return usage_error(cmd, "--node-key signs for a ledger folder: "
+					"give --data DIR too");
 	return 0;
+}
+
+int
+parse_common(const char *cmd, const char *help, int argc, char **argv,
+	     struct cli_common *out)
+{
+	return parse_options(cmd, help, argc, argv, 0, out);
+}
+
+int
+parse_common_signer(const char *cmd, const char *help, int argc, char **argv,
+		    struct cli_common *out)
+{
+	return parse_options(cmd, help, argc, argv, 1, out);
 }
 
 /* ---- answers for people ---- */

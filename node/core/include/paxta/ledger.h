@@ -1,10 +1,12 @@
 /*
  * paxta — the ledger: append = rules + state + store, in one transaction.
  *
- * A ledger folder holds the LMDB store (store.h) and the node's key,
- * node.key (PKCS#8 PEM, 0600). Leaf 0 is the genesis: the origin, the
- * registrars (the trust anchors) and the mass-balance policy, signed by the
- * node key.
+ * A ledger folder holds the LMDB store (store.h). The node's key (PKCS#8
+ * PEM, 0600) lives beside it, never inside (DESIGN.md §4): DIR.key by
+ * default, or a file the caller names, so the folder can be handed to an
+ * auditor or backed up without the key that signs its checkpoints. Leaf 0
+ * is the genesis: the origin, the registrars (the trust anchors) and the
+ * mass-balance policy, signed by the node key.
  *
  * Thread-safety: px_ledger_append and px_ledger_checkpoint must be called
  * from one thread at a time; read snapshots (px_ledger_read) from any.
@@ -22,8 +24,6 @@
 #include "paxta/state.h"
 #include "paxta/store.h"
 
-#define PX_NODE_KEY_FILE "node.key"
-
 struct px_ledger;
 struct px_verifier;
 
@@ -33,21 +33,39 @@ struct px_registrar {
 };
 
 /*
- * Create a ledger in dir (made if missing; PX_EEXIST when it holds a ledger
- * already): a fresh node key in dir/node.key, the genesis leaf, and a first
- * checkpoint. origin names the log and its key: 1..255 printable ASCII
- * bytes, no space or '+' (e.g. "paxta.example.org/uz-2026"); ids
- * 1..PX_ID_MAX bytes. PX_EINVAL otherwise. *out_node_key (may be NULL) gets the
- * node's public key.
+ * The default node key file of the ledger in dir: "DIR.key", beside the
+ * folder (trailing slashes dropped: "ledger/" gives "ledger.key"). *out
+ * malloc'd. PX_EINVAL for "" or "/", PX_ENOMEM.
  */
+int px_ledger_default_key_path(char **out, const char *dir);
+
+/*
+ * Create a ledger in dir (made if missing; PX_EEXIST when it holds a ledger
+ * already, or when the key file exists: a key is never replaced): a fresh
+ * node key in key_file (NULL: px_ledger_default_key_path), the genesis leaf,
+ * and a first checkpoint. PX_EINVAL when key_file would be inside dir,
+ * PX_ENOTFOUND when the key file's folder does not exist. origin names the log
+ * and its key: 1..255 printable ASCII bytes, no space or '+' (e.g.
+ * "paxta.example.org/uz-2026"); ids 1..PX_ID_MAX bytes. PX_EINVAL otherwise.
+ * *out_node_key (may be NULL) gets the node's public key. The genesis is
+ * dated now (Unix seconds): no entry may claim a time before it.
+ */
+int px_ledger_create_key(const char *dir, const char *key_file,
+			 const char *origin,
+			 const struct px_registrar *registrars, size_t n,
+			 const struct px_policy *policy,
+			 struct px_pubkey *out_node_key, int64_t now);
+
+/* px_ledger_create_key with the default key file, DIR.key, and the
+ * genesis dated by the clock. */
 int px_ledger_create(const char *dir, const char *origin,
 		     const struct px_registrar *registrars, size_t n,
 		     const struct px_policy *policy,
 		     struct px_pubkey *out_node_key);
 
 /* px_ledger_create with the genesis dated now (Unix seconds) rather than
- * the clock's time: for tests and simulations that run on a clock of
- * their own. No entry may claim a time before the genesis (rules.c). */
+ * by the clock: for tests and simulations that run on a clock of their
+ * own. */
 int px_ledger_create_at(const char *dir, const char *origin,
 			const struct px_registrar *registrars, size_t n,
 			const struct px_policy *policy,
@@ -57,8 +75,16 @@ enum px_ledger_flags {
 	PX_LEDGER_READONLY = 1 << 0, /* no appends, no writer lock */
 };
 
-/* Open an existing ledger. Errors as px_store_open, and PX_EFOREIGN when
- * leaf 0 is not a genesis, PX_ENOTFOUND / PX_EMALFORMED for the node key. */
+/*
+ * Open an existing ledger. A writable ledger reads its node key from
+ * key_file (NULL: DIR.key); a read-only one needs no key. Errors as
+ * px_store_open, and PX_EFOREIGN when leaf 0 is not a genesis or the key is
+ * not the genesis's, PX_ENOTFOUND / PX_EMALFORMED for the node key file.
+ */
+int px_ledger_open_key(struct px_ledger **out, const char *dir,
+		       const char *key_file, unsigned flags);
+
+/* px_ledger_open_key with the default key file, DIR.key. */
 int px_ledger_open(struct px_ledger **out, const char *dir, unsigned flags);
 
 /* Close; accepts NULL. */

@@ -81,4 +81,20 @@ int px_merkle_verify_consistency(uint64_t old_size, uint64_t new_size,
 				 const struct px_hash *new_root,
 				 const struct px_hash *proof, size_t proof_len);
 
+/*
+ * The root of the old tree a consistency proof speaks for: the proof from
+ * old_size to new_size must lead to new_root (RFC 9162 §2.1.4.2, step 7's
+ * second half), and *out gets the old root it leads from. A log that
+ * signed a root of old_size other than *out has shown two views of its
+ * history: with new_root's signed note, that is evidence of a fork.
+ * PX_EINVAL unless 0 < old_size < new_size and old_size is not a power of
+ * two (such a tree's root is the start of the path, not part of the proof);
+ * PX_EVERIFY when the proof does not lead to new_root.
+ */
+int px_merkle_consistency_old_root(struct px_hash *out, uint64_t old_size,
+				   uint64_t new_size,
+				   const struct px_hash *new_root,
+				   const struct px_hash *proof,
+				   size_t proof_len);
+
 #endif

@@ -200,6 +200,36 @@ typedef int (*px_store_index_fn)(void *ctx, const uint8_t *key, size_t klen,
 				 const uint8_t *value, size_t vlen);
 int px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx);
 
+/* The same from the first checkpoint of at least start leaves on. */
+int px_store_checkpoint_from(struct px_txn *t, uint64_t start,
+			     px_store_checkpoint_fn fn, void *ctx);
+
+/* ---- what a witness keeps (witness.h) ----
+ *
+ *   witnessed   the latest checkpoint cosigned      log origin -> signed note
+ *   evidence    two inconsistent signed checkpoints SHA-256 of it -> JSON
+ *
+ * Both tables are made on the first writable open; a read-only store of an
+ * older ledger answers PX_ENOTFOUND and no evidence.
+ */
+
+/* The latest note witnessed for origin; *note borrowed until t ends, not
+ * NUL-terminated. PX_ENOTFOUND when none. */
+int px_store_witnessed_get(struct px_txn *t, const char *origin,
+			   const char **note, size_t *note_len);
+int px_store_witnessed_put(struct px_txn *t, const char *origin,
+			   const char *note, size_t note_len);
+
+/* Keep evidence under id (the SHA-256 of text: kept once however often it
+ * is met). */
+int px_store_evidence_put(struct px_txn *t, const struct px_hash *id,
+			  const char *text, size_t len);
+/* Call fn for each piece of evidence; a non-zero return stops and is
+ * returned. */
+typedef int (*px_store_evidence_fn)(void *ctx, const char *text, size_t len);
+int px_store_evidence_each(struct px_txn *t, px_store_evidence_fn fn,
+			   void *ctx);
+
 /* ---- state tables ---- */
 
 /* Get: *out borrowed until t ends (or the next write to the table).
