@@ -40,6 +40,11 @@ worker() {
 	done
 }
 
+# Entries acknowledged so far.
+acked_count() {
+	cat acked.* 2>/dev/null | wc -l || true
+}
+
 # Every acknowledged entry is in the log the node serves now.
 check_acked() {
 	local start=0 got size
@@ -77,8 +82,15 @@ for it in $(seq 1 "$ITERATIONS"); do
 		worker "$f" "$it" &
 		pids+=($!)
 	done
-	# Some time between 50 and 500 ms into the stream, without warning.
-	sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", 0.05 + (r % 450) / 1000 }')"
+	# Once the stream runs (an entry acknowledged in this iteration: on a
+	# loaded machine signing and posting the first ones takes a while),
+	# some time between 0 and 450 ms into it, without warning.
+	before=$(acked_count)
+	for _ in $(seq 1 600); do
+		[ "$(acked_count)" -gt "$before" ] && break
+		sleep 0.05
+	done
+	sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", (r % 450) / 1000 }')"
 	kill_node
 	wait "${pids[@]}" || true
 	# The ledger as the crash left it: every signature, link, rule.
