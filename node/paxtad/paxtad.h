@@ -37,6 +37,12 @@ struct pxd_config {
 	unsigned max_connections;
 	unsigned max_per_ip;
 	unsigned timeout; /* seconds */
+	/* Deadlines against slow clients (http.c): a request's headers and
+	 * body within request_timeout seconds of the connection being ready
+	 * for it, an answer sent within send_timeout seconds. */
+	unsigned request_timeout;
+	unsigned send_timeout;
+	size_t answer_budget; /* bytes of answers held, all connections */
 };
 
 struct pxd_writer;
@@ -139,6 +145,9 @@ void pxd_metrics_commit(struct pxd_metrics *m, size_t entries, double seconds);
 void pxd_metrics_appended(struct pxd_metrics *m, uint64_t logged,
 			  uint64_t duplicates);
 void pxd_metrics_refusal(struct pxd_metrics *m, enum px_code code);
+/* A connection cut for missing its deadline (http.c): sending = 0 for a
+ * request not in on time, 1 for an answer not taken on time. */
+void pxd_metrics_deadline(struct pxd_metrics *m, int sending);
 void pxd_metrics_checkpoint(struct pxd_metrics *m, uint64_t size);
 
 /* The Prometheus text exposition; *out malloc'd. log_size and data_bytes
