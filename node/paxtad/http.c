@@ -138,43 +138,6 @@ pxd_param(const struct pxd_request *rq, size_t i)
 	return i < rq->n_params ? rq->params[i] : NULL;
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode %XX in place. -1 for a bad escape or an escaped NUL. */
-static int
-percent_decode(char *s)
-{
-	char *w = s;
-
-	for (const char *r = s; *r; r++) {
-		if (*r != '%') {
-			*w++ = *r;
-			continue;
-		}
-		{
-			int hi = hex_digit(r[1]),
-			    lo = hi < 0 ? -1 : hex_digit(r[2]);
-
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				return -1;
-			*w++ = (char)(hi * 16 + lo);
-			r += 2;
-		}
-	}
-	*w = '\0';
-	return 0;
-}
-
 const char *
 pxd_query(const struct pxd_request *crq, const char *name)
 {
@@ -198,7 +161,7 @@ pxd_query(const struct pxd_request *crq, const char *name)
 	rq->query = q;
 	name_copy = strdup(name);
 	value = strdup(raw);
-	if (!name_copy || !value || percent_decode(value) != 0) {
+	if (!name_copy || !value || pxd_percent_decode(value) != 0) {
 		/* A bad escape reads as a value no parameter accepts. */
 		free(value);
 		value = strdup("\x01");
@@ -568,28 +531,13 @@ pxd_reply_error(struct pxd_request *rq, unsigned status, const char *code,
 
 /* ---- routing ---- */
 
-/* Split the raw path into decoded segments. -1 for a path that cannot be
- * one of ours (too many segments, bad escapes): 404 or 400 follows. */
+/* Split the raw path into decoded segments (url.c). -1 for a path that
+ * cannot be one of ours (too many segments, bad escapes): 404 or 400
+ * follows. */
 static int
 split_path(struct pxd_request *rq, const char *url)
 {
-	const char *p = url;
-
-	if (*p != '/')
-		return -1;
-	while (*p == '/' && rq->n_segments < MAX_SEGMENTS) {
-		const char *end = strchr(p + 1, '/');
-		size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);
-		char *seg = strndup(p + 1, n);
-
-		if (!seg)
-			return -2;
-		rq->segments[rq->n_segments++] = seg;
-		if (percent_decode(seg) != 0)
-			return -3;
-		p += n + 1;
-	}
-	return *p ? -1 : 0;
+	return pxd_split_path(rq->segments, MAX_SEGMENTS, &rq->n_segments, url);
 }
 
 /* Does the path match pattern? Fills params on a match. */

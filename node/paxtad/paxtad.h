@@ -59,6 +59,21 @@ struct pxd_node {
 	char *verifier_key; /* C2SP note verifier key of the node */
 };
 
+/* ---- url.c: what a URL holds, decoded (no libmicrohttpd) ---- */
+
+/* Decode %XX in place. -1 for a bad escape or an escaped NUL (a decoded
+ * value never holds one); 0 otherwise. The result is never longer. */
+int pxd_percent_decode(char *s);
+
+/*
+ * Split the raw path url ("/v1/lots/A%2F1") into at most max decoded
+ * segments, appended to segments[*n..] (each malloc'd: the caller frees
+ * segments[0..*n) whatever the result). 0; -1 when the path does not
+ * start with '/' or has more than max segments; -2 out of memory; -3 a
+ * bad escape.
+ */
+int pxd_split_path(char **segments, size_t max, size_t *n, const char *url);
+
 /* ---- verify.c ---- */
 
 /* A pool of threads (threads in all, the caller included) for batches.
