@@ -35,6 +35,34 @@
  * it between requests, so no more than it needs). */
 #define CONNECTION_MEMORY (32 * 1024)
 
+/*
+ * Deadlines against slow clients. libmicrohttpd's --timeout is an idle
+ * timeout: a client that sends one header byte every few seconds keeps its
+ * connection for ever. So each connection is tracked from the moment it is
+ * ready for a request: its headers and body must be in within
+ * request_timeout, and once an answer is queued it must be taken within
+ * send_timeout. A reaper thread shuts down (shutdown(2)) the sockets of
+ * connections past their deadline; libmicrohttpd then sees the connection
+ * end and closes it. No deadline runs while a handler works or waits for
+ * the writer: that time is the node's, not the client's.
+ */
+enum conn_phase {
+	PHASE_RECEIVING, /* waiting for, or reading, a request */
+	PHASE_HANDLING,  /* the node is at work on it */
+	PHASE_SENDING,   /* an answer is queued */
+};
+
+struct pxd_conn {
+	struct pxd_conn *prev, *next;
+	MHD_socket fd;
+	enum conn_phase phase;
+	double since; /* when the phase began (monotonic seconds) */
+	int cut;      /* shut down by the reaper */
+};
+
+/* How often the reaper looks (seconds). */
+#define REAPER_PERIOD 0.25
+
 struct pxd_http {
 	struct MHD_Daemon *daemon;
 	struct pxd_node *node;
@@ -43,6 +71,14 @@ struct pxd_http {
 	pthread_cond_t idle;
 	size_t active;
 	atomic_size_t pending; /* body bytes held */
+	atomic_size_t answers; /* answer bytes held, until sent */
+
+	pthread_mutex_t conns_lock; /* conns and every pxd_conn in it */
+	struct pxd_conn *conns;
+	pthread_t reaper;
+	int reaper_started;
+	int reaper_stop; /* under conns_lock */
+	pthread_cond_t reaper_wake;
 };
 
 struct query_arg {
@@ -102,43 +138,6 @@ pxd_param(const struct pxd_request *rq, size_t i)
 	return i < rq->n_params ? rq->params[i] : NULL;
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode %XX in place. -1 for a bad escape or an escaped NUL. */
-static int
-percent_decode(char *s)
-{
-	char *w = s;
-
-	for (const char *r = s; *r; r++) {
-		if (*r != '%') {
-			*w++ = *r;
-			continue;
-		}
-		{
-			int hi = hex_digit(r[1]),
-			    lo = hi < 0 ? -1 : hex_digit(r[2]);
-
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-				return -1;
-			*w++ = (char)(hi * 16 + lo);
-			r += 2;
-		}
-	}
-	*w = '\0';
-	return 0;
-}
-
 const char *
 pxd_query(const struct pxd_request *crq, const char *name)
 {
@@ -162,7 +161,7 @@ pxd_query(const struct pxd_request *crq, const char *name)
 	rq->query = q;
 	name_copy = strdup(name);
 	value = strdup(raw);
-	if (!name_copy || !value || percent_decode(value) != 0) {
+	if (!name_copy || !value || pxd_percent_decode(value) != 0) {
 		/* A bad escape reads as a value no parameter accepts. */
 		free(value);
 		value = strdup("\x01");
@@ -268,13 +267,170 @@ pxd_add_header(struct pxd_request *rq, const char *name, const char *value)
 	rq->headers[rq->n_headers++].value = v;
 }
 
+/* ---- deadlines and the answer budget ---- */
+
+static void
+set_phase(struct pxd_http *h, struct MHD_Connection *conn,
+	  enum conn_phase phase)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct pxd_conn *c = info ? info->socket_context : NULL;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&h->conns_lock);
+	c->phase = phase;
+	c->since = now_s();
+	pthread_mutex_unlock(&h->conns_lock);
+}
+
+/* libmicrohttpd's word on a connection's start and end: track it. */
+static void
+notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+		  enum MHD_ConnectionNotificationCode toe)
+{
+	struct pxd_http *h = cls;
+	struct pxd_conn *c = *socket_context;
+	const union MHD_ConnectionInfo *info;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		info = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c = calloc(1, sizeof(*c));
+		if (!c || !info) {
+			/* untracked: it still has the idle timeout */
+			free(c);
+			*socket_context = NULL;
+			return;
+		}
+		c->fd = info->connect_fd;
+		c->phase = PHASE_RECEIVING;
+		c->since = now_s();
+		pthread_mutex_lock(&h->conns_lock);
+		c->next = h->conns;
+		if (h->conns)
+			h->conns->prev = c;
+		h->conns = c;
+		pthread_mutex_unlock(&h->conns_lock);
+		*socket_context = c;
+		return;
+	}
+	if (!c)
+		return;
+	/* called before the socket is closed: the reaper, which shuts
+	 * sockets down under the same lock, never touches a reused one */
+	pthread_mutex_lock(&h->conns_lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		h->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&h->conns_lock);
+	free(c);
+	*socket_context = NULL;
+}
+
+static void *
+reaper_main(void *arg)
+{
+	struct pxd_http *h = arg;
+	const struct pxd_config *cfg = h->node->config;
+	struct timespec until;
+
+	pthread_mutex_lock(&h->conns_lock);
+	while (!h->reaper_stop) {
+		double now = now_s();
+
+		for (struct pxd_conn *c = h->conns; c; c = c->next) {
+			double limit = c->phase == PHASE_RECEIVING
+					       ? cfg->request_timeout
+				       : c->phase == PHASE_SENDING
+					       ? cfg->send_timeout
+					       : 0;
+
+			if (c->cut || limit <= 0 || now - c->since <= limit)
+				continue;
+			shutdown(c->fd, SHUT_RDWR);
+			c->cut = 1;
+			pxd_metrics_deadline(h->node->metrics,
+					     c->phase == PHASE_SENDING);
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += (long)(REAPER_PERIOD * 1e9);
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->reaper_wake, &h->conns_lock, &until);
+	}
+	pthread_mutex_unlock(&h->conns_lock);
+	return NULL;
+}
+
+/* Count len bytes against the budget for answers; 0 when it is spent. */
+static int
+reserve_answer(struct pxd_http *h, size_t len)
+{
+	size_t was = atomic_fetch_add(&h->answers, len);
+
+	if (was + len > h->node->config->answer_budget) {
+		atomic_fetch_sub(&h->answers, len);
+		return 0;
+	}
+	return 1;
+}
+
+struct held_answer {
+	struct pxd_http *h;
+	char *body;
+	size_t len;
+};
+
+/* libmicrohttpd is done with an answer: its bytes leave the budget. */
+static void
+release_answer(void *cls)
+{
+	struct held_answer *a = cls;
+
+	atomic_fetch_sub(&a->h->answers, a->len);
+	free(a->body);
+	free(a);
+}
+
+/* A response over body (taken), counted in the budget until it is sent or
+ * its connection ends. NULL (body freed, budget released) on failure. */
+static struct MHD_Response *
+held_response(struct pxd_http *h, char *body, size_t len)
+{
+	struct held_answer *a = malloc(sizeof(*a));
+	struct MHD_Response *resp;
+
+	if (!a) {
+		atomic_fetch_sub(&h->answers, len);
+		free(body);
+		return NULL;
+	}
+	*a = (struct held_answer){ h, body, len };
+	resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		len, body, release_answer, a);
+	if (!resp)
+		release_answer(a);
+	return resp;
+}
+
 void
 pxd_reply(struct pxd_request *rq, unsigned status, const char *content_type,
 	  char *body, size_t len)
 {
 	static char failed[] = "{\"error\":\"internal\",\"message\":\"out of "
 			       "memory\"}\n";
+	static const char busy[] =
+		"{\"error\":\"unavailable\",\"message\":\"the node holds as "
+		"many answers as it may; try again\"}\n";
 	struct MHD_Response *resp;
+	int held = 0;
 
 	if (rq->replied) {
 		free(body);
@@ -287,17 +443,29 @@ pxd_reply(struct pxd_request *rq, unsigned status, const char *content_type,
 		body = NULL;
 		len = 0;
 	}
-	if (body)
-		resp = MHD_create_response_from_buffer(len, body,
-						       MHD_RESPMEM_MUST_FREE);
-	else if (status == MHD_HTTP_INTERNAL_SERVER_ERROR && !len)
+	if (body && !reserve_answer(rq->h, len)) {
+		/* past the budget: the answer is dropped, not held */
+		free(body);
+		body = NULL;
+		len = 0;
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		content_type = "application/json";
+		pxd_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		resp = MHD_create_response_from_buffer(
+			strlen(busy), (void *)busy, MHD_RESPMEM_PERSISTENT);
+	} else if (body) {
+		held = 1;
+		resp = held_response(rq->h, body, len);
+	} else if (status == MHD_HTTP_INTERNAL_SERVER_ERROR && !len)
 		resp = MHD_create_response_from_buffer(strlen(failed), failed,
 						       MHD_RESPMEM_PERSISTENT);
 	else
 		resp = MHD_create_response_from_buffer(0, NULL,
 						       MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
-		free(body);
+		/* held_response freed body already when it made none */
+		if (!held)
+			free(body);
 		rq->status = 0;
 		rq->queued = MHD_NO; /* close the connection */
 		return;
@@ -311,6 +479,7 @@ pxd_reply(struct pxd_request *rq, unsigned status, const char *content_type,
 	rq->status = status;
 	rq->queued = MHD_queue_response(rq->conn, status, resp);
 	MHD_destroy_response(resp);
+	set_phase(rq->h, rq->conn, PHASE_SENDING);
 }
 
 void
@@ -362,28 +531,13 @@ pxd_reply_error(struct pxd_request *rq, unsigned status, const char *code,
 
 /* ---- routing ---- */
 
-/* Split the raw path into decoded segments. -1 for a path that cannot be
- * one of ours (too many segments, bad escapes): 404 or 400 follows. */
+/* Split the raw path into decoded segments (url.c). -1 for a path that
+ * cannot be one of ours (too many segments, bad escapes): 404 or 400
+ * follows. */
 static int
 split_path(struct pxd_request *rq, const char *url)
 {
-	const char *p = url;
-
-	if (*p != '/')
-		return -1;
-	while (*p == '/' && rq->n_segments < MAX_SEGMENTS) {
-		const char *end = strchr(p + 1, '/');
-		size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);
-		char *seg = strndup(p + 1, n);
-
-		if (!seg)
-			return -2;
-		rq->segments[rq->n_segments++] = seg;
-		if (percent_decode(seg) != 0)
-			return -3;
-		p += n + 1;
-	}
-	return *p ? -1 : 0;
+	return pxd_split_path(rq->segments, MAX_SEGMENTS, &rq->n_segments, url);
 }
 
 /* Does the path match pattern? Fills params on a match. */
@@ -650,6 +804,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 	if (rq->dispatched && !pxd_resumed(rq))
 		return MHD_YES; /* still waiting for the writer */
 	rq->dispatched = 1;
+	set_phase(h, conn, PHASE_HANDLING);
 	return run_handler(rq);
 }
 
@@ -660,7 +815,6 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct pxd_http *h = cls;
 	struct pxd_request *rq = *con_cls;
 
-	(void)conn;
 	(void)toe;
 	if (!rq)
 		return;
@@ -683,6 +837,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(rq->headers[i].value);
 	}
 	free(rq);
+	/* a kept-alive connection is ready for its next request now */
+	set_phase(h, conn, PHASE_RECEIVING);
 	pthread_mutex_lock(&h->lock);
 	if (--h->active == 0)
 		pthread_cond_broadcast(&h->idle);
@@ -747,6 +903,8 @@ pxd_http_start(struct pxd_http **out, struct pxd_node *node, unsigned *out_port,
 	h->quiesced = MHD_INVALID_SOCKET;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->idle, NULL);
+	pthread_mutex_init(&h->conns_lock, NULL);
+	pthread_cond_init(&h->reaper_wake, NULL);
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h->daemon = MHD_start_daemon(
@@ -759,6 +917,7 @@ pxd_http_start(struct pxd_http **out, struct pxd_node *node, unsigned *out_port,
 		MHD_OPTION_CONNECTION_TIMEOUT, c->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, h,
 		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 		MHD_OPTION_END);
 	freeaddrinfo(ai);
@@ -769,9 +928,17 @@ pxd_http_start(struct pxd_http **out, struct pxd_node *node, unsigned *out_port,
 			 c->listen_host, c->listen_port);
 		pthread_cond_destroy(&h->idle);
 		pthread_mutex_destroy(&h->lock);
+		pthread_cond_destroy(&h->reaper_wake);
+		pthread_mutex_destroy(&h->conns_lock);
 		free(h);
 		return PX_EIO;
 	}
+	if (pthread_create(&h->reaper, NULL, reaper_main, h) != 0) {
+		snprintf(err, err_len, "cannot start the deadline thread");
+		pxd_http_stop(h);
+		return PX_ENOMEM;
+	}
+	h->reaper_started = 1;
 	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	*out_port = info ? info->port : c->listen_port;
 	*out = h;
@@ -807,11 +974,20 @@ pxd_http_stop(struct pxd_http *h)
 {
 	if (!h)
 		return;
+	if (h->reaper_started) {
+		pthread_mutex_lock(&h->conns_lock);
+		h->reaper_stop = 1;
+		pthread_cond_signal(&h->reaper_wake);
+		pthread_mutex_unlock(&h->conns_lock);
+		pthread_join(h->reaper, NULL);
+	}
 	MHD_stop_daemon(h->daemon);
 	/* Closed only now: a pool thread may have used it until the stop. */
 	if (h->quiesced != MHD_INVALID_SOCKET)
 		close(h->quiesced);
 	pthread_cond_destroy(&h->idle);
 	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->reaper_wake);
+	pthread_mutex_destroy(&h->conns_lock);
 	free(h);
 }

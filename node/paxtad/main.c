@@ -70,14 +70,31 @@ static const char help[] =
 	"                          most 64K; a batch at most 10000 "
 	"entries\n"
 	"  --max-connections N     open connections at once, in total "
-	"(default 1024)\n"
+	"(default 512)\n"
 	"  --max-per-ip N          open connections from one client "
-	"address (default 128;\n"
+	"address (default 32;\n"
 	"                          0: no limit)\n"
 	"  --timeout SECONDS       close a connection idle this long "
-	"(default 30); also how\n"
+	"(default 15); also how\n"
 	"                          long a stop waits for requests in "
 	"flight\n"
+	"  --request-timeout SECONDS\n"
+	"                          a request's headers and body must "
+	"arrive within this\n"
+	"                          long, however slowly they trickle "
+	"(default 10)\n"
+	"  --send-timeout SECONDS  an answer must be taken by the client "
+	"within this long\n"
+	"                          (default 60)\n"
+	"  --answer-budget BYTES   answers held for clients at once, all "
+	"connections\n"
+	"                          together; past it a request is "
+	"answered 503 (default\n"
+	"                          128M)\n"
+	"  --help                  this text\n";
+
+/* Two strings: C11 compilers need take no more than 4095 bytes in one. */
+static const char help_witness[] =
 	"\nas a witness (C2SP tlog-witness; docs/witness.md):\n"
 	"  --witness-for KEY       cosign the checkpoints of the log with "
 	"this verifier key\n"
@@ -106,7 +123,6 @@ static const char help[] =
 	"clients check it with\n"
 	"                          'paxta checkpoint --witness KEY... "
 	"--quorum K')\n\n"
-	"  --help                  this text\n\n"
 	"Signals: SIGTERM or SIGINT stop the node cleanly. Exit status: 0 "
 	"after a clean\nstop, 2 when it cannot start (no ledger, ledger in "
 	"use, address taken).\n\n"
@@ -258,6 +274,9 @@ enum {
 	OPT_MAX_CONNECTIONS,
 	OPT_MAX_PER_IP,
 	OPT_TIMEOUT,
+	OPT_REQUEST_TIMEOUT,
+	OPT_SEND_TIMEOUT,
+	OPT_ANSWER_BUDGET,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -282,6 +301,10 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 		  OPT_MAX_CONNECTIONS },
 		{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "request-timeout", required_argument, NULL,
+		  OPT_REQUEST_TIMEOUT },
+		{ "send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT },
+		{ "answer-budget", required_argument, NULL, OPT_ANSWER_BUDGET },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ 0 },
@@ -298,9 +321,15 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 		.threads = cpus > 0 ? (unsigned)(cpus < 64 ? cpus : 64) : 1,
 		.checkpoint_interval = 10,
 		.max_body = (size_t)8 << 20,
-		.max_connections = 1024,
-		.max_per_ip = 128,
-		.timeout = 30,
+		/* a few hundred slow connections from a handful of
+		 * addresses leave room for everyone else (docs/reliability.md)
+		 */
+		.max_connections = 512,
+		.max_per_ip = 32,
+		.timeout = 15,
+		.request_timeout = 10,
+		.send_timeout = 60,
+		.answer_budget = (size_t)128 << 20,
 	};
 	parse_listen("127.0.0.1:8470", c);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -376,9 +405,29 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 					     "86400");
 			c->timeout = (unsigned)v;
 			break;
+		case OPT_REQUEST_TIMEOUT:
+			if (parse_number(optarg, 1, 3600, 0, &v) != 0)
+				return usage("--request-timeout takes seconds, "
+					     "1 to 3600");
+			c->request_timeout = (unsigned)v;
+			break;
+		case OPT_SEND_TIMEOUT:
+			if (parse_number(optarg, 1, 86400, 0, &v) != 0)
+				return usage("--send-timeout takes seconds, 1 "
+					     "to 86400");
+			c->send_timeout = (unsigned)v;
+			break;
+		case OPT_ANSWER_BUDGET:
+			if (parse_number(optarg, 64 * 1024, (uint64_t)16 << 30,
+					 1, &v) != 0)
+				return usage("--answer-budget takes bytes, 64K "
+					     "to 16384M (like 128M)");
+			c->answer_budget = (size_t)v;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(help, stdout);
+			fputs(help_witness, stdout);
 			return -1;
 		case OPT_VERSION:
 			puts("paxtad 0.1.0");

@@ -44,6 +44,7 @@ struct pxd_metrics {
 	atomic_uint_fast64_t logged, duplicates, checkpoints;
 	atomic_uint_fast64_t checkpoint_size;
 	atomic_uint_fast64_t refusals[PX_CODE__COUNT];
+	atomic_uint_fast64_t deadline_cuts[2]; /* request, answer */
 	struct histogram commit_seconds, commit_entries;
 };
 
@@ -128,6 +129,13 @@ pxd_metrics_refusal(struct pxd_metrics *m, enum px_code code)
 	if ((unsigned)code >= PX_CODE__COUNT)
 		code = PX_CODE_NONE;
 	atomic_fetch_add_explicit(&m->refusals[code], 1, memory_order_relaxed);
+}
+
+void
+pxd_metrics_deadline(struct pxd_metrics *m, int sending)
+{
+	atomic_fetch_add_explicit(&m->deadline_cuts[sending ? 1 : 0], 1,
+				  memory_order_relaxed);
 }
 
 void
@@ -244,6 +252,15 @@ pxd_metrics_render(struct pxd_metrics *m, uint64_t log_size,
 		put(&t, "paxtad_refusals_total{code=\"%s\"} %llu\n",
 		    px_code_name((enum px_code)c),
 		    (unsigned long long)load(&m->refusals[c]));
+	put(&t,
+	    "# HELP paxtad_deadline_cuts_total Connections closed for "
+	    "missing a deadline:\n# a request not in within "
+	    "--request-timeout, an answer not taken within\n# "
+	    "--send-timeout.\n# TYPE paxtad_deadline_cuts_total counter\n"
+	    "paxtad_deadline_cuts_total{phase=\"request\"} %llu\n"
+	    "paxtad_deadline_cuts_total{phase=\"answer\"} %llu\n",
+	    (unsigned long long)load(&m->deadline_cuts[0]),
+	    (unsigned long long)load(&m->deadline_cuts[1]));
 	put(&t,
 	    "# HELP paxtad_checkpoints_signed_total Checkpoints signed "
 	    "by this process.\n# TYPE paxtad_checkpoints_signed_total "

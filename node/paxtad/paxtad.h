@@ -47,6 +47,12 @@ struct pxd_config {
 	unsigned max_connections;
 	unsigned max_per_ip;
 	unsigned timeout; /* seconds */
+	/* Deadlines against slow clients (http.c): a request's headers and
+	 * body within request_timeout seconds of the connection being ready
+	 * for it, an answer sent within send_timeout seconds. */
+	unsigned request_timeout;
+	unsigned send_timeout;
+	size_t answer_budget; /* bytes of answers held, all connections */
 };
 
 struct pxd_writer;
@@ -64,6 +70,21 @@ struct pxd_node {
 	struct pxd_witness_server *witness; /* NULL unless --witness-for */
 	struct pxd_cosigner *cosigner;      /* NULL unless --witness */
 };
+
+/* ---- url.c: what a URL holds, decoded (no libmicrohttpd) ---- */
+
+/* Decode %XX in place. -1 for a bad escape or an escaped NUL (a decoded
+ * value never holds one); 0 otherwise. The result is never longer. */
+int pxd_percent_decode(char *s);
+
+/*
+ * Split the raw path url ("/v1/lots/A%2F1") into at most max decoded
+ * segments, appended to segments[*n..] (each malloc'd: the caller frees
+ * segments[0..*n) whatever the result). 0; -1 when the path does not
+ * start with '/' or has more than max segments; -2 out of memory; -3 a
+ * bad escape.
+ */
+int pxd_split_path(char **segments, size_t max, size_t *n, const char *url);
 
 /* ---- verify.c ---- */
 
@@ -141,6 +162,9 @@ void pxd_metrics_commit(struct pxd_metrics *m, size_t entries, double seconds);
 void pxd_metrics_appended(struct pxd_metrics *m, uint64_t logged,
 			  uint64_t duplicates);
 void pxd_metrics_refusal(struct pxd_metrics *m, enum px_code code);
+/* A connection cut for missing its deadline (http.c): sending = 0 for a
+ * request not in on time, 1 for an answer not taken on time. */
+void pxd_metrics_deadline(struct pxd_metrics *m, int sending);
 void pxd_metrics_checkpoint(struct pxd_metrics *m, uint64_t size);
 
 /* The Prometheus text exposition; *out malloc'd. log_size and data_bytes
