@@ -26,8 +26,8 @@
 struct witness {
 	char *url; /* of add-checkpoint */
 	struct px_note_verifier key;
-	uint64_t old;  /* the size it last cosigned, as far as we know */
-	char *line;    /* its cosignature of line_size */
+	uint64_t old; /* the size it last cosigned, as far as we know */
+	char *line;   /* its cosignature of line_size */
 	uint64_t line_size;
 	time_t next_try;
 	int warned;
@@ -49,8 +49,8 @@ struct pxd_cosigner {
 };
 
 int
-pxd_cosigner_start(struct pxd_cosigner **out, struct pxd_node *node,
-		   char *err, size_t err_len)
+pxd_cosigner_start(struct pxd_cosigner **out, struct pxd_node *node, char *err,
+		   size_t err_len)
 {
 	const struct pxd_config *c = node->config;
 	struct pxd_cosigner *s;

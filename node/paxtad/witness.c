@@ -24,9 +24,8 @@ struct pxd_witness_server {
 };
 
 int
-pxd_witness_start(struct pxd_witness_server **out,
-		  const struct pxd_config *c, const char *origin, char *err,
-		  size_t err_len)
+pxd_witness_start(struct pxd_witness_server **out, const struct pxd_config *c,
+		  const char *origin, char *err, size_t err_len)
 {
 	struct pxd_witness_server *s = NULL;
 	struct px_seckey key = { 0 };
@@ -83,14 +82,13 @@ pxd_witness_start(struct pxd_witness_server **out,
 			goto fail;
 		}
 		if ((rc = px_witness_watch(s->w, &v)) != PX_OK) {
-			snprintf(err, err_len,
-				 "--witness-for '%s': %s", c->witness_for[i],
+			snprintf(err, err_len, "--witness-for '%s': %s",
+				 c->witness_for[i],
 				 rc == PX_EEXIST ? "a log watched twice"
 						 : "too many logs");
 			goto fail;
 		}
-		json_array_append_new(s->logs,
-				      json_string(c->witness_for[i]));
+		json_array_append_new(s->logs, json_string(c->witness_for[i]));
 	}
 	if ((rc = px_witness_verifier_key(s->w, &s->verifier_key)) != PX_OK)
 		goto fail;
@@ -165,8 +163,7 @@ pxd_post_add_checkpoint(struct pxd_request *rq)
 			  strlen(a.body));
 		return;
 	case 409:
-		pxd_reply(rq, 409, "text/x.tlog.size", a.body,
-			  strlen(a.body));
+		pxd_reply(rq, 409, "text/x.tlog.size", a.body, strlen(a.body));
 		return;
 	case 403:
 		pxd_reply_error(rq, 403, "bad_signature", "%s", a.body);

@@ -60,9 +60,8 @@ check_one(json_t *piece, const struct px_note_verifier *trust, int json,
 					    (json_int_t)b)
 				: json_pack("{s:b,s:s,s:s}", "proven", 0,
 					    "origin", origin, "problem",
-					    rc == PX_EVERIFY
-						    ? "not a fork"
-						    : "not evidence"));
+					    rc == PX_EVERIFY ? "not a fork"
+							     : "not evidence"));
 	} else if (rc == PX_OK) {
 		char clean[PX_ORIGIN_MAX + 1];
 
@@ -75,7 +74,8 @@ check_one(json_t *piece, const struct px_note_verifier *trust, int json,
 		else
 			printf("%sproven%s: log '%s' signed a tree of "
 			       "%" PRIu64 " entries and one of %" PRIu64
-			       " whose own consistency proof leads from another "
+			       " whose own consistency proof leads from "
+			       "another "
 			       "tree of %" PRIu64 ": a fork\n",
 			       style("red"), style("reset"), clean, a, b, a);
 	} else {
