@@ -140,8 +140,7 @@ px_tile_exists(const struct px_tile *t, uint64_t size)
 	/* Full: the tree holds all 256 hashes of the tile. Partial: the
 	 * tree's own partial tile at this level has exactly this width. */
 	if (t->width == PX_TILE_WIDTH)
-		return hashes / PX_TILE_WIDTH > t->index ? PX_OK
-							 : PX_ENOTFOUND;
+		return hashes / PX_TILE_WIDTH > t->index ? PX_OK : PX_ENOTFOUND;
 	return hashes / PX_TILE_WIDTH == t->index &&
 			       hashes % PX_TILE_WIDTH >= t->width
 		       ? PX_OK

@@ -12,9 +12,9 @@
 #include "paxta/tiles.h"
 #include "paxtad.h"
 
-#define CT_TILE      "application/octet-stream"
-#define IMMUTABLE    "public, max-age=31536000, immutable"
-#define SHORT_LIVED  "public, max-age=5"
+#define CT_TILE     "application/octet-stream"
+#define IMMUTABLE   "public, max-age=31536000, immutable"
+#define SHORT_LIVED "public, max-age=5"
 
 /* GET /checkpoint: the latest note, with its cosignatures if any. */
 void
@@ -32,8 +32,8 @@ pxd_get_tlog_checkpoint(struct pxd_request *rq)
 	rc = px_store_checkpoint_latest(t, &size, &note, &len);
 	if (rc == PX_OK) {
 		pxd_add_header(rq, "Cache-Control", SHORT_LIVED);
-		cosigned = pxd_cosigned_note(pxd_request_node(rq)->cosigner,
-					     size);
+		cosigned =
+			pxd_cosigned_note(pxd_request_node(rq)->cosigner, size);
 		if (cosigned)
 			pxd_reply(rq, 200, "text/plain; charset=utf-8",
 				  cosigned, strlen(cosigned));
@@ -74,7 +74,8 @@ bundle(struct pxd_request *rq, struct px_txn *t, const struct px_tile *tile)
 		if (n > PX_TILE_ENTRY_MAX || len + 2 + n > cap) {
 			free(out);
 			pxd_reply_error(rq, 500, "internal",
-					"entry %" PRIu64 " is over the %d bytes "
+					"entry %" PRIu64
+					" is over the %d bytes "
 					"an entry bundle can carry",
 					first + i, PX_TILE_ENTRY_MAX);
 			return;

@@ -34,11 +34,25 @@ static void
 test_paths(void **state)
 {
 	const char *bad[] = {
-		"0/1234",       "0/01",         "00/000",      "0/000.p/0",
-		"0/000.p/256",  "0/000.p/012",  "0/x001",      "7/000",
-		"0/x000/001",   "0/x01/001",    "0/00a",       "entries",
-		"0/000.p/",     "0/000/",       "-1/000",      "0/000.p/1/2",
-		"entries/x001", "tile/0/000",   "0/x001/x002",
+		"0/1234",
+		"0/01",
+		"00/000",
+		"0/000.p/0",
+		"0/000.p/256",
+		"0/000.p/012",
+		"0/x001",
+		"7/000",
+		"0/x000/001",
+		"0/x01/001",
+		"0/00a",
+		"entries",
+		"0/000.p/",
+		"0/000/",
+		"-1/000",
+		"0/000.p/1/2",
+		"entries/x001",
+		"tile/0/000",
+		"0/x001/x002",
 		"0/x018/x446/x744/x073/x709/x551/616", /* 2^64 */
 	};
 	struct px_tile t;
@@ -49,8 +63,7 @@ test_paths(void **state)
 	roundtrip("2/000.p/1", 0, 2, 0, 1);
 	roundtrip("entries/x001/x234/067.p/112", 1, 0, 1234067, 112);
 	roundtrip("entries/000", 1, 0, 0, 256);
-	roundtrip("6/x018/x446/x744/x073/x709/x551/615", 0, 6,
-		  UINT64_MAX, 256);
+	roundtrip("6/x018/x446/x744/x073/x709/x551/615", 0, 6, UINT64_MAX, 256);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(px_tile_parse(&t, bad[i]), PX_EMALFORMED);
 }

@@ -57,7 +57,7 @@ uint64_t px_tile_first_leaf(const struct px_tile *t);
 
 /* The width * 32 bytes of a hash tile, from a Merkle source (merkle.h).
  * PX_EINVAL for an entry bundle. */
-int px_tile_hashes(uint8_t *out, const struct px_tile *t,
-		   px_merkle_source src, void *ctx);
+int px_tile_hashes(uint8_t *out, const struct px_tile *t, px_merkle_source src,
+		   void *ctx);
 
 #endif
