@@ -301,9 +301,13 @@ cmd_init(int argc, char **argv)
 		goto out;
 	}
 	if (rc == PX_EINVAL) {
-		status = fail("origin '%s' cannot name a log: use 1 to 255 "
-			      "printable characters, no spaces or '+'",
-			      origin);
+		/* The origin, or a default key that would land inside the
+		 * folder ('--data .' puts DIR.key in the folder itself). */
+		status = fail("origin '%s' cannot name a log (use 1 to 255 "
+			      "printable characters, no spaces or '+'), or "
+			      "the node key '%s' would be inside '%s' (give "
+			      "--node-key FILE outside it)",
+			      origin, key_file, data);
 		goto out;
 	}
 	if (rc != PX_OK) {
