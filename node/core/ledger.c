@@ -261,6 +261,49 @@ out:
 	return rc;
 }
 
+int
+px_ledger_create_replica(const char *dir, const uint8_t *genesis, size_t len,
+			 struct px_pubkey *out_node_key)
+{
+	struct px_signed_entry env = { 0 };
+	struct px_append_result result;
+	struct px_ledger *l = NULL;
+	struct px_store *store = NULL;
+	Paxta__Entry *body = NULL;
+	int rc;
+
+	/* The source's genesis, signed by the key it names. */
+	if (px_entry_verify_leaf(genesis, len) != PX_OK ||
+	    px_entry_open(&env, genesis, len) != PX_OK ||
+	    px_entry_body_decode(&body, env.payload, env.payload_len) !=
+		    PX_OK ||
+	    body->body_case != PAXTA__ENTRY__BODY_GENESIS ||
+	    body->genesis->node_key.len != PX_PUBKEY_LEN) {
+		rc = PX_EFOREIGN;
+		goto out;
+	}
+	if ((rc = px_store_open(&store, dir, PX_STORE_CREATE)) != PX_OK)
+		goto out;
+	px_store_close(store);
+	if ((rc = px_ledger_open_key(&l, dir, NULL, PX_LEDGER_REPLICA)) !=
+	    PX_OK)
+		goto out;
+	/* The genesis rule checks the leaf against the node key: the one the
+	 * genesis names, which is all a replica knows of its source. */
+	memcpy(l->node_pub.b, body->genesis->node_key.data, PX_PUBKEY_LEN);
+	rc = px_ledger_append(l, &genesis, &len, 1, NULL, 0,
+			      (int64_t)time(NULL), &result);
+	if (rc == PX_OK)
+		rc = result.rc;
+	if (rc == PX_OK && out_node_key)
+		*out_node_key = l->node_pub;
+out:
+	px_ledger_close(l);
+	px_entry_body_free(body);
+	px_entry_close(&env);
+	return rc;
+}
+
 /* Read the genesis (leaf 0) into l; PX_ENOTFOUND on an empty log. */
 static int
 load_genesis(struct px_ledger *l)
@@ -337,7 +380,9 @@ px_ledger_open_key(struct px_ledger **out, const char *dir,
 	}
 	if (rc != PX_OK)
 		goto fail;
-	if (!readonly) {
+	/* A replica appends what its source logged and signs nothing: it
+	 * holds no key. */
+	if (!readonly && !(flags & PX_LEDGER_REPLICA)) {
 		if ((rc = key_path(&path, dir, key_file)) != PX_OK)
 			goto fail;
 		if ((rc = px_key_read_pem(&l->node_key, path)) != PX_OK)
