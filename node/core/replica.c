@@ -13,8 +13,7 @@ struct combined {
 /* A merkle.h source: perfect subtrees from the store below base, from the
  * fresh leaf hashes above it, and split where they straddle it. */
 static int
-combined_source(void *ctx, uint64_t start, unsigned level,
-		struct px_hash *out)
+combined_source(void *ctx, uint64_t start, unsigned level, struct px_hash *out)
 {
 	struct combined *c = ctx;
 	uint64_t n = (uint64_t)1 << level;

@@ -146,27 +146,24 @@ test_replica(void **state)
 		assert_int_equal(px_key_generate(&other), PX_OK);
 		assert_int_equal(px_checkpoint_sign(&forged, &cp, &other),
 				 PX_OK);
-		assert_int_equal(px_replica_keep_checkpoint(r, forged,
-							    strlen(forged),
-							    NULL),
+		assert_int_equal(px_replica_keep_checkpoint(
+					 r, forged, strlen(forged), NULL),
 				 PX_EVERIFY);
 		free(forged);
 		/* Another root of one entry: not this tree. */
 		cp.root.b[0] ^= 1;
 		assert_int_equal(px_checkpoint_sign(&forged, &cp, &node_key),
 				 PX_OK);
-		assert_int_equal(px_replica_keep_checkpoint(r, forged,
-							    strlen(forged),
-							    NULL),
+		assert_int_equal(px_replica_keep_checkpoint(
+					 r, forged, strlen(forged), NULL),
 				 PX_EVERIFY);
 		free(forged);
 		cp.root.b[0] ^= 1;
 		cp.size = 4;
 		assert_int_equal(px_checkpoint_sign(&forged, &cp, &node_key),
 				 PX_OK);
-		assert_int_equal(px_replica_keep_checkpoint(r, forged,
-							    strlen(forged),
-							    NULL),
+		assert_int_equal(px_replica_keep_checkpoint(
+					 r, forged, strlen(forged), NULL),
 				 PX_EINVAL);
 		px_key_wipe(&node_key);
 		px_key_wipe(&other);
@@ -190,10 +187,8 @@ test_replica(void **state)
 						  strlen(forged), NULL, 0,
 						  "mirror", 1),
 				 PX_OK);
-		assert_int_equal(px_replica_keep_evidence(r, &id, text),
-				 PX_OK);
-		assert_int_equal(px_replica_keep_evidence(r, &id, text),
-				 PX_OK);
+		assert_int_equal(px_replica_keep_evidence(r, &id, text), PX_OK);
+		assert_int_equal(px_replica_keep_evidence(r, &id, text), PX_OK);
 		assert_int_equal(px_replica_evidence_each(r, count, &n), PX_OK);
 		assert_int_equal(n, 1);
 		free(text);

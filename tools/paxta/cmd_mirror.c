@@ -23,10 +23,16 @@
 #include "paxta/witness.h"
 
 #define BATCH 1000
+/* At most this many entries (--step) are fetched and held before they are
+ * checked and appended: a far-behind mirror steps through the node's
+ * signed sizes (GET /v1/checkpoints). */
+#define STEP_DEFAULT 100000
+#define STEP_MAX     1000000
 
 static const char mirror_help[] =
 	"usage: paxta mirror --from URL --data DIR [--trust KEY] [--once] "
-	"[--interval S]\n\n"
+	"[--interval S]\n"
+	"                    [--step N]\n\n"
 	"Keep DIR a verifying read replica of the node at URL. The first run "
 	"makes DIR\nfrom the node's genesis; every run then takes the node's "
 	"latest signed\ncheckpoint, checks it extends the last one kept "
@@ -49,7 +55,12 @@ static const char mirror_help[] =
 	"  --once         one round, then exit 0 (default: a round every "
 	"--interval\n"
 	"                 seconds until SIGTERM or SIGINT)\n"
-	"  --interval S   seconds between rounds (default 10)\n\n"
+	"  --interval S   seconds between rounds (default 10)\n"
+	"  --step N       fetch and check at most N entries at a time, "
+	"stepping through\n"
+	"                 the node's signed checkpoints when further behind "
+	"(default\n"
+	"                 100000)\n\n"
 	"Exit 0 after a clean stop or --once; 1 on a fork or an entry that "
 	"breaks a rule;\n2 on errors (a node that is down or answers "
 	"garbage).\n";
@@ -64,6 +75,7 @@ on_signal(int sig)
 }
 
 struct mirror {
+	uint64_t step;
 	struct node *node;
 	struct px_ledger *l;
 	struct px_note_verifier key;
@@ -288,9 +300,68 @@ out:
 	return status;
 }
 
+/*
+ * When the latest checkpoint is more than STEP entries ahead of size, a
+ * signed checkpoint in between: the largest at most size + STEP, else the
+ * smallest past size. *note and *cp replaced; 0 or EXIT_ERROR.
+ */
+static int
+step_target(struct mirror *m, uint64_t size, char **note, size_t *len,
+	    struct px_checkpoint *cp)
+{
+	json_t *j = NULL, *sizes, *v;
+	uint64_t pick = 0;
+	char *text = NULL;
+	size_t i, n;
+	int status = EXIT_ERROR;
+
+	if (cp->size - size <= m->step)
+		return 0;
+	if (node_get_json(m->node, &j,
+			  "/v1/checkpoints?start=%" PRIu64 "&count=10000",
+			  size + 1))
+		return node_fail(m->node);
+	sizes = json_object_get(j, "sizes");
+	json_array_foreach(sizes, i, v)
+	{
+		uint64_t s = (uint64_t)json_integer_value(v);
+
+		if (s <= size || s > cp->size)
+			continue;
+		if (!pick || s <= size + m->step)
+			pick = s;
+	}
+	if (!pick) {
+		status = 0; /* nothing in between: the latest it is */
+		goto out;
+	}
+	if (node_text(m->node, &text, &n, "GET", "/v1/checkpoint?size=%" PRIu64,
+		      pick)) {
+		status = node_fail(m->node);
+		goto out;
+	}
+	if (strlen(text) != n ||
+	    px_checkpoint_open(cp, text, n, &m->key) != PX_OK ||
+	    cp->size != pick) {
+		node_bad_answer(m->node, "a checkpoint of the size asked for "
+					 "not signed by its key");
+		status = node_fail(m->node);
+		goto out;
+	}
+	free(*note);
+	*note = text;
+	*len = n;
+	text = NULL;
+	status = 0;
+out:
+	free(text);
+	json_decref(j);
+	return status;
+}
+
 /* One round: 0 (in step), 1 (a fork: evidence printed), 2. */
 static int
-round_once(struct mirror *m, int *grew)
+round_once(struct mirror *m, int *grew, int *behind)
 {
 	struct px_checkpoint cp, kept = { 0 };
 	struct px_hash proof[PX_MERKLE_MAX_PROOF], other, root;
@@ -302,20 +373,27 @@ round_once(struct mirror *m, int *grew)
 	int rc, status = EXIT_ERROR;
 
 	*grew = 0;
+	*behind = 0;
 	if (node_text(m->node, &note, &len, "GET", "/v1/checkpoint")) {
 		status = node_fail(m->node);
 		goto out;
 	}
 	if (strlen(note) != len ||
 	    px_checkpoint_open(&cp, note, len, &m->key) != PX_OK) {
-		node_bad_answer(m->node,
-				"a checkpoint not signed by its key");
+		node_bad_answer(m->node, "a checkpoint not signed by its key");
 		status = node_fail(m->node);
 		goto out;
 	}
 	if ((rc = local_state(m, &size, &kept_note, &kept)) != PX_OK) {
 		status = fail("cannot read the replica: %s", px_strerror(rc));
 		goto out;
+	}
+	if (cp.size > size) {
+		uint64_t latest = cp.size;
+
+		if (step_target(m, size, &note, &len, &cp))
+			goto out;
+		*behind = cp.size < latest;
 	}
 	if (cp.size < size) {
 		/* Smaller than what is held: this tree's own prefix, or
@@ -345,7 +423,8 @@ round_once(struct mirror *m, int *grew)
 		}
 		fprintf(stderr,
 			"paxta mirror: FORK: the node signed a tree of "
-			"%" PRIu64 " entries that is not a prefix of the %" PRIu64
+			"%" PRIu64
+			" entries that is not a prefix of the %" PRIu64
 			" kept\n",
 			cp.size, size);
 		status = EXIT_NO;
@@ -390,8 +469,7 @@ round_once(struct mirror *m, int *grew)
 						 &cp.root, proof, n) != PX_OK) {
 			if (px_merkle_consistency_old_root(&other, kept.size,
 							   cp.size, &cp.root,
-							   proof,
-							   n) == PX_OK &&
+							   proof, n) == PX_OK &&
 			    memcmp(other.b, kept.root.b, PX_HASH_LEN) != 0) {
 				status = fork_found(
 					m, kept_note, note, proof, n,
@@ -407,8 +485,8 @@ round_once(struct mirror *m, int *grew)
 		goto out;
 	rc = px_replica_keep_checkpoint(m->l, note, len, NULL);
 	if (rc != PX_OK) {
-		status = fail("cannot keep the checkpoint: %s",
-			      px_strerror(rc));
+		status =
+			fail("cannot keep the checkpoint: %s", px_strerror(rc));
 		goto out;
 	}
 	*grew = 1;
@@ -435,14 +513,15 @@ cmd_mirror(int argc, char **argv)
 		{ "trust", required_argument, NULL, 't' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "step", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct mirror m = { 0 };
+	struct mirror m = { .step = STEP_DEFAULT };
 	const char *url = NULL, *trust = NULL;
 	char *vkey = NULL;
 	uint64_t interval = 10;
-	int once = 0, c, status = EXIT_ERROR, grew;
+	int once = 0, c, status = EXIT_ERROR, grew, behind;
 	struct px_ledger *probe = NULL;
 
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
@@ -465,6 +544,14 @@ cmd_mirror(int argc, char **argv)
 				return usage_error("mirror",
 						   "--interval takes 1 to "
 						   "86400 seconds");
+			break;
+		case 's':
+			if (parse_u64(optarg, &m.step) || m.step == 0 ||
+			    m.step > STEP_MAX)
+				return usage_error("mirror",
+						   "--step takes 1 to %d "
+						   "entries",
+						   STEP_MAX);
 			break;
 		case 'h':
 			fputs(mirror_help, stdout);
@@ -502,7 +589,7 @@ cmd_mirror(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	for (;;) {
-		if ((status = round_once(&m, &grew)) != 0)
+		if ((status = round_once(&m, &grew, &behind)) != 0)
 			goto out;
 		if (grew) {
 			uint64_t size = 0;
@@ -517,6 +604,9 @@ cmd_mirror(int argc, char **argv)
 				"root\n",
 				m.dir, size);
 		}
+		/* Behind: the next step at once, --once included. */
+		if (behind && !stopping)
+			continue;
 		if (once || stopping)
 			break;
 		for (uint64_t s = 0; s < interval * 10 && !stopping; s++)
