@@ -261,6 +261,57 @@ out:
 	return rc;
 }
 
+int
+px_ledger_create_replica(const char *dir, const uint8_t *genesis, size_t len,
+			 struct px_pubkey *out_node_key)
+{
+	struct px_entry entry = { 0 }, *entries = &entry;
+	struct px_ledger *l = NULL;
+	struct px_store *store = NULL;
+	struct px_txn *t = NULL;
+	int rc;
+
+	/* The source's genesis, signed by the key it names. */
+	if ((rc = px_entry_read(&entry, genesis, len, PX_ENTRY_ALL)) != PX_OK)
+		goto out;
+	if (entry.status != PX_OK ||
+	    entry.body->body_case != PAXTA__ENTRY__BODY_GENESIS ||
+	    entry.body->genesis->node_key.len != PX_PUBKEY_LEN) {
+		rc = PX_EFOREIGN;
+		goto out;
+	}
+	if ((rc = px_store_open(&store, dir, PX_STORE_CREATE)) != PX_OK)
+		goto out;
+	px_store_close(store);
+	if ((rc = px_ledger_open_key(&l, dir, NULL, PX_LEDGER_REPLICA)) !=
+	    PX_OK)
+		goto out;
+	/* The genesis rule checks the leaf against the node key: the one the
+	 * genesis names, which is all a replica knows of its source. */
+	memcpy(l->node_pub.b, entry.body->genesis->node_key.data,
+	       PX_PUBKEY_LEN);
+	rc = px_ledger_append(l, &entries, 1, (int64_t)time(NULL));
+	if (rc == PX_OK)
+		rc = entry.result.rc;
+	/* Marked as a replica: it holds the source's checkpoints and no key
+	 * to seal them with (cpseal.h), which audit must know. */
+	if (rc == PX_OK)
+		rc = px_store_begin(&t, l->store, 1);
+	if (rc == PX_OK)
+		rc = px_store_meta_put(t, PX_LEDGER_REPLICA_META, "1", 1);
+	if (rc == PX_OK) {
+		rc = px_store_commit(t);
+		t = NULL;
+	}
+	if (rc == PX_OK && out_node_key)
+		*out_node_key = l->node_pub;
+out:
+	px_store_abort(t);
+	px_ledger_close(l);
+	px_entry_release(&entry);
+	return rc;
+}
+
 /* Read the genesis (leaf 0) into l; PX_ENOTFOUND on an empty log. */
 static int
 load_genesis(struct px_ledger *l)
@@ -337,7 +388,9 @@ px_ledger_open_key(struct px_ledger **out, const char *dir,
 	}
 	if (rc != PX_OK)
 		goto fail;
-	if (!readonly) {
+	/* A replica appends what its source logged and signs nothing: it
+	 * holds no key. */
+	if (!readonly && !(flags & PX_LEDGER_REPLICA)) {
 		if ((rc = key_path(&path, dir, key_file)) != PX_OK)
 			goto fail;
 		if ((rc = px_key_read_pem(&l->node_key, path)) != PX_OK)

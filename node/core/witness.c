@@ -170,18 +170,18 @@ proof_json(const struct px_hash *proof, size_t n)
 	return arr;
 }
 
-/* Keep older and newer (and the proof between them) as evidence. */
-static int
-keep_evidence(struct px_witness *w, struct px_txn *t,
-	      const struct px_note_verifier *log, const char *older,
-	      size_t older_len, const char *newer, size_t newer_len,
-	      const struct px_hash *proof, size_t proof_len, uint64_t now)
+int
+px_evidence_make(char **out, struct px_hash *out_id,
+		 const struct px_note_verifier *log, const char *older,
+		 size_t older_len, const char *newer, size_t newer_len,
+		 const struct px_hash *proof, size_t proof_len,
+		 const char *found_by, uint64_t now)
 {
-	char *vkey = NULL, *text = NULL;
+	char *vkey = NULL, *key_text = NULL;
 	json_t *j = NULL;
-	struct px_hash id;
-	int rc = PX_ENOMEM;
+	int rc;
 
+	*out = NULL;
 	if ((rc = px_note_verifier_string(&vkey, log->name, &log->pub)) !=
 	    PX_OK)
 		return rc;
@@ -189,27 +189,42 @@ keep_evidence(struct px_witness *w, struct px_txn *t,
 	j = json_pack("{s:s,s:s,s:s%,s:s%,s:o,s:s,s:I}", "origin", log->name,
 		      "verifier_key", vkey, "older", older, older_len, "newer",
 		      newer, newer_len, "proof", proof_json(proof, proof_len),
-		      "witness", w->name, "found_at", (json_int_t)now);
-	if (!j || !(text = json_dumps(j, JSON_COMPACT)))
+		      "found_by", found_by, "found_at", (json_int_t)now);
+	if (!j || !(*out = json_dumps(j, JSON_COMPACT)))
 		goto out;
-	/* Kept once, however often the log comes back with it: the id
-	 * leaves out when it was found. */
+	/* Kept once, however often it is met: the id leaves out who found
+	 * it and when. */
 	json_object_del(j, "found_at");
-	{
-		char *key_text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-
-		if (!key_text)
-			goto out;
-		rc = px_sha256(&id, key_text, strlen(key_text));
-		free(key_text);
-		if (rc != PX_OK)
-			goto out;
-	}
-	rc = px_store_evidence_put(t, &id, text, strlen(text));
+	json_object_del(j, "found_by");
+	if (!(key_text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)))
+		goto out;
+	rc = px_sha256(out_id, key_text, strlen(key_text));
 out:
+	if (rc != PX_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	free(key_text);
 	json_decref(j);
-	free(text);
 	free(vkey);
+	return rc;
+}
+
+/* Keep older and newer (and the proof between them) as evidence. */
+static int
+keep_evidence(struct px_witness *w, struct px_txn *t,
+	      const struct px_note_verifier *log, const char *older,
+	      size_t older_len, const char *newer, size_t newer_len,
+	      const struct px_hash *proof, size_t proof_len, uint64_t now)
+{
+	struct px_hash id;
+	char *text = NULL;
+	int rc = px_evidence_make(&text, &id, log, older, older_len, newer,
+				  newer_len, proof, proof_len, w->name, now);
+
+	if (rc == PX_OK)
+		rc = px_store_evidence_put(t, &id, text, strlen(text));
+	free(text);
 	return rc;
 }
 

@@ -263,6 +263,11 @@ int pxd_cosigner_run(struct pxd_cosigner *s);
 char *pxd_cosigned_note(struct pxd_cosigner *s, uint64_t size);
 void pxd_cosigner_free(struct pxd_cosigner *s);
 
+/* tiles.c: C2SP tlog-tiles. GET /checkpoint; GET /tile/... (the route
+ * table has one pattern per number of path segments). */
+void pxd_get_tlog_checkpoint(struct pxd_request *rq);
+void pxd_get_tile(struct pxd_request *rq);
+
 /* page.c: GET /lots/{id} */
 void pxd_page_lot(struct pxd_request *rq);
 

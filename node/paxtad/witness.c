@@ -29,7 +29,7 @@ pxd_witness_start(struct pxd_witness_server **out, const struct pxd_config *c,
 {
 	struct pxd_witness_server *s = NULL;
 	struct px_seckey key = { 0 };
-	char *key_path = NULL, *dir = NULL, *name = NULL;
+	char *key_path = NULL, *dir = NULL, *name = NULL, *def = NULL;
 	struct stat st;
 	int rc;
 
@@ -37,13 +37,19 @@ pxd_witness_start(struct pxd_witness_server **out, const struct pxd_config *c,
 	if (c->n_witness_for == 0)
 		return PX_OK;
 	rc = PX_ENOMEM;
-	if (!(s = calloc(1, sizeof(*s))) || !(s->logs = json_array()))
+	if (!(s = calloc(1, sizeof(*s))))
 		goto fail;
 	pthread_mutex_init(&s->lock, NULL);
-	if (c->witness_key)
+	if (!(s->logs = json_array()))
+		goto fail;
+	if (c->witness_key) {
 		key_path = strdup(c->witness_key);
-	else if (asprintf(&key_path, "%s.witness.key", c->data) < 0)
-		key_path = NULL;
+	} else if (px_ledger_default_key_path(&def, c->data) == PX_OK) {
+		/* Beside the folder as its node key: DIR.witness.key. */
+		def[strlen(def) - 4] = '\0';
+		if (asprintf(&key_path, "%s.witness.key", def) < 0)
+			key_path = NULL;
+	}
 	if (!key_path || asprintf(&dir, "%s/witness", c->data) < 0 ||
 	    (c->witness_name ? !(name = strdup(c->witness_name))
 			     : asprintf(&name, "%s/witness", origin) < 0))
@@ -93,6 +99,7 @@ pxd_witness_start(struct pxd_witness_server **out, const struct pxd_config *c,
 	if ((rc = px_witness_verifier_key(s->w, &s->verifier_key)) != PX_OK)
 		goto fail;
 	px_key_wipe(&key);
+	free(def);
 	free(key_path);
 	free(dir);
 	free(name);
@@ -102,6 +109,7 @@ fail:
 	if (rc == PX_ENOMEM && err_len && !*err)
 		snprintf(err, err_len, "out of memory");
 	px_key_wipe(&key);
+	free(def);
 	free(key_path);
 	free(dir);
 	free(name);

@@ -22,6 +22,10 @@ mkdir inner
 expect_status 2 -- "$PAXTA" init --data inner --node-key inner/node.key --origin x --registrar "a=$pub"
 expect_in err "inside the ledger folder"
 [ ! -e inner/node.key ] && [ ! -e inner/data.mdb ] && ok || bad "init wrote into 'inner' after refusing"
+mkdir here
+expect_status 2 -- bash -c "cd here && '$PAXTA' init --data . --origin x --registrar 'a=$pub'"
+expect_in err "would be inside '.'"
+[ -z "$(ls -A here)" ] && ok || bad "init wrote into the folder it refused"
 expect_status 2 -- "$PAXTA" init --data far --node-key no-such-dir/far.key --origin x --registrar "a=$pub"
 expect_in err "does not exist"
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Witnessed history on 127.0.0.1: a log and two witnesses (C2SP
-# tlog-witness). A simulated season is loaded; every checkpoint is cosigned
+# tlog-witness), the first also keeping a mirror of the log. A simulated season is loaded; every checkpoint is cosigned
 # by both, checked here by a verifier written from the C2SP text (python3
 # and openssl, not paxta's code). Then the log's folder is restored from a
 # copy and grows differently: both witnesses refuse (409, then 422 for the
 # proof), keep the evidence, 'paxta evidence' proves the fork from the notes
-# alone, and a note saved before the restore is reported by 'proof
-# --from-note' and 'audit --checkpoint'.
+# alone, the mirror stops with evidence of its own, and a note saved before
+# the restore is reported by 'proof --from-note' and 'audit --checkpoint'.
 . "$(dirname "$0")/lib.bash"
 
 PAXTAD="$PX_BIN/paxtad"
@@ -132,6 +132,24 @@ expect_status 0 -- "$PAXTA" checkpoint --node "$URL_log" --witness "$k1" --witne
 expect_status 2 -- "$PAXTA" checkpoint --node "$URL_log" --witness "$k1" --quorum 2
 expect_status 2 -- "$PAXTA" checkpoint --node "$URL_log" --witness "$log_key" --quorum 1
 
+# The first witness keeps a mirror: every entry, signature and proof
+# checked; it answers reads as the node does.
+# Stepping through the signed sizes, 300 entries at most at a time.
+signed=$(curl -sf "$URL_log/v1/checkpoints" | jq '.sizes | length')
+expect_status 0 -- "$PAXTA" mirror --from "$URL_log" --data w1-mirror --trust "$log_key" --once --step 300
+expect_in err "'w1-mirror' holds $size entries"
+[ "$signed" -gt 2 ] && [ "$(grep -c holds err)" -gt 1 ] && ok || bad "the mirror took one step ($signed sizes signed): $(cat err)"
+for lot in $(jq -r '.lots[].lot' sim/expect.json); do
+	"$PAXTA" verify --node "$URL_log" "$lot" --json >from-node.json || true
+	"$PAXTA" verify --data w1-mirror "$lot" --json >from-mirror.json || true
+	expect_eq "$(jq -r .verdict from-mirror.json)" "$(jq -r --arg l "$lot" '.lots[] | select(.lot == $l) | .verdict' sim/expect.json)" "the mirror's verdict on $lot"
+	expect_eq "$(jq -S -c . from-mirror.json)" "$(jq -S -c . from-node.json)" "the mirror answers $lot as the node"
+done
+expect_status 0 -- "$PAXTA" audit --data w1-mirror
+expect_in out "size $size, root $(sed -n 3p cp.note)"
+expect_status 0 -- "$PAXTA" mirror --from "$URL_log" --data w1-mirror --once
+expect_status 2 -- "$PAXTA" mirror --from "$URL_log" --data w1-mirror --once --trust "$k1"
+
 # The witness protocol by hand: add-checkpoint with a stale size is 409
 # with the size it holds, as text/x.tlog.size; an unknown log is 404.
 printf 'old 0\n\n' >req && curl -sf "$URL_log/v1/checkpoint?size=$size" >>req
@@ -163,6 +181,8 @@ if [ $((honest & (honest - 1))) -eq 0 ]; then
 fi
 cosigned "$honest" && ok || bad "the honest checkpoint of $honest was not cosigned"
 cp cp.note saved.note
+expect_status 0 -- "$PAXTA" mirror --from "$URL_log" --data w1-mirror --once
+expect_in err "'w1-mirror' holds $honest entries"
 halt log
 
 # The fork: the copy restored, other entries, more of them, signed.
@@ -205,6 +225,15 @@ expect_eq "$(jq -c '[.proven, .results[0].older_size, .results[0].newer_size]' o
 expect_status 1 -- "$PAXTA" evidence one.json --trust "$("$PAXTA" checkpoint --data w1 --json | jq -r .verifier_key)"
 jq '.newer |= sub("\n[0-9]+\n"; "\n999\n")' one.json >bent.json
 expect_status 1 -- "$PAXTA" evidence bent.json
+
+# The mirror meets the fork: it stops, with evidence of its own.
+expect_status 1 -- "$PAXTA" mirror --from "$URL_log" --data w1-mirror --once
+expect_in err "FORK"
+cp out mirror.evidence.json
+expect_status 0 -- "$PAXTA" evidence mirror.evidence.json --trust "$log_key"
+expect_in out "signed a tree of $honest entries and one of $forked"
+expect_status 0 -- "$PAXTA" audit --data w1-mirror
+expect_in out "size $honest,"
 
 # The note saved before the restore: the log does not extend it.
 expect_status 1 -- "$PAXTA" proof --node "$URL_log" --from-note saved.note --trust "$log_key"

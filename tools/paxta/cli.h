@@ -53,6 +53,7 @@ int cmd_checkpoint(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_proof(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
+int cmd_mirror(int argc, char **argv);
 
 /* "paxta: " + message + "\n" on stderr; returns EXIT_ERROR. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -320,9 +320,13 @@ cmd_init(int argc, char **argv)
 		goto out;
 	}
 	if (rc == PX_EINVAL) {
-		status = fail("origin '%s' cannot name a log: use 1 to 255 "
-			      "printable characters, no spaces or '+'",
-			      origin);
+		/* The origin, or a default key that would land inside the
+		 * folder ('--data .' puts DIR.key in the folder itself). */
+		status = fail("origin '%s' cannot name a log (use 1 to 255 "
+			      "printable characters, no spaces or '+'), or "
+			      "the node key '%s' would be inside '%s' (give "
+			      "--node-key FILE outside it)",
+			      origin, key_file, data);
 		goto out;
 	}
 	if (rc != PX_OK) {
@@ -874,6 +878,8 @@ cmd_audit(int argc, char **argv)
 				j, "problem",
 				json_string("a saved checkpoint is not "
 					    "extended by the ledger"));
+		if (j && report.replica)
+			json_object_set_new(j, "replica", json_true());
 		if (!report.intact) {
 			json_object_set_new(j, "problem",
 					    json_string(report.problem));
@@ -893,6 +899,10 @@ cmd_audit(int argc, char **argv)
 			       report.checkpoints == 1 ? "" : "s", secs);
 			printf("  size %" PRIu64 ", root %s\n",
 			       px_store_size(t), root_text);
+			if (report.replica)
+				printf("  a replica: its checkpoints are its "
+				       "source's signed notes, each verified; "
+				       "none is sealed here\n");
 			if (latest)
 				printf("  latest checkpoint (%" PRIu64
 				       " entries):\n%s",

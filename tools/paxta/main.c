@@ -25,6 +25,7 @@ static const struct command {
 	{ "proof", cmd_proof, "check an inclusion or consistency proof" },
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
 	{ "evidence", cmd_evidence, "check the evidence of a log's fork" },
+	{ "mirror", cmd_mirror, "keep a verifying read replica of a node" },
 };
 
 static void

@@ -21,6 +21,10 @@ struct px_audit_report {
 	uint64_t entries;     /* leaves checked */
 	uint64_t checkpoints; /* checkpoints checked */
 	int has_bad_index;    /* bad_index names a leaf */
+	/* A replica (paxta mirror): its checkpoints are its source's signed
+	 * notes, each verified, but nothing here seals them, so one deleted
+	 * from the folder cannot be seen (the next mirror run fetches it). */
+	int replica;
 	uint64_t bad_index;
 	char problem[512]; /* what is wrong, for people */
 };

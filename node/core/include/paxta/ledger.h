@@ -73,6 +73,9 @@ int px_ledger_create_at(const char *dir, const char *origin,
 
 enum px_ledger_flags {
 	PX_LEDGER_READONLY = 1 << 0, /* no appends, no writer lock */
+	/* A replica of another node's log: appends, holds no node key,
+	 * never signs (px_ledger_checkpoint answers the latest kept). */
+	PX_LEDGER_REPLICA = 1 << 1,
 };
 
 /*
@@ -86,6 +89,19 @@ int px_ledger_open_key(struct px_ledger **out, const char *dir,
 
 /* px_ledger_open_key with the default key file, DIR.key. */
 int px_ledger_open(struct px_ledger **out, const char *dir, unsigned flags);
+
+/*
+ * Start a replica of another node's log in dir (made if missing): its
+ * genesis leaf, checked against the key it names and appended through the
+ * genesis rule. Open it later with PX_LEDGER_REPLICA. *out_node_key (may be
+ * NULL) gets the source's node key. PX_EFOREIGN when genesis is not a
+ * genesis signed by its own key; PX_EEXIST when dir holds a ledger.
+ */
+/* The metadata record that marks a replica (its value: "1"). */
+#define PX_LEDGER_REPLICA_META "replica"
+
+int px_ledger_create_replica(const char *dir, const uint8_t *genesis,
+			     size_t len, struct px_pubkey *out_node_key);
 
 /* Close; accepts NULL. */
 void px_ledger_close(struct px_ledger *l);

@@ -73,7 +73,7 @@ int px_witness_add_checkpoint(struct px_witness *w, const char *request,
 /*
  * Evidence of a split view, as the witness keeps and serves it (JSON):
  *   {"origin", "verifier_key", "older": NOTE, "newer": NOTE,
- *    "proof": [BASE64...], "witness": NAME, "found_at": SECONDS}
+ *    "proof": [BASE64...], "found_by": NAME, "found_at": SECONDS}
  * Both notes are signed by verifier_key. Either they are of one size with
  * different roots, or proof is a consistency proof from older's size to
  * newer's that leads to newer's root from a root of older's size other
@@ -85,6 +85,17 @@ int px_witness_add_checkpoint(struct px_witness *w, const char *request,
  * (a note not signed, consistent trees); PX_EMALFORMED when it is not
  * evidence; PX_ETOOLARGE past 4 * PX_NOTE_MAX.
  */
+/*
+ * Evidence as above, in *out (malloc'd JSON), and its id: the SHA-256 of
+ * it without found_by and found_at, so one fork is kept once. found_by
+ * names the witness or mirror that met it. PX_ENOMEM.
+ */
+int px_evidence_make(char **out, struct px_hash *out_id,
+		     const struct px_note_verifier *log, const char *older,
+		     size_t older_len, const char *newer, size_t newer_len,
+		     const struct px_hash *proof, size_t proof_len,
+		     const char *found_by, uint64_t now);
+
 int px_evidence_check(const char *text, size_t len,
 		      const struct px_note_verifier *log, uint64_t *out_size_a,
 		      uint64_t *out_size_b);
