@@ -448,6 +448,75 @@ get_lot_masses(struct parse *p, Paxta__LotMass ***out, size_t *n_out,
 	return PX_OK;
 }
 
+/* "documents": [{"type", "number", "date", "issuer", "sha256", "uri"}]
+ * (DESIGN.md §6.1), the same on every kind that carries them. */
+static int
+get_documents(struct parse *p, Paxta__Document ***out, size_t *n_out,
+	      const json_t *event)
+{
+	static const char *const types[] = {
+		"invoice",      "purchase_order",     "contract",
+		"packing_list", "bill_of_lading",     "cmr",
+		"waybill",      "weighbridge_ticket", "hvi_report",
+		"certificate",  "lab_report",         "remediation_plan",
+		"other",
+	};
+	const json_t *arr;
+	Paxta__Document **docs = NULL;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((rc = get_array(p, &arr, event, "documents", OPTIONAL)) != PX_OK ||
+	    !arr)
+		return rc;
+	n = json_array_size(arr);
+	if (n > 64)
+		return bad(p, "field 'documents' has %zu items; at most 64", n);
+	if (n && !(docs = arena_alloc(p->ev, n * sizeof(*docs))))
+		return PX_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *item = line_at(p, arr, i, "document");
+		Paxta__Document *d;
+		const char *type = NULL;
+		size_t t;
+		int given;
+
+		if (!item)
+			return bad(p, "%s must be an object",
+				   label(p, "documents", i + 1));
+		if (!(d = docs[i] = arena_alloc(p->ev, sizeof(*d))))
+			return PX_ENOMEM;
+		paxta__document__init(d);
+		if ((rc = get_name(p, &type, item, "type")) != PX_OK)
+			return rc;
+		for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+			if (strcmp(types[t], type) == 0)
+				break;
+		if (t == sizeof(types) / sizeof(types[0]))
+			return bad(p, "unknown document type '%s'", type);
+		d->type = (char *)types[t];
+		if ((rc = get_string(p, &d->number, item, "number",
+				     OPTIONAL)) != PX_OK ||
+		    (rc = get_time(p, &d->date, &given, item, "date")) !=
+			    PX_OK ||
+		    (rc = get_string(p, &d->issuer, item, "issuer",
+				     OPTIONAL)) != PX_OK ||
+		    (rc = get_hash(p, &d->sha256, item, "sha256")) != PX_OK ||
+		    (rc = get_string(p, &d->uri, item, "uri", OPTIONAL)) !=
+			    PX_OK)
+			return rc;
+		if (!d->number[0] && !d->sha256.len && !d->uri[0])
+			return bad(p, "a document needs a number, a sha256 or "
+				      "a uri");
+	}
+	set_where(p, NULL, 0);
+	*out = docs;
+	*n_out = n;
+	return PX_OK;
+}
+
 /* ---- kinds ---- */
 
 /* "subject": {"id", "name", "roles", "region", "district", "lat", "lon",
@@ -456,7 +525,7 @@ static int
 get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
 	  enum need key_need)
 {
-	const json_t *s = member(event, "subject"), *roles, *lat, *lon;
+	const json_t *s = member(event, "subject"), *roles, *lat, *lon, *area;
 	Paxta__Actor *a;
 	int rc;
 
@@ -500,6 +569,17 @@ get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
 		a->has_coords = 1;
 		a->lat = json_number_value(lat);
 		a->lon = json_number_value(lon);
+	}
+	if ((area = member(s, "area_ha"))) {
+		/* Hectares with at most 4 decimals: whole m². */
+		double m2 = json_is_number(area) ? json_number_value(area) * 1e4
+						 : -1;
+
+		if (!(m2 >= 0 && m2 <= 16e10) || fabs(m2 - round(m2)) > 1e-6)
+			return bad(p, "field 'area_ha' must be a number of "
+				      "hectares from 0 to 16000000, at most "
+				      "4 decimals");
+		a->area_m2 = (uint64_t)llround(m2);
 	}
 	/* update_actor never changes the key (rotate_key does): ignored. */
 	if (key_need == REQUIRED &&
@@ -705,8 +785,8 @@ static int
 parse_lab_result(struct parse *p, const json_t *event, Paxta__Entry *e)
 {
 	Paxta__LabResult *b = arena_alloc(p->ev, sizeof(*b));
-	const json_t *matches;
-	int rc;
+	const json_t *matches, *share;
+	int rc, given;
 
 	if (!b)
 		return PX_ENOMEM;
@@ -724,8 +804,25 @@ parse_lab_result(struct parse *p, const json_t *event, Paxta__Entry *e)
 	    (rc = get_string(p, &b->matched_region, event, "matched_region",
 			     OPTIONAL)) != PX_OK ||
 	    (rc = get_string(p, &b->method, event, "method", OPTIONAL)) !=
+		    PX_OK ||
+	    (rc = get_time(p, &b->tested_at, &given, event, "tested_at")) !=
+		    PX_OK ||
+	    (rc = get_documents(p, &b->documents, &b->n_documents, event)) !=
 		    PX_OK)
 		return rc;
+	/* The share of the lot's mass that does not match its claimed
+	 * origin; a mismatch without one is the whole lot (§6.1's example). */
+	if ((share = member(event, "share"))) {
+		double f =
+			json_is_number(share) ? json_number_value(share) : -1;
+
+		if (!(f >= 0 && f <= 1))
+			return bad(p, "field 'share' must be a number from 0 "
+				      "to 1");
+		b->share_ppm = (uint32_t)llround(f * 1e6);
+	} else if (!b->matches) {
+		b->share_ppm = 1000000;
+	}
 	return get_hash(p, &b->report_sha256, event, "report_sha256");
 }
 
@@ -765,7 +862,9 @@ parse_attest(struct parse *p, const json_t *event, Paxta__Entry *e)
 			return rc;
 	}
 	if ((rc = get_string(p, &b->report_uri, event, "report_uri",
-			     OPTIONAL)) != PX_OK)
+			     OPTIONAL)) != PX_OK ||
+	    (rc = get_documents(p, &b->documents, &b->n_documents, event)) !=
+		    PX_OK)
 		return rc;
 	return get_hash(p, &b->report_sha256, event, "report_sha256");
 }
@@ -1102,6 +1201,8 @@ actor_value(const Paxta__Actor *a)
 			put(&ok, obj, "lat", json_real(a->lat));
 			put(&ok, obj, "lon", json_real(a->lon));
 		}
+		if (a->area_m2)
+			put(&ok, obj, "area_ha", json_real(a->area_m2 / 1e4));
 		put_base64(&ok, obj, "public_key", &a->public_key);
 	}
 	json_decref(roles);
@@ -1149,6 +1250,15 @@ put_genesis(int *ok, json_t *obj, const Paxta__Genesis *g)
 			    json_real(pol->making_ppm / 1e6));
 			put(ok, policy, "max_skew_s",
 			    json_integer(pol->max_skew_s));
+			if (pol->harvest_from || pol->harvest_until) {
+				put(ok, policy, "harvest_from",
+				    json_integer(pol->harvest_from));
+				put(ok, policy, "harvest_until",
+				    json_integer(pol->harvest_until));
+			}
+			if (pol->max_yield_kg_ha)
+				put(ok, policy, "max_yield_kg_ha",
+				    json_integer(pol->max_yield_kg_ha));
 		}
 		put(ok, obj, "policy", policy);
 	}
@@ -1194,6 +1304,37 @@ put_transfer(int *ok, json_t *obj, const Paxta__Transfer *t)
 	put(ok, obj, "documents", documents);
 }
 
+/* "documents" as get_documents reads them; absent when there are none. */
+static void
+put_documents(int *ok, json_t *obj, Paxta__Document *const *docs, size_t n)
+{
+	json_t *list;
+
+	if (n == 0)
+		return;
+	list = json_array();
+	for (size_t i = 0; *ok && i < n; i++) {
+		const Paxta__Document *d = docs[i];
+		json_t *doc = json_object();
+
+		if (doc && d) {
+			put_text(ok, doc, "type", d->type);
+			put_opt_text(ok, doc, "number", d->number);
+			if (d->date) {
+				char when[PX_TIME_TEXT];
+
+				px_format_time(when, d->date);
+				put_text(ok, doc, "date", when);
+			}
+			put_opt_text(ok, doc, "issuer", d->issuer);
+			put_hex(ok, doc, "sha256", &d->sha256);
+			put_opt_text(ok, doc, "uri", d->uri);
+		}
+		append(ok, list, doc);
+	}
+	put(ok, obj, "documents", list);
+}
+
 static void
 put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 {
@@ -1208,6 +1349,7 @@ put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 	put(ok, obj, "indicators", indicators);
 	put_opt_text(ok, obj, "report_uri", a->report_uri);
 	put_hex(ok, obj, "report_sha256", &a->report_sha256);
+	put_documents(ok, obj, a->documents, a->n_documents);
 }
 
 /* The body's fields, beside "kind" and the header. */
@@ -1288,6 +1430,15 @@ put_body(int *ok, json_t *obj, const Paxta__Entry *e)
 		put_opt_text(ok, obj, "matched_region", l->matched_region);
 		put_opt_text(ok, obj, "method", l->method);
 		put_hex(ok, obj, "report_sha256", &l->report_sha256);
+		if (l->share_ppm)
+			put(ok, obj, "share", json_real(l->share_ppm / 1e6));
+		if (l->tested_at) {
+			char when[PX_TIME_TEXT];
+
+			px_format_time(when, l->tested_at);
+			put_text(ok, obj, "tested_at", when);
+		}
+		put_documents(ok, obj, l->documents, l->n_documents);
 		break;
 	}
 	case PAXTA__ENTRY__BODY_VOID:

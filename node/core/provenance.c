@@ -311,75 +311,129 @@ status_rank(Paxta__Status s)
 	return (int)s; /* the enum is ordered certified < … < forced_labour */
 }
 
-struct latest {
-	uint64_t at;
+/* The latest statement of one monitor on one subject and season. */
+struct statement {
 	uint64_t index;
 	Paxta__Status status;
 	char monitor[PX_ID_MAX + 1];
-	int found;
 };
 
-static int
-take_latest(void *ctx, const Paxta__AttestationRecord *rec)
-{
-	struct latest *l = ctx;
+struct statement_scan {
+	uint64_t at;
+	struct statement *s;
+	size_t n, cap;
+	int rc;
+};
 
-	if (rec->index >= l->at)
+/*
+ * Whose word counts (DESIGN.md §3.4): each monitor's latest statement. A
+ * monitor supersedes only its own statements, so a second monitor cannot
+ * clear the first one's finding; the worst across monitors is taken later.
+ */
+static int
+take_statement(void *ctx, const Paxta__AttestationRecord *rec)
+{
+	struct statement_scan *ss = ctx;
+	size_t i;
+
+	if (rec->index >= ss->at)
 		return 1; /* log order: nothing later counts */
-	l->found = 1;
-	l->index = rec->index;
-	l->status = rec->attest->status;
-	snprintf(l->monitor, sizeof(l->monitor), "%s", rec->monitor);
+	for (i = 0; i < ss->n; i++)
+		if (strcmp(ss->s[i].monitor, rec->monitor) == 0)
+			break;
+	if (i == ss->n) {
+		ss->rc = px_array_grow((void **)&ss->s, &ss->cap, ss->n + 1,
+				       sizeof(*ss->s));
+		if (ss->rc != PX_OK)
+			return ss->rc;
+		ss->n++;
+		copy_id(ss->s[i].monitor, rec->monitor);
+	}
+	ss->s[i].index = rec->index;
+	ss->s[i].status = rec->attest->status;
 	return 0;
 }
 
-/* The latest statement on subject for season as of at, remembered in
- * cache (a JSON object; may be NULL): a lineage's origins share districts,
- * regions and a country, so each is read once per question. */
+/* Drop the statements of monitors revoked before at: a monitor's word
+ * counts only up to its revocation. */
 static int
-latest_statement(struct px_txn *t, json_t *cache, const char *subject,
-		 uint32_t season, uint64_t at, struct latest *out)
+drop_revoked(struct px_txn *t, struct statement_scan *ss)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < ss->n; i++) {
+		Paxta__ActorRecord *m = NULL;
+		int rc = px_state_actor(t, ss->s[i].monitor, &m);
+		int gone;
+
+		if (rc != PX_OK)
+			return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+		gone = m->revoked && m->revoked_at < ss->at;
+		px_state_free(m);
+		if (!gone)
+			ss->s[kept++] = ss->s[i];
+	}
+	ss->n = kept;
+	return PX_OK;
+}
+
+/* Each monitor's latest statement on subject for season as of at, in
+ * *out (an array of [index, status, monitor]; borrowed from cache). A
+ * lineage's origins share districts, regions and a country, so each is
+ * read once per question. */
+static int
+statements_on(struct px_txn *t, json_t *cache, const char *subject,
+	      uint32_t season, uint64_t at, json_t **out)
 {
 	char key[PX_ID_MAX + 16 + 8];
-	json_t *hit = NULL;
+	struct statement_scan ss = { at, NULL, 0, 0, PX_OK };
+	size_t n = strnlen(subject, PX_ID_MAX + 16);
+	json_t *list = NULL;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	out->at = at;
-	if (cache) {
-		/* season (4 bytes, never 0 in a byte that ends the key) ‖
-		 * subject: no printf on this path. */
-		size_t n = strnlen(subject, PX_ID_MAX + 16);
-
-		key[0] = (char)('0' + season / 1000 % 10);
-		key[1] = (char)('0' + season / 100 % 10);
-		key[2] = (char)('0' + season / 10 % 10);
-		key[3] = (char)('0' + season % 10);
-		memcpy(key + 4, subject, n);
-		key[4 + n] = '\0';
-		hit = json_object_get(cache, key);
-	}
-	if (hit) {
-		out->found = json_is_true(json_object_get(hit, "found"));
-		out->index = (uint64_t)json_integer_value(
-			json_object_get(hit, "index"));
-		out->status = (Paxta__Status)json_integer_value(
-			json_object_get(hit, "status"));
-		copy_id(out->monitor,
-			json_string_value(json_object_get(hit, "monitor")));
+	/* season (4 bytes, never 0 in a byte that ends the key) ‖ subject:
+	 * no printf on this path. */
+	key[0] = (char)('0' + season / 1000 % 10);
+	key[1] = (char)('0' + season / 100 % 10);
+	key[2] = (char)('0' + season / 10 % 10);
+	key[3] = (char)('0' + season % 10);
+	memcpy(key + 4, subject, n);
+	key[4 + n] = '\0';
+	if ((*out = json_object_get(cache, key)))
 		return PX_OK;
+	rc = px_state_each_attestation(t, subject, season, take_statement, &ss);
+	if (rc == 1)
+		rc = PX_OK;
+	if (rc == PX_OK && ss.rc != PX_OK)
+		rc = ss.rc;
+	if (rc == PX_OK)
+		rc = drop_revoked(t, &ss);
+	if (rc != PX_OK)
+		goto out;
+	if (!(list = json_array())) {
+		rc = PX_ENOMEM;
+		goto out;
 	}
-	rc = px_state_each_attestation(t, subject, season, take_latest, out);
-	if (rc != PX_OK && rc != 1)
-		return rc;
-	if (cache &&
-	    json_object_set_new(
-		    cache, key,
-		    json_pack("{s:b,s:I,s:i,s:s}", "found", out->found, "index",
-			      (json_int_t)out->index, "status",
-			      (int)out->status, "monitor", out->monitor)) != 0)
-		return PX_ENOMEM;
-	return PX_OK;
+	for (size_t i = 0; i < ss.n; i++)
+		if (json_array_append_new(
+			    list,
+			    json_pack("[I,i,s]", (json_int_t)ss.s[i].index,
+				      (int)ss.s[i].status, ss.s[i].monitor)) !=
+		    0) {
+			rc = PX_ENOMEM;
+			goto out;
+		}
+	if (json_object_set_new(cache, key, list) != 0) {
+		list = NULL;
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	*out = list;
+	list = NULL;
+out:
+	json_decref(list);
+	free(ss.s);
+	return rc;
 }
 
 /* out = kind ‖ id; out has room for PX_ID_MAX + 16 bytes. */
@@ -393,18 +447,33 @@ subject_of(char *out, const char *kind, const char *id)
 	out[k + n] = '\0';
 }
 
+/* "UZ-SA-KTK" -> region "UZ-SA", country "UZ": both always from the
+ * district (DESIGN.md §3.4), in the verdict and in recall alike. */
+static void
+place_of(const char *district, char *region, char *country)
+{
+	const char *d1 = strchr(district, '-');
+	const char *d2 = d1 ? strchr(d1 + 1, '-') : NULL;
+	size_t nr = d2 ? (size_t)(d2 - district) : strnlen(district, PX_ID_MAX);
+	size_t nc = d1 ? (size_t)(d1 - district) : strnlen(district, PX_ID_MAX);
+
+	if (region) {
+		memcpy(region, district, nr);
+		region[nr] = '\0';
+	}
+	memcpy(country, district, nc);
+	country[nc] = '\0';
+}
+
 static int
 origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 {
 	char subjects[4][PX_ID_MAX + 16], country[PX_ID_MAX + 1];
-	const char *dash;
 	int rc;
 
 	/* Thousands of origins per verdict: build the subjects without
 	 * printf. */
-	strcpy(country, o->region[0] ? o->region : o->district);
-	if ((dash = strchr(country, '-')))
-		country[dash - country] = '\0';
+	place_of(o->district, o->region, country);
 	subject_of(subjects[0], "farm:", o->farm);
 	subject_of(subjects[1], "district:", o->district);
 	subject_of(subjects[2], "region:", o->region);
@@ -413,19 +482,30 @@ origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 	o->decided_by = 0;
 	o->monitor[0] = o->subject[0] = '\0';
 	for (int i = 0; i < 4; i++) {
-		struct latest l;
+		json_t *list, *s;
+		size_t k;
 
-		rc = latest_statement(t, cache, subjects[i], o->season,
-				      at ? at : UINT64_MAX, &l);
+		rc = statements_on(t, cache, subjects[i], o->season,
+				   at ? at : UINT64_MAX, &list);
 		if (rc != PX_OK)
 			return rc;
-		if (!l.found)
-			continue;
-		if (o->status == PAXTA__STATUS__STATUS_UNSPECIFIED ||
-		    status_rank(l.status) > status_rank(o->status)) {
-			o->status = l.status;
-			o->decided_by = l.index;
-			copy_id(o->monitor, l.monitor);
+		json_array_foreach(list, k, s)
+		{
+			Paxta__Status st = (Paxta__Status)json_integer_value(
+				json_array_get(s, 1));
+			const char *monitor =
+				json_string_value(json_array_get(s, 2));
+
+			/* No actor's word counts for its own cotton. */
+			if (strcmp(monitor, o->farm) == 0)
+				continue;
+			if (o->status != PAXTA__STATUS__STATUS_UNSPECIFIED &&
+			    status_rank(st) <= status_rank(o->status))
+				continue;
+			o->status = st;
+			o->decided_by = (uint64_t)json_integer_value(
+				json_array_get(s, 0));
+			copy_id(o->monitor, monitor);
 			/* Same size: subjects[i] is NUL-terminated. */
 			memcpy(o->subject, subjects[i], sizeof(o->subject));
 		}
@@ -436,7 +516,14 @@ origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 int
 px_origin_status(struct px_txn *t, struct px_origin *o, uint64_t at)
 {
-	return origin_status(t, NULL, o, at);
+	json_t *cache = json_object();
+	int rc;
+
+	if (!cache)
+		return PX_ENOMEM;
+	rc = origin_status(t, cache, o, at);
+	json_decref(cache);
+	return rc;
 }
 
 /* ---- the verdict ---- */
@@ -478,29 +565,102 @@ add_reason(struct px_verdict *v, const char *fmt, ...)
 	return PX_OK;
 }
 
+/* Each lab's latest result on one lot: a re-test by the same lab
+ * supersedes its earlier result (DESIGN.md §3.4). */
 struct lab_scan {
-	struct px_verdict *v;
 	uint64_t at;
+	struct px_lab_finding *f;
+	size_t n, cap;
 	int rc;
 };
 
 static int
-check_lab(void *ctx, const Paxta__LabRecord *rec)
+take_lab(void *ctx, const Paxta__LabRecord *rec)
 {
 	struct lab_scan *ls = ctx;
 	const Paxta__LabResult *lr = rec->result;
+	struct px_lab_finding *f;
+	size_t i;
 
-	if (rec->index >= ls->at || lr->matches)
-		return 0;
-	ls->v->kind = PX_VERDICT_FLAGGED;
-	return add_reason(ls->v,
-			  "lab '%s' found that lot '%s' does not match its "
-			  "claimed origin%s%s%s%s (entry %" PRIu64 ")",
-			  rec->lab, lr->lot, lr->claimed_region[0] ? " '" : "",
-			  lr->claimed_region, lr->claimed_region[0] ? "'" : "",
-			  lr->matched_region[0] ? "; it matches another region"
-						: "",
-			  rec->index);
+	if (rec->index >= ls->at)
+		return 1; /* log order: nothing later counts */
+	for (i = 0; i < ls->n; i++)
+		if (strcmp(ls->f[i].lab, rec->lab) == 0)
+			break;
+	if (i == ls->n) {
+		ls->rc = px_array_grow((void **)&ls->f, &ls->cap, ls->n + 1,
+				       sizeof(*ls->f));
+		if (ls->rc != PX_OK)
+			return ls->rc;
+		ls->n++;
+	}
+	f = &ls->f[i];
+	memset(f, 0, sizeof(*f));
+	copy_id(f->lab, rec->lab);
+	copy_id(f->lot, lr->lot);
+	snprintf(f->method, sizeof(f->method), "%s", lr->method);
+	f->index = rec->index;
+	f->tested_at = lr->tested_at;
+	f->lot_share = lr->matches ? 0 : lr->share_ppm / 1e6;
+	/* The report: its SHA-256, or the first document that has one. */
+	if (lr->report_sha256.len == PX_HASH_LEN) {
+		memcpy(f->report_sha256, lr->report_sha256.data, PX_HASH_LEN);
+		f->has_report = 1;
+	}
+	for (size_t d = 0; d < lr->n_documents && !f->has_report; d++)
+		if (lr->documents[d]->sha256.len == PX_HASH_LEN) {
+			memcpy(f->report_sha256, lr->documents[d]->sha256.data,
+			       PX_HASH_LEN);
+			f->has_report = 1;
+		}
+	return 0;
+}
+
+/*
+ * The labs' findings on node n, as of at: each lab's latest result, the
+ * worst share of them flagged. *out_share is the share of n's mass that
+ * does not match; the findings that say so join v->labs.
+ */
+static int
+lab_findings(struct px_verdict *v, struct px_txn *t, const struct node *n,
+	     uint64_t at, double *out_share)
+{
+	struct lab_scan ls = { at, NULL, 0, 0, PX_OK };
+	double worst = 0;
+	int rc;
+
+	*out_share = 0;
+	rc = px_state_each_lab(t, n->id, take_lab, &ls);
+	if (rc == 1)
+		rc = PX_OK;
+	if (rc == PX_OK)
+		rc = ls.rc;
+	for (size_t i = 0; i < ls.n && rc == PX_OK; i++) {
+		struct px_lab_finding *f;
+
+		if (ls.f[i].lot_share <= 0)
+			continue;
+		if (ls.f[i].lot_share > worst)
+			worst = ls.f[i].lot_share;
+		rc = px_array_grow((void **)&v->labs, &v->cap_labs,
+				   v->n_labs + 1, sizeof(*v->labs));
+		if (rc != PX_OK)
+			break;
+		f = &v->labs[v->n_labs++];
+		*f = ls.f[i];
+		f->share = n->weight * f->lot_share;
+		rc = add_reason(v,
+				"lab '%s' found that %.1f %% of lot '%s' does "
+				"not match its claimed origin (%s, entry "
+				"%" PRIu64 ")",
+				f->lab, f->lot_share * 100, f->lot,
+				f->method[0] ? f->method : "method not given",
+				f->index);
+	}
+	free(ls.f);
+	if (rc == PX_OK)
+		*out_share = worst;
+	return rc;
 }
 
 static int
@@ -654,12 +814,21 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	v->grams = g.nodes[root].grams;
 	v->ancestors = n_order;
 
-	/* Push the lot's mass up its lineage: every lot before its inputs. */
+	/* Push the lot's mass up its lineage: every lot before its inputs.
+	 * The share of a lot that a lab found not to match its claimed
+	 * origin stops there: it is lab_mismatch, whatever the origins
+	 * upstream say (DESIGN.md §3.4). */
 	g.nodes[root].weight = 1.0;
 	for (size_t k = 0; k < n_order; k++) {
 		struct node *n = &g.nodes[order[k]];
 		uint64_t total = 0;
+		double mismatch = 0;
 
+		if (n->has_labs &&
+		    (rc = lab_findings(v, t, n, at, &mismatch)) != PX_OK)
+			goto out;
+		v->lab_mismatch += n->weight * mismatch;
+		n->weight *= 1 - mismatch;
 		for (size_t e = 0; e < n->n_edges; e++)
 			total += g.edges[n->first_edge + e].grams;
 		for (size_t e = 0; e < n->n_edges && total; e++) {
@@ -680,14 +849,8 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	v->kind = PX_VERDICT_FREE;
 	for (size_t k = 0; k < n_order; k++) {
 		struct node *n = &g.nodes[order[k]];
-		struct lab_scan ls = { v, at, PX_OK };
 		struct px_origin *o;
 
-		/* A lab result that contradicts a lot's claimed origin flags
-		 * it, whatever the paperwork says. */
-		if (n->has_labs &&
-		    (rc = px_state_each_lab(t, n->id, check_lab, &ls)) != PX_OK)
-			goto out;
 		if (!n->is_origin)
 			continue;
 		o = &v->origins[v->n_origins++];
@@ -704,8 +867,11 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	}
 	qsort(v->origins, v->n_origins, sizeof(*v->origins), by_share);
 
+	/* A lab result that contradicts a lot's claimed origin flags it,
+	 * whatever the paperwork says. */
 	if (v->by_status[PAXTA__STATUS__STATUS_FORCED_LABOUR] > 0 ||
-	    v->by_status[PAXTA__STATUS__STATUS_CHILD_LABOUR] > 0)
+	    v->by_status[PAXTA__STATUS__STATUS_CHILD_LABOUR] > 0 ||
+	    v->lab_mismatch > 0)
 		v->kind = PX_VERDICT_FLAGGED;
 	else if (v->kind != PX_VERDICT_FLAGGED) {
 		for (size_t i = 0; i < v->n_origins; i++)
@@ -748,6 +914,7 @@ px_verdict_free(struct px_verdict *v)
 		free(v->reasons[i]);
 	free(v->reasons);
 	free(v->origins);
+	free(v->labs);
 	free(v);
 }
 
@@ -802,7 +969,43 @@ px_verdict_json(const struct px_verdict *v)
 		json_object_set_new(status, px_status_name((Paxta__Status)s),
 				    o);
 	}
+	if (v->lab_mismatch > 0)
+		json_object_set_new(
+			status, "lab_mismatch",
+			json_pack("{s:o,s:o}", "share",
+				  json_share(v->lab_mismatch), "kg",
+				  json_kg(v->lab_mismatch * (double)v->grams)));
 	json_object_set_new(root, "by_status", status);
+	if (v->n_labs) {
+		json_t *labs = json_array();
+
+		for (size_t i = 0; labs && i < v->n_labs; i++) {
+			const struct px_lab_finding *f = &v->labs[i];
+			char hex[2 * 32 + 1];
+			json_t *j = json_pack(
+				"{s:s,s:s,s:s,s:I,s:o,s:o,s:o}", "lab", f->lab,
+				"lot", f->lot, "method", f->method, "index",
+				(json_int_t)f->index, "lot_share",
+				json_share(f->lot_share), "share",
+				json_share(f->share), "kg",
+				json_kg(f->share * (double)v->grams));
+
+			if (j && f->has_report) {
+				px_hex_encode(hex, f->report_sha256, 32);
+				json_object_set_new(j, "report_sha256",
+						    json_string(hex));
+			}
+			if (j && f->tested_at) {
+				char when[PX_TIME_TEXT];
+
+				px_format_time(when, f->tested_at);
+				json_object_set_new(j, "tested_at",
+						    json_string(when));
+			}
+			json_array_append_new(labs, j);
+		}
+		json_object_set_new(root, "labs", labs);
+	}
 	for (size_t i = 0; i < v->n_origins; i++) {
 		const struct px_origin *o = &v->origins[i];
 		json_t *j = json_pack(
@@ -907,16 +1110,16 @@ add_seed(void *ctx, const char *lot, const char *farm)
 		return rc;
 	if (ss->region || ss->country) {
 		Paxta__LotRecord *rec = NULL;
-		size_t n;
+		char region[PX_ID_MAX + 1], country[PX_ID_MAX + 1];
 		int keep;
 
 		if ((rc = px_state_lot(ss->t, lot, &rec)) != PX_OK)
 			return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
-		n = ss->country ? strlen(ss->country) : 0;
-		keep = ss->region
-			       ? strcmp(rec->region, ss->region) == 0
-			       : strncmp(rec->district, ss->country, n) == 0 &&
-					 rec->district[n] == '-';
+		/* As the verdict does: region and country from the
+		 * district. */
+		place_of(rec->district, region, country);
+		keep = ss->region ? strcmp(region, ss->region) == 0
+				  : strcmp(country, ss->country) == 0;
 		px_state_free(rec);
 		if (!keep)
 			return PX_OK;

@@ -174,6 +174,78 @@ valid_location(const Paxta__Actor *actor)
 		 actor->lon <= 180));
 }
 
+/* A monitor holds no supply-chain role (DESIGN.md §3.4): whoever grows,
+ * gins, trades or sells cotton cannot also judge it. */
+static int
+mixes_monitor(const Paxta__Actor *actor)
+{
+	int monitor = has_role(actor, PAXTA__ROLE__ROLE_MONITOR);
+
+	for (size_t i = 0; monitor && i < actor->n_roles; i++)
+		if (actor->roles[i] != PAXTA__ROLE__ROLE_MONITOR &&
+		    actor->roles[i] != PAXTA__ROLE__ROLE_REGISTRAR &&
+		    actor->roles[i] != PAXTA__ROLE__ROLE_LAB)
+			return 1;
+	return 0;
+}
+
+static int
+refuse_mixed(struct apply *a, const char *id)
+{
+	return px_refuse(a->r, PX_CODE_ROLE_DENIED,
+			 "actor '%s' cannot be a monitor and hold a "
+			 "supply-chain role",
+			 id);
+}
+
+/* ~400 km x 400 km: no farm is larger. */
+#define AREA_M2_MAX 160000000000ULL
+
+/* "UZ-SA-KTK" -> "UZ-SA": ISO 3166-2 region of a district code. */
+static void
+region_of(char *out, size_t cap, const char *district)
+{
+	const char *dash = strchr(district, '-');
+
+	if (dash)
+		dash = strchr(dash + 1, '-');
+	snprintf(out, cap, "%.*s",
+		 dash ? (int)(dash - district) : (int)strlen(district),
+		 district);
+}
+
+/* A district is named as CC-RR-DDD: the region is the district's. */
+static int
+valid_place(struct apply *a, const Paxta__Actor *s)
+{
+	char region[PX_ID_MAX + 1];
+
+	if (s->area_m2 > AREA_M2_MAX)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "actor '%s': an area of more than 16 million "
+				 "ha is not a farm",
+				 s->id);
+	if (!s->district[0] || !s->region[0])
+		return PX_OK;
+	region_of(region, sizeof(region), s->district);
+	if (strcmp(region, s->region) != 0)
+		return px_refuse(a->r, PX_CODE_ORIGIN,
+				 "district '%s' is in region '%s', not '%s'",
+				 s->district, region, s->region);
+	return PX_OK;
+}
+
+/* MMDD of a real day (29 February included). */
+static int
+valid_month_day(uint32_t mmdd)
+{
+	static const uint8_t days[12] = { 31, 29, 31, 30, 31, 30,
+					  31, 31, 30, 31, 30, 31 };
+	uint32_t m = mmdd / 100, d = mmdd % 100;
+
+	return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
+}
+
 /* ---- genesis and the registry ---- */
 
 static int
@@ -206,6 +278,14 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 	    p->making_ppm > 1000000)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "a yield cap cannot exceed 1");
+	if (p->max_yield_kg_ha > 100000 ||
+	    ((p->harvest_from || p->harvest_until) &&
+	     (!valid_month_day(p->harvest_from) ||
+	      !valid_month_day(p->harvest_until))))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a harvest calendar runs between two "
+				 "month-days (MMDD) and a farm's yield is at "
+				 "most 100 t/ha");
 	for (size_t i = 0; i < g->n_registrars; i++) {
 		const Paxta__Registrar *reg = g->registrars[i];
 		Paxta__ActorRecord rec = PAXTA__ACTOR_RECORD__INIT, *old;
@@ -255,6 +335,10 @@ apply_register(struct apply *a)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "an actor needs a valid id, known roles, a "
 				 "valid location and a 32-byte public key");
+	if (mixes_monitor(s))
+		return refuse_mixed(a, s->id);
+	if ((rc = valid_place(a, s)) != PX_OK)
+		return rc;
 	rc = px_state_actor(a->t, s->id, &old);
 	px_state_free(old);
 	if (rc == PX_OK)
@@ -297,8 +381,32 @@ apply_update(struct apply *a)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "an update needs the actor's id, known roles "
 				 "and a valid location");
+	if (mixes_monitor(s))
+		return refuse_mixed(a, s->id);
+	if ((rc = valid_place(a, s)) != PX_OK)
+		return rc;
 	if ((rc = find_actor(a, s->id, &rec)) != PX_OK)
 		return rc;
+	/* A monitor never becomes a trader, nor a trader a monitor: its
+	 * statements would then judge cotton it made or held. */
+	if (has_role(rec->actor, PAXTA__ROLE__ROLE_MONITOR) !=
+	    has_role(s, PAXTA__ROLE__ROLE_MONITOR)) {
+		Paxta__Actor both = *s;
+		Paxta__Role roles[32];
+		size_t n = 0;
+
+		for (size_t i = 0; i < s->n_roles && n < 32; i++)
+			roles[n++] = s->roles[i];
+		for (size_t i = 0; i < rec->actor->n_roles && n < 32; i++)
+			roles[n++] = rec->actor->roles[i];
+		both.roles = roles;
+		both.n_roles = n;
+		if (mixes_monitor(&both)) {
+			rc = refuse_mixed(a, s->id);
+			px_state_free(rec);
+			return rc;
+		}
+	}
 	/* Name, roles and location change; the key only by rotate_key. */
 	old_actor = rec->actor;
 	{
@@ -378,29 +486,80 @@ out:
 
 /* ---- lots ---- */
 
-/* "UZ-SA-KTK" -> "UZ-SA": ISO 3166-2 region of a district code. */
-static void
-region_of(char *out, size_t cap, const char *district)
-{
-	const char *dash = strchr(district, '-');
-
-	if (dash)
-		dash = strchr(dash + 1, '-');
-	snprintf(out, cap, "%.*s",
-		 dash ? (int)(dash - district) : (int)strlen(district),
-		 district);
-}
-
-/* The calendar year (UTC) of a Unix time. */
-static int
-year_of(int64_t seconds)
+/*
+ * The season cotton picked at seconds belongs to, by the policy's harvest
+ * calendar (MMDD from .. until; a window that wraps past New Year is the
+ * season of the year it starts in): 0 when it is outside every season.
+ */
+static uint32_t
+season_of(int64_t seconds, const struct px_policy *policy)
 {
 	time_t t = (time_t)seconds;
+	uint32_t from = policy->harvest_from, until = policy->harvest_until;
+	uint32_t day;
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm))
-		return -1;
-	return tm.tm_year + 1900;
+	if (!gmtime_r(&t, &tm) || tm.tm_year < 0)
+		return 0;
+	day = (uint32_t)(tm.tm_mon + 1) * 100 + (uint32_t)tm.tm_mday;
+	if (from <= until)
+		return day >= from && day <= until ? (uint32_t)tm.tm_year + 1900
+						   : 0;
+	if (day >= from)
+		return (uint32_t)tm.tm_year + 1900;
+	return day <= until ? (uint32_t)tm.tm_year + 1899 : 0;
+}
+
+/* A season's seed cotton from this farm so far (DESIGN.md §6.1 area_ha). */
+struct farm_total {
+	struct px_txn *t;
+	const char *farm;
+	uint64_t grams;
+};
+
+static int
+add_farm_lot(void *ctx, const char *lot, const char *farm)
+{
+	struct farm_total *ft = ctx;
+	Paxta__LotRecord *rec = NULL;
+	int rc;
+
+	if (strcmp(farm, ft->farm) != 0)
+		return PX_OK;
+	if ((rc = px_state_lot(ft->t, lot, &rec)) != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	ft->grams += rec->grams;
+	px_state_free(rec);
+	return PX_OK;
+}
+
+/* Plausibility at the origin: a season's harvests within area x yield. */
+static int
+check_yield(struct apply *a, const Paxta__Harvest *h)
+{
+	const Paxta__Actor *farm = a->author->actor;
+	struct farm_total ft = { a->t, a->e->actor, 0 };
+	char got[PX_KG_TEXT], cap_text[PX_KG_TEXT];
+	uint64_t cap;
+	int rc;
+
+	if (!farm->area_m2)
+		return PX_OK;
+	/* m² x kg/ha / 10 = grams; both capped, so no overflow. */
+	cap = farm->area_m2 * a->ctx->policy->max_yield_kg_ha / 10;
+	rc = px_state_each_origin(a->t, h->district, h->season, add_farm_lot,
+				  &ft);
+	if (rc != PX_OK)
+		return rc;
+	if (ft.grams + h->grams <= cap)
+		return PX_OK;
+	px_format_kg(got, ft.grams + h->grams);
+	px_format_kg(cap_text, cap);
+	return px_refuse(a->r, PX_CODE_YIELD,
+			 "farm '%s' would harvest %s kg in season %u; its "
+			 "%.2f ha give at most %s kg",
+			 a->e->actor, got, h->season,
+			 (double)farm->area_m2 / 10000.0, cap_text);
 }
 
 static int
@@ -408,51 +567,59 @@ apply_harvest(struct apply *a)
 {
 	const Paxta__Harvest *h = a->e->harvest;
 	Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT, *old = NULL;
-	char region[PX_ID_MAX + 1];
+	char region[PX_ID_MAX + 1], when[PX_TIME_TEXT];
+	uint32_t season;
 	int rc;
 
 	if ((rc = need_role(a, PAXTA__ROLE__ROLE_FARM, "harvest")) != PX_OK)
 		return rc;
 	if (!px_state_valid_id(h->lot) || h->grams == 0 ||
 	    h->grams > PX_GRAMS_MAX || h->season < 1900 || h->season > 2200 ||
-	    !px_state_valid_id(h->district) ||
+	    !px_state_valid_id(h->district) || h->harvested_at <= 0 ||
 	    (h->method != PAXTA__METHOD__METHOD_HAND &&
 	     h->method != PAXTA__METHOD__METHOD_MACHINE))
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "a harvest needs a lot id, kg above 0, a "
-				 "season, a district and a picking method "
-				 "(hand or machine)");
+				 "season, a district, harvested_at and a "
+				 "picking method (hand or machine)");
 	if (a->ctx->now != INT64_MAX &&
 	    h->harvested_at > a->ctx->now + a->ctx->policy->max_skew_s)
 		return px_refuse(a->r, PX_CODE_TIME,
 				 "lot '%s' is harvested in the future", h->lot);
-	if (h->harvested_at) {
-		/* Picked before it is recorded, within its season's harvest
-		 * (which may run into the next calendar year). */
-		char when[PX_TIME_TEXT];
-		int year = year_of(h->harvested_at);
-
-		px_format_time(when, h->harvested_at);
-		if (h->harvested_at > a->e->time)
-			return px_refuse(a->r, PX_CODE_TIME,
-					 "lot '%s' is harvested at %s, after "
-					 "the entry's own time",
-					 h->lot, when);
-		if (year != (int)h->season && year != (int)h->season + 1)
-			return px_refuse(a->r, PX_CODE_TIME,
-					 "lot '%s' is harvested at %s, outside "
-					 "season %u",
-					 h->lot, when, h->season);
-	}
+	/* Picked before it is recorded. */
+	px_format_time(when, h->harvested_at);
+	if (h->harvested_at > a->e->time)
+		return px_refuse(a->r, PX_CODE_TIME,
+				 "lot '%s' is harvested at %s, after the "
+				 "entry's own time",
+				 h->lot, when);
+	/* Seasons from the calendar: a lot picked in 2026 cannot be declared
+	 * a 2025 lot of a district certified that year. */
+	season = season_of(h->harvested_at, a->ctx->policy);
+	if (season != h->season)
+		return season ? px_refuse(a->r, PX_CODE_SEASON,
+					  "lot '%s' is harvested at %s, in "
+					  "season %u, not %u",
+					  h->lot, when, season, h->season)
+			      : px_refuse(a->r, PX_CODE_SEASON,
+					  "lot '%s' is harvested at %s, "
+					  "outside the harvest calendar",
+					  h->lot, when);
 	/* A farm harvests in the district it is registered in: a farm cannot
-	 * claim a neighbour's certified district. */
-	if (a->author->actor->district[0] &&
-	    strcmp(a->author->actor->district, h->district) != 0)
+	 * claim a neighbour's certified district, nor pick "anywhere". */
+	if (!a->author->actor->district[0])
+		return px_refuse(a->r, PX_CODE_ORIGIN,
+				 "farm '%s' is registered with no district; "
+				 "it cannot harvest",
+				 a->e->actor);
+	if (strcmp(a->author->actor->district, h->district) != 0)
 		return px_refuse(a->r, PX_CODE_ORIGIN,
 				 "farm '%s' is registered in district '%s'; "
 				 "lot '%s' cannot come from '%s'",
 				 a->e->actor, a->author->actor->district,
 				 h->lot, h->district);
+	if ((rc = check_yield(a, h)) != PX_OK)
+		return rc;
 	rc = px_state_lot(a->t, h->lot, &old);
 	px_state_free(old);
 	if (rc == PX_OK)
@@ -461,16 +628,13 @@ apply_harvest(struct apply *a)
 	if (rc != PX_ENOTFOUND)
 		return rc;
 
-	if (a->author->actor->region[0])
-		snprintf(region, sizeof(region), "%s",
-			 a->author->actor->region);
-	else
-		region_of(region, sizeof(region), h->district);
+	/* The region is always the district's (DESIGN.md §3.4). */
+	region_of(region, sizeof(region), h->district);
 	rec.id = h->lot;
 	rec.product = PAXTA__PRODUCT__PRODUCT_SEED_COTTON;
 	rec.creator = a->e->actor;
 	rec.created_at = a->index;
-	rec.time = h->harvested_at ? h->harvested_at : a->e->time;
+	rec.time = h->harvested_at;
 	rec.grams = h->grams;
 	rec.season = h->season;
 	rec.district = h->district;
@@ -764,6 +928,12 @@ apply_transfer(struct apply *a)
 				     "consignee '%s' was revoked at entry "
 				     "%" PRIu64,
 				     tr->to, to->revoked_at)
+	     /* A monitor holds no cotton it might judge. */
+	     : has_role(to->actor, PAXTA__ROLE__ROLE_MONITOR)
+		     ? px_refuse(a->r, PX_CODE_ROLE_DENIED,
+				 "consignee '%s' is a monitor; a monitor "
+				 "holds no cotton",
+				 tr->to)
 	     : strcmp(tr->to, a->e->actor) == 0
 		     ? px_refuse(a->r, PX_CODE_MALFORMED,
 				 "'%s' cannot ship to itself", tr->to)
@@ -896,6 +1066,29 @@ out:
 
 /* ---- monitors and labs ---- */
 
+/* Documents an event refers to (DESIGN.md §6.1): any kind may carry them. */
+static int
+check_documents(struct apply *a, Paxta__Document **docs, size_t n)
+{
+	if (n > 64)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "an entry refers to at most 64 documents");
+	for (size_t i = 0; i < n; i++) {
+		const Paxta__Document *d = docs[i];
+
+		if (!d->type[0] || strlen(d->type) > 64 ||
+		    strlen(d->number) > 256 || strlen(d->issuer) > 256 ||
+		    strlen(d->uri) > 2048 ||
+		    (d->sha256.len && d->sha256.len != PX_HASH_LEN) ||
+		    (!d->sha256.len && !d->uri[0] && !d->number[0]))
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "document %zu needs a type and a "
+					 "number, SHA-256 or URI to find it by",
+					 i + 1);
+	}
+	return PX_OK;
+}
+
 static int
 valid_subject(const char *subject)
 {
@@ -935,8 +1128,18 @@ apply_attest(struct apply *a)
 
 		if ((rc = find_actor(a, at->subject + 5, &farm)) != PX_OK)
 			return rc;
+		/* A gin or a mill named as a farm would be judged as no
+		 * origin and change nothing. */
+		rc = has_role(farm->actor, PAXTA__ROLE__ROLE_FARM)
+			     ? PX_OK
+			     : px_refuse(a->r, PX_CODE_MALFORMED,
+					 "'%s' is not a farm", at->subject + 5);
 		px_state_free(farm);
+		if (rc != PX_OK)
+			return rc;
 	}
+	if ((rc = check_documents(a, at->documents, at->n_documents)) != PX_OK)
+		return rc;
 	rec.index = a->index;
 	rec.monitor = a->e->actor;
 	rec.time = a->e->time;
@@ -958,6 +1161,16 @@ apply_lab(struct apply *a)
 	if (lr->report_sha256.len != 0 && lr->report_sha256.len != PX_HASH_LEN)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "a report's SHA-256 is 32 bytes");
+	if (lr->share_ppm > 1000000 || (lr->matches && lr->share_ppm) ||
+	    (!lr->matches && !lr->share_ppm) || strlen(lr->method) > 64 ||
+	    lr->tested_at < 0 || lr->tested_at > a->e->time)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a lab result on lot '%s' needs a share from "
+				 "0 to 1 (above 0 only for a mismatch), a "
+				 "method and a test date before the entry",
+				 lr->lot);
+	if ((rc = check_documents(a, lr->documents, lr->n_documents)) != PX_OK)
+		return rc;
 	if ((rc = find_lot(a, lr->lot, &lot)) != PX_OK)
 		return rc;
 	/* Counted on the lot, so a verdict skips lots with none. */
@@ -1035,7 +1248,14 @@ void_lot(struct apply *a, const char *id)
 
 	if ((rc = find_lot(a, id, &lot)) != PX_OK)
 		return rc;
-	if ((rc = lot_untouched(a, lot)) == PX_OK) {
+	/* A lab's finding names the lot: voiding it (and making it again
+	 * under another id) would wash the finding away. */
+	if (lot->lab_results)
+		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
+			       "lot '%s' has a lab result; a lot a lab "
+			       "tested cannot be voided",
+			       id);
+	else if ((rc = lot_untouched(a, lot)) == PX_OK) {
 		lot->voided = 1;
 		lot->voided_at = a->index;
 		rc = px_state_put_lot(a->t, lot);

@@ -87,10 +87,10 @@ expect_eq "$(jq -r '.[0].error' out)" overspend "overspend code"
 echo '{"kind":"transform","actor":"uz.gin.1","process":"ginning","inputs":[{"lot":"A-1","kg":1}],"outputs":[{"lot":"X","kg":1,"product":"lint"}]}' >mass.json
 expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json mass.json
 expect_eq "$(jq -r '.[0].error' out)" not_holder "consumed lot"
-echo '{"kind":"harvest","actor":"uz.farm.a","lot":"A-1","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand"}' >dup.json
+echo '{"kind":"harvest","actor":"uz.farm.a","lot":"A-1","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}' >dup.json
 expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json dup.json
 expect_eq "$(jq -r '.[0].error' out)" duplicate_lot "duplicate lot"
-echo '{"kind":"harvest","actor":"uz.farm.a","lot":"Z","kg":1.0005,"season":2026,"district":"UZ-SA-KTK","method":"hand"}' >dec.json
+echo '{"kind":"harvest","actor":"uz.farm.a","lot":"Z","kg":1.0005,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}' >dec.json
 expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json dec.json
 expect_eq "$(jq -r '.[0].error' out)" malformed "4 decimals"
 after=$("$PAXTA" checkpoint --data ledger | sed -n 2,3p)

@@ -804,10 +804,14 @@ test_lab_result_flags_lot_and_descendants(void **state)
 	before = pxt_log_size(fx->l);
 	bad = lab(fx, LOT_A, 0);
 	/* An ancestor's failed test flags the lint, whatever the paperwork
-	 * says: every kg is still certified. */
+	 * says: the share that came through lot A is lab_mismatch, not
+	 * certified, and the rest still is. */
 	v = verdict(fx, "LINT-1", 0);
 	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
-	assert_near(v->by_status[CERTIFIED], 1.0);
+	assert_near(v->lab_mismatch, 0.625);
+	assert_near(v->by_status[CERTIFIED], 0.375);
+	assert_int_equal(v->n_labs, 1);
+	assert_near(v->labs[0].share, 0.625);
 	assert_reason(v, LAB, LOT_A);
 	drop_verdict(v);
 	v = verdict(fx, LOT_A, 0);

@@ -257,6 +257,7 @@ sim_status_name(enum sim_status s)
 		[SIM_CERTIFIED] = "certified",
 		[SIM_WITHDRAWN] = "withdrawn",
 		[SIM_FORCED] = "forced_labour",
+		[SIM_LAB_MISMATCH] = "lab_mismatch",
 	};
 
 	return names[s];

@@ -52,6 +52,8 @@ enum px_code {
 	PX_CODE_ORIGIN,
 	PX_CODE_TOO_LARGE,
 	PX_CODE_MALFORMED,
+	PX_CODE_SEASON, /* a harvest's season is not its calendar's */
+	PX_CODE_YIELD,  /* more seed cotton than the farm's area can give */
 	PX_CODE__COUNT
 };
 

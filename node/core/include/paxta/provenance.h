@@ -48,6 +48,20 @@ struct px_origin {
 	char subject[PX_ID_MAX + 16]; /* its subject, "district:UZ-SA-KTK" */
 };
 
+/* A lab's latest result on a lot of the lineage that found part of it not
+ * to match its claimed origin. */
+struct px_lab_finding {
+	char lab[PX_ID_MAX + 1];
+	char lot[PX_ID_MAX + 1]; /* the tested lot */
+	char method[65];
+	uint64_t index;    /* the lab result's entry */
+	int64_t tested_at; /* 0: not given */
+	double lot_share;  /* of the tested lot's mass, 0..1 */
+	double share;      /* of the asked lot's mass, 0..1 */
+	uint8_t report_sha256[32];
+	int has_report;
+};
+
 struct px_verdict {
 	enum px_verdict_kind kind;
 	char lot[PX_ID_MAX + 1];
@@ -58,6 +72,11 @@ struct px_verdict {
 	double by_status[PX_STATUS_COUNT]; /* share of the mass per status */
 	struct px_origin *origins;         /* by share, largest first */
 	size_t n_origins;
+	/* Share of the mass a lab found not to match its claimed origin:
+	 * it is in no origin's share, so by_status and it sum to 1. */
+	double lab_mismatch;
+	struct px_lab_finding *labs; /* the findings behind it */
+	size_t n_labs, cap_labs;
 	char **reasons; /* sentences for people */
 	size_t n_reasons;
 };
@@ -76,7 +95,7 @@ int px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 void px_verdict_free(struct px_verdict *v);
 
 /* The verdict as JSON (new reference): lot, verdict, kg, at, breakdown
- * by status / origin / district, reasons. */
+ * by status (with "lab_mismatch") / origin / district, labs, reasons. */
 json_t *px_verdict_json(const struct px_verdict *v);
 
 /* The status of an origin (farm, district, region, season) as of at, with
