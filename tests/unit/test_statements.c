@@ -1,0 +1,524 @@
+/*
+ * Unit tests for statements, seasons, labs and plausibility (DESIGN.md
+ * §3.4, docs/statements.md): each way an attacker turned flagged cotton
+ * into "free" (issue 10) ends refused, with the ledger unchanged, or not
+ * free.
+ *
+ * The world: a farm in Qashqadaryo (UZ-QA-NKS) and one in Samarqand
+ * (UZ-SA-KTK), a gin, two monitors (monitor.tpm and monitor.rogue), two
+ * labs. Events are written with single quotes and turned into JSON.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "fixture.h"
+#include "paxta/error.h"
+#include "paxta/provenance.h"
+#include "paxta/store.h"
+
+#define FARM    "uz.farm.nks-01"
+#define FARM_SA "uz.farm.ktk-01"
+#define DIST    "UZ-QA-NKS"
+#define DIST_SA "UZ-SA-KTK"
+#define GIN     "uz.gin.qa-01"
+#define TPM     "monitor.tpm"
+#define ROGUE   "monitor.rogue"
+#define LAB     "lab.isotope-1"
+#define LAB_2   "lab.dna-1"
+#define LOT     "UZ-2026-NKS-001"
+#define LOT_SA  "UZ-2026-KTK-001"
+#define PICKED  "2026-10-01T08:00:00Z"
+#define REPORT \
+	"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+#define EPSILON       1e-9
+#define CERTIFIED     PAXTA__STATUS__STATUS_CERTIFIED
+#define UNCERTIFIED   PAXTA__STATUS__STATUS_UNSPECIFIED
+#define WITHDRAWN     PAXTA__STATUS__STATUS_WITHDRAWN
+#define FORCED_LABOUR PAXTA__STATUS__STATUS_FORCED_LABOUR
+
+/* ---- helpers ---- */
+
+static struct px_verdict *live; /* freed by teardown after a failure */
+
+#define assert_near(got, want)                                              \
+	do {                                                                \
+		if (!(fabs((got) - (want)) <= EPSILON))                     \
+			fail_msg("line %d: %s is %.17g, expected %.17g",    \
+				 __LINE__, #got, (double)(got),             \
+				 (double)(want));                           \
+	} while (0)
+
+static char *
+format_event(const char *fmt, va_list ap)
+{
+	char *text = NULL;
+
+	assert_true(vasprintf(&text, fmt, ap) >= 0);
+	for (char *c = text; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	return text;
+}
+
+/* Append a single-quoted event; fails the test on a refusal. */
+__attribute__((format(printf, 2, 3))) static uint64_t
+submit(struct pxt_ledger *fx, const char *fmt, ...)
+{
+	struct px_append_result res;
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = format_event(fmt, ap);
+	va_end(ap);
+	if (pxt_submit(fx, &res, "%s", text) != PX_OK)
+		fail_msg("%s\nrefused: %s: %s", text,
+			 px_code_name(res.refusal.code), res.refusal.message);
+	free(text);
+	return res.index;
+}
+
+/* The event is refused with code, and the ledger is as it was. */
+__attribute__((format(printf, 3, 4))) static void
+refused(struct pxt_ledger *fx, enum px_code code, const char *fmt, ...)
+{
+	struct px_append_result res;
+	struct pxt_snapshot before, after;
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = format_event(fmt, ap);
+	va_end(ap);
+	pxt_snapshot(fx, &before);
+	memset(&res, 0, sizeof(res));
+	pxt_submit(fx, &res, "%s", text);
+	if (res.rc != PX_EREFUSED || res.refusal.code != code)
+		fail_msg("%s\nwanted refusal '%s', got rc %d '%s': %s", text,
+			 px_code_name(code), res.rc,
+			 px_code_name(res.refusal.code), res.refusal.message);
+	free(text);
+	pxt_snapshot(fx, &after);
+	assert_true(pxt_snapshot_equal(&before, &after));
+}
+
+static uint64_t
+harvest(struct pxt_ledger *fx, const char *farm, const char *lot,
+	const char *district, unsigned kg)
+{
+	return submit(fx,
+		      "{'kind':'harvest','actor':'%s','lot':'%s','kg':%u,"
+		      "'season':2026,'district':'%s','method':'hand',"
+		      "'harvested_at':'" PICKED "'}",
+		      farm, lot, kg, district);
+}
+
+static uint64_t
+attest(struct pxt_ledger *fx, const char *monitor, const char *subject,
+       unsigned season, const char *status)
+{
+	return submit(fx,
+		      "{'kind':'attest','actor':'%s','subject':'%s',"
+		      "'season':%u,'status':'%s','indicators':[],"
+		      "'report_sha256':'" REPORT "'}",
+		      monitor, subject, season, status);
+}
+
+static void
+ship(struct pxt_ledger *fx, const char *from, const char *to,
+     const char *shipment, const char *lot, unsigned kg)
+{
+	submit(fx,
+	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
+	       "'lots':[{'lot':'%s','kg':%u}]}",
+	       from, to, shipment, lot, kg);
+	submit(fx,
+	       "{'kind':'receive','actor':'%s','shipment':'%s',"
+	       "'lots':[{'lot':'%s','kg':%u}]}",
+	       to, shipment, lot, kg);
+}
+
+static struct px_verdict *
+verdict(struct pxt_ledger *fx, const char *lot, uint64_t at)
+{
+	struct px_txn *t = NULL;
+	int rc;
+
+	px_verdict_free(live);
+	live = NULL;
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	rc = px_verdict(&live, t, lot, at);
+	px_store_abort(t);
+	if (rc != PX_OK)
+		fail_msg("verdict on '%s': %s", lot, px_strerror(rc));
+	return live;
+}
+
+static int
+has_reason(const struct px_verdict *v, const char *part)
+{
+	for (size_t i = 0; i < v->n_reasons; i++)
+		if (strstr(v->reasons[i], part))
+			return 1;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	struct pxt_ledger *fx = pxt_ledger_new(NULL);
+
+	pxt_register(fx, FARM, "farm", "UZ-QA", DIST);
+	pxt_register(fx, FARM_SA, "farm", "UZ-SA", DIST_SA);
+	pxt_register(fx, GIN, "gin", "UZ-QA", DIST);
+	pxt_register(fx, TPM, "monitor", "", "");
+	pxt_register(fx, ROGUE, "monitor", "", "");
+	pxt_register(fx, LAB, "lab", "", "");
+	pxt_register(fx, LAB_2, "lab", "", "");
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	px_verdict_free(live);
+	live = NULL;
+	pxt_ledger_free(*state);
+	return 0;
+}
+
+/* ---- whose word counts ---- */
+
+/* A second monitor cannot clear the first one's finding: each monitor's
+ * latest statement counts, and the worst across monitors wins. */
+static void
+test_second_monitor_cannot_clear(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+	uint64_t finding;
+
+	harvest(fx, FARM, LOT, DIST, 1000);
+	finding = attest(fx, TPM, "district:" DIST, 2026, "forced_labour");
+	attest(fx, ROGUE, "district:" DIST, 2026, "certified");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	assert_near(v->by_status[FORCED_LABOUR], 1.0);
+	assert_int_equal(v->origins[0].decided_by, finding);
+	assert_string_equal(v->origins[0].monitor, TPM);
+
+	/* Nor does a rogue withdrawal turn flagged into unverified. */
+	attest(fx, ROGUE, "district:" DIST, 2026, "withdrawn");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+
+	/* A monitor supersedes its own statements: TPM certifies later. */
+	attest(fx, TPM, "district:" DIST, 2026, "certified");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_UNVERIFIED); /* the rogue's
+							      withdrawal */
+	assert_near(v->by_status[WITHDRAWN], 1.0);
+}
+
+/* A monitor's statements count only up to its revocation. */
+static void
+test_revoked_monitor_stops_counting(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+	uint64_t revoked;
+
+	harvest(fx, FARM, LOT, DIST, 1000);
+	attest(fx, ROGUE, "district:" DIST, 2026, "certified");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	revoked = submit(fx,
+			 "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
+			 "','subject':'" ROGUE "','reason':'paid to certify'}");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_UNVERIFIED);
+	assert_near(v->by_status[UNCERTIFIED], 1.0);
+	/* As of before the revocation, its word still stood. */
+	v = verdict(fx, LOT, revoked);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+}
+
+/* No self-certification: a monitor holds no supply-chain role, never
+ * becomes one, and receives no cotton. */
+static void
+test_monitor_holds_no_supply_chain_role(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	char pub[45];
+
+	px_pubkey_to_base64(pub, &pxt_key(fx, "uz.farm.self")->pub);
+	refused(fx, PX_CODE_ROLE_DENIED,
+		"{'kind':'register_actor','actor':'" PXT_REGISTRAR
+		"','subject':{'id':'uz.farm.self','name':'Self',"
+		"'roles':['farm','monitor'],'region':'UZ-QA','district':'" DIST
+		"','public_key':'%s'}}",
+		pub);
+	refused(fx, PX_CODE_ROLE_DENIED,
+		"{'kind':'update_actor','actor':'" PXT_REGISTRAR
+		"','subject':{'id':'" FARM "','name':'F','roles':['monitor'],"
+		"'region':'UZ-QA','district':'" DIST "'}}");
+	refused(fx, PX_CODE_ROLE_DENIED,
+		"{'kind':'update_actor','actor':'" PXT_REGISTRAR
+		"','subject':{'id':'" TPM "','name':'T','roles':['gin']}}");
+	harvest(fx, FARM, LOT, DIST, 1000);
+	refused(fx, PX_CODE_ROLE_DENIED,
+		"{'kind':'transfer','actor':'" FARM "','to':'" TPM
+		"','shipment':'WB-1','lots':[{'lot':'" LOT "','kg':10}]}");
+}
+
+/* A finding named on a gin as if it were a farm is refused, not silently
+ * ignored. */
+static void
+test_farm_subject_must_be_a_farm(void **state)
+{
+	struct pxt_ledger *fx = *state;
+
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'attest','actor':'" TPM "','subject':'farm:" GIN
+		"','season':2026,'status':'forced_labour','indicators':[]}");
+}
+
+/* ---- seasons ---- */
+
+/* Certified for 2025, forced labour for 2026: cotton picked in 2026
+ * cannot be declared 2025's, nor leave out when it was picked. */
+static void
+test_season_cannot_be_laundered(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+
+	attest(fx, TPM, "district:" DIST, 2025, "certified");
+	attest(fx, TPM, "district:" DIST, 2026, "forced_labour");
+	refused(fx, PX_CODE_SEASON,
+		"{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		"','kg':1000,'season':2025,'district':'" DIST
+		"','method':'hand','harvested_at':'" PICKED "'}");
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		"','kg':1000,'season':2025,'district':'" DIST
+		"','method':'hand'}");
+	harvest(fx, FARM, LOT, DIST, 1000);
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+}
+
+/* ---- origin from the district ---- */
+
+static void
+test_origin_comes_from_the_district(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+	struct px_recall *r = NULL;
+	struct px_recall_query q = { 0 };
+	struct px_txn *t = NULL;
+	uint64_t national;
+	char pub[45];
+
+	/* A farm with no district cannot harvest anywhere. */
+	pxt_register(fx, "uz.farm.nowhere", "farm", "", "");
+	refused(fx, PX_CODE_ORIGIN,
+		"{'kind':'harvest','actor':'uz.farm.nowhere','lot':'" LOT
+		"','kg':1000,'season':2026,'district':'" DIST
+		"','method':'hand','harvested_at':'" PICKED "'}");
+	/* A region that is not its district's. */
+	px_pubkey_to_base64(pub, &pxt_key(fx, "uz.farm.kz")->pub);
+	refused(fx, PX_CODE_ORIGIN,
+		"{'kind':'register_actor','actor':'" PXT_REGISTRAR
+		"','subject':{'id':'uz.farm.kz','name':'K','roles':['farm'],"
+		"'region':'KZ-x','district':'" DIST_SA "','public_key':'%s'}}",
+		pub);
+
+	/* A national finding reaches the farm through its district, in the
+	 * verdict and in recall alike. */
+	harvest(fx, FARM_SA, LOT_SA, DIST_SA, 1000);
+	national = attest(fx, TPM, "country:UZ", 2026, "forced_labour");
+	v = verdict(fx, LOT_SA, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	assert_string_equal(v->origins[0].region, "UZ-SA");
+	assert_string_equal(v->origins[0].subject, "country:UZ");
+	q.attestation = national;
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_recall(&r, t, &q), PX_OK);
+	px_store_abort(t);
+	assert_int_equal(r->n_origins, 1);
+	assert_string_equal(r->lots[0].lot, LOT_SA);
+	px_recall_free(r);
+	r = NULL;
+	/* A region statement too. */
+	q.attestation = attest(fx, TPM, "region:UZ-SA", 2026, "child_labour");
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_recall(&r, t, &q), PX_OK);
+	px_store_abort(t);
+	assert_int_equal(r->n_origins, 1);
+	px_recall_free(r);
+}
+
+/* ---- labs ---- */
+
+/* A void cannot wash a lab finding: the tested bale stays. */
+static void
+test_void_cannot_wash_a_lab_finding(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+	uint64_t ginning;
+
+	attest(fx, TPM, "district:" DIST, 2026, "certified");
+	harvest(fx, FARM, LOT, DIST, 1000);
+	ship(fx, FARM, GIN, "WB-1", LOT, 1000);
+	ginning = submit(fx, "{'kind':'transform','actor':'" GIN
+			     "','process':'ginning','inputs':[{'lot':'" LOT
+			     "','kg':1000}],'outputs':[{'lot':'BALE-1','kg':"
+			     "400,'product':'lint'}]}");
+	submit(fx, "{'kind':'lab_result','actor':'" LAB
+		   "','lot':'BALE-1','matches':false,'claimed_region':'UZ-QA',"
+		   "'method':'isotope','tested_at':'2026-10-20T00:00:00Z',"
+		   "'documents':[{'type':'lab_report','number':'ISO-77',"
+		   "'sha256':'" REPORT "'}]}");
+	refused(fx, PX_CODE_VOID_DENIED,
+		"{'kind':'void','actor':'" GIN "','entry':%" PRIu64 "}",
+		ginning);
+	/* So the seed cotton cannot be ginned again as another bale. */
+	refused(fx, PX_CODE_NOT_HOLDER,
+		"{'kind':'transform','actor':'" GIN
+		"','process':'ginning','inputs':[{'lot':'" LOT
+		"','kg':1000}],'outputs':[{'lot':'BALE-1B','kg':400,"
+		"'product':'lint'}]}");
+	v = verdict(fx, "BALE-1", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	assert_near(v->lab_mismatch, 1.0);
+	assert_near(v->by_status[CERTIFIED], 0.0);
+	assert_int_equal(v->n_labs, 1);
+	assert_string_equal(v->labs[0].lab, LAB);
+	assert_string_equal(v->labs[0].method, "isotope");
+	assert_true(v->labs[0].has_report);
+}
+
+/* A lab's share of the lot, in kg and % of the breakdown; a re-test by
+ * the same lab supersedes it, another lab's result does not. */
+static void
+test_lab_share_and_retest(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+	json_t *j;
+
+	attest(fx, TPM, "district:" DIST, 2026, "certified");
+	harvest(fx, FARM, LOT, DIST, 1000);
+	submit(fx, "{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
+		   "','matches':false,'share':0.4,'method':'isotope'}");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	assert_near(v->lab_mismatch, 0.4);
+	assert_near(v->by_status[CERTIFIED], 0.6);
+	j = px_verdict_json(v);
+	assert_non_null(j);
+	assert_true(json_real_value(json_object_get(
+			    json_object_get(json_object_get(j, "by_status"),
+					    "lab_mismatch"),
+			    "share")) == 0.4);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(json_object_get(j, "by_status"),
+						 "lab_mismatch"),
+				 "kg")),
+			 400);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(j, "labs"), 0), "lab")),
+		LAB);
+	json_decref(j);
+
+	/* The same lab re-tests: it matches. */
+	submit(fx, "{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
+		   "','matches':true,'method':'isotope'}");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	assert_near(v->lab_mismatch, 0.0);
+	/* Another lab's finding is its own. */
+	submit(fx, "{'kind':'lab_result','actor':'" LAB_2 "','lot':'" LOT
+		   "','matches':false,'share':0.25,'method':'dna'}");
+	submit(fx, "{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
+		   "','matches':true,'method':'isotope'}");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	assert_near(v->lab_mismatch, 0.25);
+	assert_true(has_reason(v, LAB_2));
+	/* A share is a fraction of the lot, and only a mismatch has one. */
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
+		"','matches':false,'share':1.5}");
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
+		"','matches':true,'share':0.5}");
+}
+
+/* ---- plausibility at the origin ---- */
+
+static void
+test_yield_is_bounded_by_area(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	char pub[45];
+
+	px_pubkey_to_base64(pub, &pxt_key(fx, "uz.farm.small")->pub);
+	submit(fx,
+	       "{'kind':'register_actor','actor':'" PXT_REGISTRAR
+	       "','subject':{'id':'uz.farm.small','name':'Small','roles':"
+	       "['farm'],'region':'UZ-QA','district':'" DIST
+	       "','area_ha':2.5,'public_key':'%s'}}",
+	       pub);
+	/* 2.5 ha x 6 t/ha = 15,000 kg in a season. */
+	harvest(fx, "uz.farm.small", "S-1", DIST, 10000);
+	refused(fx, PX_CODE_YIELD,
+		"{'kind':'harvest','actor':'uz.farm.small','lot':'S-2',"
+		"'kg':5000.001,'season':2026,'district':'" DIST
+		"','method':'hand','harvested_at':'" PICKED "'}");
+	/* The attack's 5,000,000 t harvest. */
+	refused(fx, PX_CODE_YIELD,
+		"{'kind':'harvest','actor':'uz.farm.small','lot':'S-2',"
+		"'kg':500000000,'season':2026,'district':'" DIST
+		"','method':'hand','harvested_at':'" PICKED "'}");
+	harvest(fx, "uz.farm.small", "S-2", DIST, 5000);
+	/* A farm without an area is not bounded (the docs say so). */
+	harvest(fx, FARM, LOT, DIST, 100000);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_second_monitor_cannot_clear),
+		T(test_revoked_monitor_stops_counting),
+		T(test_monitor_holds_no_supply_chain_role),
+		T(test_farm_subject_must_be_a_farm),
+		T(test_season_cannot_be_laundered),
+		T(test_origin_comes_from_the_district),
+		T(test_void_cannot_wash_a_lab_finding),
+		T(test_lab_share_and_retest),
+		T(test_yield_is_bounded_by_area),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
