@@ -898,6 +898,94 @@ parse_void(struct parse *p, const json_t *event, Paxta__Entry *e)
 	return get_string(p, &b->reason, event, "reason", OPTIONAL);
 }
 
+static int
+parse_suspend(struct parse *p, const json_t *event, Paxta__Entry *e)
+{
+	Paxta__Suspend *b = arena_alloc(p->ev, sizeof(*b));
+	json_int_t from = 0;
+	int rc;
+
+	if (!b)
+		return PX_ENOMEM;
+	paxta__suspend__init(b);
+	e->suspend = b;
+	if ((rc = get_string(p, &b->subject, event, "subject", REQUIRED)) !=
+		    PX_OK ||
+	    (rc = get_integer(p, &from, event, "from", 1, INT64_MAX,
+			      REQUIRED)) != PX_OK)
+		return rc;
+	b->from = (uint64_t)from;
+	return get_string(p, &b->reason, event, "reason", REQUIRED);
+}
+
+/* "code" and "name" of a region or district. */
+static int
+get_place(struct parse *p, char **code, char **name, const json_t *obj)
+{
+	int rc = get_string(p, code, obj, "code", REQUIRED);
+
+	return rc != PX_OK ? rc : get_string(p, name, obj, "name", REQUIRED);
+}
+
+static int
+parse_publish(struct parse *p, const json_t *event, Paxta__Entry *e)
+{
+	Paxta__PublishDistricts *b = arena_alloc(p->ev, sizeof(*b));
+	const json_t *regions;
+	int rc;
+
+	if (!b)
+		return PX_ENOMEM;
+	paxta__publish_districts__init(b);
+	e->publish_districts = b;
+	if ((rc = get_string(p, &b->country, event, "country", REQUIRED)) !=
+		    PX_OK ||
+	    (rc = get_array(p, &regions, event, "regions", REQUIRED)) != PX_OK)
+		return rc;
+	b->n_regions = json_array_size(regions);
+	if (!(b->regions =
+		      arena_alloc(p->ev, b->n_regions * sizeof(*b->regions))))
+		return PX_ENOMEM;
+	for (size_t i = 0; i < b->n_regions; i++) {
+		const json_t *item = line_at(p, regions, i, "region");
+		const json_t *districts;
+		Paxta__Region *rg;
+
+		if (!item)
+			return bad(p, "%s must be an object",
+				   label(p, "regions", i + 1));
+		if (!(rg = b->regions[i] = arena_alloc(p->ev, sizeof(*rg))))
+			return PX_ENOMEM;
+		paxta__region__init(rg);
+		if ((rc = get_place(p, &rg->code, &rg->name, item)) != PX_OK ||
+		    (rc = get_array(p, &districts, item, "districts",
+				    OPTIONAL)) != PX_OK)
+			return rc;
+		rg->n_districts = json_array_size(districts);
+		if (rg->n_districts &&
+		    !(rg->districts = arena_alloc(
+			      p->ev, rg->n_districts * sizeof(*rg->districts))))
+			return PX_ENOMEM;
+		for (size_t k = 0; k < rg->n_districts; k++) {
+			const json_t *d = json_array_get(districts, k);
+			Paxta__District *dd;
+
+			if (!json_is_object(d))
+				return bad(p, "%s must be an object",
+					   label(p, "districts", k + 1));
+			if (!(dd = rg->districts[k] =
+				      arena_alloc(p->ev, sizeof(*dd))))
+				return PX_ENOMEM;
+			paxta__district__init(dd);
+			if ((rc = get_place(p, &dd->code, &dd->name, d)) !=
+			    PX_OK)
+				return rc;
+		}
+	}
+	set_where(p, NULL, 0);
+	return PX_OK;
+}
+
 static const struct kind {
 	const char *name;
 	Paxta__Entry__BodyCase body;
@@ -914,6 +1002,9 @@ static const struct kind {
 	{ "lab_result", PAXTA__ENTRY__BODY_LAB_RESULT, parse_lab_result },
 	{ "attest", PAXTA__ENTRY__BODY_ATTEST, parse_attest },
 	{ "void", PAXTA__ENTRY__BODY_VOID, parse_void },
+	{ "suspend", PAXTA__ENTRY__BODY_SUSPEND, parse_suspend },
+	{ "publish_districts", PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS,
+	  parse_publish },
 };
 
 int
@@ -1352,6 +1443,39 @@ put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 	put_documents(ok, obj, a->documents, a->n_documents);
 }
 
+static void
+put_publish(int *ok, json_t *obj, const Paxta__PublishDistricts *pd)
+{
+	json_t *regions = json_array();
+
+	put_text(ok, obj, "country", pd->country);
+	for (size_t i = 0; *ok && i < pd->n_regions; i++) {
+		const Paxta__Region *rg = pd->regions[i];
+		json_t *region = json_object(), *districts = json_array();
+
+		if (region && districts && rg) {
+			put_text(ok, region, "code", rg->code);
+			put_text(ok, region, "name", rg->name);
+			for (size_t k = 0; *ok && k < rg->n_districts; k++) {
+				json_t *d = json_object();
+
+				if (d && rg->districts[k]) {
+					put_text(ok, d, "code",
+						 rg->districts[k]->code);
+					put_text(ok, d, "name",
+						 rg->districts[k]->name);
+				}
+				append(ok, districts, d);
+			}
+			put(ok, region, "districts", districts);
+			districts = NULL;
+		}
+		json_decref(districts);
+		append(ok, regions, region);
+	}
+	put(ok, obj, "regions", regions);
+}
+
 /* The body's fields, beside "kind" and the header. */
 static void
 put_body(int *ok, json_t *obj, const Paxta__Entry *e)
@@ -1450,6 +1574,17 @@ put_body(int *ok, json_t *obj, const Paxta__Entry *e)
 	case PAXTA__ENTRY__BODY_ATTEST:
 		if (e->attest)
 			put_attest(ok, obj, e->attest);
+		break;
+	case PAXTA__ENTRY__BODY_SUSPEND:
+		if (!e->suspend)
+			break;
+		put_text(ok, obj, "subject", e->suspend->subject);
+		put(ok, obj, "from", u64_value(e->suspend->from));
+		put_text(ok, obj, "reason", e->suspend->reason);
+		break;
+	case PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS:
+		if (e->publish_districts)
+			put_publish(ok, obj, e->publish_districts);
 		break;
 	case PAXTA__ENTRY__BODY__NOT_SET:
 	default:

@@ -311,19 +311,45 @@ status_rank(Paxta__Status s)
 	return (int)s; /* the enum is ordered certified < … < forced_labour */
 }
 
-/* The latest statement of one monitor on one subject and season. */
+/* The latest statement of one monitor on one subject and season, and
+ * from which index on its statements do not count as of the question. */
 struct statement {
 	uint64_t index;
 	Paxta__Status status;
 	char monitor[PX_ID_MAX + 1];
+	uint64_t cut;        /* its statements from here on do not count */
+	uint64_t suspension; /* the suspending entry, when one cut them */
+	int found;           /* a statement before the cut */
 };
 
 struct statement_scan {
+	struct px_txn *t;
 	uint64_t at;
 	struct statement *s;
 	size_t n, cap;
 	int rc;
 };
+
+/* Where a monitor's word stops counting as of at: its revocation (all of
+ * it), or a registrar's suspension from an entry on. */
+static int
+monitor_cut(struct px_txn *t, uint64_t at, struct statement *st)
+{
+	Paxta__ActorRecord *m = NULL;
+	int rc = px_state_actor(t, st->monitor, &m);
+
+	if (rc != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	st->cut = UINT64_MAX;
+	if (m->revoked && m->revoked_at < at) {
+		st->cut = 0;
+	} else if (m->suspended_at && m->suspended_at < at) {
+		st->cut = m->suspended_from;
+		st->suspension = m->suspended_at;
+	}
+	px_state_free(m);
+	return PX_OK;
+}
 
 /*
  * Whose word counts (DESIGN.md §3.4): each monitor's latest statement. A
@@ -334,6 +360,7 @@ static int
 take_statement(void *ctx, const Paxta__AttestationRecord *rec)
 {
 	struct statement_scan *ss = ctx;
+	struct statement *st;
 	size_t i;
 
 	if (rec->index >= ss->at)
@@ -346,35 +373,19 @@ take_statement(void *ctx, const Paxta__AttestationRecord *rec)
 				       sizeof(*ss->s));
 		if (ss->rc != PX_OK)
 			return ss->rc;
-		ss->n++;
+		memset(&ss->s[i], 0, sizeof(ss->s[i]));
 		copy_id(ss->s[i].monitor, rec->monitor);
+		if ((ss->rc = monitor_cut(ss->t, ss->at, &ss->s[i])) != PX_OK)
+			return ss->rc;
+		ss->n++;
 	}
-	ss->s[i].index = rec->index;
-	ss->s[i].status = rec->attest->status;
+	st = &ss->s[i];
+	if (rec->index >= st->cut)
+		return 0;
+	st->found = 1;
+	st->index = rec->index;
+	st->status = rec->attest->status;
 	return 0;
-}
-
-/* Drop the statements of monitors revoked before at: a monitor's word
- * counts only up to its revocation. */
-static int
-drop_revoked(struct px_txn *t, struct statement_scan *ss)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < ss->n; i++) {
-		Paxta__ActorRecord *m = NULL;
-		int rc = px_state_actor(t, ss->s[i].monitor, &m);
-		int gone;
-
-		if (rc != PX_OK)
-			return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
-		gone = m->revoked && m->revoked_at < ss->at;
-		px_state_free(m);
-		if (!gone)
-			ss->s[kept++] = ss->s[i];
-	}
-	ss->n = kept;
-	return PX_OK;
 }
 
 /* Each monitor's latest statement on subject for season as of at, in
@@ -386,7 +397,7 @@ statements_on(struct px_txn *t, json_t *cache, const char *subject,
 	      uint32_t season, uint64_t at, json_t **out)
 {
 	char key[PX_ID_MAX + 16 + 8];
-	struct statement_scan ss = { at, NULL, 0, 0, PX_OK };
+	struct statement_scan ss = { t, at, NULL, 0, 0, PX_OK };
 	size_t n = strnlen(subject, PX_ID_MAX + 16);
 	json_t *list = NULL;
 	int rc;
@@ -406,20 +417,22 @@ statements_on(struct px_txn *t, json_t *cache, const char *subject,
 		rc = PX_OK;
 	if (rc == PX_OK && ss.rc != PX_OK)
 		rc = ss.rc;
-	if (rc == PX_OK)
-		rc = drop_revoked(t, &ss);
 	if (rc != PX_OK)
 		goto out;
 	if (!(list = json_array())) {
 		rc = PX_ENOMEM;
 		goto out;
 	}
+	/* [index, status, monitor, suspension]: a monitor with nothing
+	 * before its cut has index 0 and still names its suspension. */
 	for (size_t i = 0; i < ss.n; i++)
 		if (json_array_append_new(
 			    list,
-			    json_pack("[I,i,s]", (json_int_t)ss.s[i].index,
-				      (int)ss.s[i].status, ss.s[i].monitor)) !=
-		    0) {
+			    json_pack("[I,i,s,I]",
+				      (json_int_t)(ss.s[i].found ? ss.s[i].index
+								 : 0),
+				      (int)ss.s[i].status, ss.s[i].monitor,
+				      (json_int_t)ss.s[i].suspension)) != 0) {
 			rc = PX_ENOMEM;
 			goto out;
 		}
@@ -480,6 +493,7 @@ origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 	subject_of(subjects[3], "country:", country);
 	o->status = PAXTA__STATUS__STATUS_UNSPECIFIED;
 	o->decided_by = 0;
+	o->suspension = 0;
 	o->monitor[0] = o->subject[0] = '\0';
 	for (int i = 0; i < 4; i++) {
 		json_t *list, *s;
@@ -495,7 +509,13 @@ origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 				json_array_get(s, 1));
 			const char *monitor =
 				json_string_value(json_array_get(s, 2));
+			uint64_t suspension = (uint64_t)json_integer_value(
+				json_array_get(s, 3));
 
+			if (suspension && !o->suspension)
+				o->suspension = suspension;
+			if (json_integer_value(json_array_get(s, 0)) == 0)
+				continue; /* all of it revoked or suspended */
 			/* No actor's word counts for its own cotton. */
 			if (strcmp(monitor, o->farm) == 0)
 				continue;
@@ -778,6 +798,93 @@ explain(struct px_verdict *v)
 	return rc;
 }
 
+/* "the registrar suspended monitor X's statements from entry N on":
+ * the verdict names each suspension that changed what counted. */
+static int
+name_suspension(struct px_verdict *v, struct px_txn *t, uint64_t index)
+{
+	struct px_signed_entry env = { 0 };
+	Paxta__Entry *e = NULL;
+	const uint8_t *leaf;
+	size_t len;
+	int rc;
+
+	if ((rc = px_store_leaf(t, index, &leaf, &len)) != PX_OK)
+		return rc;
+	if (px_entry_open(&env, leaf, len) != PX_OK ||
+	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK ||
+	    e->body_case != PAXTA__ENTRY__BODY_SUSPEND) {
+		rc = PX_ESTORE;
+		goto out;
+	}
+	rc = add_reason(v,
+			"registrar '%s' suspended the statements of monitor "
+			"'%s' from entry %" PRIu64 " on (entry %" PRIu64
+			"): %s",
+			e->actor, e->suspend->subject, e->suspend->from, index,
+			e->suspend->reason);
+out:
+	px_entry_body_free(e);
+	px_entry_close(&env);
+	return rc;
+}
+
+/* Suspensions and unmapped countries behind the origins, once each: a
+ * verdict has thousands of origins but a handful of each. */
+static int
+explain_ground(struct px_verdict *v, struct px_txn *t)
+{
+	char(*countries)[PX_ID_MAX + 1] = NULL;
+	uint64_t *suspensions = NULL;
+	size_t n_c = 0, cap_c = 0, n_s = 0, cap_s = 0;
+	int rc = PX_OK;
+
+	for (size_t i = 0; i < v->n_origins && rc == PX_OK; i++) {
+		const struct px_origin *o = &v->origins[i];
+		char country[PX_ID_MAX + 1];
+		Paxta__PlaceRecord *map = NULL;
+		size_t k;
+
+		if (o->suspension) {
+			for (k = 0; k < n_s; k++)
+				if (suspensions[k] == o->suspension)
+					break;
+			if (k == n_s) {
+				rc = px_array_grow((void **)&suspensions,
+						   &cap_s, n_s + 1,
+						   sizeof(*suspensions));
+				if (rc == PX_OK) {
+					suspensions[n_s++] = o->suspension;
+					rc = name_suspension(v, t,
+							     o->suspension);
+				}
+			}
+		}
+		place_of(o->district, NULL, country);
+		for (k = 0; k < n_c; k++)
+			if (strcmp(countries[k], country) == 0)
+				break;
+		if (rc != PX_OK || k < n_c)
+			continue;
+		rc = px_array_grow((void **)&countries, &cap_c, n_c + 1,
+				   sizeof(*countries));
+		if (rc != PX_OK)
+			break;
+		memcpy(countries[n_c++], country, sizeof(country));
+		rc = px_state_place(t, country, &map);
+		px_state_free(map);
+		if (rc == PX_ENOTFOUND)
+			rc = add_reason(v,
+					"the registrar has published no map "
+					"of '%s': its district codes are "
+					"unchecked",
+					country);
+	}
+	free(countries);
+	free(suspensions);
+	return rc;
+}
+
 int
 px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	   uint64_t at)
@@ -886,7 +993,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 				goto out;
 		}
 	}
-	if ((rc = explain(v)) != PX_OK)
+	if ((rc = explain(v)) != PX_OK || (rc = explain_ground(v, t)) != PX_OK)
 		goto out;
 	if ((rc = check_records(v, t, &g, order, n_order)) != PX_OK)
 		goto out;

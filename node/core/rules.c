@@ -246,6 +246,53 @@ valid_month_day(uint32_t mmdd)
 	return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
 }
 
+/*
+ * The registrar's map (DESIGN.md §6.1): once a country has one, a region or
+ * district of it must be a published one; a country without a map keeps
+ * accepting its codes (and verdicts say they are unchecked).
+ */
+static int
+check_mapped(struct apply *a, const char *code, int district)
+{
+	char country[PX_ID_MAX + 1];
+	const char *dash = strchr(code, '-');
+	Paxta__PlaceRecord *rec = NULL;
+	int rc, right;
+
+	snprintf(country, sizeof(country), "%.*s",
+		 dash ? (int)(dash - code) : (int)strlen(code), code);
+	rc = px_state_place(a->t, country, &rec);
+	px_state_free(rec);
+	rec = NULL;
+	if (rc == PX_ENOTFOUND)
+		return PX_OK;
+	if (rc != PX_OK)
+		return rc;
+	rc = px_state_place(a->t, code, &rec);
+	if (rc != PX_OK && rc != PX_ENOTFOUND)
+		return rc;
+	right = rc == PX_OK && (district ? rec->region[0] != '\0'
+					 : rec->region[0] == '\0' && dash);
+	px_state_free(rec);
+	if (right)
+		return PX_OK;
+	return px_refuse(a->r, PX_CODE_ORIGIN,
+			 "%s '%s' is not on the registrar's map of '%s'",
+			 district ? "district" : "region", code, country);
+}
+
+static int
+check_actor_mapped(struct apply *a, const Paxta__Actor *s)
+{
+	int rc = PX_OK;
+
+	if (s->region[0])
+		rc = check_mapped(a, s->region, 0);
+	if (rc == PX_OK && s->district[0])
+		rc = check_mapped(a, s->district, 1);
+	return rc;
+}
+
 /* ---- genesis and the registry ---- */
 
 static int
@@ -337,7 +384,8 @@ apply_register(struct apply *a)
 				 "valid location and a 32-byte public key");
 	if (mixes_monitor(s))
 		return refuse_mixed(a, s->id);
-	if ((rc = valid_place(a, s)) != PX_OK)
+	if ((rc = valid_place(a, s)) != PX_OK ||
+	    (rc = check_actor_mapped(a, s)) != PX_OK)
 		return rc;
 	rc = px_state_actor(a->t, s->id, &old);
 	px_state_free(old);
@@ -383,7 +431,8 @@ apply_update(struct apply *a)
 				 "and a valid location");
 	if (mixes_monitor(s))
 		return refuse_mixed(a, s->id);
-	if ((rc = valid_place(a, s)) != PX_OK)
+	if ((rc = valid_place(a, s)) != PX_OK ||
+	    (rc = check_actor_mapped(a, s)) != PX_OK)
 		return rc;
 	if ((rc = find_actor(a, s->id, &rec)) != PX_OK)
 		return rc;
@@ -618,7 +667,8 @@ apply_harvest(struct apply *a)
 				 "lot '%s' cannot come from '%s'",
 				 a->e->actor, a->author->actor->district,
 				 h->lot, h->district);
-	if ((rc = check_yield(a, h)) != PX_OK)
+	if ((rc = check_mapped(a, h->district, 1)) != PX_OK ||
+	    (rc = check_yield(a, h)) != PX_OK)
 		return rc;
 	rc = px_state_lot(a->t, h->lot, &old);
 	px_state_free(old);
@@ -1138,6 +1188,12 @@ apply_attest(struct apply *a)
 		if (rc != PX_OK)
 			return rc;
 	}
+	if (strncmp(at->subject, "district:", 9) == 0)
+		rc = check_mapped(a, at->subject + 9, 1);
+	else if (strncmp(at->subject, "region:", 7) == 0)
+		rc = check_mapped(a, at->subject + 7, 0);
+	if (rc != PX_OK)
+		return rc;
 	if ((rc = check_documents(a, at->documents, at->n_documents)) != PX_OK)
 		return rc;
 	rec.index = a->index;
@@ -1353,6 +1409,138 @@ out:
 	return rc;
 }
 
+/* ---- the registrar's word on monitors and places ---- */
+
+/* A registrar suspends a monitor's statements from an entry on, with a
+ * signed reason (DESIGN.md §3.4). */
+static int
+apply_suspend(struct apply *a)
+{
+	const Paxta__Suspend *sp = a->e->suspend;
+	Paxta__ActorRecord *rec = NULL;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
+			    "suspend a monitor")) != PX_OK)
+		return rc;
+	if (sp->from == 0 || sp->from >= a->index || !sp->reason[0] ||
+	    strlen(sp->reason) > 1024)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a suspension names an earlier entry to "
+				 "suspend from and a reason");
+	if ((rc = find_actor(a, sp->subject, &rec)) != PX_OK)
+		return rc;
+	if (!has_role(rec->actor, PAXTA__ROLE__ROLE_MONITOR))
+		rc = px_refuse(a->r, PX_CODE_ROLE_DENIED,
+			       "'%s' is not a monitor", sp->subject);
+	else if (rec->suspended_at)
+		rc = px_refuse(a->r, PX_CODE_REVOKED,
+			       "monitor '%s' was suspended already at entry "
+			       "%" PRIu64,
+			       sp->subject, rec->suspended_at);
+	if (rc == PX_OK) {
+		char *own = rec->suspension_reason;
+
+		rec->suspended_from = sp->from;
+		rec->suspended_at = a->index;
+		rec->suspension_reason = sp->reason; /* the entry's, lent */
+		rc = px_state_put_actor(a->t, rec);
+		rec->suspension_reason = own;
+	}
+	px_state_free(rec);
+	return rc;
+}
+
+/* "UZ" is a country code: two capital letters. */
+static int
+valid_country(const char *code)
+{
+	return strlen(code) == 2 && code[0] >= 'A' && code[0] <= 'Z' &&
+	       code[1] >= 'A' && code[1] <= 'Z';
+}
+
+/* code is prefix ‖ '-' ‖ something: "UZ-SA" of "UZ", "UZ-SA-KTK" of
+ * "UZ-SA". */
+static int
+code_under(const char *code, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return px_state_valid_id(code) && strncmp(code, prefix, n) == 0 &&
+	       code[n] == '-' && code[n + 1] != '\0' &&
+	       !strchr(code + n + 1, '-');
+}
+
+static int
+put_place(struct apply *a, const char *code, const char *name,
+	  const char *region)
+{
+	Paxta__PlaceRecord rec = PAXTA__PLACE_RECORD__INIT, *old = NULL;
+	int rc = px_state_place(a->t, code, &old);
+
+	px_state_free(old);
+	if (rc == PX_OK)
+		return PX_OK; /* published before: the map only grows */
+	if (rc != PX_ENOTFOUND)
+		return rc;
+	rec.code = (char *)code;
+	rec.name = (char *)name;
+	rec.region = (char *)region;
+	rec.published_at = a->index;
+	return px_state_put_place(a->t, &rec);
+}
+
+/* The registrar's map of a country; a later one adds to it. */
+static int
+apply_publish(struct apply *a)
+{
+	const Paxta__PublishDistricts *pd = a->e->publish_districts;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
+			    "publish districts")) != PX_OK)
+		return rc;
+	if (!valid_country(pd->country) || pd->n_regions == 0 ||
+	    pd->n_regions > 256)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a map names a country (ISO 3166-1, 'UZ') "
+				 "and 1 to 256 regions");
+	for (size_t i = 0; i < pd->n_regions; i++) {
+		const Paxta__Region *rg = pd->regions[i];
+
+		if (!code_under(rg->code, pd->country) || !rg->name[0] ||
+		    strlen(rg->name) > 128 || rg->n_districts > 1024)
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "region '%s' is not a region of '%s' "
+					 "(ISO 3166-2) with a name and at "
+					 "most 1024 districts",
+					 rg->code, pd->country);
+		for (size_t k = 0; k < rg->n_districts; k++)
+			if (!code_under(rg->districts[k]->code, rg->code) ||
+			    !rg->districts[k]->name[0] ||
+			    strlen(rg->districts[k]->name) > 128)
+				return px_refuse(
+					a->r, PX_CODE_MALFORMED,
+					"district '%s' is not a district of "
+					"'%s' with a name",
+					rg->districts[k]->code, rg->code);
+	}
+	if ((rc = put_place(a, pd->country, pd->country, "")) != PX_OK)
+		return rc;
+	for (size_t i = 0; i < pd->n_regions; i++) {
+		const Paxta__Region *rg = pd->regions[i];
+
+		if ((rc = put_place(a, rg->code, rg->name, "")) != PX_OK)
+			return rc;
+		for (size_t k = 0; k < rg->n_districts; k++)
+			if ((rc = put_place(a, rg->districts[k]->code,
+					    rg->districts[k]->name,
+					    rg->code)) != PX_OK)
+				return rc;
+	}
+	return PX_OK;
+}
+
 /* ---- every entry ---- */
 
 int
@@ -1475,6 +1663,12 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 		break;
 	case PAXTA__ENTRY__BODY_ATTEST:
 		rc = apply_attest(&a);
+		break;
+	case PAXTA__ENTRY__BODY_SUSPEND:
+		rc = apply_suspend(&a);
+		break;
+	case PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS:
+		rc = apply_publish(&a);
 		break;
 	default:
 		rc = px_refuse(r, PX_CODE_MALFORMED,

@@ -167,6 +167,24 @@ px_state_put_shipment(struct px_txn *t, const Paxta__ShipmentRecord *rec)
 }
 
 int
+px_state_place(struct px_txn *t, const char *code, Paxta__PlaceRecord **out)
+{
+	if (!px_state_valid_id(code)) {
+		*out = NULL;
+		return PX_ENOTFOUND;
+	}
+	return get_msg(t, PX_TABLE_PLACES, code, strlen(code),
+		       &paxta__place_record__descriptor, (void **)out);
+}
+
+int
+px_state_put_place(struct px_txn *t, const Paxta__PlaceRecord *rec)
+{
+	return put_msg(t, PX_TABLE_PLACES, rec->code, strlen(rec->code),
+		       &rec->base);
+}
+
+int
 px_state_put_key(struct px_txn *t, const char *actor, uint64_t from,
 		 const uint8_t pub[32])
 {

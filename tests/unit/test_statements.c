@@ -52,12 +52,12 @@
 
 static struct px_verdict *live; /* freed by teardown after a failure */
 
-#define assert_near(got, want)                                              \
-	do {                                                                \
-		if (!(fabs((got) - (want)) <= EPSILON))                     \
-			fail_msg("line %d: %s is %.17g, expected %.17g",    \
-				 __LINE__, #got, (double)(got),             \
-				 (double)(want));                           \
+#define assert_near(got, want)                                           \
+	do {                                                             \
+		if (!(fabs((got) - (want)) <= EPSILON))                  \
+			fail_msg("line %d: %s is %.17g, expected %.17g", \
+				 __LINE__, #got, (double)(got),          \
+				 (double)(want));                        \
 	} while (0)
 
 static char *
@@ -256,6 +256,55 @@ test_revoked_monitor_stops_counting(void **state)
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
 }
 
+/* A registrar suspends a monitor's statements from an entry on, with a
+ * signed reason the verdict names; earlier statements still count. */
+static void
+test_suspension_from_an_entry(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+	uint64_t early, bought, suspension;
+
+	harvest(fx, FARM, LOT, DIST, 1000);
+	harvest(fx, FARM_SA, LOT_SA, DIST_SA, 1000);
+	early = attest(fx, ROGUE, "district:" DIST_SA, 2026, "certified");
+	bought = attest(fx, ROGUE, "district:" DIST, 2026, "certified");
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	refused(fx, PX_CODE_ROLE_DENIED,
+		"{'kind':'suspend','actor':'" GIN "','subject':'" ROGUE
+		"','from':%" PRIu64 ",'reason':'x'}",
+		bought);
+	refused(fx, PX_CODE_ROLE_DENIED,
+		"{'kind':'suspend','actor':'" PXT_REGISTRAR "','subject':'" GIN
+		"','from':%" PRIu64 ",'reason':'x'}",
+		bought);
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'suspend','actor':'" PXT_REGISTRAR
+		"','subject':'" ROGUE "','from':%" PRIu64 ",'reason':'x'}",
+		bought + 100);
+	suspension = submit(fx,
+			    "{'kind':'suspend','actor':'" PXT_REGISTRAR
+			    "','subject':'" ROGUE "','from':%" PRIu64
+			    ",'reason':'certified districts it never "
+			    "visited'}",
+			    bought);
+	v = verdict(fx, LOT, 0);
+	assert_int_equal(v->kind, PX_VERDICT_UNVERIFIED);
+	assert_int_equal(v->origins[0].suspension, suspension);
+	assert_true(has_reason(v, "never visited"));
+	/* Its statement before the suspended entry still counts. */
+	v = verdict(fx, LOT_SA, 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	assert_int_equal(v->origins[0].decided_by, early);
+	/* As of before the suspension, the verdict was free. */
+	v = verdict(fx, LOT, suspension);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	refused(fx, PX_CODE_REVOKED,
+		"{'kind':'suspend','actor':'" PXT_REGISTRAR
+		"','subject':'" ROGUE "','from':1,'reason':'again'}");
+}
+
 /* No self-certification: a monitor holds no supply-chain role, never
  * becomes one, and receives no cotton. */
 static void
@@ -373,6 +422,76 @@ test_origin_comes_from_the_district(void **state)
 	px_recall_free(r);
 }
 
+/* ---- the map ---- */
+
+#define MAP_UZ                                                              \
+	"{'kind':'publish_districts','actor':'" PXT_REGISTRAR               \
+	"','country':'UZ','regions':[{'code':'UZ-QA','name':'Qashqadaryo'," \
+	"'districts':[{'code':'UZ-QA-NKS','name':'Nishon'}]},{'code':"      \
+	"'UZ-SA','name':'Samarqand','districts':[{'code':'UZ-SA-KTK',"      \
+	"'name':'Kattaqorgon'}]}]}"
+
+/* Once the registrar published a country's map, registrations, harvests
+ * and statements name its codes or are refused. */
+static void
+test_map_of_districts(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+	char pub[45];
+
+	/* Before a map: accepted, and the verdict says it is unchecked. */
+	harvest(fx, FARM, LOT, DIST, 1000);
+	v = verdict(fx, LOT, 0);
+	assert_true(has_reason(v, "no map of 'UZ'"));
+	refused(fx, PX_CODE_ROLE_DENIED,
+		"{'kind':'publish_districts','actor':'" FARM
+		"','country':'UZ','regions':[{'code':'UZ-QA','name':'Q'}]}");
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'publish_districts','actor':'" PXT_REGISTRAR
+		"','country':'UZ','regions':[{'code':'KZ-QA','name':'Q'}]}");
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'publish_districts','actor':'" PXT_REGISTRAR
+		"','country':'UZ','regions':[{'code':'UZ-QA','name':'Q',"
+		"'districts':[{'code':'UZ-SA-KTK','name':'K'}]}]}");
+	submit(fx, MAP_UZ);
+	v = verdict(fx, LOT, 0);
+	assert_false(has_reason(v, "no map"));
+
+	/* The attack's typo: a district the map does not have. */
+	refused(fx, PX_CODE_ORIGIN,
+		"{'kind':'attest','actor':'" TPM "','subject':'district:"
+		"UZ-XO-GRLL','season':2026,'status':'forced_labour',"
+		"'indicators':[]}");
+	refused(fx, PX_CODE_ORIGIN,
+		"{'kind':'attest','actor':'" TPM "','subject':'region:UZ-XO',"
+		"'season':2026,'status':'forced_labour','indicators':[]}");
+	/* A region named as a district. */
+	refused(fx, PX_CODE_ORIGIN,
+		"{'kind':'attest','actor':'" TPM "','subject':'district:UZ-QA',"
+		"'season':2026,'status':'forced_labour','indicators':[]}");
+	px_pubkey_to_base64(pub, &pxt_key(fx, "uz.farm.typo")->pub);
+	refused(fx, PX_CODE_ORIGIN,
+		"{'kind':'register_actor','actor':'" PXT_REGISTRAR
+		"','subject':{'id':'uz.farm.typo','name':'T','roles':['farm'],"
+		"'region':'UZ-QA','district':'UZ-QA-NKX','public_key':'%s'}}",
+		pub);
+	attest(fx, TPM, "district:" DIST, 2026, "certified");
+	attest(fx, TPM, "region:UZ-SA", 2026, "certified");
+	/* A country without a map still takes any of its codes. */
+	pxt_register(fx, "kz.farm.1", "farm", "KZ-TUR", "KZ-TUR-SHY");
+	/* The map grows: a later publication adds a district. */
+	refused(fx, PX_CODE_ORIGIN,
+		"{'kind':'attest','actor':'" TPM "','subject':'district:"
+		"UZ-QA-GUZ','season':2026,'status':'certified',"
+		"'indicators':[]}");
+	submit(fx, "{'kind':'publish_districts','actor':'" PXT_REGISTRAR
+		   "','country':'UZ','regions':[{'code':'UZ-QA','name':"
+		   "'Qashqadaryo','districts':[{'code':'UZ-QA-GUZ','name':"
+		   "'Guzor'}]}]}");
+	attest(fx, TPM, "district:UZ-QA-GUZ", 2026, "certified");
+}
+
 /* ---- labs ---- */
 
 /* A void cannot wash a lab finding: the tested bale stays. */
@@ -437,11 +556,12 @@ test_lab_share_and_retest(void **state)
 			    json_object_get(json_object_get(j, "by_status"),
 					    "lab_mismatch"),
 			    "share")) == 0.4);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(json_object_get(j, "by_status"),
-						 "lab_mismatch"),
-				 "kg")),
-			 400);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(j, "by_status"),
+					"lab_mismatch"),
+			"kg")),
+		400);
 	assert_string_equal(
 		json_string_value(json_object_get(
 			json_array_get(json_object_get(j, "labs"), 0), "lab")),
@@ -510,6 +630,8 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_second_monitor_cannot_clear),
 		T(test_revoked_monitor_stops_counting),
+		T(test_suspension_from_an_entry),
+		T(test_map_of_districts),
 		T(test_monitor_holds_no_supply_chain_role),
 		T(test_farm_subject_must_be_a_farm),
 		T(test_season_cannot_be_laundered),

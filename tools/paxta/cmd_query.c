@@ -175,7 +175,8 @@ status_colour(const char *status)
 	if (strcmp(status, "certified") == 0)
 		return style("green");
 	if (strcmp(status, "forced_labour") == 0 ||
-	    strcmp(status, "child_labour") == 0)
+	    strcmp(status, "child_labour") == 0 ||
+	    strcmp(status, "lab_mismatch") == 0)
 		return style("red");
 	return style("yellow");
 }
@@ -209,8 +210,8 @@ static void
 print_verdict(json_t *v)
 {
 	static const char *const order[] = {
-		"certified",   "under_review", "withdrawn",
-		"uncertified", "child_labour", "forced_labour",
+		"certified",    "under_review",  "withdrawn",    "uncertified",
+		"child_labour", "forced_labour", "lab_mismatch",
 	};
 	const char *verdict = jstr(v, "verdict");
 	const char *colour = strcmp(verdict, "free") == 0 ? style("green")
@@ -220,6 +221,7 @@ print_verdict(json_t *v)
 	json_t *by_status = json_object_get(v, "by_status");
 	json_t *origins = json_object_get(v, "origins");
 	json_t *reasons = json_object_get(v, "reasons"), *o;
+	json_t *labs = json_object_get(v, "labs");
 	size_t n_origins = json_array_size(origins), i;
 	json_int_t ancestors = jint(v, "ancestors");
 	char kg[PX_KG_TEXT];
@@ -260,6 +262,25 @@ print_verdict(json_t *v)
 	if (n_origins > 8)
 		printf("    … and %zu more (--json lists them all)\n",
 		       n_origins - 8);
+	if (json_array_size(labs))
+		printf("\n  labs:\n");
+	json_array_foreach(labs, i, o)
+	{
+		jkg(kg, o, "kg");
+		printf("    %s%s%s tested %s (%s): %.1f %% of it does not "
+		       "match, %s kg here; report %s, entry "
+		       "%" JSON_INTEGER_FORMAT "\n",
+		       style("red"), jstr(o, "lab"), style("reset"),
+		       jstr(o, "lot"),
+		       *jstr(o, "method") ? jstr(o, "method")
+					  : "method not given",
+		       jnum(o, "lot_share") * 100, kg,
+		       json_string_value(json_object_get(o, "report_sha256"))
+			       ? json_string_value(
+					 json_object_get(o, "report_sha256"))
+			       : "not given",
+		       jint(o, "index"));
+	}
 	if (json_array_size(reasons)) {
 		printf("\n  why:\n");
 		json_array_foreach(reasons, i, o) printf(

@@ -59,6 +59,7 @@ enum sim_kind {
 	SIM_TRANSFORM,
 	SIM_ATTEST,
 	SIM_LAB,
+	SIM_PUBLISH, /* the registrar's map of Uzbekistan */
 	SIM_KINDS,
 };
 

@@ -46,6 +46,9 @@ struct px_origin {
 	uint64_t decided_by; /* index of the deciding statement (status != 0) */
 	char monitor[PX_ID_MAX + 1];  /* its author */
 	char subject[PX_ID_MAX + 16]; /* its subject, "district:UZ-SA-KTK" */
+	/* A registrar's suspension that took a monitor's statements on this
+	 * origin out of the count (its entry index; 0: none). */
+	uint64_t suspension;
 };
 
 /* A lab's latest result on a lot of the lineage that found part of it not

@@ -30,6 +30,13 @@ int px_state_put_actor(struct px_txn *t, const Paxta__ActorRecord *rec);
 int px_state_put_lot(struct px_txn *t, const Paxta__LotRecord *rec);
 int px_state_put_shipment(struct px_txn *t, const Paxta__ShipmentRecord *rec);
 
+/* The registrar's map (DESIGN.md §6.1 publish_districts): a country
+ * ("UZ"), region ("UZ-SA") or district ("UZ-SA-KTK") code as published.
+ * PX_ENOTFOUND when it was not. */
+int px_state_place(struct px_txn *t, const char *code,
+		   Paxta__PlaceRecord **out);
+int px_state_put_place(struct px_txn *t, const Paxta__PlaceRecord *rec);
+
 /* The key actor held from index from on. */
 int px_state_put_key(struct px_txn *t, const char *actor, uint64_t from,
 		     const uint8_t pub[32]);
