@@ -832,7 +832,7 @@ parse_attest(struct parse *p, const json_t *event, Paxta__Entry *e)
 	Paxta__Attest *b = arena_alloc(p->ev, sizeof(*b));
 	const json_t *indicators;
 	const char *name = NULL;
-	int rc;
+	int rc, given;
 
 	if (!b)
 		return PX_ENOMEM;
@@ -864,7 +864,9 @@ parse_attest(struct parse *p, const json_t *event, Paxta__Entry *e)
 	if ((rc = get_string(p, &b->report_uri, event, "report_uri",
 			     OPTIONAL)) != PX_OK ||
 	    (rc = get_documents(p, &b->documents, &b->n_documents, event)) !=
-		    PX_OK)
+		    PX_OK ||
+	    (rc = get_time(p, &b->from, &given, event, "from")) != PX_OK ||
+	    (rc = get_time(p, &b->until, &given, event, "until")) != PX_OK)
 		return rc;
 	return get_hash(p, &b->report_sha256, event, "report_sha256");
 }
@@ -1441,6 +1443,18 @@ put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 	put_opt_text(ok, obj, "report_uri", a->report_uri);
 	put_hex(ok, obj, "report_sha256", &a->report_sha256);
 	put_documents(ok, obj, a->documents, a->n_documents);
+	if (a->from) {
+		char when[PX_TIME_TEXT];
+
+		px_format_time(when, a->from);
+		put_text(ok, obj, "from", when);
+	}
+	if (a->until) {
+		char when[PX_TIME_TEXT];
+
+		px_format_time(when, a->until);
+		put_text(ok, obj, "until", when);
+	}
 }
 
 static void

@@ -36,9 +36,11 @@ struct node {
 	int has_labs;
 	uint32_t season;
 	Paxta__Method method;
+	int64_t time; /* harvested, or made */
 	char district[PX_ID_MAX + 1];
 	char region[PX_ID_MAX + 1];
 	char farm[PX_ID_MAX + 1];
+	char creator[PX_ID_MAX + 1];
 };
 
 struct graph {
@@ -176,6 +178,8 @@ load_lot(struct px_txn *t, struct graph *g, size_t i)
 	n->grams = rec->grams;
 	n->created_at = rec->created_at;
 	n->season = rec->season;
+	n->time = rec->time;
+	copy_id(n->creator, rec->creator);
 	n->method = rec->method;
 	n->is_origin = rec->farm[0] != '\0';
 	n->has_labs = rec->lab_results > 0;
@@ -304,28 +308,45 @@ walk(struct px_txn *t, struct graph *g, const size_t *roots, size_t n_roots,
 
 /* ---- origin status ---- */
 
+/* The worst of each monitor's word wins (DESIGN.md §3.4): a remediation
+ * is better than a review, worse than a certification. */
 static int
 status_rank(Paxta__Status s)
 {
-	/* The worst of the latest statements wins (DESIGN.md §3.4). */
-	return (int)s; /* the enum is ordered certified < … < forced_labour */
+	static const int rank[] = {
+		[PAXTA__STATUS__STATUS_UNSPECIFIED] = 0,
+		[PAXTA__STATUS__STATUS_CERTIFIED] = 1,
+		[PAXTA__STATUS__STATUS_REMEDIATED] = 2,
+		[PAXTA__STATUS__STATUS_UNDER_REVIEW] = 3,
+		[PAXTA__STATUS__STATUS_WITHDRAWN] = 4,
+		[PAXTA__STATUS__STATUS_CHILD_LABOUR] = 5,
+		[PAXTA__STATUS__STATUS_FORCED_LABOUR] = 6,
+	};
+
+	return (unsigned)s < sizeof(rank) / sizeof(rank[0]) ? rank[s] : 6;
 }
 
-/* The latest statement of one monitor on one subject and season, and
- * from which index on its statements do not count as of the question. */
-struct statement {
-	uint64_t index;
-	Paxta__Status status;
+static int
+is_finding(Paxta__Status s)
+{
+	return s == PAXTA__STATUS__STATUS_FORCED_LABOUR ||
+	       s == PAXTA__STATUS__STATUS_CHILD_LABOUR;
+}
+
+/* One monitor's standing as of the question: from which index on its
+ * statements do not count. */
+struct monitor_cut {
 	char monitor[PX_ID_MAX + 1];
 	uint64_t cut;        /* its statements from here on do not count */
 	uint64_t suspension; /* the suspending entry, when one cut them */
-	int found;           /* a statement before the cut */
+	int counted;         /* a statement of it before the cut */
 };
 
 struct statement_scan {
 	struct px_txn *t;
 	uint64_t at;
-	struct statement *s;
+	json_t *list;
+	struct monitor_cut *m;
 	size_t n, cap;
 	int rc;
 };
@@ -333,73 +354,76 @@ struct statement_scan {
 /* Where a monitor's word stops counting as of at: its revocation (all of
  * it), or a registrar's suspension from an entry on. */
 static int
-monitor_cut(struct px_txn *t, uint64_t at, struct statement *st)
+find_cut(struct px_txn *t, uint64_t at, struct monitor_cut *mc)
 {
 	Paxta__ActorRecord *m = NULL;
-	int rc = px_state_actor(t, st->monitor, &m);
+	int rc = px_state_actor(t, mc->monitor, &m);
 
 	if (rc != PX_OK)
 		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
-	st->cut = UINT64_MAX;
+	mc->cut = UINT64_MAX;
 	if (m->revoked && m->revoked_at < at) {
-		st->cut = 0;
+		mc->cut = 0;
 	} else if (m->suspended_at && m->suspended_at < at) {
-		st->cut = m->suspended_from;
-		st->suspension = m->suspended_at;
+		mc->cut = m->suspended_from;
+		mc->suspension = m->suspended_at;
 	}
 	px_state_free(m);
 	return PX_OK;
 }
 
-/*
- * Whose word counts (DESIGN.md §3.4): each monitor's latest statement. A
- * monitor supersedes only its own statements, so a second monitor cannot
- * clear the first one's finding; the worst across monitors is taken later.
- */
+/* Every statement that counts, in log order, as [index, status, monitor,
+ * from, until, time]. */
 static int
 take_statement(void *ctx, const Paxta__AttestationRecord *rec)
 {
 	struct statement_scan *ss = ctx;
-	struct statement *st;
+	const Paxta__Attest *a = rec->attest;
 	size_t i;
 
 	if (rec->index >= ss->at)
 		return 1; /* log order: nothing later counts */
 	for (i = 0; i < ss->n; i++)
-		if (strcmp(ss->s[i].monitor, rec->monitor) == 0)
+		if (strcmp(ss->m[i].monitor, rec->monitor) == 0)
 			break;
 	if (i == ss->n) {
-		ss->rc = px_array_grow((void **)&ss->s, &ss->cap, ss->n + 1,
-				       sizeof(*ss->s));
+		ss->rc = px_array_grow((void **)&ss->m, &ss->cap, ss->n + 1,
+				       sizeof(*ss->m));
 		if (ss->rc != PX_OK)
 			return ss->rc;
-		memset(&ss->s[i], 0, sizeof(ss->s[i]));
-		copy_id(ss->s[i].monitor, rec->monitor);
-		if ((ss->rc = monitor_cut(ss->t, ss->at, &ss->s[i])) != PX_OK)
+		memset(&ss->m[i], 0, sizeof(ss->m[i]));
+		copy_id(ss->m[i].monitor, rec->monitor);
+		if ((ss->rc = find_cut(ss->t, ss->at, &ss->m[i])) != PX_OK)
 			return ss->rc;
 		ss->n++;
 	}
-	st = &ss->s[i];
-	if (rec->index >= st->cut)
+	if (rec->index >= ss->m[i].cut)
 		return 0;
-	st->found = 1;
-	st->index = rec->index;
-	st->status = rec->attest->status;
+	ss->m[i].counted = 1;
+	if (json_array_append_new(
+		    ss->list,
+		    json_pack("[I,i,s,I,I,I]", (json_int_t)rec->index,
+			      (int)a->status, rec->monitor, (json_int_t)a->from,
+			      (json_int_t)a->until, (json_int_t)rec->time)) !=
+	    0)
+		return ss->rc = PX_ENOMEM;
 	return 0;
 }
 
-/* Each monitor's latest statement on subject for season as of at, in
- * *out (an array of [index, status, monitor]; borrowed from cache). A
- * lineage's origins share districts, regions and a country, so each is
- * read once per question. */
+/*
+ * The statements on subject for season (0: every season) as of at, in
+ * *out: {"s": [statements], "suspended": [[monitor, suspension]]}
+ * (borrowed from cache). A lineage's origins share districts, regions and
+ * a country, so each is read once per question.
+ */
 static int
 statements_on(struct px_txn *t, json_t *cache, const char *subject,
 	      uint32_t season, uint64_t at, json_t **out)
 {
 	char key[PX_ID_MAX + 16 + 8];
-	struct statement_scan ss = { t, at, NULL, 0, 0, PX_OK };
+	struct statement_scan ss = { t, at, json_array(), NULL, 0, 0, PX_OK };
 	size_t n = strnlen(subject, PX_ID_MAX + 16);
-	json_t *list = NULL;
+	json_t *entry = NULL, *suspended = json_array();
 	int rc;
 
 	/* season (4 bytes, never 0 in a byte that ends the key) ‖ subject:
@@ -410,42 +434,135 @@ statements_on(struct px_txn *t, json_t *cache, const char *subject,
 	key[3] = (char)('0' + season % 10);
 	memcpy(key + 4, subject, n);
 	key[4 + n] = '\0';
-	if ((*out = json_object_get(cache, key)))
-		return PX_OK;
+	if ((*out = json_object_get(cache, key))) {
+		rc = PX_OK;
+		goto out;
+	}
+	if (!ss.list || !suspended) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
 	rc = px_state_each_attestation(t, subject, season, take_statement, &ss);
 	if (rc == 1)
 		rc = PX_OK;
 	if (rc == PX_OK && ss.rc != PX_OK)
 		rc = ss.rc;
+	for (size_t i = 0; i < ss.n && rc == PX_OK; i++)
+		if (ss.m[i].suspension &&
+		    json_array_append_new(
+			    suspended,
+			    json_pack("[s,I]", ss.m[i].monitor,
+				      (json_int_t)ss.m[i].suspension)) != 0)
+			rc = PX_ENOMEM;
 	if (rc != PX_OK)
 		goto out;
-	if (!(list = json_array())) {
+	entry = json_pack("{s:O,s:O}", "s", ss.list, "suspended", suspended);
+	if (!entry || json_object_set_new(cache, key, entry) != 0) {
 		rc = PX_ENOMEM;
 		goto out;
 	}
-	/* [index, status, monitor, suspension]: a monitor with nothing
-	 * before its cut has index 0 and still names its suspension. */
-	for (size_t i = 0; i < ss.n; i++)
-		if (json_array_append_new(
-			    list,
-			    json_pack("[I,i,s,I]",
-				      (json_int_t)(ss.s[i].found ? ss.s[i].index
-								 : 0),
-				      (int)ss.s[i].status, ss.s[i].monitor,
-				      (json_int_t)ss.s[i].suspension)) != 0) {
-			rc = PX_ENOMEM;
-			goto out;
-		}
-	if (json_object_set_new(cache, key, list) != 0) {
-		list = NULL;
-		rc = PX_ENOMEM;
-		goto out;
-	}
-	*out = list;
-	list = NULL;
+	*out = entry;
 out:
-	json_decref(list);
-	free(ss.s);
+	json_decref(ss.list);
+	json_decref(suspended);
+	free(ss.m);
+	return rc;
+}
+
+/* What the statements say about cotton harvested (or a lot made) at
+ * `when`: the worst across monitors of each monitor's word. */
+struct judgement {
+	Paxta__Status status;
+	uint64_t decided_by;
+	char monitor[PX_ID_MAX + 1];
+	uint64_t suspension;
+};
+
+/* One monitor's word on `when`, walking its statements in log order. */
+struct word {
+	const char *monitor;
+	Paxta__Status status;
+	uint64_t index;
+};
+
+/*
+ * Periods and the DWCP row (DESIGN.md §3.4): a statement judges what its
+ * period covers (none: the whole season); a monitor's later statement
+ * supersedes its earlier one, except that a finding stands for cotton
+ * harvested before the monitor's remediation. Statements by `skip` (the
+ * farm itself) never count.
+ */
+static int
+judge(const json_t *entry, int64_t when, const char *skip, struct judgement *j)
+{
+	const json_t *list = json_object_get(entry, "s"), *s;
+	struct word *words = NULL;
+	size_t n = 0, cap = 0, k;
+	int rc = PX_OK;
+
+	json_array_foreach(list, k, s)
+	{
+		uint64_t index =
+			(uint64_t)json_integer_value(json_array_get(s, 0));
+		Paxta__Status st =
+			(Paxta__Status)json_integer_value(json_array_get(s, 1));
+		const char *monitor = json_string_value(json_array_get(s, 2));
+		int64_t from = json_integer_value(json_array_get(s, 3));
+		int64_t until = json_integer_value(json_array_get(s, 4));
+		int64_t time = json_integer_value(json_array_get(s, 5));
+		struct word *w = NULL;
+
+		if (skip && strcmp(monitor, skip) == 0)
+			continue; /* no actor's word counts for its own */
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(words[i].monitor, monitor) == 0)
+				w = &words[i];
+		if (!w) {
+			rc = px_array_grow((void **)&words, &cap, n + 1,
+					   sizeof(*words));
+			if (rc != PX_OK)
+				break;
+			w = &words[n++];
+			*w = (struct word){ monitor,
+					    PAXTA__STATUS__STATUS_UNSPECIFIED,
+					    0 };
+		}
+		if (st == PAXTA__STATUS__STATUS_REMEDIATED) {
+			/* Cotton harvested from the remediation on is
+			 * judged by what follows; before it, the finding
+			 * stands. */
+			if (is_finding(w->status) && when &&
+			    when >= (from ? from : time)) {
+				w->status = st;
+				w->index = index;
+			}
+			continue;
+		}
+		if ((from && when < from) || (until && when > until))
+			continue; /* outside its period */
+		if (is_finding(w->status) && !is_finding(st))
+			continue;
+		w->status = st;
+		w->index = index;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (words[i].status == PAXTA__STATUS__STATUS_UNSPECIFIED)
+			continue;
+		if (j->status != PAXTA__STATUS__STATUS_UNSPECIFIED &&
+		    status_rank(words[i].status) <= status_rank(j->status))
+			continue;
+		j->status = words[i].status;
+		j->decided_by = words[i].index;
+		copy_id(j->monitor, words[i].monitor);
+	}
+	if (!j->suspension) {
+		const json_t *sus = json_object_get(entry, "suspended");
+
+		if (json_array_size(sus))
+			j->suspension = (uint64_t)json_integer_value(
+				json_array_get(json_array_get(sus, 0), 1));
+	}
+	free(words);
 	return rc;
 }
 
@@ -496,39 +613,27 @@ origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 	o->suspension = 0;
 	o->monitor[0] = o->subject[0] = '\0';
 	for (int i = 0; i < 4; i++) {
-		json_t *list, *s;
-		size_t k;
+		struct judgement j = { PAXTA__STATUS__STATUS_UNSPECIFIED, 0, "",
+				       0 };
+		json_t *entry;
 
 		rc = statements_on(t, cache, subjects[i], o->season,
-				   at ? at : UINT64_MAX, &list);
+				   at ? at : UINT64_MAX, &entry);
+		if (rc == PX_OK)
+			rc = judge(entry, o->harvested_at, o->farm, &j);
 		if (rc != PX_OK)
 			return rc;
-		json_array_foreach(list, k, s)
-		{
-			Paxta__Status st = (Paxta__Status)json_integer_value(
-				json_array_get(s, 1));
-			const char *monitor =
-				json_string_value(json_array_get(s, 2));
-			uint64_t suspension = (uint64_t)json_integer_value(
-				json_array_get(s, 3));
-
-			if (suspension && !o->suspension)
-				o->suspension = suspension;
-			if (json_integer_value(json_array_get(s, 0)) == 0)
-				continue; /* all of it revoked or suspended */
-			/* No actor's word counts for its own cotton. */
-			if (strcmp(monitor, o->farm) == 0)
-				continue;
-			if (o->status != PAXTA__STATUS__STATUS_UNSPECIFIED &&
-			    status_rank(st) <= status_rank(o->status))
-				continue;
-			o->status = st;
-			o->decided_by = (uint64_t)json_integer_value(
-				json_array_get(s, 0));
-			copy_id(o->monitor, monitor);
-			/* Same size: subjects[i] is NUL-terminated. */
-			memcpy(o->subject, subjects[i], sizeof(o->subject));
-		}
+		if (j.suspension && !o->suspension)
+			o->suspension = j.suspension;
+		if (j.status == PAXTA__STATUS__STATUS_UNSPECIFIED ||
+		    (o->status != PAXTA__STATUS__STATUS_UNSPECIFIED &&
+		     status_rank(j.status) <= status_rank(o->status)))
+			continue;
+		o->status = j.status;
+		o->decided_by = j.decided_by;
+		copy_id(o->monitor, j.monitor);
+		/* Same size: subjects[i] is NUL-terminated. */
+		memcpy(o->subject, subjects[i], sizeof(o->subject));
 	}
 	return PX_OK;
 }
@@ -798,6 +903,50 @@ explain(struct px_verdict *v)
 	return rc;
 }
 
+/*
+ * Facilities (DESIGN.md §3.4): a lot made by a gin, a mill, a weaver or a
+ * garment maker while a monitor's finding on "actor:ID" covered the time
+ * it was made. Its share of the asked lot is `facility`, named in
+ * v->facilities, and stops there: it is in no origin's share.
+ */
+static int
+facility_finding(struct px_verdict *v, struct px_txn *t, json_t *cache,
+		 struct node *n, uint64_t at)
+{
+	char subject[PX_ID_MAX + 16];
+	struct judgement j = { PAXTA__STATUS__STATUS_UNSPECIFIED, 0, "", 0 };
+	struct px_facility_finding *f;
+	json_t *entry;
+	int rc;
+
+	subject_of(subject, "actor:", n->creator);
+	rc = statements_on(t, cache, subject, 0, at, &entry);
+	if (rc == PX_OK && json_array_size(json_object_get(entry, "s")))
+		rc = judge(entry, n->time, n->creator, &j);
+	if (rc != PX_OK || !is_finding(j.status))
+		return rc;
+	rc = px_array_grow((void **)&v->facilities, &v->cap_facilities,
+			   v->n_facilities + 1, sizeof(*v->facilities));
+	if (rc != PX_OK)
+		return rc;
+	f = &v->facilities[v->n_facilities++];
+	memset(f, 0, sizeof(*f));
+	copy_id(f->facility, n->creator);
+	copy_id(f->lot, n->id);
+	copy_id(f->monitor, j.monitor);
+	f->status = j.status;
+	f->decided_by = j.decided_by;
+	f->share = n->weight;
+	v->facility += n->weight;
+	n->weight = 0;
+	return add_reason(v,
+			  "%.1f %% passed through facility '%s' (lot '%s') "
+			  "while monitor '%s' says %s for it (entry %" PRIu64
+			  ")",
+			  f->share * 100, f->facility, f->lot, f->monitor,
+			  px_status_name(f->status), f->decided_by);
+}
+
 /* "the registrar suspended monitor X's statements from entry N on":
  * the verdict names each suspension that changed what counted. */
 static int
@@ -931,7 +1080,14 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		uint64_t total = 0;
 		double mismatch = 0;
 
-		if (n->has_labs &&
+		/* A lot a facility made while a finding covered it: its
+		 * share is flagged as the facility's, whatever came in. */
+		if (!n->is_origin && n->creator[0] && n->weight > 0) {
+			if ((rc = facility_finding(v, t, statements, n, at)) !=
+			    PX_OK)
+				goto out;
+		}
+		if (n->has_labs && n->weight > 0 &&
 		    (rc = lab_findings(v, t, n, at, &mismatch)) != PX_OK)
 			goto out;
 		v->lab_mismatch += n->weight * mismatch;
@@ -966,6 +1122,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		copy_id(o->district, n->district);
 		copy_id(o->region, n->region);
 		o->season = n->season;
+		o->harvested_at = n->time;
 		o->method = n->method;
 		o->share = n->weight;
 		if ((rc = origin_status(t, statements, o, at)) != PX_OK)
@@ -978,7 +1135,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	 * whatever the paperwork says. */
 	if (v->by_status[PAXTA__STATUS__STATUS_FORCED_LABOUR] > 0 ||
 	    v->by_status[PAXTA__STATUS__STATUS_CHILD_LABOUR] > 0 ||
-	    v->lab_mismatch > 0)
+	    v->lab_mismatch > 0 || v->facility > 0)
 		v->kind = PX_VERDICT_FLAGGED;
 	else if (v->kind != PX_VERDICT_FLAGGED) {
 		for (size_t i = 0; i < v->n_origins; i++)
@@ -1022,6 +1179,7 @@ px_verdict_free(struct px_verdict *v)
 	free(v->reasons);
 	free(v->origins);
 	free(v->labs);
+	free(v->facilities);
 	free(v);
 }
 
@@ -1082,7 +1240,32 @@ px_verdict_json(const struct px_verdict *v)
 			json_pack("{s:o,s:o}", "share",
 				  json_share(v->lab_mismatch), "kg",
 				  json_kg(v->lab_mismatch * (double)v->grams)));
+	if (v->facility > 0)
+		json_object_set_new(
+			status, "facility",
+			json_pack("{s:o,s:o}", "share", json_share(v->facility),
+				  "kg",
+				  json_kg(v->facility * (double)v->grams)));
 	json_object_set_new(root, "by_status", status);
+	if (v->n_facilities) {
+		json_t *list = json_array();
+
+		for (size_t i = 0; list && i < v->n_facilities; i++) {
+			const struct px_facility_finding *f = &v->facilities[i];
+
+			json_array_append_new(
+				list,
+				json_pack(
+					"{s:s,s:s,s:s,s:s,s:I,s:o,s:o}",
+					"facility", f->facility, "lot", f->lot,
+					"status", px_status_name(f->status),
+					"monitor", f->monitor, "decided_by",
+					(json_int_t)f->decided_by, "share",
+					json_share(f->share), "kg",
+					json_kg(f->share * (double)v->grams)));
+		}
+		json_object_set_new(root, "facilities", list);
+	}
 	if (v->n_labs) {
 		json_t *labs = json_array();
 

@@ -1143,15 +1143,97 @@ static int
 valid_subject(const char *subject)
 {
 	static const char *const kinds[] = { "farm:", "district:", "region:",
-					     "country:" };
+					     "country:", "actor:" };
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		size_t n = strlen(kinds[i]);
 
 		if (strncmp(subject, kinds[i], n) == 0)
 			return px_state_valid_id(subject + n);
 	}
 	return 0;
+}
+
+/* A facility statement (DESIGN.md §3.4) names a gin, a mill, a weaver or
+ * a garment maker, and when: its period starts somewhere. */
+static int
+check_facility(struct apply *a, const Paxta__Attest *at)
+{
+	static const Paxta__Role facilities[] = {
+		PAXTA__ROLE__ROLE_GIN,          PAXTA__ROLE__ROLE_WAREHOUSE,
+		PAXTA__ROLE__ROLE_SPINNER,      PAXTA__ROLE__ROLE_WEAVER,
+		PAXTA__ROLE__ROLE_MANUFACTURER,
+	};
+	Paxta__ActorRecord *rec = NULL;
+	int rc, is = 0;
+
+	if (!at->from)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a statement on facility '%s' needs 'from': "
+				 "the lots it made from then on are covered",
+				 at->subject + 6);
+	if ((rc = find_actor(a, at->subject + 6, &rec)) != PX_OK)
+		return rc;
+	for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		is |= has_role(rec->actor, facilities[i]);
+	px_state_free(rec);
+	if (!is)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "'%s' is not a gin, warehouse, spinner, "
+				 "weaver or manufacturer",
+				 at->subject + 6);
+	return PX_OK;
+}
+
+/* The author's latest own statement on a subject and season. */
+struct own_latest {
+	const char *monitor;
+	Paxta__Status status;
+	int64_t time; /* its entry time */
+};
+
+static int
+take_own(void *ctx, const Paxta__AttestationRecord *rec)
+{
+	struct own_latest *ol = ctx;
+
+	if (strcmp(rec->monitor, ol->monitor) == 0) {
+		ol->status = rec->attest->status;
+		ol->time = rec->time;
+	}
+	return 0;
+}
+
+/* The DWCP row: only a monitor whose latest word on the subject was a
+ * finding states a remediation, and it comes with the plan. */
+static int
+check_remediation(struct apply *a, const Paxta__Attest *at)
+{
+	struct own_latest ol = { a->e->actor, PAXTA__STATUS__STATUS_UNSPECIFIED,
+				 0 };
+	int rc;
+
+	if (at->n_documents == 0)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a remediation needs its plan in "
+				 "'documents'");
+	rc = px_state_each_attestation(a->t, at->subject, at->season, take_own,
+				       &ol);
+	if (rc != PX_OK)
+		return rc;
+	if (ol.status != PAXTA__STATUS__STATUS_FORCED_LABOUR &&
+	    ol.status != PAXTA__STATUS__STATUS_CHILD_LABOUR)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "'%s' found no forced or child labour on "
+				 "'%s' for season %u to remediate",
+				 a->e->actor, at->subject, at->season);
+	/* Cotton harvested before the finding was published stays
+	 * flagged: a remediation cannot reach back past it. */
+	if (at->from && at->from < ol.time)
+		return px_refuse(a->r, PX_CODE_TIME,
+				 "a remediation cannot start before the "
+				 "finding it remediates");
+	return PX_OK;
 }
 
 static int
@@ -1165,14 +1247,23 @@ apply_attest(struct apply *a)
 		return rc;
 	if (!valid_subject(at->subject) || at->season < 1900 ||
 	    at->season > 2200 || at->status < PAXTA__STATUS__STATUS_CERTIFIED ||
-	    at->status > PAXTA__STATUS__STATUS_FORCED_LABOUR ||
+	    at->status > PAXTA__STATUS__STATUS_REMEDIATED ||
 	    (at->report_sha256.len != 0 &&
 	     at->report_sha256.len != PX_HASH_LEN) ||
-	    at->n_indicators > 64 || strlen(at->report_uri) > 2048)
+	    at->n_indicators > 64 || strlen(at->report_uri) > 2048 ||
+	    at->from < 0 || at->until < 0 ||
+	    (at->from && at->until && at->until < at->from))
 		return px_refuse(a->r, PX_CODE_MALFORMED,
-				 "a statement needs a subject (farm:, "
+				 "a statement needs a subject (farm:, actor:, "
 				 "district:, region: or country:), a season, "
-				 "a status and a 32-byte report SHA-256");
+				 "a status, a 32-byte report SHA-256 and a "
+				 "period whose end is not before its start");
+	if (strncmp(at->subject, "actor:", 6) == 0 &&
+	    (rc = check_facility(a, at)) != PX_OK)
+		return rc;
+	if (at->status == PAXTA__STATUS__STATUS_REMEDIATED &&
+	    (rc = check_remediation(a, at)) != PX_OK)
+		return rc;
 	if (strncmp(at->subject, "farm:", 5) == 0) {
 		Paxta__ActorRecord *farm = NULL;
 

@@ -496,6 +496,7 @@ put_breakdown(struct html *h, const struct px_verdict *v)
 {
 	static const Paxta__Status order[] = {
 		PAXTA__STATUS__STATUS_CERTIFIED,
+		PAXTA__STATUS__STATUS_REMEDIATED,
 		PAXTA__STATUS__STATUS_UNDER_REVIEW,
 		PAXTA__STATUS__STATUS_WITHDRAWN,
 		PAXTA__STATUS__STATUS_UNSPECIFIED,

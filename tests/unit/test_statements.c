@@ -45,7 +45,6 @@
 #define EPSILON       1e-9
 #define CERTIFIED     PAXTA__STATUS__STATUS_CERTIFIED
 #define UNCERTIFIED   PAXTA__STATUS__STATUS_UNSPECIFIED
-#define WITHDRAWN     PAXTA__STATUS__STATUS_WITHDRAWN
 #define FORCED_LABOUR PAXTA__STATUS__STATUS_FORCED_LABOUR
 
 /* ---- helpers ---- */
@@ -225,12 +224,12 @@ test_second_monitor_cannot_clear(void **state)
 	v = verdict(fx, LOT, 0);
 	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
 
-	/* A monitor supersedes its own statements: TPM certifies later. */
+	/* Nor does its own later certification: a finding stands for the
+	 * cotton harvested before a remediation (see below). */
 	attest(fx, TPM, "district:" DIST, 2026, "certified");
 	v = verdict(fx, LOT, 0);
-	assert_int_equal(v->kind, PX_VERDICT_UNVERIFIED); /* the rogue's
-							      withdrawal */
-	assert_near(v->by_status[WITHDRAWN], 1.0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	assert_int_equal(v->origins[0].decided_by, finding);
 }
 
 /* A monitor's statements count only up to its revocation. */
@@ -420,6 +419,180 @@ test_origin_comes_from_the_district(void **state)
 	px_store_abort(t);
 	assert_int_equal(r->n_origins, 1);
 	px_recall_free(r);
+}
+
+/* ---- periods and remediation ---- */
+
+static uint64_t
+picked(struct pxt_ledger *fx, const char *lot, const char *when)
+{
+	return submit(fx,
+		      "{'kind':'harvest','actor':'" FARM "','lot':'%s',"
+		      "'kg':1000,'season':2026,'district':'" DIST
+		      "','method':'hand','harvested_at':'%s'}",
+		      lot, when);
+}
+
+/* A statement with a period judges only cotton harvested in it. */
+static void
+test_period_covers_cotton_harvested_in_it(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+
+	picked(fx, "L-SEP", "2026-09-25T08:00:00Z");
+	picked(fx, "L-OCT", "2026-10-12T08:00:00Z");
+	attest(fx, TPM, "district:" DIST, 2026, "certified");
+	submit(fx,
+	       "{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
+	       "','season':2026,'status':'forced_labour','indicators':"
+	       "['abusive_working_conditions'],'from':'2026-10-01T00:00:00Z',"
+	       "'until':'2026-10-31T23:59:59Z'}");
+	v = verdict(fx, "L-SEP", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	v = verdict(fx, "L-OCT", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
+		"','season':2026,'status':'certified','indicators':[],"
+		"'from':'2026-10-31T00:00:00Z','until':'2026-10-01T00:00:00Z'"
+		"}");
+}
+
+/* The DWCP row: a remediation clears next month's cotton, not last
+ * month's, once the statements that follow certify it. */
+static void
+test_remediation_clears_later_cotton_only(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+
+	picked(fx, "L-SEP", "2026-09-25T08:00:00Z");
+	picked(fx, "L-NOV", "2026-11-10T08:00:00Z");
+	submit(fx,
+	       "{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
+	       "','season':2026,'status':'forced_labour','indicators':"
+	       "['coercion'],'time':'2026-10-05T00:00:00Z'}");
+	/* Only the monitor that found it, with the plan, not backdated. */
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'attest','actor':'" ROGUE "','subject':'district:" DIST
+		"','season':2026,'status':'remediated','indicators':[],"
+		"'documents':[{'type':'remediation_plan','number':'P-1'}]}");
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
+		"','season':2026,'status':'remediated','indicators':[]}");
+	refused(fx, PX_CODE_TIME,
+		"{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
+		"','season':2026,'status':'remediated','indicators':[],"
+		"'from':'2026-09-01T00:00:00Z','documents':[{'type':"
+		"'remediation_plan','number':'P-1'}]}");
+	submit(fx,
+	       "{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
+	       "','season':2026,'status':'remediated','indicators':[],"
+	       "'from':'2026-10-20T00:00:00Z','time':"
+	       "'2026-10-20T00:00:00Z','documents':[{'type':"
+	       "'remediation_plan','number':'DWCP-UZ-7','date':"
+	       "'2026-10-18T00:00:00Z','issuer':'ILO','sha256':'" REPORT
+	       "','uri':'https://example.org/plan.pdf'}]}");
+	v = verdict(fx, "L-NOV", 0);
+	assert_int_equal(v->kind, PX_VERDICT_UNVERIFIED);
+	assert_near(v->by_status[PAXTA__STATUS__STATUS_REMEDIATED], 1.0);
+	attest(fx, TPM, "district:" DIST, 2026, "certified");
+	v = verdict(fx, "L-NOV", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	v = verdict(fx, "L-SEP", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	assert_near(v->by_status[FORCED_LABOUR], 1.0);
+}
+
+/* ---- facilities ---- */
+
+#define MILL_1 "uz.mill.1"
+#define MILL_2 "uz.mill.2"
+#define WEAVER "uz.weave.1"
+#define MAKER  "uz.make.1"
+
+/* A mill's finding flags a garment by the share that went through the
+ * mill while the finding covered it. */
+static void
+test_mill_finding_flags_its_share(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_verdict *v;
+	uint64_t finding;
+
+	pxt_register(fx, MILL_1, "spinner", "UZ-QA", DIST);
+	pxt_register(fx, MILL_2, "spinner", "UZ-SA", DIST_SA);
+	pxt_register(fx, WEAVER, "weaver", "UZ-SA", DIST_SA);
+	pxt_register(fx, MAKER, "manufacturer", "UZ-SA", DIST_SA);
+	attest(fx, TPM, "district:" DIST, 2026, "certified");
+	attest(fx, TPM, "district:" DIST_SA, 2026, "certified");
+	harvest(fx, FARM, LOT, DIST, 1000);
+	harvest(fx, FARM_SA, LOT_SA, DIST_SA, 1000);
+	ship(fx, FARM, GIN, "WB-1", LOT, 1000);
+	ship(fx, FARM_SA, GIN, "WB-2", LOT_SA, 1000);
+	submit(fx, "{'kind':'transform','actor':'" GIN "','process':'ginning',"
+		   "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{'lot':"
+		   "'LINT-A','kg':400,'product':'lint'}]}");
+	submit(fx,
+	       "{'kind':'transform','actor':'" GIN "','process':'ginning',"
+	       "'inputs':[{'lot':'" LOT_SA "','kg':1000}],'outputs':[{'lot':"
+	       "'LINT-B','kg':400,'product':'lint'}]}");
+	ship(fx, GIN, MILL_1, "WB-3", "LINT-A", 400);
+	ship(fx, GIN, MILL_2, "WB-4", "LINT-B", 400);
+	submit(fx, "{'kind':'transform','actor':'" MILL_1 "','process':"
+		   "'spinning','inputs':[{'lot':'LINT-A','kg':300}],'outputs':"
+		   "[{'lot':'YARN-1','kg':270,'product':'yarn'}]}");
+	submit(fx, "{'kind':'transform','actor':'" MILL_2 "','process':"
+		   "'spinning','inputs':[{'lot':'LINT-B','kg':400}],'outputs':"
+		   "[{'lot':'YARN-2','kg':380,'product':'yarn'}]}");
+	ship(fx, MILL_1, WEAVER, "WB-5", "YARN-1", 270);
+	ship(fx, MILL_2, WEAVER, "WB-6", "YARN-2", 380);
+	/* 90 kg of yarn 1 and 210 of yarn 2: 30 % went through mill 1. */
+	submit(fx, "{'kind':'transform','actor':'" WEAVER "','process':"
+		   "'weaving','inputs':[{'lot':'YARN-1','kg':90},{'lot':"
+		   "'YARN-2','kg':210}],'outputs':[{'lot':'FAB-1','kg':294,"
+		   "'product':'fabric'}]}");
+	ship(fx, WEAVER, MAKER, "WB-7", "FAB-1", 294);
+	submit(fx, "{'kind':'transform','actor':'" MAKER "','process':"
+		   "'making','inputs':[{'lot':'FAB-1','kg':294}],'outputs':"
+		   "[{'lot':'GMT-1','kg':279,'product':'garment'}]}");
+	v = verdict(fx, "GMT-1", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+
+	/* A finding whose period ended before the mill spun: not covered. */
+	submit(fx, "{'kind':'attest','actor':'" TPM "','subject':'actor:" MILL_1
+		   "','season':2026,'status':'forced_labour','indicators':[],"
+		   "'from':'2026-09-01T00:00:00Z','until':"
+		   "'2026-09-30T00:00:00Z'}");
+	v = verdict(fx, "GMT-1", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	finding = submit(fx, "{'kind':'attest','actor':'" TPM
+			     "','subject':'actor:" MILL_1
+			     "','season':2026,'status':'forced_labour',"
+			     "'indicators':['retention_of_identity_documents'"
+			     "],'from':'2026-10-01T00:00:00Z'}");
+	v = verdict(fx, "GMT-1", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
+	assert_near(v->facility, 0.3);
+	assert_near(v->by_status[CERTIFIED], 0.7);
+	assert_int_equal(v->n_facilities, 1);
+	assert_string_equal(v->facilities[0].facility, MILL_1);
+	assert_string_equal(v->facilities[0].lot, "YARN-1");
+	assert_int_equal(v->facilities[0].decided_by, finding);
+	assert_true(has_reason(v, "facility '" MILL_1 "'"));
+	/* Mill 2's yarn is untouched. */
+	v = verdict(fx, "YARN-2", 0);
+	assert_int_equal(v->kind, PX_VERDICT_FREE);
+
+	/* A facility statement needs its start; a farm is no facility. */
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'attest','actor':'" TPM "','subject':'actor:" MILL_2
+		"','season':2026,'status':'forced_labour','indicators':[]}");
+	refused(fx, PX_CODE_MALFORMED,
+		"{'kind':'attest','actor':'" TPM "','subject':'actor:" FARM
+		"','season':2026,'status':'forced_labour','indicators':[],"
+		"'from':'2026-10-01T00:00:00Z'}");
 }
 
 /* ---- the map ---- */
@@ -632,6 +805,9 @@ main(void)
 		T(test_revoked_monitor_stops_counting),
 		T(test_suspension_from_an_entry),
 		T(test_map_of_districts),
+		T(test_period_covers_cotton_harvested_in_it),
+		T(test_remediation_clears_later_cotton_only),
+		T(test_mill_finding_flags_its_share),
 		T(test_monitor_holds_no_supply_chain_role),
 		T(test_farm_subject_must_be_a_farm),
 		T(test_season_cannot_be_laundered),

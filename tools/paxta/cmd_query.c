@@ -176,7 +176,8 @@ status_colour(const char *status)
 		return style("green");
 	if (strcmp(status, "forced_labour") == 0 ||
 	    strcmp(status, "child_labour") == 0 ||
-	    strcmp(status, "lab_mismatch") == 0)
+	    strcmp(status, "lab_mismatch") == 0 ||
+	    strcmp(status, "facility") == 0)
 		return style("red");
 	return style("yellow");
 }
@@ -210,8 +211,9 @@ static void
 print_verdict(json_t *v)
 {
 	static const char *const order[] = {
-		"certified",    "under_review",  "withdrawn",    "uncertified",
-		"child_labour", "forced_labour", "lab_mismatch",
+		"certified",     "remediated",  "under_review",
+		"withdrawn",     "uncertified", "child_labour",
+		"forced_labour", "facility",    "lab_mismatch",
 	};
 	const char *verdict = jstr(v, "verdict");
 	const char *colour = strcmp(verdict, "free") == 0 ? style("green")

@@ -31,7 +31,7 @@ enum px_verdict_kind {
 
 /* Statuses as the verdict counts them; PAXTA__STATUS__STATUS_UNSPECIFIED
  * is "uncertified" (no statement at any level). */
-#define PX_STATUS_COUNT 6
+#define PX_STATUS_COUNT 7
 
 /* One origin harvest lot in a lot's composition. */
 struct px_origin {
@@ -40,6 +40,7 @@ struct px_origin {
 	char district[PX_ID_MAX + 1];
 	char region[PX_ID_MAX + 1];
 	uint32_t season;
+	int64_t harvested_at; /* statements with a period judge by it */
 	Paxta__Method method;
 	double share;         /* of the asked lot's mass, 0..1 */
 	Paxta__Status status; /* the worst of the latest statements */
@@ -65,6 +66,17 @@ struct px_lab_finding {
 	int has_report;
 };
 
+/* A lot of the lineage made by a facility while a monitor's finding on it
+ * ("actor:ID") covered the time it was made. */
+struct px_facility_finding {
+	char facility[PX_ID_MAX + 1];
+	char lot[PX_ID_MAX + 1];
+	char monitor[PX_ID_MAX + 1];
+	Paxta__Status status;
+	uint64_t decided_by;
+	double share; /* of the asked lot's mass, 0..1 */
+};
+
 struct px_verdict {
 	enum px_verdict_kind kind;
 	char lot[PX_ID_MAX + 1];
@@ -80,6 +92,11 @@ struct px_verdict {
 	double lab_mismatch;
 	struct px_lab_finding *labs; /* the findings behind it */
 	size_t n_labs, cap_labs;
+	/* Share that passed through a facility under a finding: in no
+	 * origin's share either. */
+	double facility;
+	struct px_facility_finding *facilities;
+	size_t n_facilities, cap_facilities;
 	char **reasons; /* sentences for people */
 	size_t n_reasons;
 };
