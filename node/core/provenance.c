@@ -1380,9 +1380,11 @@ fail:
 struct seed_scan {
 	struct graph *g;
 	struct px_txn *t;
-	const char *farm;    /* only this farm's lots */
-	const char *region;  /* only lots of this region */
-	const char *country; /* only lots whose district starts "CC-" */
+	const char *farm;     /* only this farm's lots */
+	const char *region;   /* only lots of this region */
+	const char *country;  /* only lots whose district starts "CC-" */
+	const char *facility; /* lots this facility made in [from, until] */
+	int64_t from, until;
 	size_t *roots;
 	size_t n_roots, cap_roots;
 };
@@ -1517,12 +1519,30 @@ seeds_of_statement(struct px_txn *t, uint64_t index, struct seed_scan *ss,
 		*district = buf;
 	else if (strncmp(e->attest->subject, "region:", 7) == 0)
 		ss->region = buf;
-	else
+	else if (strncmp(e->attest->subject, "actor:", 6) == 0) {
+		ss->facility = buf;
+		ss->from = e->attest->from;
+		ss->until = e->attest->until;
+	} else
 		ss->country = buf;
 out:
 	px_entry_body_free(e);
 	px_entry_close(&env);
 	return rc;
+}
+
+/* A lot the facility made while its statement covered it. */
+static int
+add_made(void *ctx, const Paxta__LotRecord *rec)
+{
+	struct seed_scan *ss = ctx;
+
+	if (strcmp(rec->creator, ss->facility) != 0 || rec->farm[0] ||
+	    rec->voided || rec->created_at >= ss->g->at ||
+	    (ss->from && rec->time < ss->from) ||
+	    (ss->until && rec->time > ss->until))
+		return PX_OK;
+	return add_seed(ss, rec->id, "");
 }
 
 static int
@@ -1599,7 +1619,9 @@ px_recall(struct px_recall **out, struct px_txn *t,
 					sizeof(r->what), &district, &season,
 					subject, sizeof(subject));
 	}
-	if (rc == PX_OK && !q->lot)
+	if (rc == PX_OK && ss.facility)
+		rc = px_state_each_lot(t, add_made, &ss);
+	else if (rc == PX_OK && !q->lot)
 		rc = px_state_each_origin(t, district, season, add_seed, &ss);
 	if (rc != PX_OK)
 		goto out;

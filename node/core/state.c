@@ -417,6 +417,15 @@ px_state_each_attestation(struct px_txn *t, const char *subject,
 }
 
 int
+px_state_each_lot(struct px_txn *t, px_state_lot_fn fn, void *ctx)
+{
+	struct msg_scan ms = { &paxta__lot_record__descriptor,
+			       (int (*)(void *, const void *))fn, ctx };
+
+	return px_store_scan(t, PX_TABLE_LOTS, NULL, 0, msg_cb, &ms);
+}
+
+int
 px_state_put_lab(struct px_txn *t, const Paxta__LabRecord *rec)
 {
 	uint8_t key[KEY_MAX];

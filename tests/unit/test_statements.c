@@ -519,6 +519,9 @@ test_mill_finding_flags_its_share(void **state)
 {
 	struct pxt_ledger *fx = *state;
 	struct px_verdict *v;
+	struct px_recall *r = NULL;
+	struct px_recall_query q = { 0 };
+	struct px_txn *t = NULL;
 	uint64_t finding;
 
 	pxt_register(fx, MILL_1, "spinner", "UZ-QA", DIST);
@@ -584,6 +587,18 @@ test_mill_finding_flags_its_share(void **state)
 	/* Mill 2's yarn is untouched. */
 	v = verdict(fx, "YARN-2", 0);
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
+	/* Recall from the finding: what the mill made since, and all that
+	 * was made from it. */
+	q.attestation = finding;
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_recall(&r, t, &q), PX_OK);
+	px_store_abort(t);
+	assert_int_equal(r->n_origins, 1);
+	assert_int_equal(r->n_lots, 3);
+	assert_string_equal(r->lots[0].lot, "YARN-1");
+	assert_string_equal(r->lots[2].lot, "GMT-1");
+	assert_true(fabs(r->lots[2].share - 0.3) < EPSILON);
+	px_recall_free(r);
 
 	/* A facility statement needs its start; a farm is no facility. */
 	refused(fx, PX_CODE_MALFORMED,

@@ -89,6 +89,11 @@ int px_state_each_attestation(struct px_txn *t, const char *subject,
 			      uint32_t season, px_state_attestation_fn fn,
 			      void *ctx);
 
+/* Call fn for every lot record, in id order (a recall from a facility's
+ * finding: no index by maker, so it reads them all). */
+typedef int (*px_state_lot_fn)(void *ctx, const Paxta__LotRecord *rec);
+int px_state_each_lot(struct px_txn *t, px_state_lot_fn fn, void *ctx);
+
 /* A lab result on a lot, and every lab result on a lot in log order. */
 int px_state_put_lab(struct px_txn *t, const Paxta__LabRecord *rec);
 typedef int (*px_state_lab_fn)(void *ctx, const Paxta__LabRecord *rec);
