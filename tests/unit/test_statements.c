@@ -25,6 +25,7 @@
 
 #include "fixture.h"
 #include "paxta/error.h"
+#include "paxta/event.h"
 #include "paxta/provenance.h"
 #include "paxta/store.h"
 
@@ -811,6 +812,121 @@ test_yield_is_bounded_by_area(void **state)
 	harvest(fx, FARM, LOT, DIST, 100000);
 }
 
+/* ---- the events' JSON ---- */
+
+/* Parse text (single quotes), render the entry back, and return that
+ * JSON (the test owns it). */
+static json_t *
+round_trip(const char *text)
+{
+	char *copy = strdup(text);
+	struct px_refusal r = { 0 };
+	struct px_event *ev = NULL;
+	json_t *j;
+
+	assert_non_null(copy);
+	for (char *c = copy; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	if (px_event_parse_text(&ev, copy, strlen(copy), &r) != PX_OK)
+		fail_msg("%s\nrefused: %s", copy, r.message);
+	j = px_event_from_entry(ev->entry);
+	px_event_free(ev);
+	free(copy);
+	assert_non_null(j);
+	return j;
+}
+
+static void
+malformed(const char *text, const char *says)
+{
+	char *copy = strdup(text);
+	struct px_refusal r = { 0 };
+	struct px_event *ev = NULL;
+
+	assert_non_null(copy);
+	for (char *c = copy; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	assert_int_equal(px_event_parse_text(&ev, copy, strlen(copy), &r),
+			 PX_EMALFORMED);
+	assert_null(ev);
+	assert_int_equal(r.code, PX_CODE_MALFORMED);
+	if (!strstr(r.message, says))
+		fail_msg("'%s' does not say '%s'", r.message, says);
+	free(copy);
+}
+
+/* Documents, periods, maps and suspensions read and render with the
+ * same names (docs/statements.md). */
+static void
+test_event_json(void **state)
+{
+	json_t *j, *doc, *region;
+
+	(void)state;
+	j = round_trip("{'kind':'attest','actor':'" TPM "','subject':"
+		       "'district:" DIST "','season':2026,'status':"
+		       "'remediated','indicators':[],'from':"
+		       "'2026-10-20T00:00:00Z','documents':[{'type':"
+		       "'remediation_plan','number':'DWCP-UZ-7','date':"
+		       "'2026-10-18T00:00:00Z','issuer':'ILO','sha256':'" REPORT
+		       "','uri':'https://example.org/plan.pdf'}]}");
+	assert_string_equal(json_string_value(json_object_get(j, "status")),
+			    "remediated");
+	assert_string_equal(json_string_value(json_object_get(j, "from")),
+			    "2026-10-20T00:00:00Z");
+	doc = json_array_get(json_object_get(j, "documents"), 0);
+	assert_string_equal(json_string_value(json_object_get(doc, "type")),
+			    "remediation_plan");
+	assert_string_equal(json_string_value(json_object_get(doc, "number")),
+			    "DWCP-UZ-7");
+	assert_string_equal(json_string_value(json_object_get(doc, "date")),
+			    "2026-10-18T00:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(doc, "sha256")),
+			    REPORT);
+	json_decref(j);
+
+	j = round_trip("{'kind':'publish_districts','actor':'" PXT_REGISTRAR
+		       "','country':'UZ','regions':[{'code':'UZ-SA','name':"
+		       "'Samarqand','districts':[{'code':'UZ-SA-KTK','name':"
+		       "'Kattaqorgon'}]},{'code':'UZ-TK','name':'Tashkent'}]}");
+	region = json_array_get(json_object_get(j, "regions"), 0);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(region, "districts"), 0),
+			"code")),
+		"UZ-SA-KTK");
+	json_decref(j);
+
+	j = round_trip("{'kind':'suspend','actor':'" PXT_REGISTRAR
+		       "','subject':'" ROGUE "','from':42,'reason':'bribed'}");
+	assert_int_equal(json_integer_value(json_object_get(j, "from")), 42);
+	json_decref(j);
+
+	j = round_trip("{'kind':'lab_result','actor':'" LAB "','lot':'L',"
+		       "'matches':false,'share':0.4,'tested_at':"
+		       "'2026-10-20T00:00:00Z'}");
+	assert_true(json_real_value(json_object_get(j, "share")) == 0.4);
+	json_decref(j);
+
+	malformed("{'kind':'attest','actor':'m','subject':'farm:f','season':"
+		  "2026,'status':'certified','documents':[{'type':'memo',"
+		  "'number':'1'}]}",
+		  "unknown document type 'memo'");
+	malformed("{'kind':'attest','actor':'m','subject':'farm:f','season':"
+		  "2026,'status':'certified','documents':[{'type':'other'}]}",
+		  "a document needs a number, a sha256 or a uri");
+	malformed("{'kind':'lab_result','actor':'l','lot':'L','matches':"
+		  "false,'share':2}",
+		  "field 'share' must be a number from 0 to 1");
+	malformed("{'kind':'register_actor','actor':'r','subject':{'id':'f',"
+		  "'name':'F','roles':['farm'],'area_ha':-1}}",
+		  "field 'area_ha'");
+	malformed("{'kind':'suspend','actor':'r','subject':'m','from':3}",
+		  "field 'reason' is missing");
+}
+
 int
 main(void)
 {
@@ -830,6 +946,7 @@ main(void)
 		T(test_void_cannot_wash_a_lab_finding),
 		T(test_lab_share_and_retest),
 		T(test_yield_is_bounded_by_area),
+		T(test_event_json),
 #undef T
 	};
 
