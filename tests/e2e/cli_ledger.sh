@@ -22,6 +22,14 @@ make_ledger
 expect_status 2 -- "$PAXTA" init --data ledger --origin x --registrar "a=$pub"
 expect_in err "holds a ledger already"
 expect_status 2 -- "$PAXTA" init --data other --origin "has space" --registrar "a=$pub"
+# The harvest calendar and the yield cap are the genesis's policy.
+expect_status 2 -- "$PAXTA" init --data other --origin x --registrar "a=$pub" --harvest 1301-0331
+expect_in err "MMDD-MMDD"
+expect_status 2 -- "$PAXTA" init --data other --origin x --registrar "a=$pub" --max-yield 0
+expect_status 0 -- "$PAXTA" init --data wrap --origin x --registrar "a=$pub" --harvest 1001-0331 --max-yield 4000
+expect_status 0 -- "$PAXTA" entry --data wrap 0 --json
+expect_in out '"harvest_from": 1001'
+expect_in out '"max_yield_kg_ha": 4000'
 
 {
 	register uz.farm.a farm UZ-SA UZ-SA-KTK
