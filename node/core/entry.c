@@ -263,6 +263,10 @@ px_entry_kind_name(Paxta__Entry__BodyCase kind)
 		return "void";
 	case PAXTA__ENTRY__BODY_ATTEST:
 		return "attest";
+	case PAXTA__ENTRY__BODY_SUSPEND:
+		return "suspend";
+	case PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS:
+		return "publish_districts";
 	case PAXTA__ENTRY__BODY__NOT_SET:
 	default:
 		return "unknown";

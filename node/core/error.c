@@ -65,6 +65,8 @@ static const char *const code_names[PX_CODE__COUNT] = {
 	[PX_CODE_TOO_LARGE] = "too_large",
 	[PX_CODE_MALFORMED] = "malformed",
 	[PX_CODE_ENCODING] = "encoding",
+	[PX_CODE_SEASON] = "season",
+	[PX_CODE_YIELD] = "yield",
 };
 
 const char *

@@ -449,6 +449,75 @@ get_lot_masses(struct parse *p, Paxta__LotMass ***out, size_t *n_out,
 	return PX_OK;
 }
 
+/* "documents": [{"type", "number", "date", "issuer", "sha256", "uri"}]
+ * (DESIGN.md §6.1), the same on every kind that carries them. */
+static int
+get_documents(struct parse *p, Paxta__Document ***out, size_t *n_out,
+	      const json_t *event)
+{
+	static const char *const types[] = {
+		"invoice",      "purchase_order",     "contract",
+		"packing_list", "bill_of_lading",     "cmr",
+		"waybill",      "weighbridge_ticket", "hvi_report",
+		"certificate",  "lab_report",         "remediation_plan",
+		"other",
+	};
+	const json_t *arr;
+	Paxta__Document **docs = NULL;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((rc = get_array(p, &arr, event, "documents", OPTIONAL)) != PX_OK ||
+	    !arr)
+		return rc;
+	n = json_array_size(arr);
+	if (n > 64)
+		return bad(p, "field 'documents' has %zu items; at most 64", n);
+	if (n && !(docs = arena_alloc(p->ev, n * sizeof(*docs))))
+		return PX_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *item = line_at(p, arr, i, "document");
+		Paxta__Document *d;
+		const char *type = NULL;
+		size_t t;
+		int given;
+
+		if (!item)
+			return bad(p, "%s must be an object",
+				   label(p, "documents", i + 1));
+		if (!(d = docs[i] = arena_alloc(p->ev, sizeof(*d))))
+			return PX_ENOMEM;
+		paxta__document__init(d);
+		if ((rc = get_name(p, &type, item, "type")) != PX_OK)
+			return rc;
+		for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+			if (strcmp(types[t], type) == 0)
+				break;
+		if (t == sizeof(types) / sizeof(types[0]))
+			return bad(p, "unknown document type '%s'", type);
+		d->type = (char *)types[t];
+		if ((rc = get_string(p, &d->number, item, "number",
+				     OPTIONAL)) != PX_OK ||
+		    (rc = get_time(p, &d->date, &given, item, "date")) !=
+			    PX_OK ||
+		    (rc = get_string(p, &d->issuer, item, "issuer",
+				     OPTIONAL)) != PX_OK ||
+		    (rc = get_hash(p, &d->sha256, item, "sha256")) != PX_OK ||
+		    (rc = get_string(p, &d->uri, item, "uri", OPTIONAL)) !=
+			    PX_OK)
+			return rc;
+		if (!d->number[0] && !d->sha256.len && !d->uri[0])
+			return bad(p, "a document needs a number, a sha256 or "
+				      "a uri");
+	}
+	set_where(p, NULL, 0);
+	*out = docs;
+	*n_out = n;
+	return PX_OK;
+}
+
 /* ---- kinds ---- */
 
 /* "subject": {"id", "name", "roles", "region", "district", "lat", "lon",
@@ -457,7 +526,7 @@ static int
 get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
 	  enum need key_need)
 {
-	const json_t *s = member(event, "subject"), *roles, *lat, *lon;
+	const json_t *s = member(event, "subject"), *roles, *lat, *lon, *area;
 	Paxta__Actor *a;
 	int rc;
 
@@ -501,6 +570,17 @@ get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
 		a->has_coords = 1;
 		a->lat = json_number_value(lat);
 		a->lon = json_number_value(lon);
+	}
+	if ((area = member(s, "area_ha"))) {
+		/* Hectares with at most 4 decimals: whole m². */
+		double m2 = json_is_number(area) ? json_number_value(area) * 1e4
+						 : -1;
+
+		if (!(m2 >= 0 && m2 <= 16e10) || fabs(m2 - round(m2)) > 1e-6)
+			return bad(p, "field 'area_ha' must be a number of "
+				      "hectares from 0 to 16000000, at most "
+				      "4 decimals");
+		a->area_m2 = (uint64_t)llround(m2);
 	}
 	/* update_actor never changes the key (rotate_key does): ignored. */
 	if (key_need == REQUIRED &&
@@ -706,8 +786,8 @@ static int
 parse_lab_result(struct parse *p, const json_t *event, Paxta__Entry *e)
 {
 	Paxta__LabResult *b = arena_alloc(p->ev, sizeof(*b));
-	const json_t *matches;
-	int rc;
+	const json_t *matches, *share;
+	int rc, given;
 
 	if (!b)
 		return PX_ENOMEM;
@@ -725,8 +805,25 @@ parse_lab_result(struct parse *p, const json_t *event, Paxta__Entry *e)
 	    (rc = get_string(p, &b->matched_region, event, "matched_region",
 			     OPTIONAL)) != PX_OK ||
 	    (rc = get_string(p, &b->method, event, "method", OPTIONAL)) !=
+		    PX_OK ||
+	    (rc = get_time(p, &b->tested_at, &given, event, "tested_at")) !=
+		    PX_OK ||
+	    (rc = get_documents(p, &b->documents, &b->n_documents, event)) !=
 		    PX_OK)
 		return rc;
+	/* The share of the lot's mass that does not match its claimed
+	 * origin; a mismatch without one is the whole lot (§6.1's example). */
+	if ((share = member(event, "share"))) {
+		double f =
+			json_is_number(share) ? json_number_value(share) : -1;
+
+		if (!(f >= 0 && f <= 1))
+			return bad(p, "field 'share' must be a number from 0 "
+				      "to 1");
+		b->share_ppm = (uint32_t)llround(f * 1e6);
+	} else if (!b->matches) {
+		b->share_ppm = 1000000;
+	}
 	return get_hash(p, &b->report_sha256, event, "report_sha256");
 }
 
@@ -736,7 +833,7 @@ parse_attest(struct parse *p, const json_t *event, Paxta__Entry *e)
 	Paxta__Attest *b = arena_alloc(p->ev, sizeof(*b));
 	const json_t *indicators;
 	const char *name = NULL;
-	int rc;
+	int rc, given;
 
 	if (!b)
 		return PX_ENOMEM;
@@ -766,7 +863,11 @@ parse_attest(struct parse *p, const json_t *event, Paxta__Entry *e)
 			return rc;
 	}
 	if ((rc = get_string(p, &b->report_uri, event, "report_uri",
-			     OPTIONAL)) != PX_OK)
+			     OPTIONAL)) != PX_OK ||
+	    (rc = get_documents(p, &b->documents, &b->n_documents, event)) !=
+		    PX_OK ||
+	    (rc = get_time(p, &b->from, &given, event, "from")) != PX_OK ||
+	    (rc = get_time(p, &b->until, &given, event, "until")) != PX_OK)
 		return rc;
 	return get_hash(p, &b->report_sha256, event, "report_sha256");
 }
@@ -800,6 +901,94 @@ parse_void(struct parse *p, const json_t *event, Paxta__Entry *e)
 	return get_string(p, &b->reason, event, "reason", OPTIONAL);
 }
 
+static int
+parse_suspend(struct parse *p, const json_t *event, Paxta__Entry *e)
+{
+	Paxta__Suspend *b = arena_alloc(p->ev, sizeof(*b));
+	json_int_t from = 0;
+	int rc;
+
+	if (!b)
+		return PX_ENOMEM;
+	paxta__suspend__init(b);
+	e->suspend = b;
+	if ((rc = get_string(p, &b->subject, event, "subject", REQUIRED)) !=
+		    PX_OK ||
+	    (rc = get_integer(p, &from, event, "from", 1, INT64_MAX,
+			      REQUIRED)) != PX_OK)
+		return rc;
+	b->from = (uint64_t)from;
+	return get_string(p, &b->reason, event, "reason", REQUIRED);
+}
+
+/* "code" and "name" of a region or district. */
+static int
+get_place(struct parse *p, char **code, char **name, const json_t *obj)
+{
+	int rc = get_string(p, code, obj, "code", REQUIRED);
+
+	return rc != PX_OK ? rc : get_string(p, name, obj, "name", REQUIRED);
+}
+
+static int
+parse_publish(struct parse *p, const json_t *event, Paxta__Entry *e)
+{
+	Paxta__PublishDistricts *b = arena_alloc(p->ev, sizeof(*b));
+	const json_t *regions;
+	int rc;
+
+	if (!b)
+		return PX_ENOMEM;
+	paxta__publish_districts__init(b);
+	e->publish_districts = b;
+	if ((rc = get_string(p, &b->country, event, "country", REQUIRED)) !=
+		    PX_OK ||
+	    (rc = get_array(p, &regions, event, "regions", REQUIRED)) != PX_OK)
+		return rc;
+	b->n_regions = json_array_size(regions);
+	if (!(b->regions =
+		      arena_alloc(p->ev, b->n_regions * sizeof(*b->regions))))
+		return PX_ENOMEM;
+	for (size_t i = 0; i < b->n_regions; i++) {
+		const json_t *item = line_at(p, regions, i, "region");
+		const json_t *districts;
+		Paxta__Region *rg;
+
+		if (!item)
+			return bad(p, "%s must be an object",
+				   label(p, "regions", i + 1));
+		if (!(rg = b->regions[i] = arena_alloc(p->ev, sizeof(*rg))))
+			return PX_ENOMEM;
+		paxta__region__init(rg);
+		if ((rc = get_place(p, &rg->code, &rg->name, item)) != PX_OK ||
+		    (rc = get_array(p, &districts, item, "districts",
+				    OPTIONAL)) != PX_OK)
+			return rc;
+		rg->n_districts = json_array_size(districts);
+		if (rg->n_districts &&
+		    !(rg->districts = arena_alloc(
+			      p->ev, rg->n_districts * sizeof(*rg->districts))))
+			return PX_ENOMEM;
+		for (size_t k = 0; k < rg->n_districts; k++) {
+			const json_t *d = json_array_get(districts, k);
+			Paxta__District *dd;
+
+			if (!json_is_object(d))
+				return bad(p, "%s must be an object",
+					   label(p, "districts", k + 1));
+			if (!(dd = rg->districts[k] =
+				      arena_alloc(p->ev, sizeof(*dd))))
+				return PX_ENOMEM;
+			paxta__district__init(dd);
+			if ((rc = get_place(p, &dd->code, &dd->name, d)) !=
+			    PX_OK)
+				return rc;
+		}
+	}
+	set_where(p, NULL, 0);
+	return PX_OK;
+}
+
 static const struct kind {
 	const char *name;
 	Paxta__Entry__BodyCase body;
@@ -816,6 +1005,9 @@ static const struct kind {
 	{ "lab_result", PAXTA__ENTRY__BODY_LAB_RESULT, parse_lab_result },
 	{ "attest", PAXTA__ENTRY__BODY_ATTEST, parse_attest },
 	{ "void", PAXTA__ENTRY__BODY_VOID, parse_void },
+	{ "suspend", PAXTA__ENTRY__BODY_SUSPEND, parse_suspend },
+	{ "publish_districts", PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS,
+	  parse_publish },
 };
 
 int
@@ -1042,6 +1234,8 @@ actor_value(const Paxta__Actor *a)
 			put(&ok, obj, "lat", json_real(a->lat));
 			put(&ok, obj, "lon", json_real(a->lon));
 		}
+		if (a->area_m2)
+			put(&ok, obj, "area_ha", json_real(a->area_m2 / 1e4));
 		put_base64(&ok, obj, "public_key", &a->public_key);
 	}
 	json_decref(roles);
@@ -1089,6 +1283,15 @@ put_genesis(int *ok, json_t *obj, const Paxta__Genesis *g)
 			    json_real(pol->making_ppm / 1e6));
 			put(ok, policy, "max_skew_s",
 			    json_integer(pol->max_skew_s));
+			if (pol->harvest_from || pol->harvest_until) {
+				put(ok, policy, "harvest_from",
+				    json_integer(pol->harvest_from));
+				put(ok, policy, "harvest_until",
+				    json_integer(pol->harvest_until));
+			}
+			if (pol->max_yield_kg_ha)
+				put(ok, policy, "max_yield_kg_ha",
+				    json_integer(pol->max_yield_kg_ha));
 		}
 		put(ok, obj, "policy", policy);
 	}
@@ -1134,6 +1337,37 @@ put_transfer(int *ok, json_t *obj, const Paxta__Transfer *t)
 	put(ok, obj, "documents", documents);
 }
 
+/* "documents" as get_documents reads them; absent when there are none. */
+static void
+put_documents(int *ok, json_t *obj, Paxta__Document *const *docs, size_t n)
+{
+	json_t *list;
+
+	if (n == 0)
+		return;
+	list = json_array();
+	for (size_t i = 0; *ok && i < n; i++) {
+		const Paxta__Document *d = docs[i];
+		json_t *doc = json_object();
+
+		if (doc && d) {
+			put_text(ok, doc, "type", d->type);
+			put_opt_text(ok, doc, "number", d->number);
+			if (d->date) {
+				char when[PX_TIME_TEXT];
+
+				px_format_time(when, d->date);
+				put_text(ok, doc, "date", when);
+			}
+			put_opt_text(ok, doc, "issuer", d->issuer);
+			put_hex(ok, doc, "sha256", &d->sha256);
+			put_opt_text(ok, doc, "uri", d->uri);
+		}
+		append(ok, list, doc);
+	}
+	put(ok, obj, "documents", list);
+}
+
 static void
 put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 {
@@ -1148,6 +1382,52 @@ put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 	put(ok, obj, "indicators", indicators);
 	put_opt_text(ok, obj, "report_uri", a->report_uri);
 	put_hex(ok, obj, "report_sha256", &a->report_sha256);
+	put_documents(ok, obj, a->documents, a->n_documents);
+	if (a->from) {
+		char when[PX_TIME_TEXT];
+
+		px_format_time(when, a->from);
+		put_text(ok, obj, "from", when);
+	}
+	if (a->until) {
+		char when[PX_TIME_TEXT];
+
+		px_format_time(when, a->until);
+		put_text(ok, obj, "until", when);
+	}
+}
+
+static void
+put_publish(int *ok, json_t *obj, const Paxta__PublishDistricts *pd)
+{
+	json_t *regions = json_array();
+
+	put_text(ok, obj, "country", pd->country);
+	for (size_t i = 0; *ok && i < pd->n_regions; i++) {
+		const Paxta__Region *rg = pd->regions[i];
+		json_t *region = json_object(), *districts = json_array();
+
+		if (region && districts && rg) {
+			put_text(ok, region, "code", rg->code);
+			put_text(ok, region, "name", rg->name);
+			for (size_t k = 0; *ok && k < rg->n_districts; k++) {
+				json_t *d = json_object();
+
+				if (d && rg->districts[k]) {
+					put_text(ok, d, "code",
+						 rg->districts[k]->code);
+					put_text(ok, d, "name",
+						 rg->districts[k]->name);
+				}
+				append(ok, districts, d);
+			}
+			put(ok, region, "districts", districts);
+			districts = NULL;
+		}
+		json_decref(districts);
+		append(ok, regions, region);
+	}
+	put(ok, obj, "regions", regions);
 }
 
 /* The body's fields, beside "kind" and the header. */
@@ -1228,6 +1508,15 @@ put_body(int *ok, json_t *obj, const Paxta__Entry *e)
 		put_opt_text(ok, obj, "matched_region", l->matched_region);
 		put_opt_text(ok, obj, "method", l->method);
 		put_hex(ok, obj, "report_sha256", &l->report_sha256);
+		if (l->share_ppm)
+			put(ok, obj, "share", json_real(l->share_ppm / 1e6));
+		if (l->tested_at) {
+			char when[PX_TIME_TEXT];
+
+			px_format_time(when, l->tested_at);
+			put_text(ok, obj, "tested_at", when);
+		}
+		put_documents(ok, obj, l->documents, l->n_documents);
 		break;
 	}
 	case PAXTA__ENTRY__BODY_VOID:
@@ -1239,6 +1528,17 @@ put_body(int *ok, json_t *obj, const Paxta__Entry *e)
 	case PAXTA__ENTRY__BODY_ATTEST:
 		if (e->attest)
 			put_attest(ok, obj, e->attest);
+		break;
+	case PAXTA__ENTRY__BODY_SUSPEND:
+		if (!e->suspend)
+			break;
+		put_text(ok, obj, "subject", e->suspend->subject);
+		put(ok, obj, "from", u64_value(e->suspend->from));
+		put_text(ok, obj, "reason", e->suspend->reason);
+		break;
+	case PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS:
+		if (e->publish_districts)
+			put_publish(ok, obj, e->publish_districts);
 		break;
 	case PAXTA__ENTRY__BODY__NOT_SET:
 	default:

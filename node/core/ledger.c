@@ -153,6 +153,9 @@ genesis_leaf(uint8_t **out, size_t *out_len, const char *origin,
 	pol.knitting_ppm = policy->knitting_ppm;
 	pol.making_ppm = policy->making_ppm;
 	pol.max_skew_s = policy->max_skew_s;
+	pol.harvest_from = policy->harvest_from;
+	pol.harvest_until = policy->harvest_until;
+	pol.max_yield_kg_ha = policy->max_yield_kg_ha;
 	genesis.format = PX_STORE_FORMAT;
 	genesis.origin = (char *)origin;
 	genesis.node_key.data = (uint8_t *)key->pub.b;
@@ -347,7 +350,17 @@ load_genesis(struct px_ledger *l)
 					.weaving_ppm = p->weaving_ppm,
 					.knitting_ppm = p->knitting_ppm,
 					.making_ppm = p->making_ppm,
-					.max_skew_s = p->max_skew_s };
+					.max_skew_s = p->max_skew_s,
+					.harvest_from = p->harvest_from,
+					.harvest_until = p->harvest_until,
+					.max_yield_kg_ha = p->max_yield_kg_ha };
+	/* A genesis without a calendar or a yield takes the defaults. */
+	if (!l->policy.harvest_from && !l->policy.harvest_until) {
+		l->policy.harvest_from = PX_HARVEST_FROM;
+		l->policy.harvest_until = PX_HARVEST_UNTIL;
+	}
+	if (!l->policy.max_yield_kg_ha)
+		l->policy.max_yield_kg_ha = PX_MAX_YIELD_KG_HA;
 	rc = PX_OK;
 out:
 	px_entry_body_free(body);

@@ -68,6 +68,27 @@ collect_lab(void *ctx, const Paxta__LabRecord *rec)
 		"claimed_region", px_json_text(rec->result->claimed_region),
 		"matched_region", px_json_text(rec->result->matched_region));
 
+	const Paxta__LabResult *lr = rec->result;
+
+	/* What a reader needs to weigh it: the method, the share that does
+	 * not match, when, and the report (docs/statements.md). */
+	if (j) {
+		json_object_set_new(j, "method", json_string(lr->method));
+		json_object_set_new(j, "share", json_real(lr->share_ppm / 1e6));
+		if (lr->tested_at) {
+			char when[PX_TIME_TEXT];
+
+			px_format_time(when, lr->tested_at);
+			json_object_set_new(j, "tested_at", json_string(when));
+		}
+		if (lr->report_sha256.len == 32) {
+			char hex[65];
+
+			px_hex_encode(hex, lr->report_sha256.data, 32);
+			json_object_set_new(j, "report_sha256",
+					    json_string(hex));
+		}
+	}
 	if (!j || json_array_append_new(ctx, j) != 0)
 		return PX_ENOMEM;
 	return PX_OK;

@@ -50,6 +50,7 @@ static const char *const statuses[] = {
 	[PAXTA__STATUS__STATUS_WITHDRAWN] = "withdrawn",
 	[PAXTA__STATUS__STATUS_CHILD_LABOUR] = "child_labour",
 	[PAXTA__STATUS__STATUS_FORCED_LABOUR] = "forced_labour",
+	[PAXTA__STATUS__STATUS_REMEDIATED] = "remediated",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -37,9 +37,11 @@ struct node {
 	int has_labs;
 	uint32_t season;
 	Paxta__Method method;
+	int64_t time; /* harvested, or made */
 	char district[PX_ID_MAX + 1];
 	char region[PX_ID_MAX + 1];
 	char farm[PX_ID_MAX + 1];
+	char creator[PX_ID_MAX + 1];
 };
 
 struct graph {
@@ -177,6 +179,8 @@ load_lot(struct px_txn *t, struct graph *g, size_t i)
 	n->grams = rec->grams;
 	n->created_at = rec->created_at;
 	n->season = rec->season;
+	n->time = rec->time;
+	copy_id(n->creator, rec->creator);
 	n->method = rec->method;
 	n->is_origin = rec->farm[0] != '\0';
 	n->has_labs = rec->lab_results > 0;
@@ -305,82 +309,262 @@ walk(struct px_txn *t, struct graph *g, const size_t *roots, size_t n_roots,
 
 /* ---- origin status ---- */
 
+/* The worst of each monitor's word wins (DESIGN.md §3.4): a remediation
+ * is better than a review, worse than a certification. */
 static int
 status_rank(Paxta__Status s)
 {
-	/* The worst of the latest statements wins (DESIGN.md §3.4). */
-	return (int)s; /* the enum is ordered certified < … < forced_labour */
+	static const int rank[] = {
+		[PAXTA__STATUS__STATUS_UNSPECIFIED] = 0,
+		[PAXTA__STATUS__STATUS_CERTIFIED] = 1,
+		[PAXTA__STATUS__STATUS_REMEDIATED] = 2,
+		[PAXTA__STATUS__STATUS_UNDER_REVIEW] = 3,
+		[PAXTA__STATUS__STATUS_WITHDRAWN] = 4,
+		[PAXTA__STATUS__STATUS_CHILD_LABOUR] = 5,
+		[PAXTA__STATUS__STATUS_FORCED_LABOUR] = 6,
+	};
+
+	return (unsigned)s < sizeof(rank) / sizeof(rank[0]) ? rank[s] : 6;
 }
 
-struct latest {
-	uint64_t at;
-	uint64_t index;
-	Paxta__Status status;
+static int
+is_finding(Paxta__Status s)
+{
+	return s == PAXTA__STATUS__STATUS_FORCED_LABOUR ||
+	       s == PAXTA__STATUS__STATUS_CHILD_LABOUR;
+}
+
+/* One monitor's standing as of the question: from which index on its
+ * statements do not count. */
+struct monitor_cut {
 	char monitor[PX_ID_MAX + 1];
-	int found;
+	uint64_t cut;        /* its statements from here on do not count */
+	uint64_t suspension; /* the suspending entry, when one cut them */
+	int counted;         /* a statement of it before the cut */
 };
 
-static int
-take_latest(void *ctx, const Paxta__AttestationRecord *rec)
-{
-	struct latest *l = ctx;
+struct statement_scan {
+	struct px_txn *t;
+	uint64_t at;
+	json_t *list;
+	struct monitor_cut *m;
+	size_t n, cap;
+	int rc;
+};
 
-	if (rec->index >= l->at)
+/* Where a monitor's word stops counting as of at: its revocation (all of
+ * it), or a registrar's suspension from an entry on. */
+static int
+find_cut(struct px_txn *t, uint64_t at, struct monitor_cut *mc)
+{
+	Paxta__ActorRecord *m = NULL;
+	int rc = px_state_actor(t, mc->monitor, &m);
+
+	if (rc != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	mc->cut = UINT64_MAX;
+	if (m->revoked && m->revoked_at < at) {
+		mc->cut = 0;
+	} else if (m->suspended_at && m->suspended_at < at) {
+		mc->cut = m->suspended_from;
+		mc->suspension = m->suspended_at;
+	}
+	px_state_free(m);
+	return PX_OK;
+}
+
+/* Every statement that counts, in log order, as [index, status, monitor,
+ * from, until, time]. */
+static int
+take_statement(void *ctx, const Paxta__AttestationRecord *rec)
+{
+	struct statement_scan *ss = ctx;
+	const Paxta__Attest *a = rec->attest;
+	size_t i;
+
+	if (rec->index >= ss->at)
 		return 1; /* log order: nothing later counts */
-	l->found = 1;
-	l->index = rec->index;
-	l->status = rec->attest->status;
-	snprintf(l->monitor, sizeof(l->monitor), "%s", rec->monitor);
+	for (i = 0; i < ss->n; i++)
+		if (strcmp(ss->m[i].monitor, rec->monitor) == 0)
+			break;
+	if (i == ss->n) {
+		ss->rc = px_array_grow((void **)&ss->m, &ss->cap, ss->n + 1,
+				       sizeof(*ss->m));
+		if (ss->rc != PX_OK)
+			return ss->rc;
+		memset(&ss->m[i], 0, sizeof(ss->m[i]));
+		copy_id(ss->m[i].monitor, rec->monitor);
+		if ((ss->rc = find_cut(ss->t, ss->at, &ss->m[i])) != PX_OK)
+			return ss->rc;
+		ss->n++;
+	}
+	if (rec->index >= ss->m[i].cut)
+		return 0;
+	ss->m[i].counted = 1;
+	if (json_array_append_new(
+		    ss->list,
+		    json_pack("[I,i,s,I,I,I]", (json_int_t)rec->index,
+			      (int)a->status, rec->monitor, (json_int_t)a->from,
+			      (json_int_t)a->until, (json_int_t)rec->time)) !=
+	    0)
+		return ss->rc = PX_ENOMEM;
 	return 0;
 }
 
-/* The latest statement on subject for season as of at, remembered in
- * cache (a JSON object; may be NULL): a lineage's origins share districts,
- * regions and a country, so each is read once per question. */
+/*
+ * The statements on subject for season (0: every season) as of at, in
+ * *out: {"s": [statements], "suspended": [[monitor, suspension]]}
+ * (borrowed from cache). A lineage's origins share districts, regions and
+ * a country, so each is read once per question.
+ */
 static int
-latest_statement(struct px_txn *t, json_t *cache, const char *subject,
-		 uint32_t season, uint64_t at, struct latest *out)
+statements_on(struct px_txn *t, json_t *cache, const char *subject,
+	      uint32_t season, uint64_t at, json_t **out)
 {
 	char key[PX_ID_MAX + 16 + 8];
-	json_t *hit = NULL;
+	struct statement_scan ss = { t, at, json_array(), NULL, 0, 0, PX_OK };
+	size_t n = strnlen(subject, PX_ID_MAX + 16);
+	json_t *entry = NULL, *suspended = json_array();
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	out->at = at;
-	if (cache) {
-		/* season (4 bytes, never 0 in a byte that ends the key) ‖
-		 * subject: no printf on this path. */
-		size_t n = strnlen(subject, PX_ID_MAX + 16);
+	/* season (4 bytes, never 0 in a byte that ends the key) ‖ subject:
+	 * no printf on this path. */
+	key[0] = (char)('0' + season / 1000 % 10);
+	key[1] = (char)('0' + season / 100 % 10);
+	key[2] = (char)('0' + season / 10 % 10);
+	key[3] = (char)('0' + season % 10);
+	memcpy(key + 4, subject, n);
+	key[4 + n] = '\0';
+	if ((*out = json_object_get(cache, key))) {
+		rc = PX_OK;
+		goto out;
+	}
+	if (!ss.list || !suspended) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	rc = px_state_each_attestation(t, subject, season, take_statement, &ss);
+	if (rc == 1)
+		rc = PX_OK;
+	if (rc == PX_OK && ss.rc != PX_OK)
+		rc = ss.rc;
+	for (size_t i = 0; i < ss.n && rc == PX_OK; i++)
+		if (ss.m[i].suspension &&
+		    json_array_append_new(
+			    suspended,
+			    json_pack("[s,I]", ss.m[i].monitor,
+				      (json_int_t)ss.m[i].suspension)) != 0)
+			rc = PX_ENOMEM;
+	if (rc != PX_OK)
+		goto out;
+	entry = json_pack("{s:O,s:O}", "s", ss.list, "suspended", suspended);
+	if (!entry || json_object_set_new(cache, key, entry) != 0) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	*out = entry;
+out:
+	json_decref(ss.list);
+	json_decref(suspended);
+	free(ss.m);
+	return rc;
+}
 
-		key[0] = (char)('0' + season / 1000 % 10);
-		key[1] = (char)('0' + season / 100 % 10);
-		key[2] = (char)('0' + season / 10 % 10);
-		key[3] = (char)('0' + season % 10);
-		memcpy(key + 4, subject, n);
-		key[4 + n] = '\0';
-		hit = json_object_get(cache, key);
+/* What the statements say about cotton harvested (or a lot made) at
+ * `when`: the worst across monitors of each monitor's word. */
+struct judgement {
+	Paxta__Status status;
+	uint64_t decided_by;
+	char monitor[PX_ID_MAX + 1];
+	uint64_t suspension;
+};
+
+/* One monitor's word on `when`, walking its statements in log order. */
+struct word {
+	const char *monitor;
+	Paxta__Status status;
+	uint64_t index;
+};
+
+/*
+ * Periods and the DWCP row (DESIGN.md §3.4): a statement judges what its
+ * period covers (none: the whole season); a monitor's later statement
+ * supersedes its earlier one, except that a finding stands for cotton
+ * harvested before the monitor's remediation. Statements by `skip` (the
+ * farm itself) never count.
+ */
+static int
+judge(const json_t *entry, int64_t when, const char *skip, struct judgement *j)
+{
+	const json_t *list = json_object_get(entry, "s"), *s;
+	struct word *words = NULL;
+	size_t n = 0, cap = 0, k;
+	int rc = PX_OK;
+
+	json_array_foreach(list, k, s)
+	{
+		uint64_t index =
+			(uint64_t)json_integer_value(json_array_get(s, 0));
+		Paxta__Status st =
+			(Paxta__Status)json_integer_value(json_array_get(s, 1));
+		const char *monitor = json_string_value(json_array_get(s, 2));
+		int64_t from = json_integer_value(json_array_get(s, 3));
+		int64_t until = json_integer_value(json_array_get(s, 4));
+		int64_t time = json_integer_value(json_array_get(s, 5));
+		struct word *w = NULL;
+
+		if (skip && strcmp(monitor, skip) == 0)
+			continue; /* no actor's word counts for its own */
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(words[i].monitor, monitor) == 0)
+				w = &words[i];
+		if (!w) {
+			rc = px_array_grow((void **)&words, &cap, n + 1,
+					   sizeof(*words));
+			if (rc != PX_OK)
+				break;
+			w = &words[n++];
+			*w = (struct word){ monitor,
+					    PAXTA__STATUS__STATUS_UNSPECIFIED,
+					    0 };
+		}
+		if (st == PAXTA__STATUS__STATUS_REMEDIATED) {
+			/* Cotton harvested from the remediation on is
+			 * judged by what follows; before it, the finding
+			 * stands. */
+			if (is_finding(w->status) && when &&
+			    when >= (from ? from : time)) {
+				w->status = st;
+				w->index = index;
+			}
+			continue;
+		}
+		if ((from && when < from) || (until && when > until))
+			continue; /* outside its period */
+		if (is_finding(w->status) && !is_finding(st))
+			continue;
+		w->status = st;
+		w->index = index;
 	}
-	if (hit) {
-		out->found = json_is_true(json_object_get(hit, "found"));
-		out->index = (uint64_t)json_integer_value(
-			json_object_get(hit, "index"));
-		out->status = (Paxta__Status)json_integer_value(
-			json_object_get(hit, "status"));
-		copy_id(out->monitor,
-			json_string_value(json_object_get(hit, "monitor")));
-		return PX_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (words[i].status == PAXTA__STATUS__STATUS_UNSPECIFIED)
+			continue;
+		if (j->status != PAXTA__STATUS__STATUS_UNSPECIFIED &&
+		    status_rank(words[i].status) <= status_rank(j->status))
+			continue;
+		j->status = words[i].status;
+		j->decided_by = words[i].index;
+		copy_id(j->monitor, words[i].monitor);
 	}
-	rc = px_state_each_attestation(t, subject, season, take_latest, out);
-	if (rc != PX_OK && rc != 1)
-		return rc;
-	if (cache &&
-	    json_object_set_new(
-		    cache, key,
-		    json_pack("{s:b,s:I,s:i,s:s}", "found", out->found, "index",
-			      (json_int_t)out->index, "status",
-			      (int)out->status, "monitor", out->monitor)) != 0)
-		return PX_ENOMEM;
-	return PX_OK;
+	if (!j->suspension) {
+		const json_t *sus = json_object_get(entry, "suspended");
+
+		if (json_array_size(sus))
+			j->suspension = (uint64_t)json_integer_value(
+				json_array_get(json_array_get(sus, 0), 1));
+	}
+	free(words);
+	return rc;
 }
 
 /* out = kind ‖ id; out has room for PX_ID_MAX + 16 bytes. */
@@ -394,42 +578,63 @@ subject_of(char *out, const char *kind, const char *id)
 	out[k + n] = '\0';
 }
 
+/* "UZ-SA-KTK" -> region "UZ-SA", country "UZ": both always from the
+ * district (DESIGN.md §3.4), in the verdict and in recall alike. */
+static void
+place_of(const char *district, char *region, char *country)
+{
+	const char *d1 = strchr(district, '-');
+	const char *d2 = d1 ? strchr(d1 + 1, '-') : NULL;
+	size_t nr = d2 ? (size_t)(d2 - district) : strnlen(district, PX_ID_MAX);
+	size_t nc = d1 ? (size_t)(d1 - district) : strnlen(district, PX_ID_MAX);
+
+	if (region) {
+		memcpy(region, district, nr);
+		region[nr] = '\0';
+	}
+	memcpy(country, district, nc);
+	country[nc] = '\0';
+}
+
 static int
 origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 {
 	char subjects[4][PX_ID_MAX + 16], country[PX_ID_MAX + 1];
-	const char *dash;
 	int rc;
 
 	/* Thousands of origins per verdict: build the subjects without
 	 * printf. */
-	strcpy(country, o->region[0] ? o->region : o->district);
-	if ((dash = strchr(country, '-')))
-		country[dash - country] = '\0';
+	place_of(o->district, o->region, country);
 	subject_of(subjects[0], "farm:", o->farm);
 	subject_of(subjects[1], "district:", o->district);
 	subject_of(subjects[2], "region:", o->region);
 	subject_of(subjects[3], "country:", country);
 	o->status = PAXTA__STATUS__STATUS_UNSPECIFIED;
 	o->decided_by = 0;
+	o->suspension = 0;
 	o->monitor[0] = o->subject[0] = '\0';
 	for (int i = 0; i < 4; i++) {
-		struct latest l;
+		struct judgement j = { PAXTA__STATUS__STATUS_UNSPECIFIED, 0, "",
+				       0 };
+		json_t *entry;
 
-		rc = latest_statement(t, cache, subjects[i], o->season,
-				      at ? at : UINT64_MAX, &l);
+		rc = statements_on(t, cache, subjects[i], o->season,
+				   at ? at : UINT64_MAX, &entry);
+		if (rc == PX_OK)
+			rc = judge(entry, o->harvested_at, o->farm, &j);
 		if (rc != PX_OK)
 			return rc;
-		if (!l.found)
+		if (j.suspension && !o->suspension)
+			o->suspension = j.suspension;
+		if (j.status == PAXTA__STATUS__STATUS_UNSPECIFIED ||
+		    (o->status != PAXTA__STATUS__STATUS_UNSPECIFIED &&
+		     status_rank(j.status) <= status_rank(o->status)))
 			continue;
-		if (o->status == PAXTA__STATUS__STATUS_UNSPECIFIED ||
-		    status_rank(l.status) > status_rank(o->status)) {
-			o->status = l.status;
-			o->decided_by = l.index;
-			copy_id(o->monitor, l.monitor);
-			/* Same size: subjects[i] is NUL-terminated. */
-			memcpy(o->subject, subjects[i], sizeof(o->subject));
-		}
+		o->status = j.status;
+		o->decided_by = j.decided_by;
+		copy_id(o->monitor, j.monitor);
+		/* Same size: subjects[i] is NUL-terminated. */
+		memcpy(o->subject, subjects[i], sizeof(o->subject));
 	}
 	return PX_OK;
 }
@@ -437,7 +642,14 @@ origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 int
 px_origin_status(struct px_txn *t, struct px_origin *o, uint64_t at)
 {
-	return origin_status(t, NULL, o, at);
+	json_t *cache = json_object();
+	int rc;
+
+	if (!cache)
+		return PX_ENOMEM;
+	rc = origin_status(t, cache, o, at);
+	json_decref(cache);
+	return rc;
 }
 
 /* ---- the verdict ---- */
@@ -479,29 +691,102 @@ add_reason(struct px_verdict *v, const char *fmt, ...)
 	return PX_OK;
 }
 
+/* Each lab's latest result on one lot: a re-test by the same lab
+ * supersedes its earlier result (DESIGN.md §3.4). */
 struct lab_scan {
-	struct px_verdict *v;
 	uint64_t at;
+	struct px_lab_finding *f;
+	size_t n, cap;
 	int rc;
 };
 
 static int
-check_lab(void *ctx, const Paxta__LabRecord *rec)
+take_lab(void *ctx, const Paxta__LabRecord *rec)
 {
 	struct lab_scan *ls = ctx;
 	const Paxta__LabResult *lr = rec->result;
+	struct px_lab_finding *f;
+	size_t i;
 
-	if (rec->index >= ls->at || lr->matches)
-		return 0;
-	ls->v->kind = PX_VERDICT_FLAGGED;
-	return add_reason(ls->v,
-			  "lab '%s' found that lot '%s' does not match its "
-			  "claimed origin%s%s%s%s (entry %" PRIu64 ")",
-			  rec->lab, lr->lot, lr->claimed_region[0] ? " '" : "",
-			  lr->claimed_region, lr->claimed_region[0] ? "'" : "",
-			  lr->matched_region[0] ? "; it matches another region"
-						: "",
-			  rec->index);
+	if (rec->index >= ls->at)
+		return 1; /* log order: nothing later counts */
+	for (i = 0; i < ls->n; i++)
+		if (strcmp(ls->f[i].lab, rec->lab) == 0)
+			break;
+	if (i == ls->n) {
+		ls->rc = px_array_grow((void **)&ls->f, &ls->cap, ls->n + 1,
+				       sizeof(*ls->f));
+		if (ls->rc != PX_OK)
+			return ls->rc;
+		ls->n++;
+	}
+	f = &ls->f[i];
+	memset(f, 0, sizeof(*f));
+	copy_id(f->lab, rec->lab);
+	copy_id(f->lot, lr->lot);
+	snprintf(f->method, sizeof(f->method), "%s", lr->method);
+	f->index = rec->index;
+	f->tested_at = lr->tested_at;
+	f->lot_share = lr->matches ? 0 : lr->share_ppm / 1e6;
+	/* The report: its SHA-256, or the first document that has one. */
+	if (lr->report_sha256.len == PX_HASH_LEN) {
+		memcpy(f->report_sha256, lr->report_sha256.data, PX_HASH_LEN);
+		f->has_report = 1;
+	}
+	for (size_t d = 0; d < lr->n_documents && !f->has_report; d++)
+		if (lr->documents[d]->sha256.len == PX_HASH_LEN) {
+			memcpy(f->report_sha256, lr->documents[d]->sha256.data,
+			       PX_HASH_LEN);
+			f->has_report = 1;
+		}
+	return 0;
+}
+
+/*
+ * The labs' findings on node n, as of at: each lab's latest result, the
+ * worst share of them flagged. *out_share is the share of n's mass that
+ * does not match; the findings that say so join v->labs.
+ */
+static int
+lab_findings(struct px_verdict *v, struct px_txn *t, const struct node *n,
+	     uint64_t at, double *out_share)
+{
+	struct lab_scan ls = { at, NULL, 0, 0, PX_OK };
+	double worst = 0;
+	int rc;
+
+	*out_share = 0;
+	rc = px_state_each_lab(t, n->id, take_lab, &ls);
+	if (rc == 1)
+		rc = PX_OK;
+	if (rc == PX_OK)
+		rc = ls.rc;
+	for (size_t i = 0; i < ls.n && rc == PX_OK; i++) {
+		struct px_lab_finding *f;
+
+		if (ls.f[i].lot_share <= 0)
+			continue;
+		if (ls.f[i].lot_share > worst)
+			worst = ls.f[i].lot_share;
+		rc = px_array_grow((void **)&v->labs, &v->cap_labs,
+				   v->n_labs + 1, sizeof(*v->labs));
+		if (rc != PX_OK)
+			break;
+		f = &v->labs[v->n_labs++];
+		*f = ls.f[i];
+		f->share = n->weight * f->lot_share;
+		rc = add_reason(v,
+				"lab '%s' found that %.1f %% of lot '%s' does "
+				"not match its claimed origin (%s, entry "
+				"%" PRIu64 ")",
+				f->lab, f->lot_share * 100, f->lot,
+				f->method[0] ? f->method : "method not given",
+				f->index);
+	}
+	free(ls.f);
+	if (rc == PX_OK)
+		*out_share = worst;
+	return rc;
 }
 
 static int
@@ -619,6 +904,137 @@ explain(struct px_verdict *v)
 	return rc;
 }
 
+/*
+ * Facilities (DESIGN.md §3.4): a lot made by a gin, a mill, a weaver or a
+ * garment maker while a monitor's finding on "actor:ID" covered the time
+ * it was made. Its share of the asked lot is `facility`, named in
+ * v->facilities, and stops there: it is in no origin's share.
+ */
+static int
+facility_finding(struct px_verdict *v, struct px_txn *t, json_t *cache,
+		 struct node *n, uint64_t at)
+{
+	char subject[PX_ID_MAX + 16];
+	struct judgement j = { PAXTA__STATUS__STATUS_UNSPECIFIED, 0, "", 0 };
+	struct px_facility_finding *f;
+	json_t *entry;
+	int rc;
+
+	subject_of(subject, "actor:", n->creator);
+	rc = statements_on(t, cache, subject, 0, at, &entry);
+	if (rc == PX_OK && json_array_size(json_object_get(entry, "s")))
+		rc = judge(entry, n->time, n->creator, &j);
+	if (rc != PX_OK || !is_finding(j.status))
+		return rc;
+	rc = px_array_grow((void **)&v->facilities, &v->cap_facilities,
+			   v->n_facilities + 1, sizeof(*v->facilities));
+	if (rc != PX_OK)
+		return rc;
+	f = &v->facilities[v->n_facilities++];
+	memset(f, 0, sizeof(*f));
+	copy_id(f->facility, n->creator);
+	copy_id(f->lot, n->id);
+	copy_id(f->monitor, j.monitor);
+	f->status = j.status;
+	f->decided_by = j.decided_by;
+	f->share = n->weight;
+	v->facility += n->weight;
+	n->weight = 0;
+	return add_reason(v,
+			  "%.1f %% passed through facility '%s' (lot '%s') "
+			  "while monitor '%s' says %s for it (entry %" PRIu64
+			  ")",
+			  f->share * 100, f->facility, f->lot, f->monitor,
+			  px_status_name(f->status), f->decided_by);
+}
+
+/* "the registrar suspended monitor X's statements from entry N on":
+ * the verdict names each suspension that changed what counted. */
+static int
+name_suspension(struct px_verdict *v, struct px_txn *t, uint64_t index)
+{
+	struct px_signed_entry env = { 0 };
+	Paxta__Entry *e = NULL;
+	const uint8_t *leaf;
+	size_t len;
+	int rc;
+
+	if ((rc = px_store_leaf(t, index, &leaf, &len)) != PX_OK)
+		return rc;
+	if (px_entry_open(&env, leaf, len) != PX_OK ||
+	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK ||
+	    e->body_case != PAXTA__ENTRY__BODY_SUSPEND) {
+		rc = PX_ESTORE;
+		goto out;
+	}
+	rc = add_reason(v,
+			"registrar '%s' suspended the statements of monitor "
+			"'%s' from entry %" PRIu64 " on (entry %" PRIu64
+			"): %s",
+			e->actor, e->suspend->subject, e->suspend->from, index,
+			e->suspend->reason);
+out:
+	px_entry_body_free(e);
+	px_entry_close(&env);
+	return rc;
+}
+
+/* Suspensions and unmapped countries behind the origins, once each: a
+ * verdict has thousands of origins but a handful of each. */
+static int
+explain_ground(struct px_verdict *v, struct px_txn *t)
+{
+	char(*countries)[PX_ID_MAX + 1] = NULL;
+	uint64_t *suspensions = NULL;
+	size_t n_c = 0, cap_c = 0, n_s = 0, cap_s = 0;
+	int rc = PX_OK;
+
+	for (size_t i = 0; i < v->n_origins && rc == PX_OK; i++) {
+		const struct px_origin *o = &v->origins[i];
+		char country[PX_ID_MAX + 1];
+		Paxta__PlaceRecord *map = NULL;
+		size_t k;
+
+		if (o->suspension) {
+			for (k = 0; k < n_s; k++)
+				if (suspensions[k] == o->suspension)
+					break;
+			if (k == n_s) {
+				rc = px_array_grow((void **)&suspensions,
+						   &cap_s, n_s + 1,
+						   sizeof(*suspensions));
+				if (rc == PX_OK) {
+					suspensions[n_s++] = o->suspension;
+					rc = name_suspension(v, t,
+							     o->suspension);
+				}
+			}
+		}
+		place_of(o->district, NULL, country);
+		for (k = 0; k < n_c; k++)
+			if (strcmp(countries[k], country) == 0)
+				break;
+		if (rc != PX_OK || k < n_c)
+			continue;
+		rc = px_array_grow((void **)&countries, &cap_c, n_c + 1,
+				   sizeof(*countries));
+		if (rc != PX_OK)
+			break;
+		memcpy(countries[n_c++], country, sizeof(country));
+		rc = px_state_place(t, country, &map);
+		px_state_free(map);
+		if (rc == PX_ENOTFOUND)
+			rc = add_reason(v,
+					"the registrar has published no map "
+					"of '%s': its district codes are "
+					"unchecked",
+					country);
+	}
+	free(countries);
+	free(suspensions);
+	return rc;
+}
+
 int
 px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	   uint64_t at)
@@ -655,12 +1071,28 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	v->grams = g.nodes[root].grams;
 	v->ancestors = n_order;
 
-	/* Push the lot's mass up its lineage: every lot before its inputs. */
+	/* Push the lot's mass up its lineage: every lot before its inputs.
+	 * The share of a lot that a lab found not to match its claimed
+	 * origin stops there: it is lab_mismatch, whatever the origins
+	 * upstream say (DESIGN.md §3.4). */
 	g.nodes[root].weight = 1.0;
 	for (size_t k = 0; k < n_order; k++) {
 		struct node *n = &g.nodes[order[k]];
 		uint64_t total = 0;
+		double mismatch = 0;
 
+		/* A lot a facility made while a finding covered it: its
+		 * share is flagged as the facility's, whatever came in. */
+		if (!n->is_origin && n->creator[0] && n->weight > 0) {
+			if ((rc = facility_finding(v, t, statements, n, at)) !=
+			    PX_OK)
+				goto out;
+		}
+		if (n->has_labs && n->weight > 0 &&
+		    (rc = lab_findings(v, t, n, at, &mismatch)) != PX_OK)
+			goto out;
+		v->lab_mismatch += n->weight * mismatch;
+		n->weight *= 1 - mismatch;
 		for (size_t e = 0; e < n->n_edges; e++)
 			total += g.edges[n->first_edge + e].grams;
 		for (size_t e = 0; e < n->n_edges && total; e++) {
@@ -681,14 +1113,8 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	v->kind = PX_VERDICT_FREE;
 	for (size_t k = 0; k < n_order; k++) {
 		struct node *n = &g.nodes[order[k]];
-		struct lab_scan ls = { v, at, PX_OK };
 		struct px_origin *o;
 
-		/* A lab result that contradicts a lot's claimed origin flags
-		 * it, whatever the paperwork says. */
-		if (n->has_labs &&
-		    (rc = px_state_each_lab(t, n->id, check_lab, &ls)) != PX_OK)
-			goto out;
 		if (!n->is_origin)
 			continue;
 		o = &v->origins[v->n_origins++];
@@ -697,6 +1123,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		copy_id(o->district, n->district);
 		copy_id(o->region, n->region);
 		o->season = n->season;
+		o->harvested_at = n->time;
 		o->method = n->method;
 		o->share = n->weight;
 		if ((rc = origin_status(t, statements, o, at)) != PX_OK)
@@ -705,8 +1132,11 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	}
 	qsort(v->origins, v->n_origins, sizeof(*v->origins), by_share);
 
+	/* A lab result that contradicts a lot's claimed origin flags it,
+	 * whatever the paperwork says. */
 	if (v->by_status[PAXTA__STATUS__STATUS_FORCED_LABOUR] > 0 ||
-	    v->by_status[PAXTA__STATUS__STATUS_CHILD_LABOUR] > 0)
+	    v->by_status[PAXTA__STATUS__STATUS_CHILD_LABOUR] > 0 ||
+	    v->lab_mismatch > 0 || v->facility > 0)
 		v->kind = PX_VERDICT_FLAGGED;
 	else if (v->kind != PX_VERDICT_FLAGGED) {
 		for (size_t i = 0; i < v->n_origins; i++)
@@ -721,7 +1151,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 				goto out;
 		}
 	}
-	if ((rc = explain(v)) != PX_OK)
+	if ((rc = explain(v)) != PX_OK || (rc = explain_ground(v, t)) != PX_OK)
 		goto out;
 	if ((rc = check_records(v, t, &g, order, n_order)) != PX_OK)
 		goto out;
@@ -749,6 +1179,8 @@ px_verdict_free(struct px_verdict *v)
 		free(v->reasons[i]);
 	free(v->reasons);
 	free(v->origins);
+	free(v->labs);
+	free(v->facilities);
 	free(v);
 }
 
@@ -820,7 +1252,64 @@ px_verdict_json(const struct px_verdict *v)
 			      "kg",
 			      json_kg(v->by_status[s] * (double)v->grams)));
 	}
+	if (v->lab_mismatch > 0)
+		put(&ok, status, "lab_mismatch",
+		    json_pack("{s:o,s:o}", "share", json_share(v->lab_mismatch),
+			      "kg",
+			      json_kg(v->lab_mismatch * (double)v->grams)));
+	if (v->facility > 0)
+		put(&ok, status, "facility",
+		    json_pack("{s:o,s:o}", "share", json_share(v->facility),
+			      "kg", json_kg(v->facility * (double)v->grams)));
 	put(&ok, root, "by_status", json_incref(status));
+	if (v->n_facilities) {
+		json_t *list = json_array();
+
+		for (size_t i = 0; list && i < v->n_facilities; i++) {
+			const struct px_facility_finding *f = &v->facilities[i];
+
+			push(&ok, list,
+			     json_pack("{s:o,s:o,s:s,s:o,s:I,s:o,s:o}",
+				       "facility", px_json_text(f->facility),
+				       "lot", px_json_text(f->lot), "status",
+				       px_status_name(f->status), "monitor",
+				       px_json_text(f->monitor), "decided_by",
+				       (json_int_t)f->decided_by, "share",
+				       json_share(f->share), "kg",
+				       json_kg(f->share * (double)v->grams)));
+		}
+		put(&ok, root, "facilities", list);
+	}
+	if (v->n_labs) {
+		json_t *labs = json_array();
+
+		for (size_t i = 0; labs && i < v->n_labs; i++) {
+			const struct px_lab_finding *f = &v->labs[i];
+			char hex[2 * 32 + 1];
+			json_t *j =
+				json_pack("{s:o,s:o,s:o,s:I,s:o,s:o,s:o}",
+					  "lab", px_json_text(f->lab), "lot",
+					  px_json_text(f->lot), "method",
+					  px_json_text(f->method), "index",
+					  (json_int_t)f->index, "lot_share",
+					  json_share(f->lot_share), "share",
+					  json_share(f->share), "kg",
+					  json_kg(f->share * (double)v->grams));
+
+			if (j && f->has_report) {
+				px_hex_encode(hex, f->report_sha256, 32);
+				put(&ok, j, "report_sha256", json_string(hex));
+			}
+			if (j && f->tested_at) {
+				char when[PX_TIME_TEXT];
+
+				px_format_time(when, f->tested_at);
+				put(&ok, j, "tested_at", json_string(when));
+			}
+			push(&ok, labs, j);
+		}
+		put(&ok, root, "labs", labs);
+	}
 	for (size_t i = 0; i < v->n_origins; i++) {
 		const struct px_origin *o = &v->origins[i];
 		/* stored strings as px_json_text: never refused by jansson */
@@ -923,9 +1412,11 @@ fail:
 struct seed_scan {
 	struct graph *g;
 	struct px_txn *t;
-	const char *farm;    /* only this farm's lots */
-	const char *region;  /* only lots of this region */
-	const char *country; /* only lots whose district starts "CC-" */
+	const char *farm;     /* only this farm's lots */
+	const char *region;   /* only lots of this region */
+	const char *country;  /* only lots whose district starts "CC-" */
+	const char *facility; /* lots this facility made in [from, until] */
+	int64_t from, until;
 	size_t *roots;
 	size_t n_roots, cap_roots;
 };
@@ -943,16 +1434,16 @@ add_seed(void *ctx, const char *lot, const char *farm)
 		return rc;
 	if (ss->region || ss->country) {
 		Paxta__LotRecord *rec = NULL;
-		size_t n;
+		char region[PX_ID_MAX + 1], country[PX_ID_MAX + 1];
 		int keep;
 
 		if ((rc = px_state_lot(ss->t, lot, &rec)) != PX_OK)
 			return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
-		n = ss->country ? strlen(ss->country) : 0;
-		keep = ss->region
-			       ? strcmp(rec->region, ss->region) == 0
-			       : strncmp(rec->district, ss->country, n) == 0 &&
-					 rec->district[n] == '-';
+		/* As the verdict does: region and country from the
+		 * district. */
+		place_of(rec->district, region, country);
+		keep = ss->region ? strcmp(region, ss->region) == 0
+				  : strcmp(country, ss->country) == 0;
 		px_state_free(rec);
 		if (!keep)
 			return PX_OK;
@@ -1060,12 +1551,30 @@ seeds_of_statement(struct px_txn *t, uint64_t index, struct seed_scan *ss,
 		*district = buf;
 	else if (strncmp(e->attest->subject, "region:", 7) == 0)
 		ss->region = buf;
-	else
+	else if (strncmp(e->attest->subject, "actor:", 6) == 0) {
+		ss->facility = buf;
+		ss->from = e->attest->from;
+		ss->until = e->attest->until;
+	} else
 		ss->country = buf;
 out:
 	px_entry_body_free(e);
 	px_entry_close(&env);
 	return rc;
+}
+
+/* A lot the facility made while its statement covered it. */
+static int
+add_made(void *ctx, const Paxta__LotRecord *rec)
+{
+	struct seed_scan *ss = ctx;
+
+	if (strcmp(rec->creator, ss->facility) != 0 || rec->farm[0] ||
+	    rec->voided || rec->created_at >= ss->g->at ||
+	    (ss->from && rec->time < ss->from) ||
+	    (ss->until && rec->time > ss->until))
+		return PX_OK;
+	return add_seed(ss, rec->id, "");
 }
 
 static int
@@ -1142,7 +1651,9 @@ px_recall(struct px_recall **out, struct px_txn *t,
 					sizeof(r->what), &district, &season,
 					subject, sizeof(subject));
 	}
-	if (rc == PX_OK && !q->lot)
+	if (rc == PX_OK && ss.facility)
+		rc = px_state_each_lot(t, add_made, &ss);
+	else if (rc == PX_OK && !q->lot)
 		rc = px_state_each_origin(t, district, season, add_seed, &ss);
 	if (rc != PX_OK)
 		goto out;

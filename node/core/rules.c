@@ -176,6 +176,125 @@ valid_location(const Paxta__Actor *actor)
 		 actor->lon <= 180));
 }
 
+/* A monitor holds no supply-chain role (DESIGN.md §3.4): whoever grows,
+ * gins, trades or sells cotton cannot also judge it. */
+static int
+mixes_monitor(const Paxta__Actor *actor)
+{
+	int monitor = has_role(actor, PAXTA__ROLE__ROLE_MONITOR);
+
+	for (size_t i = 0; monitor && i < actor->n_roles; i++)
+		if (actor->roles[i] != PAXTA__ROLE__ROLE_MONITOR &&
+		    actor->roles[i] != PAXTA__ROLE__ROLE_REGISTRAR &&
+		    actor->roles[i] != PAXTA__ROLE__ROLE_LAB)
+			return 1;
+	return 0;
+}
+
+static int
+refuse_mixed(struct apply *a, const char *id)
+{
+	return px_refuse(a->r, PX_CODE_ROLE_DENIED,
+			 "actor '%s' cannot be a monitor and hold a "
+			 "supply-chain role",
+			 id);
+}
+
+/* ~400 km x 400 km: no farm is larger. */
+#define AREA_M2_MAX 160000000000ULL
+
+/* "UZ-SA-KTK" -> "UZ-SA": ISO 3166-2 region of a district code. */
+static void
+region_of(char *out, size_t cap, const char *district)
+{
+	const char *dash = strchr(district, '-');
+
+	if (dash)
+		dash = strchr(dash + 1, '-');
+	snprintf(out, cap, "%.*s",
+		 dash ? (int)(dash - district) : (int)strlen(district),
+		 district);
+}
+
+/* A district is named as CC-RR-DDD: the region is the district's. */
+static int
+valid_place(struct apply *a, const Paxta__Actor *s)
+{
+	char region[PX_ID_MAX + 1];
+
+	if (s->area_m2 > AREA_M2_MAX)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "actor '%s': an area of more than 16 million "
+				 "ha is not a farm",
+				 s->id);
+	if (!s->district[0] || !s->region[0])
+		return PX_OK;
+	region_of(region, sizeof(region), s->district);
+	if (strcmp(region, s->region) != 0)
+		return px_refuse(a->r, PX_CODE_ORIGIN,
+				 "district '%s' is in region '%s', not '%s'",
+				 s->district, region, s->region);
+	return PX_OK;
+}
+
+/* MMDD of a real day (29 February included). */
+static int
+valid_month_day(uint32_t mmdd)
+{
+	static const uint8_t days[12] = { 31, 29, 31, 30, 31, 30,
+					  31, 31, 30, 31, 30, 31 };
+	uint32_t m = mmdd / 100, d = mmdd % 100;
+
+	return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
+}
+
+/*
+ * The registrar's map (DESIGN.md §6.1): once a country has one, a region or
+ * district of it must be a published one; a country without a map keeps
+ * accepting its codes (and verdicts say they are unchecked).
+ */
+static int
+check_mapped(struct apply *a, const char *code, int district)
+{
+	char country[PX_ID_MAX + 1];
+	const char *dash = strchr(code, '-');
+	Paxta__PlaceRecord *rec = NULL;
+	int rc, right;
+
+	snprintf(country, sizeof(country), "%.*s",
+		 dash ? (int)(dash - code) : (int)strlen(code), code);
+	rc = px_state_place(a->t, country, &rec);
+	px_state_free(rec);
+	rec = NULL;
+	if (rc == PX_ENOTFOUND)
+		return PX_OK;
+	if (rc != PX_OK)
+		return rc;
+	rc = px_state_place(a->t, code, &rec);
+	if (rc != PX_OK && rc != PX_ENOTFOUND)
+		return rc;
+	right = rc == PX_OK && (district ? rec->region[0] != '\0'
+					 : rec->region[0] == '\0' && dash);
+	px_state_free(rec);
+	if (right)
+		return PX_OK;
+	return px_refuse(a->r, PX_CODE_ORIGIN,
+			 "%s '%s' is not on the registrar's map of '%s'",
+			 district ? "district" : "region", code, country);
+}
+
+static int
+check_actor_mapped(struct apply *a, const Paxta__Actor *s)
+{
+	int rc = PX_OK;
+
+	if (s->region[0])
+		rc = check_mapped(a, s->region, 0);
+	if (rc == PX_OK && s->district[0])
+		rc = check_mapped(a, s->district, 1);
+	return rc;
+}
+
 /* ---- genesis and the registry ---- */
 
 /* ---- time (rule 5) ---- */
@@ -294,6 +413,14 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 	    p->making_ppm > 1000000)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "a yield cap cannot exceed 1");
+	if (p->max_yield_kg_ha > 100000 ||
+	    ((p->harvest_from || p->harvest_until) &&
+	     (!valid_month_day(p->harvest_from) ||
+	      !valid_month_day(p->harvest_until))))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a harvest calendar runs between two "
+				 "month-days (MMDD) and a farm's yield is at "
+				 "most 100 t/ha");
 	for (size_t i = 0; i < g->n_registrars; i++) {
 		const Paxta__Registrar *reg = g->registrars[i];
 		Paxta__ActorRecord rec = PAXTA__ACTOR_RECORD__INIT, *old;
@@ -349,6 +476,11 @@ apply_register(struct apply *a)
 				 "key (32 bytes, canonical, not of small "
 				 "order)",
 				 s->id);
+	if (mixes_monitor(s))
+		return refuse_mixed(a, s->id);
+	if ((rc = valid_place(a, s)) != PX_OK ||
+	    (rc = check_actor_mapped(a, s)) != PX_OK)
+		return rc;
 	rc = px_state_actor(a->t, s->id, &old);
 	px_state_free(old);
 	if (rc == PX_OK)
@@ -391,8 +523,33 @@ apply_update(struct apply *a)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "an update needs the actor's id, known roles "
 				 "and a valid location");
+	if (mixes_monitor(s))
+		return refuse_mixed(a, s->id);
+	if ((rc = valid_place(a, s)) != PX_OK ||
+	    (rc = check_actor_mapped(a, s)) != PX_OK)
+		return rc;
 	if ((rc = find_actor(a, s->id, &rec)) != PX_OK)
 		return rc;
+	/* A monitor never becomes a trader, nor a trader a monitor: its
+	 * statements would then judge cotton it made or held. */
+	if (has_role(rec->actor, PAXTA__ROLE__ROLE_MONITOR) !=
+	    has_role(s, PAXTA__ROLE__ROLE_MONITOR)) {
+		Paxta__Actor both = *s;
+		Paxta__Role roles[32];
+		size_t n = 0;
+
+		for (size_t i = 0; i < s->n_roles && n < 32; i++)
+			roles[n++] = s->roles[i];
+		for (size_t i = 0; i < rec->actor->n_roles && n < 32; i++)
+			roles[n++] = rec->actor->roles[i];
+		both.roles = roles;
+		both.n_roles = n;
+		if (mixes_monitor(&both)) {
+			rc = refuse_mixed(a, s->id);
+			px_state_free(rec);
+			return rc;
+		}
+	}
 	/* Name, roles and location change; the key only by rotate_key. */
 	old_actor = rec->actor;
 	{
@@ -475,29 +632,80 @@ out:
 
 /* ---- lots ---- */
 
-/* "UZ-SA-KTK" -> "UZ-SA": ISO 3166-2 region of a district code. */
-static void
-region_of(char *out, size_t cap, const char *district)
-{
-	const char *dash = strchr(district, '-');
-
-	if (dash)
-		dash = strchr(dash + 1, '-');
-	snprintf(out, cap, "%.*s",
-		 dash ? (int)(dash - district) : (int)strlen(district),
-		 district);
-}
-
-/* The calendar year (UTC) of a Unix time. */
-static int
-year_of(int64_t seconds)
+/*
+ * The season cotton picked at seconds belongs to, by the policy's harvest
+ * calendar (MMDD from .. until; a window that wraps past New Year is the
+ * season of the year it starts in): 0 when it is outside every season.
+ */
+static uint32_t
+season_of(int64_t seconds, const struct px_policy *policy)
 {
 	time_t t = (time_t)seconds;
+	uint32_t from = policy->harvest_from, until = policy->harvest_until;
+	uint32_t day;
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm))
-		return -1;
-	return tm.tm_year + 1900;
+	if (!gmtime_r(&t, &tm) || tm.tm_year < 0)
+		return 0;
+	day = (uint32_t)(tm.tm_mon + 1) * 100 + (uint32_t)tm.tm_mday;
+	if (from <= until)
+		return day >= from && day <= until ? (uint32_t)tm.tm_year + 1900
+						   : 0;
+	if (day >= from)
+		return (uint32_t)tm.tm_year + 1900;
+	return day <= until ? (uint32_t)tm.tm_year + 1899 : 0;
+}
+
+/* A season's seed cotton from this farm so far (DESIGN.md §6.1 area_ha). */
+struct farm_total {
+	struct px_txn *t;
+	const char *farm;
+	uint64_t grams;
+};
+
+static int
+add_farm_lot(void *ctx, const char *lot, const char *farm)
+{
+	struct farm_total *ft = ctx;
+	Paxta__LotRecord *rec = NULL;
+	int rc;
+
+	if (strcmp(farm, ft->farm) != 0)
+		return PX_OK;
+	if ((rc = px_state_lot(ft->t, lot, &rec)) != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	ft->grams += rec->grams;
+	px_state_free(rec);
+	return PX_OK;
+}
+
+/* Plausibility at the origin: a season's harvests within area x yield. */
+static int
+check_yield(struct apply *a, const Paxta__Harvest *h)
+{
+	const Paxta__Actor *farm = a->author->actor;
+	struct farm_total ft = { a->t, a->e->actor, 0 };
+	char got[PX_KG_TEXT], cap_text[PX_KG_TEXT];
+	uint64_t cap;
+	int rc;
+
+	if (!farm->area_m2)
+		return PX_OK;
+	/* m² x kg/ha / 10 = grams; both capped, so no overflow. */
+	cap = farm->area_m2 * a->ctx->policy->max_yield_kg_ha / 10;
+	rc = px_state_each_origin(a->t, h->district, h->season, add_farm_lot,
+				  &ft);
+	if (rc != PX_OK)
+		return rc;
+	if (ft.grams + h->grams <= cap)
+		return PX_OK;
+	px_format_kg(got, ft.grams + h->grams);
+	px_format_kg(cap_text, cap);
+	return px_refuse(a->r, PX_CODE_YIELD,
+			 "farm '%s' would harvest %s kg in season %u; its "
+			 "%.2f ha give at most %s kg",
+			 a->e->actor, got, h->season,
+			 (double)farm->area_m2 / 10000.0, cap_text);
 }
 
 static int
@@ -505,51 +713,60 @@ apply_harvest(struct apply *a)
 {
 	const Paxta__Harvest *h = a->e->harvest;
 	Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT, *old = NULL;
-	char region[PX_ID_MAX + 1];
+	char region[PX_ID_MAX + 1], when[PX_TIME_TEXT];
+	uint32_t season;
 	int rc;
 
 	if ((rc = need_role(a, PAXTA__ROLE__ROLE_FARM, "harvest")) != PX_OK)
 		return rc;
 	if (!px_state_valid_id(h->lot) || h->grams == 0 ||
 	    h->grams > PX_GRAMS_MAX || h->season < 1900 || h->season > 2200 ||
-	    !px_state_valid_id(h->district) ||
+	    !px_state_valid_id(h->district) || h->harvested_at <= 0 ||
 	    (h->method != PAXTA__METHOD__METHOD_HAND &&
 	     h->method != PAXTA__METHOD__METHOD_MACHINE))
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "a harvest needs a lot id, kg above 0, a "
-				 "season, a district and a picking method "
-				 "(hand or machine)");
+				 "season, a district, harvested_at and a "
+				 "picking method (hand or machine)");
 	if (a->ctx->now != INT64_MAX &&
 	    h->harvested_at > a->ctx->now + a->ctx->policy->max_skew_s)
 		return px_refuse(a->r, PX_CODE_TIME,
 				 "lot '%s' is harvested in the future", h->lot);
-	if (h->harvested_at) {
-		/* Picked before it is recorded, within its season's harvest
-		 * (which may run into the next calendar year). */
-		char when[PX_TIME_TEXT];
-		int year = year_of(h->harvested_at);
-
-		px_format_time(when, h->harvested_at);
-		if (h->harvested_at > a->e->time)
-			return px_refuse(a->r, PX_CODE_TIME,
-					 "lot '%s' is harvested at %s, after "
-					 "the entry's own time",
-					 h->lot, when);
-		if (year != (int)h->season && year != (int)h->season + 1)
-			return px_refuse(a->r, PX_CODE_TIME,
-					 "lot '%s' is harvested at %s, outside "
-					 "season %u",
-					 h->lot, when, h->season);
-	}
+	/* Picked before it is recorded. */
+	px_format_time(when, h->harvested_at);
+	if (h->harvested_at > a->e->time)
+		return px_refuse(a->r, PX_CODE_TIME,
+				 "lot '%s' is harvested at %s, after the "
+				 "entry's own time",
+				 h->lot, when);
+	/* Seasons from the calendar: a lot picked in 2026 cannot be declared
+	 * a 2025 lot of a district certified that year. */
+	season = season_of(h->harvested_at, a->ctx->policy);
+	if (season != h->season)
+		return season ? px_refuse(a->r, PX_CODE_SEASON,
+					  "lot '%s' is harvested at %s, in "
+					  "season %u, not %u",
+					  h->lot, when, season, h->season)
+			      : px_refuse(a->r, PX_CODE_SEASON,
+					  "lot '%s' is harvested at %s, "
+					  "outside the harvest calendar",
+					  h->lot, when);
 	/* A farm harvests in the district it is registered in: a farm cannot
-	 * claim a neighbour's certified district. */
-	if (a->author->actor->district[0] &&
-	    strcmp(a->author->actor->district, h->district) != 0)
+	 * claim a neighbour's certified district, nor pick "anywhere". */
+	if (!a->author->actor->district[0])
+		return px_refuse(a->r, PX_CODE_ORIGIN,
+				 "farm '%s' is registered with no district; "
+				 "it cannot harvest",
+				 a->e->actor);
+	if (strcmp(a->author->actor->district, h->district) != 0)
 		return px_refuse(a->r, PX_CODE_ORIGIN,
 				 "farm '%s' is registered in district '%s'; "
 				 "lot '%s' cannot come from '%s'",
 				 a->e->actor, a->author->actor->district,
 				 h->lot, h->district);
+	if ((rc = check_mapped(a, h->district, 1)) != PX_OK ||
+	    (rc = check_yield(a, h)) != PX_OK)
+		return rc;
 	rc = px_state_lot(a->t, h->lot, &old);
 	px_state_free(old);
 	if (rc == PX_OK)
@@ -558,16 +775,13 @@ apply_harvest(struct apply *a)
 	if (rc != PX_ENOTFOUND)
 		return rc;
 
-	if (a->author->actor->region[0])
-		snprintf(region, sizeof(region), "%s",
-			 a->author->actor->region);
-	else
-		region_of(region, sizeof(region), h->district);
+	/* The region is always the district's (DESIGN.md §3.4). */
+	region_of(region, sizeof(region), h->district);
 	rec.id = h->lot;
 	rec.product = PAXTA__PRODUCT__PRODUCT_SEED_COTTON;
 	rec.creator = a->e->actor;
 	rec.created_at = a->index;
-	rec.time = h->harvested_at ? h->harvested_at : a->e->time;
+	rec.time = h->harvested_at;
 	rec.grams = h->grams;
 	rec.season = h->season;
 	rec.district = h->district;
@@ -861,6 +1075,12 @@ apply_transfer(struct apply *a)
 				     "consignee '%s' was revoked at entry "
 				     "%" PRIu64,
 				     tr->to, to->revoked_at)
+	     /* A monitor holds no cotton it might judge. */
+	     : has_role(to->actor, PAXTA__ROLE__ROLE_MONITOR)
+		     ? px_refuse(a->r, PX_CODE_ROLE_DENIED,
+				 "consignee '%s' is a monitor; a monitor "
+				 "holds no cotton",
+				 tr->to)
 	     : strcmp(tr->to, a->e->actor) == 0
 		     ? px_refuse(a->r, PX_CODE_MALFORMED,
 				 "'%s' cannot ship to itself", tr->to)
@@ -993,19 +1213,124 @@ out:
 
 /* ---- monitors and labs ---- */
 
+/* Documents an event refers to (DESIGN.md §6.1): any kind may carry them. */
+static int
+check_documents(struct apply *a, Paxta__Document **docs, size_t n)
+{
+	if (n > 64)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "an entry refers to at most 64 documents");
+	for (size_t i = 0; i < n; i++) {
+		const Paxta__Document *d = docs[i];
+
+		if (!d->type[0] || strlen(d->type) > 64 ||
+		    strlen(d->number) > 256 || strlen(d->issuer) > 256 ||
+		    strlen(d->uri) > 2048 ||
+		    (d->sha256.len && d->sha256.len != PX_HASH_LEN) ||
+		    (!d->sha256.len && !d->uri[0] && !d->number[0]))
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "document %zu needs a type and a "
+					 "number, SHA-256 or URI to find it by",
+					 i + 1);
+	}
+	return PX_OK;
+}
+
 static int
 valid_subject(const char *subject)
 {
 	static const char *const kinds[] = { "farm:", "district:", "region:",
-					     "country:" };
+					     "country:", "actor:" };
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		size_t n = strlen(kinds[i]);
 
 		if (strncmp(subject, kinds[i], n) == 0)
 			return px_state_valid_id(subject + n);
 	}
 	return 0;
+}
+
+/* A facility statement (DESIGN.md §3.4) names a gin, a mill, a weaver or
+ * a garment maker, and when: its period starts somewhere. */
+static int
+check_facility(struct apply *a, const Paxta__Attest *at)
+{
+	static const Paxta__Role facilities[] = {
+		PAXTA__ROLE__ROLE_GIN,          PAXTA__ROLE__ROLE_WAREHOUSE,
+		PAXTA__ROLE__ROLE_SPINNER,      PAXTA__ROLE__ROLE_WEAVER,
+		PAXTA__ROLE__ROLE_MANUFACTURER,
+	};
+	Paxta__ActorRecord *rec = NULL;
+	int rc, is = 0;
+
+	if (!at->from)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a statement on facility '%s' needs 'from': "
+				 "the lots it made from then on are covered",
+				 at->subject + 6);
+	if ((rc = find_actor(a, at->subject + 6, &rec)) != PX_OK)
+		return rc;
+	for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		is |= has_role(rec->actor, facilities[i]);
+	px_state_free(rec);
+	if (!is)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "'%s' is not a gin, warehouse, spinner, "
+				 "weaver or manufacturer",
+				 at->subject + 6);
+	return PX_OK;
+}
+
+/* The author's latest own statement on a subject and season. */
+struct own_latest {
+	const char *monitor;
+	Paxta__Status status;
+	int64_t time; /* its entry time */
+};
+
+static int
+take_own(void *ctx, const Paxta__AttestationRecord *rec)
+{
+	struct own_latest *ol = ctx;
+
+	if (strcmp(rec->monitor, ol->monitor) == 0) {
+		ol->status = rec->attest->status;
+		ol->time = rec->time;
+	}
+	return 0;
+}
+
+/* The DWCP row: only a monitor whose latest word on the subject was a
+ * finding states a remediation, and it comes with the plan. */
+static int
+check_remediation(struct apply *a, const Paxta__Attest *at)
+{
+	struct own_latest ol = { a->e->actor, PAXTA__STATUS__STATUS_UNSPECIFIED,
+				 0 };
+	int rc;
+
+	if (at->n_documents == 0)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a remediation needs its plan in "
+				 "'documents'");
+	rc = px_state_each_attestation(a->t, at->subject, at->season, take_own,
+				       &ol);
+	if (rc != PX_OK)
+		return rc;
+	if (ol.status != PAXTA__STATUS__STATUS_FORCED_LABOUR &&
+	    ol.status != PAXTA__STATUS__STATUS_CHILD_LABOUR)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "'%s' found no forced or child labour on "
+				 "'%s' for season %u to remediate",
+				 a->e->actor, at->subject, at->season);
+	/* Cotton harvested before the finding was published stays
+	 * flagged: a remediation cannot reach back past it. */
+	if (at->from && at->from < ol.time)
+		return px_refuse(a->r, PX_CODE_TIME,
+				 "a remediation cannot start before the "
+				 "finding it remediates");
+	return PX_OK;
 }
 
 static int
@@ -1019,21 +1344,46 @@ apply_attest(struct apply *a)
 		return rc;
 	if (!valid_subject(at->subject) || at->season < 1900 ||
 	    at->season > 2200 || at->status < PAXTA__STATUS__STATUS_CERTIFIED ||
-	    at->status > PAXTA__STATUS__STATUS_FORCED_LABOUR ||
+	    at->status > PAXTA__STATUS__STATUS_REMEDIATED ||
 	    (at->report_sha256.len != 0 &&
 	     at->report_sha256.len != PX_HASH_LEN) ||
-	    at->n_indicators > 64 || strlen(at->report_uri) > 2048)
+	    at->n_indicators > 64 || strlen(at->report_uri) > 2048 ||
+	    at->from < 0 || at->until < 0 ||
+	    (at->from && at->until && at->until < at->from))
 		return px_refuse(a->r, PX_CODE_MALFORMED,
-				 "a statement needs a subject (farm:, "
+				 "a statement needs a subject (farm:, actor:, "
 				 "district:, region: or country:), a season, "
-				 "a status and a 32-byte report SHA-256");
+				 "a status, a 32-byte report SHA-256 and a "
+				 "period whose end is not before its start");
+	if (strncmp(at->subject, "actor:", 6) == 0 &&
+	    (rc = check_facility(a, at)) != PX_OK)
+		return rc;
+	if (at->status == PAXTA__STATUS__STATUS_REMEDIATED &&
+	    (rc = check_remediation(a, at)) != PX_OK)
+		return rc;
 	if (strncmp(at->subject, "farm:", 5) == 0) {
 		Paxta__ActorRecord *farm = NULL;
 
 		if ((rc = find_actor(a, at->subject + 5, &farm)) != PX_OK)
 			return rc;
+		/* A gin or a mill named as a farm would be judged as no
+		 * origin and change nothing. */
+		rc = has_role(farm->actor, PAXTA__ROLE__ROLE_FARM)
+			     ? PX_OK
+			     : px_refuse(a->r, PX_CODE_MALFORMED,
+					 "'%s' is not a farm", at->subject + 5);
 		px_state_free(farm);
+		if (rc != PX_OK)
+			return rc;
 	}
+	if (strncmp(at->subject, "district:", 9) == 0)
+		rc = check_mapped(a, at->subject + 9, 1);
+	else if (strncmp(at->subject, "region:", 7) == 0)
+		rc = check_mapped(a, at->subject + 7, 0);
+	if (rc != PX_OK)
+		return rc;
+	if ((rc = check_documents(a, at->documents, at->n_documents)) != PX_OK)
+		return rc;
 	rec.index = a->index;
 	rec.monitor = a->e->actor;
 	rec.time = a->e->time;
@@ -1055,6 +1405,16 @@ apply_lab(struct apply *a)
 	if (lr->report_sha256.len != 0 && lr->report_sha256.len != PX_HASH_LEN)
 		return px_refuse(a->r, PX_CODE_MALFORMED,
 				 "a report's SHA-256 is 32 bytes");
+	if (lr->share_ppm > 1000000 || (lr->matches && lr->share_ppm) ||
+	    (!lr->matches && !lr->share_ppm) || strlen(lr->method) > 64 ||
+	    lr->tested_at < 0 || lr->tested_at > a->e->time)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a lab result on lot '%s' needs a share from "
+				 "0 to 1 (above 0 only for a mismatch), a "
+				 "method and a test date before the entry",
+				 lr->lot);
+	if ((rc = check_documents(a, lr->documents, lr->n_documents)) != PX_OK)
+		return rc;
 	if ((rc = find_lot(a, lr->lot, &lot)) != PX_OK)
 		return rc;
 	/* Counted on the lot, so a verdict skips lots with none. */
@@ -1132,7 +1492,14 @@ void_lot(struct apply *a, const char *id)
 
 	if ((rc = find_lot(a, id, &lot)) != PX_OK)
 		return rc;
-	if ((rc = lot_untouched(a, lot)) == PX_OK) {
+	/* A lab's finding names the lot: voiding it (and making it again
+	 * under another id) would wash the finding away. */
+	if (lot->lab_results)
+		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
+			       "lot '%s' has a lab result; a lot a lab "
+			       "tested cannot be voided",
+			       id);
+	else if ((rc = lot_untouched(a, lot)) == PX_OK) {
 		lot->voided = 1;
 		lot->voided_at = a->index;
 		rc = px_state_put_lot(a->t, lot);
@@ -1222,6 +1589,138 @@ out:
 	return rc;
 }
 
+/* ---- the registrar's word on monitors and places ---- */
+
+/* A registrar suspends a monitor's statements from an entry on, with a
+ * signed reason (DESIGN.md §3.4). */
+static int
+apply_suspend(struct apply *a)
+{
+	const Paxta__Suspend *sp = a->e->suspend;
+	Paxta__ActorRecord *rec = NULL;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
+			    "suspend a monitor")) != PX_OK)
+		return rc;
+	if (sp->from == 0 || sp->from >= a->index || !sp->reason[0] ||
+	    strlen(sp->reason) > 1024)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a suspension names an earlier entry to "
+				 "suspend from and a reason");
+	if ((rc = find_actor(a, sp->subject, &rec)) != PX_OK)
+		return rc;
+	if (!has_role(rec->actor, PAXTA__ROLE__ROLE_MONITOR))
+		rc = px_refuse(a->r, PX_CODE_ROLE_DENIED,
+			       "'%s' is not a monitor", sp->subject);
+	else if (rec->suspended_at)
+		rc = px_refuse(a->r, PX_CODE_REVOKED,
+			       "monitor '%s' was suspended already at entry "
+			       "%" PRIu64,
+			       sp->subject, rec->suspended_at);
+	if (rc == PX_OK) {
+		char *own = rec->suspension_reason;
+
+		rec->suspended_from = sp->from;
+		rec->suspended_at = a->index;
+		rec->suspension_reason = sp->reason; /* the entry's, lent */
+		rc = px_state_put_actor(a->t, rec);
+		rec->suspension_reason = own;
+	}
+	px_state_free(rec);
+	return rc;
+}
+
+/* "UZ" is a country code: two capital letters. */
+static int
+valid_country(const char *code)
+{
+	return strlen(code) == 2 && code[0] >= 'A' && code[0] <= 'Z' &&
+	       code[1] >= 'A' && code[1] <= 'Z';
+}
+
+/* code is prefix ‖ '-' ‖ something: "UZ-SA" of "UZ", "UZ-SA-KTK" of
+ * "UZ-SA". */
+static int
+code_under(const char *code, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return px_state_valid_id(code) && strncmp(code, prefix, n) == 0 &&
+	       code[n] == '-' && code[n + 1] != '\0' &&
+	       !strchr(code + n + 1, '-');
+}
+
+static int
+put_place(struct apply *a, const char *code, const char *name,
+	  const char *region)
+{
+	Paxta__PlaceRecord rec = PAXTA__PLACE_RECORD__INIT, *old = NULL;
+	int rc = px_state_place(a->t, code, &old);
+
+	px_state_free(old);
+	if (rc == PX_OK)
+		return PX_OK; /* published before: the map only grows */
+	if (rc != PX_ENOTFOUND)
+		return rc;
+	rec.code = (char *)code;
+	rec.name = (char *)name;
+	rec.region = (char *)region;
+	rec.published_at = a->index;
+	return px_state_put_place(a->t, &rec);
+}
+
+/* The registrar's map of a country; a later one adds to it. */
+static int
+apply_publish(struct apply *a)
+{
+	const Paxta__PublishDistricts *pd = a->e->publish_districts;
+	int rc;
+
+	if ((rc = need_role(a, PAXTA__ROLE__ROLE_REGISTRAR,
+			    "publish districts")) != PX_OK)
+		return rc;
+	if (!valid_country(pd->country) || pd->n_regions == 0 ||
+	    pd->n_regions > 256)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a map names a country (ISO 3166-1, 'UZ') "
+				 "and 1 to 256 regions");
+	for (size_t i = 0; i < pd->n_regions; i++) {
+		const Paxta__Region *rg = pd->regions[i];
+
+		if (!code_under(rg->code, pd->country) || !rg->name[0] ||
+		    strlen(rg->name) > 128 || rg->n_districts > 1024)
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "region '%s' is not a region of '%s' "
+					 "(ISO 3166-2) with a name and at "
+					 "most 1024 districts",
+					 rg->code, pd->country);
+		for (size_t k = 0; k < rg->n_districts; k++)
+			if (!code_under(rg->districts[k]->code, rg->code) ||
+			    !rg->districts[k]->name[0] ||
+			    strlen(rg->districts[k]->name) > 128)
+				return px_refuse(
+					a->r, PX_CODE_MALFORMED,
+					"district '%s' is not a district of "
+					"'%s' with a name",
+					rg->districts[k]->code, rg->code);
+	}
+	if ((rc = put_place(a, pd->country, pd->country, "")) != PX_OK)
+		return rc;
+	for (size_t i = 0; i < pd->n_regions; i++) {
+		const Paxta__Region *rg = pd->regions[i];
+
+		if ((rc = put_place(a, rg->code, rg->name, "")) != PX_OK)
+			return rc;
+		for (size_t k = 0; k < rg->n_districts; k++)
+			if ((rc = put_place(a, rg->districts[k]->code,
+					    rg->districts[k]->name,
+					    rg->code)) != PX_OK)
+				return rc;
+	}
+	return PX_OK;
+}
+
 /* ---- every entry ---- */
 
 void
@@ -1232,7 +1731,10 @@ px_policy_default(struct px_policy *out)
 				   .weaving_ppm = 980000,
 				   .knitting_ppm = 980000,
 				   .making_ppm = 950000,
-				   .max_skew_s = 300 };
+				   .max_skew_s = 300,
+				   .harvest_from = PX_HARVEST_FROM,
+				   .harvest_until = PX_HARVEST_UNTIL,
+				   .max_yield_kg_ha = PX_MAX_YIELD_KG_HA };
 }
 
 int
@@ -1361,6 +1863,12 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 		break;
 	case PAXTA__ENTRY__BODY_ATTEST:
 		rc = apply_attest(&a);
+		break;
+	case PAXTA__ENTRY__BODY_SUSPEND:
+		rc = apply_suspend(&a);
+		break;
+	case PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS:
+		rc = apply_publish(&a);
 		break;
 	default:
 		rc = px_refuse(r, PX_CODE_MALFORMED,

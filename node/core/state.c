@@ -187,6 +187,24 @@ px_state_put_shipment(struct px_txn *t, const Paxta__ShipmentRecord *rec)
 }
 
 int
+px_state_place(struct px_txn *t, const char *code, Paxta__PlaceRecord **out)
+{
+	if (!px_state_valid_id(code)) {
+		*out = NULL;
+		return PX_ENOTFOUND;
+	}
+	return get_msg(t, PX_TABLE_PLACES, code, strlen(code),
+		       &paxta__place_record__descriptor, (void **)out);
+}
+
+int
+px_state_put_place(struct px_txn *t, const Paxta__PlaceRecord *rec)
+{
+	return put_msg(t, PX_TABLE_PLACES, rec->code, strlen(rec->code),
+		       &rec->base);
+}
+
+int
 px_state_put_key(struct px_txn *t, const char *actor, uint64_t from,
 		 const uint8_t pub[32])
 {
@@ -416,6 +434,15 @@ px_state_each_attestation(struct px_txn *t, const char *subject,
 		n += 4;
 	}
 	return px_store_scan(t, PX_TABLE_ATTESTATIONS, prefix, n, msg_cb, &ms);
+}
+
+int
+px_state_each_lot(struct px_txn *t, px_state_lot_fn fn, void *ctx)
+{
+	struct msg_scan ms = { &paxta__lot_record__descriptor,
+			       (int (*)(void *, const void *))fn, ctx };
+
+	return px_store_scan(t, PX_TABLE_LOTS, NULL, 0, msg_cb, &ms);
 }
 
 int

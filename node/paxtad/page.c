@@ -496,6 +496,7 @@ put_breakdown(struct html *h, const struct px_verdict *v)
 {
 	static const Paxta__Status order[] = {
 		PAXTA__STATUS__STATUS_CERTIFIED,
+		PAXTA__STATUS__STATUS_REMEDIATED,
 		PAXTA__STATUS__STATUS_UNDER_REVIEW,
 		PAXTA__STATUS__STATUS_WITHDRAWN,
 		PAXTA__STATUS__STATUS_UNSPECIFIED,
@@ -518,6 +519,50 @@ put_breakdown(struct html *h, const struct px_verdict *v)
 		    px_status_name(order[i]), status_class(order[i]),
 		    share * 100, share * 100, kg);
 	}
+	if (v->lab_mismatch > 0) {
+		px_format_kg(kg, (uint64_t)llround(v->lab_mismatch *
+						   (double)v->grams));
+		put(h,
+		    "<div class=\"row\"><span class=\"label\">lab_mismatch"
+		    "</span><div class=\"bar\"><div class=\"fill bad\" "
+		    "style=\"width:%.2f%%\"></div></div><span class=\"num\">"
+		    "%.1f %% · %s kg</span></div>",
+		    v->lab_mismatch * 100, v->lab_mismatch * 100, kg);
+	}
+}
+
+/* Each lab finding behind lab_mismatch: the lab, the lot, the method and
+ * the report. */
+static void
+put_labs(struct html *h, const struct px_verdict *v)
+{
+	char hex[2 * 32 + 1];
+
+	if (!v->n_labs)
+		return;
+	put(h, "<p>Labs:</p><ul>");
+	for (size_t i = 0; i < v->n_labs && i < LIST_MAX; i++) {
+		const struct px_lab_finding *f = &v->labs[i];
+
+		put(h, "<li><code>");
+		put_text(h, f->lab, 0);
+		put(h, "</code> tested <code>");
+		put_text(h, f->lot, 0);
+		put(h, "</code> by ");
+		put_text(h, f->method[0] ? f->method : "a method not given", 0);
+		put(h,
+		    ": %.1f %% of it does not match its claimed origin "
+		    "(entry %" PRIu64 "); report ",
+		    f->lot_share * 100, f->index);
+		if (f->has_report) {
+			px_hex_encode(hex, f->report_sha256, 32);
+			put(h, "<code>%s</code>", hex);
+		} else {
+			put(h, "not given");
+		}
+		put(h, "</li>");
+	}
+	put(h, "</ul>");
 }
 
 static void
@@ -694,6 +739,7 @@ pxd_page_lot(struct pxd_request *rq)
 		    "%s\">%s</span> %s</h2>",
 		    cls, cls, px_verdict_name(v->kind), verdict_words(v->kind));
 		put_breakdown(&h, v);
+		put_labs(&h, v);
 		if (v->n_reasons) {
 			put(&h, "<ul>");
 			for (size_t i = 0; i < v->n_reasons && i < LIST_MAX;

@@ -62,6 +62,8 @@ pxd_code_status(enum px_code code)
 	case PX_CODE_PRODUCT:
 	case PX_CODE_TIME:
 	case PX_CODE_ORIGIN:
+	case PX_CODE_SEASON:
+	case PX_CODE_YIELD:
 		return 422; /* the entry itself breaks a rule */
 	case PX_CODE_TOO_LARGE:
 		return 413;
@@ -1064,13 +1066,13 @@ get_actor(struct pxd_request *rq)
 	pxd_reply_json(rq, 200, j);
 }
 
-/* A subject of a statement: farm:ID, district:CODE, region:CODE or
- * country:CODE (DESIGN.md §6.1). */
+/* A subject of a statement: farm:ID, actor:ID, district:CODE, region:CODE
+ * or country:CODE (DESIGN.md §6.1). */
 static int
 valid_subject(const char *s)
 {
-	static const char *const kinds[] = { "farm:", "district:", "region:",
-					     "country:" };
+	static const char *const kinds[] = { "farm:", "actor:", "district:",
+					     "region:", "country:" };
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		size_t n = strlen(kinds[i]);
@@ -1120,6 +1122,16 @@ collect_statement(void *ctx, const Paxta__AttestationRecord *rec)
 		      "status", px_status_name(a->status), "indicators",
 		      indicators, "report_uri", px_json_text(a->report_uri),
 		      "report_sha256", sha);
+	/* The period, when given, as the event's JSON has it (its
+	 * documents are in the entry: GET /v1/entries/{index}). */
+	if (j && a->from) {
+		px_format_time(when, a->from);
+		json_object_set_new(j, "from", json_string(when));
+	}
+	if (j && a->until) {
+		px_format_time(when, a->until);
+		json_object_set_new(j, "until", json_string(when));
+	}
 	if (!j || json_array_append_new(st->list, j) != 0)
 		return PX_ENOMEM;
 	st->n++;
@@ -1137,8 +1149,8 @@ get_attestations(struct pxd_request *rq)
 
 	if (!subject || !valid_subject(subject)) {
 		pxd_reply_error(rq, 400, "malformed",
-				"give subject=farm:ID, district:CODE, "
-				"region:CODE or country:CODE");
+				"give subject=farm:ID, actor:ID, "
+				"district:CODE, region:CODE or country:CODE");
 		json_decref(st.list);
 		return;
 	}

@@ -22,6 +22,14 @@ make_ledger
 expect_status 2 -- "$PAXTA" init --data ledger --origin x --registrar "a=$pub"
 expect_in err "holds a ledger already"
 expect_status 2 -- "$PAXTA" init --data other --origin "has space" --registrar "a=$pub"
+# The harvest calendar and the yield cap are the genesis's policy.
+expect_status 2 -- "$PAXTA" init --data other --origin x --registrar "a=$pub" --harvest 1301-0331
+expect_in err "MMDD-MMDD"
+expect_status 2 -- "$PAXTA" init --data other --origin x --registrar "a=$pub" --max-yield 0
+expect_status 0 -- "$PAXTA" init --data wrap --origin x --registrar "a=$pub" --harvest 1001-0331 --max-yield 4000
+expect_status 0 -- "$PAXTA" entry --data wrap 0 --json
+expect_in out '"harvest_from": 1001'
+expect_in out '"max_yield_kg_ha": 4000'
 
 {
 	register uz.farm.a farm UZ-SA UZ-SA-KTK
@@ -87,10 +95,10 @@ expect_eq "$(jq -r '.[0].error' out)" overspend "overspend code"
 echo '{"kind":"transform","actor":"uz.gin.1","process":"ginning","inputs":[{"lot":"A-1","kg":1}],"outputs":[{"lot":"X","kg":1,"product":"lint"}]}' >mass.json
 expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json mass.json
 expect_eq "$(jq -r '.[0].error' out)" not_holder "consumed lot"
-echo '{"kind":"harvest","actor":"uz.farm.a","lot":"A-1","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand"}' >dup.json
+echo '{"kind":"harvest","actor":"uz.farm.a","lot":"A-1","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}' >dup.json
 expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json dup.json
 expect_eq "$(jq -r '.[0].error' out)" duplicate_lot "duplicate lot"
-echo '{"kind":"harvest","actor":"uz.farm.a","lot":"Z","kg":1.0005,"season":2026,"district":"UZ-SA-KTK","method":"hand"}' >dec.json
+echo '{"kind":"harvest","actor":"uz.farm.a","lot":"Z","kg":1.0005,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}' >dec.json
 expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json dec.json
 expect_eq "$(jq -r '.[0].error' out)" malformed "4 decimals"
 after=$("$PAXTA" checkpoint --data ledger | sed -n 2,3p)

@@ -73,7 +73,7 @@ finding=22
 
 # A bulk load in batches: 1,200 harvests, two requests.
 for i in $(seq 1 1200); do
-	printf '{"kind":"harvest","actor":"uz.farm.p1","lot":"BULK-%d","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand"}\n' "$i"
+	printf '{"kind":"harvest","actor":"uz.farm.p1","lot":"BULK-%d","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}\n' "$i"
 done >bulk.jsonl
 size0=$(curl -s "$URL/v1/log" | jq .size)
 expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys bulk.jsonl
@@ -94,7 +94,7 @@ cat >refused.json <<'JSON'
  {"kind":"transfer","actor":"uz.gin.1","to":"uz.spin.1","shipment":"S-10","lots":[{"lot":"BALE-A","kg":1}]},
  {"kind":"transform","actor":"uz.spin.1","process":"spinning","inputs":[{"lot":"BALE-AB","kg":1000}],
   "outputs":[{"lot":"YARN-FAT","kg":999,"product":"yarn"}]},
- {"kind":"harvest","actor":"uz.farm.b","lot":"A-1","kg":5,"season":2026,"district":"UZ-QA-NKS","method":"hand"}
+ {"kind":"harvest","actor":"uz.farm.b","lot":"A-1","kg":5,"season":2026,"district":"UZ-QA-NKS","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}
 ]
 JSON
 # The second transfer was signed as the gin's next entry after the first,
@@ -107,8 +107,8 @@ expect_in err "refused: refused.json event 1 (transfer by 'uz.gin.1'): overspend
 expect_in out "0 logged, 0 already logged, 4 refused"
 expect_eq "$(curl -s "$URL/v1/log" | jq -c '[.size, .root]')" "$before" "refusals store nothing"
 # What the signer refuses before the node sees it.
-echo '{"kind":"harvest","actor":"uz.farm.p2","lot":"V-1","kg":10,"season":2026,"district":"UZ-SA-KTK","method":"hand"}' >v1.json
-echo '{"kind":"harvest","actor":"nobody.here","lot":"N-1","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand"}' >nobody.json
+echo '{"kind":"harvest","actor":"uz.farm.p2","lot":"V-1","kg":10,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}' >v1.json
+echo '{"kind":"harvest","actor":"nobody.here","lot":"N-1","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}' >nobody.json
 "$PAXTA" keygen --out keys/nobody.here.key >/dev/null
 expect_status 1 -- "$PAXTA" submit --node "$URL" --keys keys --json nobody.json
 expect_eq "$(jq -r '.[0].error' out)" unknown_actor "an unregistered author"
@@ -137,7 +137,7 @@ expect_eq "$(jq -r '.[0].error' out)" void_denied "a void of no entry"
 # first, then its chain is asked of the node.
 {
 	register uz.farm.p5 farm UZ-SA UZ-SA-KTK
-	echo '{"kind":"harvest","actor":"uz.farm.p5","lot":"P5-1","kg":7,"season":2026,"district":"UZ-SA-KTK","method":"hand"}'
+	echo '{"kind":"harvest","actor":"uz.farm.p5","lot":"P5-1","kg":7,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}'
 } >newcomer.jsonl
 expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys --json newcomer.jsonl
 expect_eq "$(jq -c '[.[].error]' out)" "[null,null]" "register and harvest in one load"
@@ -147,7 +147,7 @@ size0=$(curl -s "$URL/v1/log" | jq .size)
 pids=()
 for i in 1 2 3 4; do
 	for k in $(seq 1 25); do
-		printf '{"kind":"harvest","actor":"uz.farm.p%d","lot":"C%d-%d","kg":5,"season":2026,"district":"UZ-SA-KTK","method":"hand"}\n' "$i" "$i" "$k"
+		printf '{"kind":"harvest","actor":"uz.farm.p%d","lot":"C%d-%d","kg":5,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}\n' "$i" "$i" "$k"
 	done >"c$i.jsonl"
 	"$PAXTA" submit --node "$URL" --keys keys "c$i.jsonl" >"c$i.out" 2>"c$i.err" &
 	pids+=($!)

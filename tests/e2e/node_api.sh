@@ -110,7 +110,7 @@ refuse 409 overspend over.pb
 ev mass '{"kind":"transform","actor":"uz.gin.1","process":"ginning","inputs":[{"lot":"A-1","kg":1000}],"outputs":[{"lot":"TOO-MUCH","kg":500,"product":"lint"}]}'
 sign keys/uz.gin.1.key mass.json mass.pb
 refuse 422 mass_balance mass.pb
-ev far '{"kind":"harvest","actor":"uz.farm.a","lot":"A-9","kg":10,"season":2026,"district":"UZ-QA-NKS","method":"hand"}'
+ev far '{"kind":"harvest","actor":"uz.farm.a","lot":"A-9","kg":10,"season":2026,"district":"UZ-QA-NKS","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}'
 sign keys/uz.farm.a.key far.json far.pb
 refuse 422 origin far.pb
 # Two entries signed for the same place in the monitor's chain: the second
@@ -148,7 +148,7 @@ expect_eq "$(jq -r .error resp)" too_large "chunked refusal code"
 expect_eq "$(curl -s "$URL/v1/log" | jq -c '[.size, .root]')" "$before" "ledger unchanged by refusals"
 
 # A batch with good and bad entries: each gets its answer (207).
-ev hp1 '{"kind":"harvest","actor":"uz.farm.p1","lot":"P1-0","kg":100,"season":2026,"district":"UZ-SA-KTK","method":"hand"}'
+ev hp1 '{"kind":"harvest","actor":"uz.farm.p1","lot":"P1-0","kg":100,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}'
 sign keys/uz.farm.p1.key hp1.json hp1.pb
 "$TOOL" batch hp1.pb over.pb forged.pb junk.bin >mixed.pb
 post mixed.pb "application/x-protobuf; proto=paxta.EntryBatch"
@@ -255,7 +255,7 @@ expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$URL/v1/entries")" 4
 submitter() { # FARM: five harvests in turn, each status on a line
 	local f=$1 k
 	for k in 1 2 3 4 5; do
-		printf '{"kind":"harvest","actor":"%s","lot":"%s-%d","kg":100,"season":2026,"district":"UZ-SA-KTK","method":"hand"}\n' \
+		printf '{"kind":"harvest","actor":"%s","lot":"%s-%d","kg":100,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}\n' \
 			"$f" "$f" "$k" >"$f.$k.json"
 		"$PAXTA" sign --data ledger --key "keys/$f.key" "$f.$k.json" >"$f.$k.pb"
 		curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/x-protobuf' \

@@ -21,7 +21,7 @@ worker() {
 	local f=$1 it=$2 k=0 code
 	while :; do
 		k=$((k + 1))
-		printf '{"kind":"harvest","actor":"%s","lot":"%s-%d-%d","kg":10,"season":2026,"district":"UZ-SA-KTK","method":"hand"}\n' \
+		printf '{"kind":"harvest","actor":"%s","lot":"%s-%d-%d","kg":10,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}\n' \
 			"$f" "$f" "$it" "$k" >"w/$f.json"
 		"$PAXTA" sign --data ledger --key "keys/$f.key" "w/$f.json" >"w/$f.pb" 2>"w/$f.err" || return 0
 		code=$(curl -s --max-time 20 -o "w/$f.resp" -w '%{http_code}' \

@@ -25,7 +25,7 @@ k=0
 # to acked when it is acknowledged. Sets STATUS.
 post_harvest() {
 	k=$((k + 1))
-	printf '{"kind":"harvest","actor":"uz.farm.f1","lot":"F-%d","kg":10,"season":2026,"district":"UZ-SA-KTK","method":"hand"}\n' "$k" >"h$k.json"
+	printf '{"kind":"harvest","actor":"uz.farm.f1","lot":"F-%d","kg":10,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}\n' "$k" >"h$k.json"
 	"$PAXTA" sign --node "$URL" --key keys/uz.farm.f1.key "h$k.json" >"h$k.pb"
 	post "h$k.pb"
 	if [ "$STATUS" = 201 ]; then

@@ -11,6 +11,7 @@
 #include "paxta/signer.h"
 
 #define PXT_REGISTRAR "uz.registrar"
+#define PXT_GENESIS   1767225600 /* 2026-01-01T00:00:00Z */
 
 struct pxt_ledger {
 	char *dir;

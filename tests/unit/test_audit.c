@@ -453,7 +453,8 @@ test_progress_many(void **state)
 					 "\"" FARM_1 "\",\"lot\":\"BULK-%05d\","
 					 "\"kg\":%d,\"season\":2026,"
 					 "\"district\":\"" DISTRICT "\","
-					 "\"method\":\"machine\"}",
+					 "\"method\":\"machine\",\"harvested_"
+					 "at\":\"2026-09-21T08:00:00Z\"}",
 					 b * BATCH + i, 100 + i),
 				PX_OK);
 			leaves[i] = owned[i];
@@ -696,7 +697,8 @@ test_forged_appends(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" GIN_1
 				  "\",\"lot\":\"GIN-LOT\",\"kg\":5,\"season\":"
 				  "2026,\"district\":\"" DISTRICT "\","
-				  "\"method\":\"hand\"}"),
+				  "\"method\":\"hand\",\"harvested_at\":\"2026-"
+				  "09-21T08:00:00Z\"}"),
 			 PX_OK);
 	append_raw(fx, leaf, len);
 	audit(fx, &rep);
@@ -717,7 +719,8 @@ test_forged_appends(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM_1
 				  "\",\"lot\":\"FORGED-LOT\",\"kg\":5,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	assert_int_equal(px_entry_open(&env, leaf, len), PX_OK);
 	sig = memmem(leaf, len, env.sig.b, PX_SIG_LEN);

@@ -86,11 +86,13 @@ setup(void **state)
 	pxt_register(fx, SPINNER, "spinner", "UZ-SA", "UZ-SA-KTK");
 	submit(fx,
 	       "{'kind':'harvest','actor':'%s','lot':'A-1','kg':1000,"
-	       "'season':2026,'district':'UZ-SA-KTK','method':'hand'}",
+	       "'season':2026,'district':'UZ-SA-KTK','method':'hand','"
+	       "harvested_at':'2026-09-21T08:00:00Z'}",
 	       FARM_A);
 	submit(fx,
 	       "{'kind':'harvest','actor':'%s','lot':'B-1','kg':1000,"
-	       "'season':2026,'district':'UZ-QA-NKS','method':'machine'}",
+	       "'season':2026,'district':'UZ-QA-NKS','method':'machine','"
+	       "harvested_at':'2026-09-21T08:00:00Z'}",
 	       FARM_B);
 	ship(fx, FARM_A, GIN, "WB-A", "A-1", 1000);
 	ship(fx, FARM_B, GIN, "WB-B", "B-1", 1000);

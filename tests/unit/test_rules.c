@@ -506,7 +506,8 @@ test_signature_bytes_tampered(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				  "\",\"lot\":\"" LOT "\",\"kg\":12000,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	/* protobuf-c copies bytes fields out: find them in the leaf. */
 	assert_int_equal(px_entry_open(&env, leaf, len), PX_OK);
@@ -557,28 +558,31 @@ test_signature_not_current_key(void **state)
 	assert_int_equal(px_key_generate(&stranger), PX_OK);
 	/* A valid signature by a key that is nobody's. */
 	c.key = &stranger;
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		     "','kg':12000,'season':2026,'district':'" DISTRICT
-		     "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		"','kg':12000,'season':2026,'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	assert_int_equal(px_entry_verify_leaf(leaf, len), PX_OK);
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_BAD_SIGNATURE);
 	free(leaf);
 	/* Another actor's current key: the gin cannot write as the farm. */
 	c.key = pxt_key(fx, GIN);
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		     "','kg':12000,'season':2026,'district':'" DISTRICT
-		     "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		"','kg':12000,'season':2026,'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_BAD_SIGNATURE);
 	free(leaf);
 	/* Nor the registrar (which may rotate the farm's key, not sign as
 	 * it). */
 	c.key = pxt_key(fx, PXT_REGISTRAR);
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		     "','kg':12000,'season':2026,'district':'" DISTRICT
-		     "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		"','kg':12000,'season':2026,'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_BAD_SIGNATURE);
 	free(leaf);
 	assert_null(lot_record(fx, LOT));
@@ -594,17 +598,19 @@ test_unknown_actor(void **state)
 	size_t len;
 
 	/* The ledger's own check, on an entry signed by hand. */
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'uz.farm.ghost','lot':'" LOT
-		     "','kg':12000,'season':2026,'district':'" DISTRICT
-		     "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'uz.farm.ghost','lot':'" LOT
+		"','kg':12000,'season':2026,'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_UNKNOWN_ACTOR);
 	free(leaf);
 	/* And through the signer. */
-	expect_refused(fx, PX_EREFUSED, PX_CODE_UNKNOWN_ACTOR,
-		       "{'kind':'harvest','actor':'uz.farm.ghost','lot':'" LOT
-		       "','kg':12000,'season':2026,'district':'" DISTRICT
-		       "','method':'hand'}");
+	expect_refused(
+		fx, PX_EREFUSED, PX_CODE_UNKNOWN_ACTOR,
+		"{'kind':'harvest','actor':'uz.farm.ghost','lot':'" LOT
+		"','kg':12000,'season':2026,'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	assert_null(lot_record(fx, LOT));
 }
 
@@ -629,10 +635,12 @@ test_revoked_actor(void **state)
 	assert_true(revoked_at > at);
 
 	/* Its entries from now on: refused by the ledger... */
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM
-		     "','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
-		     "'district':'" DISTRICT "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_REVOKED);
 	free(leaf);
 	leaf = craft(fx, &c, &len,
@@ -682,16 +690,18 @@ test_role_denied(void **state)
 	struct pxt_ledger *fx = world(state, NULL);
 	char pub[45];
 
-	pxt_register(fx, SPINNER, "spinner", REGION, "UZ-TK-TAS");
+	pxt_register(fx, SPINNER, "spinner", "UZ-TK", "UZ-TK-TAS");
 	pxt_register(fx, MONITOR, "monitor", REGION, DISTRICT);
 	pxt_register(fx, LAB, "lab", REGION, DISTRICT);
 	lot_at_gin(fx);
 
 	/* A harvest by a gin. */
-	expect_refused(fx, PX_EREFUSED, PX_CODE_ROLE_DENIED,
-		       "{'kind':'harvest','actor':'" GIN
-		       "','lot':'UZ-2026-G-1','kg':100,'season':2026,"
-		       "'district':'" DISTRICT "','method':'hand'}");
+	expect_refused(
+		fx, PX_EREFUSED, PX_CODE_ROLE_DENIED,
+		"{'kind':'harvest','actor':'" GIN
+		"','lot':'UZ-2026-G-1','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	assert_null(lot_record(fx, "UZ-2026-G-1"));
 	/* Ginning by a farm, of seed cotton it holds. */
 	harvest(fx, FARM, "UZ-2026-F0042-002", "1000");
@@ -760,10 +770,12 @@ test_role_removed_by_update(void **state)
 		      "','subject':{'id':'" FARM "','name':'Farm 42',"
 		      "'roles':['warehouse'],'region':'" REGION
 		      "','district':'" DISTRICT "'}}");
-	expect_refused(fx, PX_EREFUSED, PX_CODE_ROLE_DENIED,
-		       "{'kind':'harvest','actor':'" FARM
-		       "','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
-		       "'district':'" DISTRICT "','method':'hand'}");
+	expect_refused(
+		fx, PX_EREFUSED, PX_CODE_ROLE_DENIED,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	/* A holder without the role still ships what it holds. */
 	ship(fx, FARM, GIN, "WB-1", LOT, "100");
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 0);
@@ -783,44 +795,54 @@ test_sequence_skipped_or_repeated(void **state)
 	harvest(fx, FARM, "UZ-2026-F0042-002", "100");
 	/* Skipped: 4 after 2. */
 	c.seq_delta = 1;
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM
-		     "','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
-		     "'district':'" DISTRICT "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_SEQUENCE);
 	free(leaf);
 	/* Far ahead. */
 	c.seq_delta = 1000;
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM
-		     "','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
-		     "'district':'" DISTRICT "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_SEQUENCE);
 	free(leaf);
 	/* Repeated: number 2 again, after the current prev, so only the
 	 * number is wrong (test_sequence_fork has a real fork). */
 	c.seq_delta = -1;
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM
-		     "','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
-		     "'district':'" DISTRICT "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_SEQUENCE);
 	free(leaf);
 	/* Sequence 0. */
 	c.seq_delta = -3;
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM
-		     "','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
-		     "'district':'" DISTRICT "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_SEQUENCE);
 	free(leaf);
 	assert_null(lot_record(fx, "UZ-2026-F0042-003"));
 	/* The right number goes in. */
 	c.seq_delta = 0;
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM
-		     "','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
-		     "'district':'" DISTRICT "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-003','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	{
 		struct px_append_result res;
 
@@ -877,26 +899,31 @@ test_sequence_wrong_prev(void **state)
 
 	/* A first entry naming a previous one. */
 	c.prev = PREV_FLIPPED;
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		     "','kg':100,'season':2026,'district':'" DISTRICT
-		     "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		"','kg':100,'season':2026,'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_SEQUENCE);
 	free(leaf);
 	harvest(fx, FARM, LOT, "100");
 	/* The right number after a wrong hash. */
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM
-		     "','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
-		     "'district':'" DISTRICT "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_SEQUENCE);
 	free(leaf);
 	/* ... and after none. */
 	c.prev = PREV_NONE;
-	leaf = craft(fx, &c, &len,
-		     "{'kind':'harvest','actor':'" FARM
-		     "','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
-		     "'district':'" DISTRICT "','method':'hand'}");
+	leaf = craft(
+		fx, &c, &len,
+		"{'kind':'harvest','actor':'" FARM
+		"','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
+		"'district':'" DISTRICT
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_SEQUENCE);
 	free(leaf);
 	/* Another author's last hash. */
@@ -953,7 +980,8 @@ test_same_entry_twice(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				  "\",\"lot\":\"" LOT "\",\"kg\":12000,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	append_leaf(fx, leaf, len, fx->now, &first);
 	assert_int_equal(first.rc, PX_OK);
@@ -996,7 +1024,8 @@ test_same_entry_twice_in_batch(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				  "\",\"lot\":\"" LOT "\",\"kg\":12000,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	size = pxt_log_size(fx->l);
 	leaves[0] = leaves[1] = leaves[2] = leaf;
@@ -1034,7 +1063,8 @@ test_batch_refusal_is_isolated(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				  "\",\"lot\":\"" LOT "\",\"kg\":12000,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	assert_int_equal(pxt_sign(fx, &leaf[1], &lens[1], &r,
 				  "{\"kind\":\"transfer\",\"actor\":\"" GIN
@@ -1088,7 +1118,8 @@ test_batch_bad_envelope_is_isolated(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				  "\",\"lot\":\"" LOT "\",\"kg\":12000,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	/* The gin's entry with a byte of its signature flipped. */
 	leaf[1] =
@@ -1148,7 +1179,8 @@ test_prepared_bad_signature(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				  "\",\"lot\":\"" LOT "\",\"kg\":12000,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	leaf[len - 1] ^= 0x01; /* the last byte of the signature */
 	assert_int_equal(px_verifier_new(&pool, 1), PX_OK);
@@ -1683,7 +1715,7 @@ test_duplicate_lot(void **state)
 		fx, PX_EREFUSED, PX_CODE_DUPLICATE_LOT,
 		"{'kind':'harvest','actor':'" FARM
 		"','lot':'SC-1','kg':5,'season':2026,'district':'" DISTRICT
-		"','method':'hand'}");
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 	assert_int_equal(pxt_holding(fx, "SC-1", MILL), 1000000);
 	assert_int_equal(pxt_holding(fx, "SC-1", FARM), 0);
 	harvest(fx, MILL, "SC-2", "100");
@@ -1722,7 +1754,7 @@ test_duplicate_lot(void **state)
 		fx, PX_EREFUSED, PX_CODE_DUPLICATE_LOT,
 		"{'kind':'harvest','actor':'" MILL
 		"','lot':'L-1','kg':5,'season':2026,'district':'" DISTRICT
-		"','method':'hand'}");
+		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
 }
 
 static void
@@ -1891,7 +1923,8 @@ test_time_skew(void **state)
 	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
 		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
 		       "','kg':100,'season':2026,'district':'" DISTRICT
-		       "','method':'hand','time':'2026-10-01T12:35:01Z'}");
+		       "','method':'hand','harvested_at':'" HARVESTED
+		       "','time':'2026-10-01T12:35:01Z'}");
 	/* A lot picked in the future. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
 		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
@@ -1905,7 +1938,8 @@ test_time_skew(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				  "\",\"lot\":\"" LOT "\",\"kg\":100,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	pxt_snapshot(fx, &before);
 	append_leaf(fx, leaf, len, NOW - 301, &res);
@@ -1917,13 +1951,14 @@ test_time_skew(void **state)
 	assert_int_equal(res.duplicate, 0);
 	free(leaf);
 	/* Exactly at the skew is fine. */
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM
-		      "','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
-		      "'district':'" DISTRICT "','method':'hand','time':"
-		      "'2026-10-01T12:35:00Z'}");
+	submit_ok(fx,
+		  "{'kind':'harvest','actor':'" FARM
+		  "','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
+		  "'district':'" DISTRICT "','method':'hand','harvested_at':"
+		  "'" HARVESTED "','time':'2026-10-01T12:35:00Z'}");
 }
 
-/* Rule 5 for harvests: picked before it is recorded, within its season. */
+/* Rule 5 for harvests: picked before it is recorded. */
 static void
 test_harvest_time(void **state)
 {
@@ -1935,14 +1970,71 @@ test_harvest_time(void **state)
 		       "','kg':100,'season':2026,'district':'" DISTRICT
 		       "','method':'hand','harvested_at':'" HARVESTED
 		       "','time':'2026-09-20T00:00:00Z'}");
-	/* Harvested years before its season. */
-	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
+	assert_null(lot_record(fx, LOT));
+}
+
+/* Seasons from the calendar (DESIGN.md §3.4): the season follows from
+ * harvested_at, which every harvest carries. */
+static void
+test_harvest_season(void **state)
+{
+	struct pxt_ledger *fx = world(state, NULL);
+
+	/* No harvested_at: a lot could name any season. */
+	expect_refused(fx, PX_EREFUSED, PX_CODE_MALFORMED,
+		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		       "','kg':100,'season':2025,'district':'" DISTRICT
+		       "','method':'hand'}");
+	/* Picked on 1 October 2026, declared 2025 (a certified year). */
+	expect_refused(fx, PX_EREFUSED, PX_CODE_SEASON,
+		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		       "','kg':100,'season':2025,'district':'" DISTRICT
+		       "','method':'hand','harvested_at':"
+		       "'2026-10-01T08:00:00Z'}");
+	/* Years before its season. */
+	expect_refused(fx, PX_EREFUSED, PX_CODE_SEASON,
 		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
 		       "','kg':100,'season':2026,'district':'" DISTRICT
 		       "','method':'hand','harvested_at':"
 		       "'2019-09-21T08:00:00Z'}");
+	/* Outside the default calendar (20 August to 31 December). */
+	expect_refused(fx, PX_EREFUSED, PX_CODE_SEASON,
+		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		       "','kg':100,'season':2026,'district':'" DISTRICT
+		       "','method':'hand','harvested_at':"
+		       "'2026-06-10T08:00:00Z'}");
 	assert_null(lot_record(fx, LOT));
-	/* A 2025 season picked into January 2026 is fine. */
+	submit_ok(fx,
+		  "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		  "','kg':100,'season':2026,'district':'" DISTRICT
+		  "','method':'hand','harvested_at':'2026-08-20T06:00:00Z'}");
+}
+
+/* A calendar that runs past New Year belongs to the year it starts in. */
+static void
+test_harvest_calendar_wraps(void **state)
+{
+	struct px_policy policy;
+	struct pxt_ledger *fx;
+
+	px_policy_default(&policy);
+	policy.harvest_from = 1001;
+	policy.harvest_until = 131;
+	fx = pxt_ledger_new(&policy);
+	*state = fx;
+	fx->now = NOW;
+	pxt_register(fx, FARM, "farm", REGION, DISTRICT);
+	expect_refused(fx, PX_EREFUSED, PX_CODE_SEASON,
+		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		       "','kg':100,'season':2026,'district':'" DISTRICT
+		       "','method':'hand','harvested_at':'" HARVESTED "'}");
+	expect_refused(fx, PX_EREFUSED, PX_CODE_SEASON,
+		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		       "','kg':100,'season':2026,'district':'" DISTRICT
+		       "','method':'hand','harvested_at':"
+		       "'2026-01-10T08:00:00Z'}");
+	assert_null(lot_record(fx, LOT));
+	/* January 2026 is the 2025 season's. */
 	submit_ok(fx,
 		  "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
 		  "','kg':100,'season':2025,'district':'" DISTRICT
@@ -1980,10 +2072,12 @@ test_time_skew_policy(void **state)
 	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
 		       "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
 		       "','kg':100,'season':2026,'district':'" DISTRICT
-		       "','method':'hand','time':'2026-10-01T12:31:01Z'}");
+		       "','method':'hand','harvested_at':'" HARVESTED
+		       "','time':'2026-10-01T12:31:01Z'}");
 	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
 		      "','kg':100,'season':2026,'district':'" DISTRICT
-		      "','method':'hand','time':'2026-10-01T12:31:00Z'}");
+		      "','method':'hand','harvested_at':'" HARVESTED
+		      "','time':'2026-10-01T12:31:00Z'}");
 }
 
 /* ---- rule 6: monitors attest, registrars change actors ---- */
@@ -2268,7 +2362,8 @@ test_void_by_hash(void **state)
 				    "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				    "\",\"lot\":\"" LOT "\",\"kg\":10,"
 				    "\"season\":2026,\"district\":\"" DISTRICT
-				    "\",\"method\":\"hand\"}"),
+				    "\",\"method\":\"hand\",\"harvested_at\":"
+				    "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	px_hex_encode(hex, res.leaf_hash.b, PX_HASH_LEN);
 	submit_ok(fx, "{'kind':'void','actor':'" FARM "','entry':'%s'}", hex);
@@ -2509,7 +2604,8 @@ test_malformed_leaves(void **state)
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
 				  "\",\"lot\":\"" LOT "\",\"kg\":10,"
 				  "\"season\":2026,\"district\":\"" DISTRICT
-				  "\",\"method\":\"hand\"}"),
+				  "\",\"method\":\"hand\",\"harvested_at\":"
+				  "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	expect_leaf_refused(fx, leaf, len - 10, PX_EREFUSED, PX_CODE_MALFORMED);
 	free(leaf);
@@ -2687,6 +2783,9 @@ main(void)
 		cmocka_unit_test_teardown(test_time_skew, teardown),
 		cmocka_unit_test_teardown(test_time_skew_policy, teardown),
 		cmocka_unit_test_teardown(test_harvest_time, teardown),
+		cmocka_unit_test_teardown(test_harvest_season, teardown),
+		cmocka_unit_test_teardown(test_harvest_calendar_wraps,
+					  teardown),
 		cmocka_unit_test_teardown(test_harvest_origin, teardown),
 		cmocka_unit_test_teardown(test_only_monitors_attest, teardown),
 		cmocka_unit_test_teardown(test_only_registrars_change_actors,

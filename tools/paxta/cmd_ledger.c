@@ -134,6 +134,15 @@ static const char init_help[] =
 	"skew), so a ledger\n"
 	"                       that records past seasons begins before "
 	"them\n"
+	"  --harvest MMDD-MMDD  the harvest calendar: picking runs from the "
+	"first month-day\n"
+	"                       to the second; a harvest's season follows "
+	"from its date\n"
+	"                       (default 0820-1231; 1001-0331 wraps into the "
+	"next year)\n"
+	"  --max-yield KG       most seed cotton a farm registered with "
+	"area_ha may pick\n"
+	"                       per hectare and season (default 6000)\n"
 	"  --json               print the result as JSON\n\n"
 	"example:\n"
 	"  paxta keygen --out registrar.key\n"
@@ -168,6 +177,8 @@ cmd_init(int argc, char **argv)
 		{ "making-cap", required_argument, NULL, 'M' },
 		{ "max-skew", required_argument, NULL, 'k' },
 		{ "genesis-time", required_argument, NULL, 'g' },
+		{ "harvest", required_argument, NULL, 'H' },
+		{ "max-yield", required_argument, NULL, 'Y' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -181,8 +192,10 @@ cmd_init(int argc, char **argv)
 	struct px_pubkey node;
 	struct px_ledger *l = NULL;
 	char *verifier = NULL, *note = NULL;
-	uint64_t skew;
 	int64_t genesis_time = (int64_t)time(NULL);
+	uint64_t skew, yield;
+	unsigned from, until;
+	char tail;
 	int json = 0, c, rc, status = EXIT_ERROR;
 
 	px_policy_default(&policy);
@@ -258,6 +271,35 @@ cmd_init(int argc, char **argv)
 					optarg);
 				goto out;
 			}
+			break;
+		case 'H':
+			/* Checked as month-days by the genesis rule too. */
+			if (sscanf(optarg, "%4u-%4u%c", &from, &until, &tail) !=
+				    2 ||
+			    from / 100 < 1 || from / 100 > 12 ||
+			    from % 100 < 1 || from % 100 > 31 ||
+			    until / 100 < 1 || until / 100 > 12 ||
+			    until % 100 < 1 || until % 100 > 31) {
+				status = usage_error(
+					"init",
+					"--harvest takes MMDD-MMDD, e.g. "
+					"0820-1231, not '%s'",
+					optarg);
+				goto out;
+			}
+			policy.harvest_from = from;
+			policy.harvest_until = until;
+			break;
+		case 'Y':
+			if (parse_u64(optarg, &yield) || yield == 0 ||
+			    yield > 100000) {
+				status = usage_error(
+					"init",
+					"--max-yield takes kg per hectare, "
+					"1 to 100000");
+				goto out;
+			}
+			policy.max_yield_kg_ha = (uint32_t)yield;
 			break;
 		case 'j':
 			json = 1;

@@ -175,7 +175,9 @@ status_colour(const char *status)
 	if (strcmp(status, "certified") == 0)
 		return style("green");
 	if (strcmp(status, "forced_labour") == 0 ||
-	    strcmp(status, "child_labour") == 0)
+	    strcmp(status, "child_labour") == 0 ||
+	    strcmp(status, "lab_mismatch") == 0 ||
+	    strcmp(status, "facility") == 0)
 		return style("red");
 	return style("yellow");
 }
@@ -189,14 +191,16 @@ static const char verify_help[] =
 	"lot to its\norigin harvests (through every blend, split and "
 	"shipment) and weighs each\norigin by its monitors' statements on "
 	"the farm, its district, its region and\nthe country for the "
-	"season: the latest statement on each counts, the worst\nwins.\n\n"
+	"season: each monitor's latest statement counts, the\nworst across "
+	"monitors wins (docs/statements.md).\n\n"
 	"  free        every kg traces to certified origins\n"
-	"  flagged     some kg traces to forced or child labour, or a lab "
-	"test contradicts\n"
-	"              the claimed origin\n"
+	"  flagged     some kg traces to forced or child labour, passed "
+	"through a facility\n"
+	"              under such a finding, or a lab found it does not "
+	"match its origin\n"
 	"  unverified  some kg traces to origins that are uncertified, "
-	"under review or\n"
-	"              whose certification was withdrawn\n\n"
+	"remediated, under\n"
+	"              review or whose certification was withdrawn\n\n"
 	"  --data DIR  the ledger in DIR\n"
 	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
 	"  --at SIZE   the verdict as of the tree of SIZE entries (a "
@@ -209,8 +213,9 @@ static void
 print_verdict(json_t *v)
 {
 	static const char *const order[] = {
-		"certified",   "under_review", "withdrawn",
-		"uncertified", "child_labour", "forced_labour",
+		"certified",     "remediated",  "under_review",
+		"withdrawn",     "uncertified", "child_labour",
+		"forced_labour", "facility",    "lab_mismatch",
 	};
 	const char *verdict = jstr(v, "verdict");
 	const char *colour = strcmp(verdict, "free") == 0 ? style("green")
@@ -220,6 +225,7 @@ print_verdict(json_t *v)
 	json_t *by_status = json_object_get(v, "by_status");
 	json_t *origins = json_object_get(v, "origins");
 	json_t *reasons = json_object_get(v, "reasons"), *o;
+	json_t *labs = json_object_get(v, "labs");
 	size_t n_origins = json_array_size(origins), i;
 	json_int_t ancestors = jint(v, "ancestors");
 	char kg[PX_KG_TEXT];
@@ -260,6 +266,25 @@ print_verdict(json_t *v)
 	if (n_origins > 8)
 		printf("    … and %zu more (--json lists them all)\n",
 		       n_origins - 8);
+	if (json_array_size(labs))
+		printf("\n  labs:\n");
+	json_array_foreach(labs, i, o)
+	{
+		jkg(kg, o, "kg");
+		printf("    %s%s%s tested %s (%s): %.1f %% of it does not "
+		       "match, %s kg here; report %s, entry "
+		       "%" JSON_INTEGER_FORMAT "\n",
+		       style("red"), jstr(o, "lab"), style("reset"),
+		       jstr(o, "lot"),
+		       *jstr(o, "method") ? jstr(o, "method")
+					  : "method not given",
+		       jnum(o, "lot_share") * 100, kg,
+		       json_string_value(json_object_get(o, "report_sha256"))
+			       ? json_string_value(
+					 json_object_get(o, "report_sha256"))
+			       : "not given",
+		       jint(o, "index"));
+	}
 	if (json_array_size(reasons)) {
 		printf("\n  why:\n");
 		json_array_foreach(reasons, i, o) printf(

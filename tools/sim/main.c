@@ -250,11 +250,12 @@ static void
 put_by_status(FILE *f, const double by[SIM_STATUSES])
 {
 	static const enum sim_status order[] = { SIM_CERTIFIED, SIM_WITHDRAWN,
-						 SIM_UNCERTIFIED, SIM_FORCED };
+						 SIM_UNCERTIFIED, SIM_FORCED,
+						 SIM_LAB_MISMATCH };
 	int first = 1;
 
 	fputs("{", f);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		if (by[order[i]] <= 0)
 			continue;
 		fprintf(f, "%s\"%s\": %.6f", first ? "" : ", ",

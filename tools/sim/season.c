@@ -99,7 +99,9 @@ struct part {
 
 struct comp {
 	uint32_t n;
-	uint32_t lab; /* a lab found a lot on the way not of its origin */
+	/* Share a lab found not of its claimed origin: as the ledger does,
+	 * it is in no district's share (DESIGN.md §3.4). */
+	double lab;
 	struct part p[];
 };
 
@@ -811,18 +813,20 @@ truck_phase(struct season *s, int day)
  * take the mix. */
 struct mixer {
 	size_t touched;
-	uint32_t lab;
+	double lab; /* grams */
 	uint64_t total;
 };
 
 static void
 mix_add(struct season *s, struct mixer *m, const struct comp *c, uint64_t grams)
 {
-	m->lab |= c->lab;
+	m->lab += c->lab * (double)grams;
 	m->total += grams;
 	for (uint32_t k = 0; k < c->n; k++) {
 		uint32_t d = c->p[k].district;
 
+		if (c->p[k].share <= 0)
+			continue;
 		if (s->acc[d] == 0)
 			s->touched[m->touched++] = d;
 		s->acc[d] += c->p[k].share * (double)grams;
@@ -846,7 +850,7 @@ mix_take(struct season *s, struct mixer *m)
 		s->acc[d] = 0;
 	}
 	if (c)
-		c->lab = m->lab;
+		c->lab = m->total ? m->lab / (double)m->total : 0;
 	return c;
 }
 
@@ -884,6 +888,9 @@ lab_check(struct season *s, int day, uint32_t c, struct bale *b)
 		return;
 	memcpy(flagged, b->comp,
 	       sizeof(*flagged) + b->comp->n * sizeof(flagged->p[0]));
+	/* The whole bale: none of it counts for its districts any more. */
+	for (uint32_t k = 0; k < flagged->n; k++)
+		flagged->p[k].share = 0;
 	flagged->lab = 1;
 	b->comp = flagged;
 }
@@ -1381,6 +1388,7 @@ shares(const struct sim_world *w, const struct comp *c,
 	memset(out, 0, SIM_STATUSES * sizeof(out[0]));
 	for (uint32_t k = 0; k < c->n; k++)
 		out[w->districts[c->p[k].district].status] += c->p[k].share;
+	out[SIM_LAB_MISMATCH] = c->lab;
 }
 
 static void
@@ -1442,7 +1450,7 @@ choose_showcase(struct season *s, struct sim_season_result *res)
 		int slot, quality;
 
 		shares(s->w, c, by);
-		if (c->lab) {
+		if (c->lab > 0) {
 			slot = 3;
 			quality = 1;
 		} else if (by[SIM_FORCED] > 0) {

@@ -59,6 +59,7 @@ enum sim_kind {
 	SIM_TRANSFORM,
 	SIM_ATTEST,
 	SIM_LAB,
+	SIM_PUBLISH, /* the registrar's map of Uzbekistan */
 	SIM_KINDS,
 };
 
@@ -125,8 +126,10 @@ void sim_format_kg(char out[32], uint64_t grams);
 enum sim_status {
 	SIM_UNCERTIFIED, /* no statement */
 	SIM_CERTIFIED,
-	SIM_WITHDRAWN, /* certified, then withdrawn */
-	SIM_FORCED,    /* a forced_labour finding */
+	SIM_WITHDRAWN,    /* certified, then withdrawn */
+	SIM_FORCED,       /* a forced_labour finding */
+	SIM_LAB_MISMATCH, /* not a district's: mass a lab found not of its
+			     origin */
 	SIM_STATUSES,
 };
 

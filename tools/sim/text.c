@@ -74,10 +74,14 @@ const char *
 sim_kind_name(enum sim_kind kind)
 {
 	static const char *const names[] = {
-		[SIM_REGISTER] = "register_actor", [SIM_HARVEST] = "harvest",
-		[SIM_TRANSFER] = "transfer",       [SIM_RECEIVE] = "receive",
-		[SIM_TRANSFORM] = "transform",     [SIM_ATTEST] = "attest",
+		[SIM_REGISTER] = "register_actor",
+		[SIM_HARVEST] = "harvest",
+		[SIM_TRANSFER] = "transfer",
+		[SIM_RECEIVE] = "receive",
+		[SIM_TRANSFORM] = "transform",
+		[SIM_ATTEST] = "attest",
 		[SIM_LAB] = "lab_result",
+		[SIM_PUBLISH] = "publish_districts",
 	};
 
 	return names[kind];

@@ -257,6 +257,7 @@ sim_status_name(enum sim_status s)
 		[SIM_CERTIFIED] = "certified",
 		[SIM_WITHDRAWN] = "withdrawn",
 		[SIM_FORCED] = "forced_labour",
+		[SIM_LAB_MISMATCH] = "lab_mismatch",
 	};
 
 	return names[s];
@@ -614,6 +615,36 @@ sim_world_write_actors(struct sim_world *w, const char *dir,
 	}
 	memcpy(w->registrar_pub, w->actors[w->registrar].public_key,
 	       sizeof(w->registrar_pub));
+
+	/* First the registrar's map (DESIGN.md §6.1): every region and
+	 * district the world names, and Tashkent city (UZ-TK), where the
+	 * registrar, the monitors and two exporters sit. */
+	sim_put(lines, "{\"kind\":\"publish_districts\",\"actor\":\"");
+	sim_put(lines, w->actors[w->registrar].id);
+	sim_put(lines, "\",\"country\":\"UZ\",\"regions\":[{\"code\":"
+		       "\"UZ-TK\",\"name\":\"Tashkent city\"}");
+	for (size_t r = 0; r < w->n_regions; r++) {
+		int first = 1;
+
+		sim_put(lines, ",{");
+		sim_put_field(lines, "code", w->regions[r].code);
+		sim_put(lines, ",");
+		sim_put_field(lines, "name", w->regions[r].name);
+		sim_put(lines, ",\"districts\":[");
+		for (size_t d = 0; d < w->n_districts; d++) {
+			if (w->districts[d].region != (int)r)
+				continue;
+			sim_put(lines, first ? "{" : ",{");
+			sim_put_field(lines, "code", w->districts[d].code);
+			sim_put(lines, ",");
+			sim_put_field(lines, "name", w->districts[d].name);
+			sim_put(lines, "}");
+			first = 0;
+		}
+		sim_put(lines, "]}");
+	}
+	sim_put(lines, "]");
+	sim_end(lines, SIM_PUBLISH);
 
 	for (size_t i = 0; i < w->n_actors; i++) {
 		const struct sim_actor *a = &w->actors[i];

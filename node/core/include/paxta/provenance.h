@@ -31,7 +31,7 @@ enum px_verdict_kind {
 
 /* Statuses as the verdict counts them; PAXTA__STATUS__STATUS_UNSPECIFIED
  * is "uncertified" (no statement at any level). */
-#define PX_STATUS_COUNT 6
+#define PX_STATUS_COUNT 7
 
 /* One origin harvest lot in a lot's composition. */
 struct px_origin {
@@ -40,12 +40,41 @@ struct px_origin {
 	char district[PX_ID_MAX + 1];
 	char region[PX_ID_MAX + 1];
 	uint32_t season;
+	int64_t harvested_at; /* statements with a period judge by it */
 	Paxta__Method method;
 	double share;         /* of the asked lot's mass, 0..1 */
 	Paxta__Status status; /* the worst of the latest statements */
 	uint64_t decided_by; /* index of the deciding statement (status != 0) */
 	char monitor[PX_ID_MAX + 1];  /* its author */
 	char subject[PX_ID_MAX + 16]; /* its subject, "district:UZ-SA-KTK" */
+	/* A registrar's suspension that took a monitor's statements on this
+	 * origin out of the count (its entry index; 0: none). */
+	uint64_t suspension;
+};
+
+/* A lab's latest result on a lot of the lineage that found part of it not
+ * to match its claimed origin. */
+struct px_lab_finding {
+	char lab[PX_ID_MAX + 1];
+	char lot[PX_ID_MAX + 1]; /* the tested lot */
+	char method[65];
+	uint64_t index;    /* the lab result's entry */
+	int64_t tested_at; /* 0: not given */
+	double lot_share;  /* of the tested lot's mass, 0..1 */
+	double share;      /* of the asked lot's mass, 0..1 */
+	uint8_t report_sha256[32];
+	int has_report;
+};
+
+/* A lot of the lineage made by a facility while a monitor's finding on it
+ * ("actor:ID") covered the time it was made. */
+struct px_facility_finding {
+	char facility[PX_ID_MAX + 1];
+	char lot[PX_ID_MAX + 1];
+	char monitor[PX_ID_MAX + 1];
+	Paxta__Status status;
+	uint64_t decided_by;
+	double share; /* of the asked lot's mass, 0..1 */
 };
 
 struct px_verdict {
@@ -58,6 +87,16 @@ struct px_verdict {
 	double by_status[PX_STATUS_COUNT]; /* share of the mass per status */
 	struct px_origin *origins;         /* by share, largest first */
 	size_t n_origins;
+	/* Share of the mass a lab found not to match its claimed origin:
+	 * it is in no origin's share, so by_status and it sum to 1. */
+	double lab_mismatch;
+	struct px_lab_finding *labs; /* the findings behind it */
+	size_t n_labs, cap_labs;
+	/* Share that passed through a facility under a finding: in no
+	 * origin's share either. */
+	double facility;
+	struct px_facility_finding *facilities;
+	size_t n_facilities, cap_facilities;
 	char **reasons; /* sentences for people */
 	size_t n_reasons;
 };
@@ -76,9 +115,9 @@ int px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 void px_verdict_free(struct px_verdict *v);
 
 /* The verdict as JSON (new reference): lot, verdict, kg, at, breakdown
- * by status / origin / district, reasons. Whole or NULL (out of memory):
- * nothing is ever left out, and stored text that is not UTF-8 shows as
- * U+FFFD instead of failing. */
+ * by status (with "lab_mismatch") / origin / district, labs, reasons. Whole
+ * or NULL (out of memory): nothing is ever left out, and stored text that is
+ * not UTF-8 shows as U+FFFD instead of failing. */
 json_t *px_verdict_json(const struct px_verdict *v);
 
 /* The status of an origin (farm, district, region, season) as of at, with

@@ -16,8 +16,15 @@
 #include "paxta/error.h"
 #include "paxta/store.h"
 
-/* Yield caps in parts per million (DESIGN.md §3.3) and the clock skew: the
- * ledger's policy, set in its genesis. */
+/* Policy defaults (DESIGN.md §3.4): Uzbekistan picks from late August to
+ * December; 6 t of seed cotton per hectare is above any real field. */
+#define PX_HARVEST_FROM    820
+#define PX_HARVEST_UNTIL   1231
+#define PX_MAX_YIELD_KG_HA 6000
+
+/* The ledger's policy, set in its genesis: yield caps in parts per million
+ * (DESIGN.md §3.3), the clock skew, the harvest calendar and the yield
+ * cap of a hectare. */
 struct px_policy {
 	uint32_t ginning_ppm;
 	uint32_t spinning_ppm;
@@ -25,9 +32,14 @@ struct px_policy {
 	uint32_t knitting_ppm;
 	uint32_t making_ppm;
 	uint32_t max_skew_s;
+	/* The harvest calendar, MMDD (DESIGN.md §3.4): a window that wraps
+	 * past New Year is the season of the year it starts in. */
+	uint32_t harvest_from, harvest_until;
+	uint32_t max_yield_kg_ha; /* seed cotton per hectare and season */
 };
 
-/* The defaults of DESIGN.md §3.3: 0.45, 0.95, 0.98, 0.98, 0.95; 300 s. */
+/* The defaults of DESIGN.md §3.3: 0.45, 0.95, 0.98, 0.98, 0.95; 300 s;
+ * picking from 20 August to 31 December; 6 t/ha. */
 void px_policy_default(struct px_policy *out);
 
 struct px_rules_ctx {

@@ -41,6 +41,13 @@ int px_state_put_actor(struct px_txn *t, const Paxta__ActorRecord *rec);
 int px_state_put_lot(struct px_txn *t, const Paxta__LotRecord *rec);
 int px_state_put_shipment(struct px_txn *t, const Paxta__ShipmentRecord *rec);
 
+/* The registrar's map (DESIGN.md §6.1 publish_districts): a country
+ * ("UZ"), region ("UZ-SA") or district ("UZ-SA-KTK") code as published.
+ * PX_ENOTFOUND when it was not. */
+int px_state_place(struct px_txn *t, const char *code,
+		   Paxta__PlaceRecord **out);
+int px_state_put_place(struct px_txn *t, const Paxta__PlaceRecord *rec);
+
 /* The key actor held from index from on. */
 int px_state_put_key(struct px_txn *t, const char *actor, uint64_t from,
 		     const uint8_t pub[32]);
@@ -92,6 +99,11 @@ typedef int (*px_state_attestation_fn)(void *ctx,
 int px_state_each_attestation(struct px_txn *t, const char *subject,
 			      uint32_t season, px_state_attestation_fn fn,
 			      void *ctx);
+
+/* Call fn for every lot record, in id order (a recall from a facility's
+ * finding: no index by maker, so it reads them all). */
+typedef int (*px_state_lot_fn)(void *ctx, const Paxta__LotRecord *rec);
+int px_state_each_lot(struct px_txn *t, px_state_lot_fn fn, void *ctx);
 
 /* A lab result on a lot, and every lab result on a lot in log order. */
 int px_state_put_lab(struct px_txn *t, const Paxta__LabRecord *rec);
