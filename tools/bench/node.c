@@ -251,6 +251,9 @@ make_ledger(const char *dir, struct farm *farms, size_t n_farms)
 	bench_check(px_key_generate(&monitor), "keygen");
 	r.pub = reg.pub;
 	px_policy_default(&policy);
+	/* Harvests are picked "yesterday", any day of the year. */
+	policy.harvest_from = 101;
+	policy.harvest_until = 1231;
 	bench_check(px_ledger_create_at(dir, "bench.example/node", &r, 1,
 					&policy, NULL, BENCH_GENESIS),
 		    "create");
