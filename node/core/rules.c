@@ -720,8 +720,9 @@ apply_harvest(struct apply *a)
 	if ((rc = need_role(a, PAXTA__ROLE__ROLE_FARM, "harvest")) != PX_OK)
 		return rc;
 	if (!px_state_valid_id(h->lot) || h->grams == 0 ||
-	    h->grams > PX_GRAMS_MAX || h->season < 1900 || h->season > 2200 ||
-	    !px_state_valid_id(h->district) || h->harvested_at <= 0 ||
+	    h->grams > PX_GRAMS_MAX || h->season < PX_SEASON_MIN ||
+	    h->season > PX_SEASON_MAX || !px_state_valid_id(h->district) ||
+	    h->harvested_at <= 0 ||
 	    (h->method != PAXTA__METHOD__METHOD_HAND &&
 	     h->method != PAXTA__METHOD__METHOD_MACHINE))
 		return px_refuse(a->r, PX_CODE_MALFORMED,
@@ -1342,8 +1343,9 @@ apply_attest(struct apply *a)
 
 	if ((rc = need_role(a, PAXTA__ROLE__ROLE_MONITOR, "attest")) != PX_OK)
 		return rc;
-	if (!valid_subject(at->subject) || at->season < 1900 ||
-	    at->season > 2200 || at->status < PAXTA__STATUS__STATUS_CERTIFIED ||
+	if (!valid_subject(at->subject) || at->season < PX_SEASON_MIN ||
+	    at->season > PX_SEASON_MAX ||
+	    at->status < PAXTA__STATUS__STATUS_CERTIFIED ||
 	    at->status > PAXTA__STATUS__STATUS_REMEDIATED ||
 	    (at->report_sha256.len != 0 &&
 	     at->report_sha256.len != PX_HASH_LEN) ||

@@ -5,6 +5,8 @@
  */
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "paxta/ledger.h"
 #include "paxtad.h"
@@ -78,4 +80,84 @@ pxd_get_checkpoints(struct pxd_request *rq)
 	pxd_reply_json(rq, 200, j);
 out:
 	pxd_end(rq, t);
+}
+
+/* ---- POST /v1/checkpoint, GET /v1/checkpoint ---- */
+
+static void
+job_free(void *p)
+{
+	struct pxd_job *job = p;
+
+	if (job)
+		free(job->note);
+	free(job);
+}
+
+void
+pxd_post_checkpoint(struct pxd_request *rq)
+{
+	struct pxd_job *job = pxd_state(rq);
+
+	if (pxd_resumed(rq)) {
+		if (job->rc != PX_OK || !job->note) {
+			pxd_fail_internal(rq, job->rc);
+			return;
+		}
+		pxd_reply(rq, job->signed_new ? 201 : 200, PXD_CT_TEXT,
+			  job->note, strlen(job->note));
+		job->note = NULL;
+		return;
+	}
+	if (!(job = calloc(1, sizeof(*job)))) {
+		pxd_fail_internal(rq, PX_ENOMEM);
+		return;
+	}
+	pxd_set_state(rq, job, job_free);
+	job->checkpoint = 1;
+	if (pxd_defer(rq, job) != PX_OK)
+		pxd_reply_error(rq, 503, "unavailable",
+				"the node is shutting down");
+}
+
+void
+pxd_get_checkpoint(struct pxd_request *rq)
+{
+	struct px_txn *t;
+	const char *note;
+	size_t len;
+	uint64_t size = 0;
+	int has_size, rc;
+
+	if (pxd_query_u64(rq, "size", &size, &has_size) ||
+	    pxd_begin(rq, &t) != PX_OK)
+		return;
+	/* ?size=N: the one signed at that size, so a client can check a
+	 * proof against an older tree than the latest. */
+	if (has_size)
+		rc = px_store_checkpoint_get(t, size, &note, &len);
+	else
+		rc = px_store_checkpoint_latest(t, &size, &note, &len);
+	if (rc == PX_OK) {
+		/* With the cosignatures its witnesses returned, if any. */
+		char *cosigned =
+			pxd_cosigned_note(pxd_request_node(rq)->cosigner, size);
+
+		if (cosigned)
+			pxd_reply(rq, 200, PXD_CT_TEXT, cosigned,
+				  strlen(cosigned));
+		else
+			pxd_reply(rq, 200, PXD_CT_TEXT, strndup(note, len),
+				  len);
+	} else if (rc == PX_ENOTFOUND && has_size)
+		pxd_reply_error(rq, 404, "not_found",
+				"the node signed no checkpoint of %" PRIu64
+				" entries",
+				size);
+	else if (rc == PX_ENOTFOUND)
+		pxd_reply_error(rq, 404, "not_found",
+				"the node has not signed a checkpoint yet");
+	else
+		pxd_fail_internal(rq, rc);
+	px_store_abort(t);
 }

@@ -1,35 +1,120 @@
 /*
- * paxtad — small helpers for the route files beside routes.c (checkpoints,
- * witness, tiles, evidence): query numbers, read snapshots, 500s.
+ * paxtad — what the route files share: HTTP statuses of refusal codes,
+ * numbers from paths and queries, ids, read snapshots, 500s.
  */
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "paxta/state.h"
 #include "paxtad.h"
+
+unsigned
+pxd_code_status(enum px_code code)
+{
+	switch (code) {
+	case PX_CODE_BAD_SIGNATURE:
+	case PX_CODE_UNKNOWN_ACTOR:
+	case PX_CODE_REVOKED:
+	case PX_CODE_ROLE_DENIED:
+		return 403; /* who signed may not write this */
+	case PX_CODE_SEQUENCE:
+	case PX_CODE_OVERSPEND:
+	case PX_CODE_NOT_HOLDER:
+	case PX_CODE_UNKNOWN_LOT:
+	case PX_CODE_DUPLICATE_LOT:
+	case PX_CODE_UNKNOWN_SHIPMENT:
+	case PX_CODE_DUPLICATE_SHIPMENT:
+	case PX_CODE_DUPLICATE_ACTOR:
+	case PX_CODE_VOID_DENIED:
+		return 409; /* conflicts with the ledger's state */
+	case PX_CODE_MASS_BALANCE:
+	case PX_CODE_PRODUCT:
+	case PX_CODE_TIME:
+	case PX_CODE_ORIGIN:
+	case PX_CODE_SEASON:
+	case PX_CODE_YIELD:
+		return 422; /* the entry itself breaks a rule */
+	case PX_CODE_TOO_LARGE:
+		return 413;
+	default:
+		return 400; /* malformed */
+	}
+}
+
+int
+pxd_parse_u64(const char *text, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!text || !*text)
+		return -1;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*out = v;
+	return 0;
+}
 
 int
 pxd_query_u64(struct pxd_request *rq, const char *name, uint64_t *out,
 	      int *present)
 {
 	const char *v = pxd_query(rq, name);
-	uint64_t n = 0;
 
 	*present = v != NULL;
 	if (!v)
 		return 0;
-	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9' || n > (UINT64_MAX - 9) / 10)
-			goto bad;
-		n = n * 10 + (uint64_t)(*p - '0');
+	if (pxd_parse_u64(v, out) != 0) {
+		pxd_reply_error(rq, 400, "malformed",
+				"query argument '%s' takes a number, not '%s'",
+				name, v);
+		return -1;
 	}
-	if (!*v)
-		goto bad;
-	*out = n;
 	return 0;
-bad:
+}
+
+int
+pxd_query_season(struct pxd_request *rq, uint32_t *out, int *present)
+{
+	uint64_t season = 0;
+
+	if (pxd_query_u64(rq, "season", &season, present))
+		return -1;
+	if (*present && (season < PX_SEASON_MIN || season > PX_SEASON_MAX)) {
+		pxd_reply_error(rq, 400, "malformed",
+				"season is a year from %d to %d, like 2026",
+				PX_SEASON_MIN, PX_SEASON_MAX);
+		return -1;
+	}
+	*out = (uint32_t)season;
+	return 0;
+}
+
+json_t *
+pxd_hash_b64(const struct px_hash *h)
+{
+	char *b64 = NULL;
+	json_t *j;
+
+	if (px_base64_encode(&b64, h->b, PX_HASH_LEN) != PX_OK)
+		return NULL;
+	j = json_string(b64);
+	free(b64);
+	return j;
+}
+
+int
+pxd_valid_id(struct pxd_request *rq, const char *what, const char *id)
+{
+	if (px_state_valid_id(id))
+		return 1;
 	pxd_reply_error(rq, 400, "malformed",
-			"query argument '%s' takes a number, not '%s'", name,
-			v);
-	return -1;
+			"'%s' is not %s id (1 to %d printable ASCII "
+			"characters, no spaces)",
+			id, what, PX_ID_MAX);
+	return 0;
 }
 
 void

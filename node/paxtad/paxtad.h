@@ -225,20 +225,73 @@ struct pxd_route {
 extern const struct pxd_route pxd_routes[];
 extern const size_t pxd_n_routes;
 
+/* ---- helpers.c: what the route files share ---- */
+
+#define PXD_CT_JSON  "application/json"
+#define PXD_CT_TEXT  "text/plain; charset=utf-8"
+#define PXD_CT_BATCH "application/x-protobuf; proto=paxta.EntryBatch"
+
 /* The HTTP status of a refusal code (403, 409, 413, 422, 400). */
 unsigned pxd_code_status(enum px_code code);
 
-/* helpers.c, for the route files beside routes.c: a query number (0; -1
- * after answering 400), a 500 for a failure to check, a read snapshot
- * (PX_OK, or an error after answering 500) and its end. */
+/* A decimal u64 of digits only: 0, or -1 (nothing answered). */
+int pxd_parse_u64(const char *text, uint64_t *out);
+
+/* The query argument name as a number: 0 when absent (*present = 0), -1
+ * after answering 400. */
 int pxd_query_u64(struct pxd_request *rq, const char *name, uint64_t *out,
 		  int *present);
+
+/* The query argument "season" as a year: 0 (absent: *present = 0), or -1
+ * after answering 400. */
+int pxd_query_season(struct pxd_request *rq, uint32_t *out, int *present);
+
+/* A hash as a JSON string of standard base64; NULL when out of memory. */
+json_t *pxd_hash_b64(const struct px_hash *h);
+
+/* 1 when id (from the path) is one the ledger could hold; else answers 400
+ * naming what ("a lot", "an actor") and returns 0. */
+int pxd_valid_id(struct pxd_request *rq, const char *what, const char *id);
+
+/* A 500 for a failure to check (never a refusal). */
 void pxd_fail_internal(struct pxd_request *rq, int rc);
+
+/* A read snapshot (PX_OK, or an error after answering 500) and its end. */
 int pxd_begin(struct pxd_request *rq, struct px_txn **t);
 void pxd_end(struct pxd_request *rq, struct px_txn *t);
 
-/* checkpoints.c: GET /v1/checkpoints */
+/* ---- the handlers, one file per group of routes ---- */
+
+/* entries.c */
+void pxd_post_entries(struct pxd_request *rq);
+void pxd_get_entry(struct pxd_request *rq);
+void pxd_get_entry_by_hash(struct pxd_request *rq);
+void pxd_get_entries(struct pxd_request *rq);
+
+/* log.c */
+void pxd_get_log(struct pxd_request *rq);
+void pxd_get_inclusion(struct pxd_request *rq);
+void pxd_get_consistency(struct pxd_request *rq);
+
+/* checkpoints.c */
+void pxd_post_checkpoint(struct pxd_request *rq);
+void pxd_get_checkpoint(struct pxd_request *rq);
 void pxd_get_checkpoints(struct pxd_request *rq);
+
+/* lots.c */
+void pxd_get_lot(struct pxd_request *rq);
+void pxd_get_verdict(struct pxd_request *rq);
+void pxd_get_provenance(struct pxd_request *rq);
+void pxd_get_lot_recall(struct pxd_request *rq);
+void pxd_get_recall(struct pxd_request *rq);
+
+/* actors.c */
+void pxd_get_actor(struct pxd_request *rq);
+void pxd_get_attestations(struct pxd_request *rq);
+
+/* health.c */
+void pxd_get_healthz(struct pxd_request *rq);
+void pxd_get_metrics(struct pxd_request *rq);
 
 /* witness.c: the node as a C2SP tlog-witness. pxd_witness_start makes
  * nothing (*out NULL, PX_OK) without --witness-for; errors are worded in

@@ -80,8 +80,9 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 			q->farm = optarg;
 			break;
 		case OPT_SEASON:
-			if (parse_u64(optarg, &q->season) || q->season < 1900 ||
-			    q->season > 2200)
+			if (parse_u64(optarg, &q->season) ||
+			    q->season < PX_SEASON_MIN ||
+			    q->season > PX_SEASON_MAX)
 				return usage_error(cmd, "--season takes a "
 							"year, like 2026");
 			break;

@@ -17,6 +17,10 @@
 
 #define PX_ID_MAX 128 /* actor, lot, shipment ids */
 
+/* A season is a year in [PX_SEASON_MIN, PX_SEASON_MAX]. */
+#define PX_SEASON_MIN 1900
+#define PX_SEASON_MAX 2200
+
 /* A valid id: 1..PX_ID_MAX printable ASCII bytes, no space. */
 int px_state_valid_id(const char *id);
 
