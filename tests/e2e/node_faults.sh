@@ -13,6 +13,13 @@
 . "$(dirname "$0")/node.bash"
 
 SHIM="$PX_BIN/libpx-diskfault.so"
+# In a sanitizer build the ASan runtime must come first in the preload list.
+asan=$(ldd "$PAXTAD" | awk '/libasan/ { print $3 }')
+PRELOAD="${asan:+$asan }$SHIM"
+# Only paxtad runs on the faulty disk: curl and paxta do not.
+printf '#!/bin/sh\nLD_PRELOAD="%s" exec "%s" "$@"\n' "$PRELOAD" "$PAXTAD" >paxtad-faulty
+chmod +x paxtad-faulty
+PAXTAD="$WORK/paxtad-faulty"
 export PX_FAULT_FILE="$WORK/fault" PX_FAULT_COUNT="$WORK/fault.count"
 : >"$PX_FAULT_FILE"
 
@@ -34,7 +41,7 @@ post_harvest() {
 }
 
 : >acked
-LD_PRELOAD="$SHIM" start_node --checkpoint-interval 0
+start_node --checkpoint-interval 0
 for fault in eio enospc; do
 	for i in 1 2 3; do post_harvest; expect_http 201 "before $fault, entry $i"; done
 	: >"$PX_FAULT_COUNT"
