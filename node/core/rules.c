@@ -938,6 +938,15 @@ apply_transform(struct apply *a)
 					 "output '%s' needs a valid lot id and "
 					 "kg above 0",
 					 o->lot);
+		/* proto3 lets any number through an enum: name only
+		 * what has a name. */
+		if (!px_product_name(o->product))
+			return px_refuse(a->r, PX_CODE_MALFORMED,
+					 "output '%s' names product number %d, "
+					 "which is none of seed_cotton, lint, "
+					 "cottonseed, waste, yarn, fabric, "
+					 "garment",
+					 o->lot, (int)o->product);
 		if (!allowed)
 			return px_refuse(a->r, PX_CODE_PRODUCT,
 					 "to %s cannot make %s (output '%s')",

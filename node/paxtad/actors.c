@@ -140,7 +140,8 @@ pxd_get_attestations(struct pxd_request *rq)
 		json_decref(st.list);
 		return;
 	}
-	if (pxd_query_season(rq, &season, &has_season) || pxd_begin(rq, &t) != PX_OK) {
+	if (pxd_query_season(rq, &season, &has_season) ||
+	    pxd_begin(rq, &t) != PX_OK) {
 		json_decref(st.list);
 		return;
 	}

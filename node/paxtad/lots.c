@@ -71,7 +71,8 @@ pxd_get_verdict(struct pxd_request *rq)
 	uint64_t at = 0;
 	int has_at, rc;
 
-	if (!pxd_valid_id(rq, "a lot", id) || pxd_query_u64(rq, "at", &at, &has_at))
+	if (!pxd_valid_id(rq, "a lot", id) ||
+	    pxd_query_u64(rq, "at", &at, &has_at))
 		return;
 	if (has_at && at == 0) {
 		pxd_reply_error(rq, 400, "malformed",

@@ -291,6 +291,42 @@ test_lot_with_nul(void **state)
 	refused(h, "harvest.lot", "holds a nul byte");
 }
 
+/* A batch [good, bad]: the good entry is logged and answered as logged,
+ * the bad one refused on its own (code encoding); the batch never fails
+ * as a whole for one entry's bytes. */
+static void
+test_batch_good_and_bad(void **state)
+{
+	struct hostile *h = *state;
+	struct px_append_result res[2];
+	struct px_refusal r = { 0 };
+	const uint8_t *leaves[2];
+	size_t lens[2];
+	uint8_t *good = NULL;
+	uint64_t size = pxt_log_size(h->fx->l);
+
+	forge(h, FARM, "A-1Qjunk", "A-1\0junk", 8, HARVEST("A-1Qjunk"));
+	/* The forged entry took the farm's next number: the good one is a
+	 * lab's. */
+	assert_int_equal(pxt_sign(h->fx, &good, &lens[0], &r,
+				  "{\"kind\":\"attest\",\"actor\":\"" MONITOR
+				  "\",\"subject\":\"district:" DISTRICT
+				  "\",\"season\":2026,\"status\":\"certified\","
+				  "\"indicators\":[]}"),
+			 PX_OK);
+	leaves[0] = good;
+	leaves[1] = h->leaf;
+	lens[1] = h->len;
+	assert_int_equal(pxt_append(h->fx->l, leaves, lens, 2, h->fx->now, res),
+			 PX_OK);
+	assert_int_equal(res[0].rc, PX_OK);
+	assert_int_equal(res[0].index, size);
+	assert_int_equal(res[1].rc, PX_EREFUSED);
+	assert_int_equal(res[1].refusal.code, PX_CODE_ENCODING);
+	assert_int_equal(pxt_log_size(h->fx->l), size + 1);
+	free(good);
+}
+
 static void
 test_repeated_string_and_nested(void **state)
 {
@@ -435,6 +471,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_report_uri_truncated,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_good_and_bad, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lot_with_nul, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_repeated_string_and_nested,

@@ -1503,6 +1503,52 @@ test_transform_custody(void **state)
 		       "'product':'lint'}]}");
 }
 
+/* An output's product is a protobuf enum: a number no name stands for is
+ * refused as malformed, with the number, never printed as "(null)". */
+static void
+test_unknown_product_number(void **state)
+{
+	struct pxt_ledger *fx = world(state, NULL);
+	struct px_signed_entry env;
+	struct px_append_result res;
+	struct px_refusal r = { 0 };
+	struct pxt_snapshot before;
+	Paxta__Entry *body = NULL;
+	uint8_t *leaf = NULL, *payload = NULL, *forged = NULL;
+	const uint8_t *leaf_c;
+	size_t len = 0, plen = 0, flen = 0;
+
+	lot_at_gin(fx);
+	assert_int_equal(
+		pxt_sign(fx, &leaf, &len, &r,
+			 "{\"kind\":\"transform\",\"actor\":\"" GIN
+			 "\",\"process\":\"ginning\",\"inputs\":[{\"lot\":"
+			 "\"" LOT "\",\"kg\":1000}],\"outputs\":[{\"lot\":"
+			 "\"PBI-99\",\"kg\":227,\"product\":\"lint\"}]}"),
+		PX_OK);
+	assert_int_equal(px_entry_open(&env, leaf, len), PX_OK);
+	assert_int_equal(
+		px_entry_body_decode(&body, env.payload, env.payload_len),
+		PX_OK);
+	body->transform->outputs[0]->product = (Paxta__Product)99;
+	assert_int_equal(px_entry_body_encode(&payload, &plen, body), PX_OK);
+	assert_int_equal(
+		px_entry_seal(&forged, &flen, payload, plen, pxt_key(fx, GIN)),
+		PX_OK);
+	pxt_snapshot(fx, &before);
+	leaf_c = forged;
+	assert_int_equal(pxt_append(fx->l, &leaf_c, &flen, 1, fx->now, &res),
+			 PX_OK);
+	check_refusal(&res, PX_EREFUSED, PX_CODE_MALFORMED);
+	assert_non_null(strstr(res.refusal.message, "product number 99"));
+	assert_unchanged(fx, &before);
+	px_entry_body_free(body);
+	px_entry_close(&env);
+	free(payload);
+	free(forged);
+	free(leaf);
+}
+
 /* ---- rule 4: mass balance ---- */
 
 /* A ledger with MILL (every making role) holding 1000 kg of seed cotton
@@ -2765,6 +2811,8 @@ main(void)
 					  teardown),
 		cmocka_unit_test_teardown(test_receive_refusals, teardown),
 		cmocka_unit_test_teardown(test_transform_custody, teardown),
+		cmocka_unit_test_teardown(test_unknown_product_number,
+					  teardown),
 		cmocka_unit_test_teardown(test_mass_balance_outputs_heavier,
 					  teardown),
 		cmocka_unit_test_teardown(test_mass_balance_ginning_cap,
