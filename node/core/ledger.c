@@ -427,6 +427,60 @@ fail:
 }
 
 void
+px_ledger_open_words(char *out, size_t cap, int rc, const char *dir,
+		     const char *key_file)
+{
+	char *def = NULL;
+
+	if (rc == PX_ENOTFOUND && access(dir, F_OK) == 0 &&
+	    (key_file || px_ledger_default_key_path(&def, dir) == PX_OK)) {
+		/* The folder is there: the key is not. */
+		snprintf(
+			out, cap,
+			"no node key at '%s': it lives beside the ledger "
+			"folder, never inside (a ledger made by an older paxta "
+			"kept it as DIR/node.key: move it to DIR.key), or give "
+			"--node-key FILE",
+			key_file ? key_file : def);
+		free(def);
+		return;
+	}
+	switch (rc) {
+	case PX_ENOTFOUND:
+		snprintf(out, cap,
+			 "no ledger at '%s': the folder does not exist (create "
+			 "one with 'paxta init --data %s ...')",
+			 dir, dir);
+		break;
+	case PX_EFOREIGN:
+		snprintf(out, cap,
+			 "'%s' is not a paxta ledger of this version (no "
+			 "data.mdb with a genesis, or a node key that is not "
+			 "the "
+			 "genesis's)",
+			 dir);
+		break;
+	case PX_ELOCKED:
+		snprintf(
+			out, cap,
+			"ledger '%s' is in use by another process (a running "
+			"paxtad, or a paxta command writing it): one writer at "
+			"a time",
+			dir);
+		break;
+	case PX_EMALFORMED:
+		snprintf(out, cap,
+			 "ledger '%s': its node key is not an Ed25519 private "
+			 "key",
+			 dir);
+		break;
+	default:
+		snprintf(out, cap, "cannot open ledger '%s': %s", dir,
+			 px_strerror(rc));
+	}
+}
+
+void
 px_ledger_close(struct px_ledger *l)
 {
 	if (!l)

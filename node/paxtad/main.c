@@ -220,43 +220,13 @@ parse_listen(const char *text, struct pxd_config *c)
 static int
 open_ledger(struct px_ledger **out, const char *dir, const char *key_file)
 {
-	char *def = NULL;
 	int rc = px_ledger_open_key(out, dir, key_file, 0);
+	char why[512];
 
-	if (rc == PX_ENOTFOUND && access(dir, F_OK) == 0 &&
-	    (key_file || px_ledger_default_key_path(&def, dir) == PX_OK)) {
-		rc = fail("no node key at '%s': the key lives beside the "
-			  "ledger folder, never inside (a ledger made by an "
-			  "older paxta kept it as DIR/node.key: move it to "
-			  "DIR.key), or give --node-key FILE",
-			  key_file ? key_file : def);
-		free(def);
-		return rc;
-	}
-	free(def);
-
-	switch (rc) {
-	case PX_OK:
+	if (rc == PX_OK)
 		return 0;
-	case PX_ENOTFOUND:
-		return fail("no ledger at '%s': the folder does not exist "
-			    "(create one with 'paxta init --data %s ...')",
-			    dir, dir);
-	case PX_EFOREIGN:
-		return fail("'%s' is not a paxta ledger of this version", dir);
-	case PX_ELOCKED:
-		return fail("ledger '%s' is in use by another process (another "
-			    "paxtad, or a paxta command writing it): one "
-			    "writer at a time; stop it first",
-			    dir);
-	case PX_EMALFORMED:
-		return fail("ledger '%s': its node key is not an Ed25519 "
-			    "private key",
-			    dir);
-	default:
-		return fail("cannot open ledger '%s': %s", dir,
-			    px_strerror(rc));
-	}
+	px_ledger_open_words(why, sizeof(why), rc, dir, key_file);
+	return fail("%s", why);
 }
 
 enum {

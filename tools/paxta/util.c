@@ -47,7 +47,6 @@ int
 open_ledger_key(struct px_ledger **out, const char *dir, const char *key_file,
 		unsigned flags)
 {
-	char *def = NULL;
 	int rc;
 
 	if (!dir)
@@ -55,42 +54,13 @@ open_ledger_key(struct px_ledger **out, const char *dir, const char *key_file,
 			    "by 'paxta init') or --node URL (a running "
 			    "paxtad)");
 	rc = px_ledger_open_key(out, dir, key_file, flags);
-	if (rc == PX_ENOTFOUND && access(dir, F_OK) == 0 &&
-	    (key_file || px_ledger_default_key_path(&def, dir) == PX_OK)) {
-		/* The folder is there: the key is not. */
-		rc = fail("no node key at '%s': it lives beside the ledger "
-			  "folder, never inside (a ledger made by an older "
-			  "paxta kept it as DIR/node.key: move it to DIR.key), "
-			  "or give --node-key FILE",
-			  key_file ? key_file : def);
-		free(def);
-		return rc;
+	if (rc != PX_OK) {
+		char why[512];
+
+		px_ledger_open_words(why, sizeof(why), rc, dir, key_file);
+		return fail("%s", why);
 	}
-	switch (rc) {
-	case PX_OK:
-		return 0;
-	case PX_ENOTFOUND:
-		return fail("no ledger at '%s': the folder does not exist "
-			    "(create one with 'paxta init --data %s ...')",
-			    dir, dir);
-	case PX_EFOREIGN:
-		return fail("'%s' is not a paxta ledger of this version (no "
-			    "data.mdb with a genesis, or a node key that is "
-			    "not the genesis's)",
-			    dir);
-	case PX_ELOCKED:
-		return fail("ledger '%s' is in use by another process (a "
-			    "running paxtad or paxta): stop it, or talk to "
-			    "the node with --node URL",
-			    dir);
-	case PX_EMALFORMED:
-		return fail("ledger '%s': its node key is not an Ed25519 "
-			    "private key",
-			    dir);
-	default:
-		return fail("cannot open ledger '%s': %s", dir,
-			    px_strerror(rc));
-	}
+	return 0;
 }
 
 void

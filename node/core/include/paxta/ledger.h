@@ -103,6 +103,15 @@ int px_ledger_open(struct px_ledger **out, const char *dir, unsigned flags);
 int px_ledger_create_replica(const char *dir, const uint8_t *genesis,
 			     size_t len, struct px_pubkey *out_node_key);
 
+/*
+ * Why px_ledger_open_key(dir, key_file) answered rc, as one sentence for
+ * people in out (cap bytes, NUL-terminated; cut if longer): "no ledger at
+ * 'x': the folder does not exist …", "no node key at 'x.key': …". The one
+ * wording the node and the command line share.
+ */
+void px_ledger_open_words(char *out, size_t cap, int rc, const char *dir,
+			  const char *key_file);
+
 /* Close; accepts NULL. */
 void px_ledger_close(struct px_ledger *l);
 
