@@ -23,7 +23,7 @@ static const char sig_prefix[] = "\xe2\x80\x94 ";
 #define SIG_PREFIX_LEN (sizeof(sig_prefix) - 1)
 
 /* signed-note: the signature type byte of Ed25519. */
-#define ALG_ED25519 0x01
+#define ALG_ED25519 PX_NOTE_ALG_ED25519
 #define KEY_ID_LEN  4
 /* base64 of a 32-byte root: 43 characters and one '='. */
 #define ROOT_B64_LEN 44
@@ -134,7 +134,22 @@ note_b64_decode(uint8_t *out, size_t cap, size_t *out_len, const char *text,
 }
 
 int
+px_note_name_valid(const char *name)
+{
+	size_t len = name ? strnlen(name, PX_ORIGIN_MAX + 1) : 0;
+
+	return len <= PX_ORIGIN_MAX && key_name_ok(name, len);
+}
+
+int
 px_note_key_id(uint8_t out[4], const char *name, const struct px_pubkey *pub)
+{
+	return px_note_key_id_alg(out, name, ALG_ED25519, pub);
+}
+
+int
+px_note_key_id_alg(uint8_t out[4], const char *name, uint8_t alg,
+		   const struct px_pubkey *pub)
 {
 	uint8_t msg[PX_ORIGIN_MAX + 2 + PX_PUBKEY_LEN];
 	struct px_hash h;
@@ -146,10 +161,10 @@ px_note_key_id(uint8_t out[4], const char *name, const struct px_pubkey *pub)
 	len = strnlen(name, PX_ORIGIN_MAX + 1);
 	if (len > PX_ORIGIN_MAX)
 		return PX_EINVAL;
-	/* signed-note: SHA-256(key name ‖ 0x0A ‖ 0x01 ‖ public key)[:4] */
+	/* signed-note: SHA-256(key name ‖ 0x0A ‖ alg ‖ public key)[:4] */
 	memcpy(msg, name, len);
 	msg[len] = '\n';
-	msg[len + 1] = ALG_ED25519;
+	msg[len + 1] = alg;
 	memcpy(msg + len + 2, pub->b, PX_PUBKEY_LEN);
 	rc = px_sha256(&h, msg, len + 2 + PX_PUBKEY_LEN);
 	if (rc == PX_OK)
@@ -160,6 +175,13 @@ px_note_key_id(uint8_t out[4], const char *name, const struct px_pubkey *pub)
 int
 px_note_verifier_string(char **out, const char *name,
 			const struct px_pubkey *pub)
+{
+	return px_note_verifier_string_alg(out, name, ALG_ED25519, pub);
+}
+
+int
+px_note_verifier_string_alg(char **out, const char *name, uint8_t alg,
+			    const struct px_pubkey *pub)
 {
 	uint8_t key[1 + PX_PUBKEY_LEN];
 	uint8_t id[KEY_ID_LEN];
@@ -177,11 +199,11 @@ px_note_verifier_string(char **out, const char *name,
 		rc = PX_EINVAL;
 		goto out;
 	}
-	rc = px_note_key_id(id, name, pub);
+	rc = px_note_key_id_alg(id, name, alg, pub);
 	if (rc != PX_OK)
 		goto out;
 	px_hex_encode(hex, id, KEY_ID_LEN);
-	key[0] = ALG_ED25519;
+	key[0] = alg;
 	memcpy(key + 1, pub->b, PX_PUBKEY_LEN);
 	rc = px_base64_encode(&key64, key, sizeof(key));
 	if (rc != PX_OK)
@@ -199,6 +221,13 @@ out:
 
 int
 px_note_verifier_parse(struct px_note_verifier *out, const char *text)
+{
+	return px_note_verifier_parse_alg(out, text, ALG_ED25519);
+}
+
+int
+px_note_verifier_parse_alg(struct px_note_verifier *out, const char *text,
+			   uint8_t alg)
 {
 	struct px_note_verifier v;
 	uint8_t key[1 + PX_PUBKEY_LEN];
@@ -235,12 +264,12 @@ px_note_verifier_parse(struct px_note_verifier *out, const char *text)
 	if (rc != PX_OK)
 		goto out;
 	rc = PX_EMALFORMED;
-	if (key_len != sizeof(key) || key[0] != ALG_ED25519)
+	if (key_len != sizeof(key) || key[0] != alg)
 		goto out;
 	memcpy(v.pub.b, key + 1, PX_PUBKEY_LEN);
 
 	/* The key id is a hash of name and key: a mismatch is a typo. */
-	rc = px_note_key_id(id, v.name, &v.pub);
+	rc = px_note_key_id_alg(id, v.name, alg, &v.pub);
 	if (rc != PX_OK)
 		goto out;
 	if (memcmp(id, v.key_id, KEY_ID_LEN) != 0) {

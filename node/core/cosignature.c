@@ -16,109 +16,25 @@
 /* "cosignature/v1\ntime " + 19 digits + "\n" */
 #define MESSAGE_HEAD_MAX 48
 
-/* A key name of signed-note: non-empty, printable, no space or '+'. */
-static int
-name_ok(const char *name, size_t len)
-{
-	if (len == 0 || len > PX_ORIGIN_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)name[i] <= 0x20 ||
-		    (unsigned char)name[i] >= 0x7f || name[i] == '+')
-			return 0;
-	return 1;
-}
-
 int
 px_cosig_key_id(uint8_t out[4], const char *name, const struct px_pubkey *pub)
 {
-	uint8_t msg[PX_ORIGIN_MAX + 2 + PX_PUBKEY_LEN];
-	struct px_hash h;
-	size_t len;
-	int rc;
-
-	if (!out || !name || !pub)
-		return PX_EINVAL;
-	len = strnlen(name, PX_ORIGIN_MAX + 1);
-	if (len > PX_ORIGIN_MAX)
-		return PX_EINVAL;
 	/* tlog-cosignature: SHA-256(<name> || "\n" || 0x04 || key)[:4] */
-	memcpy(msg, name, len);
-	msg[len] = '\n';
-	msg[len + 1] = PX_COSIG_ALG_ED25519;
-	memcpy(msg + len + 2, pub->b, PX_PUBKEY_LEN);
-	rc = px_sha256(&h, msg, len + 2 + PX_PUBKEY_LEN);
-	if (rc == PX_OK)
-		memcpy(out, h.b, KEY_ID_LEN);
-	return rc;
+	return px_note_key_id_alg(out, name, PX_COSIG_ALG_ED25519, pub);
 }
 
 int
 px_cosig_verifier_string(char **out, const char *name,
 			 const struct px_pubkey *pub)
 {
-	uint8_t key[1 + PX_PUBKEY_LEN], id[KEY_ID_LEN];
-	char hex[2 * KEY_ID_LEN + 1], *key64 = NULL;
-	int rc;
-
-	if (!out || !name || !pub)
-		return PX_EINVAL;
-	*out = NULL;
-	if (!name_ok(name, strnlen(name, PX_ORIGIN_MAX + 1)))
-		return PX_EINVAL;
-	if ((rc = px_cosig_key_id(id, name, pub)) != PX_OK)
-		return rc;
-	px_hex_encode(hex, id, KEY_ID_LEN);
-	key[0] = PX_COSIG_ALG_ED25519;
-	memcpy(key + 1, pub->b, PX_PUBKEY_LEN);
-	if ((rc = px_base64_encode(&key64, key, sizeof(key))) != PX_OK)
-		return rc;
-	if (asprintf(out, "%s+%s+%s", name, hex, key64) < 0) {
-		*out = NULL;
-		rc = PX_ENOMEM;
-	}
-	free(key64);
-	return rc;
+	return px_note_verifier_string_alg(out, name, PX_COSIG_ALG_ED25519,
+					   pub);
 }
 
 int
 px_cosig_verifier_parse(struct px_note_verifier *out, const char *text)
 {
-	struct px_note_verifier v;
-	uint8_t key[1 + PX_PUBKEY_LEN + 1], id[KEY_ID_LEN];
-	char hex[2 * KEY_ID_LEN + 1];
-	const char *plus, *plus2;
-	size_t name_len, key_len;
-
-	if (!out || !text)
-		return PX_EINVAL;
-	memset(&v, 0, sizeof(v));
-	plus = strchr(text, '+');
-	if (!plus)
-		return PX_EMALFORMED;
-	name_len = (size_t)(plus - text);
-	if (!name_ok(text, name_len))
-		return PX_EMALFORMED;
-	memcpy(v.name, text, name_len);
-	plus2 = strchr(plus + 1, '+');
-	if (!plus2 || plus2 - plus - 1 != 2 * KEY_ID_LEN)
-		return PX_EMALFORMED;
-	memcpy(hex, plus + 1, 2 * KEY_ID_LEN);
-	hex[2 * KEY_ID_LEN] = '\0';
-	if (px_hex_decode(v.key_id, KEY_ID_LEN, hex) != PX_OK)
-		return PX_EMALFORMED;
-	/* 33 bytes are 44 base64 characters. */
-	if (strlen(plus2 + 1) != 44 ||
-	    px_base64_decode(key, sizeof(key), &key_len, plus2 + 1, 44) !=
-		    PX_OK ||
-	    key_len != 1 + PX_PUBKEY_LEN || key[0] != PX_COSIG_ALG_ED25519)
-		return PX_EMALFORMED;
-	memcpy(v.pub.b, key + 1, PX_PUBKEY_LEN);
-	if (px_cosig_key_id(id, v.name, &v.pub) != PX_OK ||
-	    memcmp(id, v.key_id, KEY_ID_LEN) != 0)
-		return PX_EMALFORMED;
-	*out = v;
-	return PX_OK;
+	return px_note_verifier_parse_alg(out, text, PX_COSIG_ALG_ED25519);
 }
 
 int
@@ -172,8 +88,7 @@ px_cosig_sign(char **out, const char *body, size_t body_len, const char *name,
 		return PX_EINVAL;
 	*out = NULL;
 	/* tlog-cosignature: the timestamp MUST NOT exceed 2^63 - 1. */
-	if (timestamp > (uint64_t)INT64_MAX ||
-	    !name_ok(name, strnlen(name, PX_ORIGIN_MAX + 1)))
+	if (timestamp > (uint64_t)INT64_MAX || !px_note_name_valid(name))
 		return PX_EINVAL;
 	if ((rc = px_cosig_key_id(blob, name, &key->pub)) != PX_OK ||
 	    (rc = message(&msg, &msg_len, body, body_len, timestamp)) !=

@@ -759,29 +759,7 @@ px_store_checkpoint_get(struct px_txn *t, uint64_t size, const char **note,
 int
 px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn, void *ctx)
 {
-	MDB_cursor *c;
-	MDB_val k, v;
-	int rc;
-
-	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_CHECKPOINTS], &c);
-	if (rc != MDB_SUCCESS)
-		return map_err(rc);
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
-	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		int r;
-
-		if (k.mv_size != 8) {
-			mdb_cursor_close(c);
-			return PX_ESTORE;
-		}
-		r = fn(ctx, px_get_be64(k.mv_data), v.mv_data, v.mv_size);
-		if (r != 0) {
-			mdb_cursor_close(c);
-			return r;
-		}
-	}
-	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
+	return px_store_checkpoint_from(t, 0, fn, ctx);
 }
 
 int

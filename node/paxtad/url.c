@@ -2,19 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paxta/crypto.h"
 #include "paxtad.h"
-
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int
 pxd_percent_decode(char *s)
@@ -27,14 +16,13 @@ pxd_percent_decode(char *s)
 			continue;
 		}
 		{
-			/* RFC 3986 §2.1; lo is read only when hi was a
-			 * digit, so never past the terminating NUL */
-			int hi = hex_digit(r[1]),
-			    lo = hi < 0 ? -1 : hex_digit(r[2]);
+			/* RFC 3986 §2.1; px_hex_decode stops at the first
+			 * non-hex digit, so never reads past the NUL */
+			uint8_t b;
 
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			if (px_hex_decode(&b, 1, r + 1) != PX_OK || b == 0)
 				return -1;
-			*w++ = (char)(hi * 16 + lo);
+			*w++ = (char)b;
 			r += 2;
 		}
 	}

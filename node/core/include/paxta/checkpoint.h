@@ -38,6 +38,9 @@ struct px_note_verifier {
 	struct px_pubkey pub;
 };
 
+/* Signed-note's algorithm byte of an Ed25519 note signature. */
+#define PX_NOTE_ALG_ED25519 0x01
+
 /* key id = SHA-256(name ‖ "\n" ‖ 0x01 ‖ pub)[0:4]. PX_OK or PX_ECRYPTO. */
 int px_note_key_id(uint8_t out[4], const char *name,
 		   const struct px_pubkey *pub);
@@ -49,6 +52,23 @@ int px_note_verifier_string(char **out, const char *name,
 /* Parse a verifier key string. PX_EMALFORMED when it is not one for an
  * Ed25519 key (algorithm byte 0x01) or its key id does not match. */
 int px_note_verifier_parse(struct px_note_verifier *out, const char *text);
+
+/* 1 when name is a signed-note key name (non-empty, at most PX_ORIGIN_MAX
+ * bytes of valid UTF-8, no space, no '+'), else 0. */
+int px_note_name_valid(const char *name);
+
+/*
+ * The same three for the signature type whose algorithm byte is alg (C2SP
+ * signed-note: the key id and the key string name it; cosignature/v1 keys
+ * use 0x04, cosignature.h). The key name follows signed-note's rule:
+ * non-empty, no space, no '+', valid UTF-8.
+ */
+int px_note_key_id_alg(uint8_t out[4], const char *name, uint8_t alg,
+		       const struct px_pubkey *pub);
+int px_note_verifier_string_alg(char **out, const char *name, uint8_t alg,
+				const struct px_pubkey *pub);
+int px_note_verifier_parse_alg(struct px_note_verifier *out, const char *text,
+			       uint8_t alg);
 
 /* The checkpoint body; *out malloc'd NUL-terminated (free()). PX_EINVAL for
  * an origin that is empty, too long or holds a newline. */
