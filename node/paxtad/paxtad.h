@@ -192,6 +192,9 @@ extern const size_t pxd_n_routes;
 /* The HTTP status of a refusal code (403, 409, 413, 422, 400). */
 unsigned pxd_code_status(enum px_code code);
 
+/* epcis.c: GET /v1/epcis/events */
+void pxd_get_epcis_events(struct pxd_request *rq);
+
 /* page.c: GET /lots/{id} */
 void pxd_page_lot(struct pxd_request *rq);
 

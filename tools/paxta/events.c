@@ -183,8 +183,27 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 }
 
 int
+event_reader_from_array(struct event_reader **out, const char *name,
+			json_t *events)
+{
+	struct event_reader *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r)
+		return fail("out of memory");
+	r->path = name;
+	r->whole = json_incref(events);
+	*out = r;
+	return 0;
+}
+
+int
 event_reader_rewind(struct event_reader *r)
 {
+	if (!r->f) {
+		r->next = r->number = 0; /* in memory */
+		return 0;
+	}
 	if (r->f == stdin || fseek(r->f, 0, SEEK_SET) != 0)
 		return -1;
 	return start(r) ? -1 : 0;

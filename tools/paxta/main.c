@@ -24,6 +24,10 @@ static const struct command {
 	{ "checkpoint", cmd_checkpoint, "the latest signed checkpoint (note)" },
 	{ "proof", cmd_proof, "check an inclusion or consistency proof" },
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
+	{ "export", cmd_export,
+	  "the ledger's events as a GS1 EPCIS 2.0 document" },
+	{ "import", cmd_import,
+	  "sign and append the events of an EPCIS document" },
 };
 
 static void
