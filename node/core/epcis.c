@@ -77,13 +77,15 @@ uri_id(char out[PX_ID_MAX + 1], const char *uri, const char *kind)
 		return PX_EMALFORMED;
 	last = strrchr(uri, '/');
 	if (!last || last - uri < (ptrdiff_t)(kl + 1) ||
-	    strncmp(last - kl, kind, kl) != 0 || last[-(ptrdiff_t)kl - 1] != '/')
+	    strncmp(last - kl, kind, kl) != 0 ||
+	    last[-(ptrdiff_t)kl - 1] != '/')
 		return PX_EMALFORMED;
 	for (p = last + 1; *p; p++) {
 		int c = (unsigned char)*p;
 
 		if (c == '%') {
-			int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
+			int hi = hex_digit(p[1]),
+			    lo = hi < 0 ? -1 : hex_digit(p[2]);
 
 			if (lo < 0)
 				return PX_EMALFORMED;
@@ -158,7 +160,8 @@ quantities(struct out *o, const json_t *lines)
 
 	if (!list)
 		return NULL;
-	json_array_foreach (lines, i, line) {
+	json_array_foreach(lines, i, line)
+	{
 		json_t *q = json_object();
 
 		if (q) {
@@ -239,7 +242,8 @@ map_transform(struct out *o, json_t *x, const json_t *ev)
 	put(o, x, "bizStep", json_string("creating_class_instance"));
 	put(o, x, "bizLocation", place(o, ev));
 	copy(o, x, PREFIX "process", ev, "process");
-	json_array_foreach (outputs, i, line) {
+	json_array_foreach(outputs, i, line)
+	{
 		json_t *p = json_object();
 
 		if (p) {
@@ -285,8 +289,10 @@ map_receive(struct out *o, json_t *x, const json_t *ev)
 static void
 put_certification(struct out *o, json_t *x, const json_t *ev)
 {
-	const char *report = json_string_value(json_object_get(ev, "report_uri"));
-	const char *sha = json_string_value(json_object_get(ev, "report_sha256"));
+	const char *report =
+		json_string_value(json_object_get(ev, "report_uri"));
+	const char *sha =
+		json_string_value(json_object_get(ev, "report_sha256"));
 	char ni[PX_EPCIS_ID_TEXT];
 
 	if (report) {
@@ -590,17 +596,15 @@ in_history(struct history *h, const Paxta__Entry *e)
 		return names_any(h, e->transform->inputs,
 				 e->transform->n_inputs);
 	case PAXTA__ENTRY__BODY_TRANSFER:
-		return e->transfer && names_any(h, e->transfer->lots,
-						e->transfer->n_lots);
+		return e->transfer &&
+		       names_any(h, e->transfer->lots, e->transfer->n_lots);
 	case PAXTA__ENTRY__BODY_RECEIVE:
 		return e->receive &&
 		       names_any(h, e->receive->lots, e->receive->n_lots);
 	case PAXTA__ENTRY__BODY_LAB_RESULT:
-		return e->lab_result &&
-		       idset_has(&h->lots, e->lab_result->lot);
+		return e->lab_result && idset_has(&h->lots, e->lab_result->lot);
 	case PAXTA__ENTRY__BODY_ATTEST:
-		return e->attest &&
-		       idset_has(&h->subjects, e->attest->subject);
+		return e->attest && idset_has(&h->subjects, e->attest->subject);
 	default:
 		return 0;
 	}
@@ -638,8 +642,8 @@ px_epcis_export(json_t **out, struct px_txn *t, const char *origin,
 			when, "epcisBody", "eventList");
 	if (!doc)
 		goto out;
-	events = json_object_get(json_object_get(doc, "epcisBody"),
-				 "eventList");
+	events =
+		json_object_get(json_object_get(doc, "epcisBody"), "eventList");
 	for (uint64_t i = from; size && i <= to; i++) {
 		struct px_entry e;
 
@@ -753,8 +757,8 @@ id_of(struct in *in, const json_t *v, const char *kind, const char *what)
 
 	if (!json_is_string(v) ||
 	    uri_id(id, json_string_value(v), kind) != PX_OK) {
-		bad(in, "%s is not a paxta %s URI (https://ORIGIN/%s/ID)",
-		    what, kind, kind);
+		bad(in, "%s is not a paxta %s URI (https://ORIGIN/%s/ID)", what,
+		    kind, kind);
 		return NULL;
 	}
 	return json_string(id);
@@ -773,16 +777,18 @@ lots_of(struct in *in, const json_t *list, const char *name)
 		bad(in, "'%s' is missing or empty", name);
 		return lines;
 	}
-	json_array_foreach (list, i, q) {
+	json_array_foreach(list, i, q)
+	{
 		const json_t *kg = json_object_get(q, "quantity");
 		const char *uom = json_string_value(json_object_get(q, "uom"));
 		json_t *line = json_object();
 		json_t *lot = id_of(in, json_object_get(q, "epcClass"), "lot",
 				    "epcClass");
 
-		if (in->rc == PX_OK && (!json_is_number(kg) ||
-					json_number_value(kg) < 0)) {
-			bad(in, "the quantity of lot '%s' is not a number of kg",
+		if (in->rc == PX_OK &&
+		    (!json_is_number(kg) || json_number_value(kg) < 0)) {
+			bad(in,
+			    "the quantity of lot '%s' is not a number of kg",
 			    json_string_value(lot));
 		}
 		if (in->rc == PX_OK && (!uom || strcmp(uom, "KGM") != 0))
@@ -811,8 +817,8 @@ static void
 unmap_harvest(struct in *in, json_t *ev, const json_t *x)
 {
 	const json_t *ilmd = json_object_get(x, "ilmd");
-	json_t *lines = lots_of(in, json_object_get(x, "quantityList"),
-				"quantityList");
+	json_t *lines =
+		lots_of(in, json_object_get(x, "quantityList"), "quantityList");
 	const json_t *line = json_array_get(lines, 0);
 
 	set(in, ev, "actor",
@@ -838,8 +844,8 @@ unmap_transform(struct in *in, json_t *ev, const json_t *x)
 				 "inputQuantityList");
 	json_t *outputs = lots_of(in, json_object_get(x, "outputQuantityList"),
 				  "outputQuantityList");
-	const json_t *products = json_object_get(json_object_get(x, "ilmd"),
-						 PREFIX "products");
+	const json_t *products =
+		json_object_get(json_object_get(x, "ilmd"), PREFIX "products");
 	json_t *line;
 	size_t i;
 
@@ -848,12 +854,15 @@ unmap_transform(struct in *in, json_t *ev, const json_t *x)
 		  "actor", "bizLocation"));
 	take(in, ev, "process", x, PREFIX "process");
 	/* Each output's product, from the lot master data. */
-	json_array_foreach (outputs, i, line) {
-		const char *lot = json_string_value(json_object_get(line, "lot"));
+	json_array_foreach(outputs, i, line)
+	{
+		const char *lot =
+			json_string_value(json_object_get(line, "lot"));
 		const json_t *p;
 		size_t k;
 
-		json_array_foreach (products, k, p) {
+		json_array_foreach(products, k, p)
+		{
 			char id[PX_ID_MAX + 1];
 			const char *u = json_string_value(
 				json_object_get(p, PREFIX "lot"));
@@ -863,8 +872,9 @@ unmap_transform(struct in *in, json_t *ev, const json_t *x)
 				take(in, line, "product", p, PREFIX "product");
 		}
 		if (in->rc == PX_OK && !json_object_get(line, "product"))
-			bad(in, "no product for output lot '%s' (ilmd "
-				"paxta:products)",
+			bad(in,
+			    "no product for output lot '%s' (ilmd "
+			    "paxta:products)",
 			    lot ? lot : "");
 	}
 	set(in, ev, "inputs", inputs);
@@ -874,8 +884,8 @@ unmap_transform(struct in *in, json_t *ev, const json_t *x)
 static void
 unmap_transfer(struct in *in, json_t *ev, const json_t *x)
 {
-	json_t *lines = lots_of(in, json_object_get(x, "quantityList"),
-				"quantityList");
+	json_t *lines =
+		lots_of(in, json_object_get(x, "quantityList"), "quantityList");
 
 	set(in, ev, "actor",
 	    id_of(in, party(x, "sourceList", "source"), "actor",
@@ -893,8 +903,8 @@ unmap_transfer(struct in *in, json_t *ev, const json_t *x)
 static void
 unmap_receive(struct in *in, json_t *ev, const json_t *x)
 {
-	json_t *lines = lots_of(in, json_object_get(x, "quantityList"),
-				"quantityList");
+	json_t *lines =
+		lots_of(in, json_object_get(x, "quantityList"), "quantityList");
 
 	set(in, ev, "actor",
 	    id_of(in, party(x, "destinationList", "destination"), "actor",

@@ -181,7 +181,7 @@ all_digits(const char *s, size_t n)
 /*
  * An EPC pure identity URN as a canonical GS1 Digital Link URI (Tag Data
  * Standard 2.0 §6 and GS1 Digital Link 1.2 §4.11) for the keys paxta's
- * partners use most: SGTIN, SSCC, SGLN, PGLN. 1 when converted.
+ * partners use most: SGTIN, SSCC, SGLN, PGLN, GDTI. 1 when converted.
  */
 static int
 add_epc_urn(struct text *t, const char *urn)
@@ -228,6 +228,16 @@ add_epc_urn(struct text *t, const char *urn)
 		add_n(t, (char[]){ check_digit(key) }, 1);
 		return 1;
 	}
+	if (strcmp(scheme, "gdti") == 0 && dot2 && la + lb == 12 &&
+	    all_digits(b, lb)) {
+		/* GDTI: the 13-digit document type, then its serial */
+		snprintf(key, sizeof(key), "%s%s", a, b);
+		add(t, "https://id.gs1.org/253/");
+		add(t, key);
+		add_n(t, (char[]){ check_digit(key) }, 1);
+		add(t, dot2 + 1);
+		return 1;
+	}
 	if ((strcmp(scheme, "sgln") == 0 && dot2) ||
 	    (strcmp(scheme, "pgln") == 0 && !dot2)) {
 		if (la + lb != 12 || (lb && !all_digits(b, lb)))
@@ -251,11 +261,11 @@ add_epc_urn(struct text *t, const char *urn)
 static const struct {
 	const char *key, *qualifiers; /* ",21,10," */
 } dl_keys[] = {
-	{ "00", "" },	 { "01", ",21,10,235," }, { "253", "" },
-	{ "255", "" },	 { "401", "" },		  { "402", "" },
-	{ "414", ",254," }, { "417", "" },	  { "8003", "" },
-	{ "8004", "" },	 { "8006", ",21,10," },	  { "8010", ",8011," },
-	{ "8017", "" },	 { "8018", "" },
+	{ "00", "" },       { "01", ",21,10,235," }, { "253", "" },
+	{ "255", "" },      { "401", "" },           { "402", "" },
+	{ "414", ",254," }, { "417", "" },           { "8003", "" },
+	{ "8004", "" },     { "8006", ",21,10," },   { "8010", ",8011," },
+	{ "8017", "" },     { "8018", "" },
 };
 
 /* "/QUALIFIER/VALUE" at q (a '/') into t when QUALIFIER is one of
@@ -313,7 +323,6 @@ add_digital_link(struct text *t, const char *uri)
 		     k++) {
 			const char *v = e + 1, *ve = v, *q;
 
-
 			if (strcmp(seg, dl_keys[k].key) != 0)
 				continue;
 			while (ve < end && *ve != '/')
@@ -333,7 +342,13 @@ add_digital_link(struct text *t, const char *uri)
 }
 
 /* The CBV vocabularies as the pre-hash names them. */
-enum vocab { V_NONE, V_BIZSTEP, V_DISP, V_BTT, V_SDT };
+enum vocab {
+	V_NONE,
+	V_BIZSTEP,
+	V_DISP,
+	V_BTT,
+	V_SDT
+};
 
 static const struct {
 	const char *urn, *web;
@@ -440,13 +455,14 @@ namespace_of(const json_t *context, const char *prefix)
 	const json_t *c;
 
 	if (json_is_object(context)) {
-		const char *ns = json_string_value(
-			json_object_get(context, prefix));
+		const char *ns =
+			json_string_value(json_object_get(context, prefix));
 
 		if (ns)
 			return ns;
 	}
-	json_array_foreach (context, i, c) {
+	json_array_foreach(context, i, c)
+	{
 		const char *ns = namespace_of(c, prefix);
 
 		if (ns)
@@ -480,8 +496,8 @@ add_expanded_name(struct text *t, const char *name, const json_t *context)
 	return 1;
 }
 
-static void add_extension(struct strings *l, const char *name,
-			  const json_t *v, const json_t *context);
+static void add_extension(struct strings *l, const char *name, const json_t *v,
+			  const json_t *context);
 
 /* The members of an extension object, each a sorted substring. */
 static void
@@ -491,7 +507,7 @@ add_extension_members(struct text *t, const json_t *obj, const json_t *context)
 	const char *k;
 	const json_t *v;
 
-	json_object_foreach ((json_t *)obj, k, v)
+	json_object_foreach((json_t *)obj, k, v)
 		add_extension(&l, k, v, context);
 	strings_flush(t, &l);
 }
@@ -507,8 +523,7 @@ add_extension(struct strings *l, const char *name, const json_t *v,
 	const json_t *m;
 
 	if (json_is_array(v)) {
-		json_array_foreach (v, i, m)
-			add_extension(l, name, m, context);
+		json_array_foreach(v, i, m) add_extension(l, name, m, context);
 		return;
 	}
 	if (!add_expanded_name(&t, name, context)) {
@@ -545,7 +560,8 @@ add_id_list(struct text *t, const json_t *event, const char *list,
 	if (!json_is_array(a))
 		return PX_EMALFORMED;
 	add(t, list);
-	json_array_foreach (a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		struct text m = { 0 };
 
 		if (!json_is_string(v)) {
@@ -574,7 +590,8 @@ add_quantity_list(struct text *t, const json_t *event, const char *list)
 	if (!json_is_array(a))
 		return PX_EMALFORMED;
 	add(t, list);
-	json_array_foreach (a, i, q) {
+	json_array_foreach(a, i, q)
+	{
 		const json_t *c = json_object_get(q, "epcClass");
 		const json_t *n = json_object_get(q, "quantity");
 		const json_t *u = json_object_get(q, "uom");
@@ -618,7 +635,8 @@ add_typed_list(struct text *t, const json_t *event, const char *list,
 	if (!json_is_array(a))
 		return PX_EMALFORMED;
 	add(t, list);
-	json_array_foreach (a, i, o) {
+	json_array_foreach(a, i, o)
+	{
 		const json_t *id = json_object_get(o, member);
 		const json_t *type = json_object_get(o, "type");
 		struct text m = { 0 };
@@ -659,9 +677,8 @@ add_place(struct text *t, const json_t *event, const char *name,
 	add(t, name);
 	add(t, "id=");
 	add_value(t, json_string_value(id), V_NONE);
-	json_object_foreach ((json_t *)o, k, v)
-		if (strcmp(k, "id") != 0)
-			add_extension(&l, k, v, context);
+	json_object_foreach((json_t *)o, k, v) if (strcmp(k, "id") != 0)
+		add_extension(&l, k, v, context);
 	strings_flush(t, &l);
 	return PX_OK;
 }
@@ -771,9 +788,11 @@ prehash(struct text *t, const json_t *event, const json_t *context)
 	    (rc = add_place(t, event, "bizLocation", context)) ||
 	    (rc = add_typed_list(t, event, "bizTransactionList",
 				 "bizTransaction", V_BTT)) ||
-	    (rc = add_typed_list(t, event, "sourceList", "source", V_SDT)) ||
+	    /* destinationList before sourceList: so the standard's own
+	     * example 3 is hashed (its table lists source first). */
 	    (rc = add_typed_list(t, event, "destinationList", "destination",
-				 V_SDT)))
+				 V_SDT)) ||
+	    (rc = add_typed_list(t, event, "sourceList", "source", V_SDT)))
 		return rc;
 	if ((v = json_object_get(event, "ilmd"))) {
 		if (!json_is_object(v))
@@ -781,9 +800,8 @@ prehash(struct text *t, const json_t *event, const json_t *context)
 		add(t, "ilmd");
 		add_extension_members(t, v, context);
 	}
-	json_object_foreach ((json_t *)event, k, v)
-		if (!is_standard(k))
-			add_extension(&l, k, v, context);
+	json_object_foreach((json_t *)event, k, v) if (!is_standard(k))
+		add_extension(&l, k, v, context);
 	strings_flush(t, &l);
 	return PX_OK;
 }

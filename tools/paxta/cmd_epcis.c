@@ -131,8 +131,8 @@ cmd_export(int argc, char **argv)
 				status = fail("out of memory");
 				goto out;
 			}
-			rc = node_get_json(node, &doc, "/v1/epcis/events?lot=%s",
-					   lot);
+			rc = node_get_json(node, &doc,
+					   "/v1/epcis/events?lot=%s", lot);
 		} else {
 			rc = node_get_json(node, &doc,
 					   "/v1/epcis/events?from=%" PRIu64
@@ -328,7 +328,8 @@ cmd_import(int argc, char **argv)
 		status = fail("out of memory");
 		goto out;
 	}
-	json_array_foreach (list, i, x) {
+	json_array_foreach(list, i, x)
+	{
 		const char *given =
 			json_string_value(json_object_get(x, "eventID"));
 		char id[PX_EPCIS_ID_TEXT + 24];

@@ -31,7 +31,7 @@
 #include "paxta/store.h"
 
 /* The EPCIS 2.0 JSON-LD context and our extension namespace. */
-#define PX_EPCIS_CONTEXT                                                      \
+#define PX_EPCIS_CONTEXT \
 	"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 #define PX_EPCIS_NS "urn:paxta:epcis:"
 
@@ -95,8 +95,7 @@ int px_epcis_export(json_t **out, struct px_txn *t, const char *origin,
  * no meaning for it (another event type or business step) — reported,
  * never guessed; PX_ENOMEM.
  */
-int px_epcis_to_event(json_t **out, const json_t *event,
-		      struct px_refusal *r);
+int px_epcis_to_event(json_t **out, const json_t *event, struct px_refusal *r);
 
 /*
  * The events of an EPCISDocument (or EPCISQueryDocument) in text[0..len):
