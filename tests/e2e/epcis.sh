@@ -55,6 +55,10 @@ entries=$(jq .totals.entries sim/expect.json)
 expect_eq "$events" $((entries - actors)) "every harvest, transform, transfer, receive, statement and lab result"
 expect_in out "$events EPCIS events written to all.json"
 expect_status 0 -- validate all.json
+# ... and the validator does say no.
+jq '.epcisBody.eventList[0].quantityList[0].quantity = "many"' all.json >broken.json
+expect_status 1 -- validate broken.json
+expect_in err "is not of type 'number'"
 expect_eq "$(jq -r '."@context"[0]' all.json)" \
 	"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld" "EPCIS 2.0 context"
 expect_eq "$(jq '[.epcisBody.eventList[] | select(.eventID | test("^ni:///sha-256;[0-9a-f]{64}\\?ver=CBV2.0$") | not)] | length' all.json)" \
