@@ -444,35 +444,55 @@ out:
 
 /* ---- export: the document ---- */
 
-/* A sorted set of ids (lots, subjects) for one export. */
+/* A set of ids (lots, subjects) for one export, kept sorted: each add
+ * is a binary search and a move, each look-up a binary search. */
 struct idset {
 	char **v;
 	size_t n, cap;
-	int sorted;
 };
 
-static int
-by_text(const void *a, const void *b)
+/* The position of id in s, or where it would go; *found says which. */
+static size_t
+idset_find(const struct idset *s, const char *id, int *found)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	size_t lo = 0, hi = s->n;
 
-static int
-idset_has(struct idset *s, const char *id)
-{
-	if (!s->sorted) {
-		if (s->n)
-			qsort(s->v, s->n, sizeof(*s->v), by_text);
-		s->sorted = 1;
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->v[mid], id);
+
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return s->n && bsearch(&id, s->v, s->n, sizeof(*s->v), by_text);
+	return lo;
 }
 
+static int
+idset_has(const struct idset *s, const char *id)
+{
+	int found;
+
+	idset_find(s, id, &found);
+	return found;
+}
+
+/* Add id (nothing when it is there). */
 static int
 idset_add(struct idset *s, const char *id)
 {
+	int found;
+	size_t at = idset_find(s, id, &found);
 	char *copy_;
 
+	if (found)
+		return PX_OK;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 64;
 		char **v = realloc(s->v, cap * sizeof(*v));
@@ -484,8 +504,9 @@ idset_add(struct idset *s, const char *id)
 	}
 	if (!(copy_ = strdup(id)))
 		return PX_ENOMEM;
-	s->v[s->n++] = copy_;
-	s->sorted = 0;
+	memmove(s->v + at + 1, s->v + at, (s->n - at) * sizeof(*s->v));
+	s->v[at] = copy_;
+	s->n++;
 	return PX_OK;
 }
 
@@ -502,7 +523,8 @@ idset_release(struct idset *s)
 struct history {
 	struct px_txn *t;
 	struct idset lots, subjects;
-	struct idset queue; /* lots whose inputs are still to be read */
+	struct idset queue; /* lots whose inputs are still to be read (any
+			       order will do: it is a work list) */
 };
 
 static int
@@ -513,7 +535,7 @@ add_subject(struct history *h, const char *kind, const char *id)
 	if (!id || !id[0])
 		return PX_OK;
 	snprintf(s, sizeof(s), "%s:%s", kind, id);
-	return idset_has(&h->subjects, s) ? PX_OK : idset_add(&h->subjects, s);
+	return idset_add(&h->subjects, s);
 }
 
 static int

@@ -17,7 +17,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (px_epcis_parse(&doc, &events, &context, (const char *)data, size,
 			   &r) != PX_OK)
 		return 0;
-	json_array_foreach (events, i, x) {
+	json_array_foreach(events, i, x)
+	{
 		char id[PX_EPCIS_ID_TEXT];
 		char *pre = NULL;
 		json_t *ev = NULL;
