@@ -150,6 +150,14 @@ expect_status 1 -- "$PAXTA" import --epcis mass.json --keys sim/keys --data thir
 expect_in err "$id"
 expect_in err "mass_balance"
 expect_eq "$(size third)" "$before" "mass balance: ledger unchanged"
+# --json: each result names its event by eventID and by its place in the
+# document (an event left out before it does not shift it).
+jq '.epcisBody.eventList = [{"type": "TransactionEvent", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizTransactionList": []}] + .epcisBody.eventList' mass.json >mass2.json
+expect_status 1 -- "$PAXTA" import --epcis mass2.json --keys sim/keys --data third --json
+expect_eq "$(jq -c '[.[] | {event, eventID, error}]' out)" \
+	"[{\"event\":2,\"eventID\":\"$id\",\"error\":\"mass_balance\"}]" "--json names the event"
+expect_in err '"error": "unsupported"'
+expect_eq "$(size third)" "$before" "mass balance: ledger unchanged"
 
 # An unknown party (it has a key, but no registration).
 cp sim/keys/uz.registrar.key sim/keys/uz.gin.nobody.key

@@ -58,8 +58,8 @@ struct submit_opts {
 	const char *keyfile;     /* --key, or */
 	const char *keydir;      /* --keys */
 	int json, verbose;
-	/* Optional: labels[i] names event i + 1 of every reader in
-	 * refusals and results (an EPCIS eventID) instead of its number. */
+	/* Optional: labels[n - 1] names the event numbered n in refusals
+	 * and results (an EPCIS eventID). */
 	json_t *labels;
 };
 
@@ -103,9 +103,11 @@ void print_bar(double share, int width);
  */
 struct event_reader;
 int event_reader_open(struct event_reader **out, const char *path);
-/* Events already in memory (a JSON array, referenced), named name. */
+/* Events already in memory (a JSON array, referenced), named name;
+ * numbers (may be NULL) gives each its own number (its place in a
+ * document some of whose events were left out). */
 int event_reader_from_array(struct event_reader **out, const char *name,
-			    json_t *events);
+			    json_t *events, json_t *numbers);
 /* 1 with *out (a new reference) and its 1-based number; 0 at the end. */
 int event_reader_next(struct event_reader *r, json_t **out, size_t *number);
 /* Back to the first event (not for stdin). */

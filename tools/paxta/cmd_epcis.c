@@ -270,7 +270,7 @@ cmd_import(int argc, char **argv)
 	struct event_reader *reader = NULL;
 	struct px_refusal r = { 0 };
 	json_t *doc = NULL, *list, *context, *events = NULL, *labels = NULL;
-	json_t *x, *skipped = NULL;
+	json_t *x, *skipped = NULL, *numbers = NULL;
 	size_t len, i, left_out = 0;
 	char *text = NULL;
 	int c, rc, status = EXIT_ERROR;
@@ -324,7 +324,8 @@ cmd_import(int argc, char **argv)
 	events = json_array();
 	labels = json_array();
 	skipped = json_array();
-	if (!events || !labels || !skipped) {
+	numbers = json_array();
+	if (!events || !labels || !skipped || !numbers) {
 		status = fail("out of memory");
 		goto out;
 	}
@@ -341,6 +342,10 @@ cmd_import(int argc, char **argv)
 			snprintf(id, sizeof(id), "%s", given);
 		else if (px_epcis_event_id(id, NULL, x, context) != PX_OK)
 			snprintf(id, sizeof(id), "event %zu", i + 1);
+		if (json_array_append_new(labels, json_string(id))) {
+			status = fail("out of memory");
+			goto out;
+		}
 		rc = px_epcis_to_event(&ev, x, &r);
 		if (rc == PX_ENOMEM) {
 			status = fail("out of memory");
@@ -367,7 +372,8 @@ cmd_import(int argc, char **argv)
 			continue;
 		}
 		if (json_array_append_new(events, ev) ||
-		    json_array_append_new(labels, json_string(id))) {
+		    json_array_append_new(numbers,
+					  json_integer((json_int_t)(i + 1)))) {
 			status = fail("out of memory");
 			goto out;
 		}
@@ -386,7 +392,7 @@ cmd_import(int argc, char **argv)
 		goto out;
 	}
 	o.labels = labels;
-	if (event_reader_from_array(&reader, path, events))
+	if (event_reader_from_array(&reader, path, events, numbers))
 		goto out;
 	status = submit_events(&o, &reader, (const char *const *)&path, 1);
 	if (status == 0 && left_out)
@@ -394,6 +400,7 @@ cmd_import(int argc, char **argv)
 out:
 	event_reader_close(reader);
 	json_decref(skipped);
+	json_decref(numbers);
 	json_decref(events);
 	json_decref(labels);
 	json_decref(doc);
