@@ -104,6 +104,10 @@ expect_status 0 -- validate again.json
 strip='[.epcisBody.eventList[] | del(.eventID, ."paxta:index", ."paxta:leafHash")]'
 expect_eq "$(jq -c "$strip" again.json | sed 's|e2e.example/copy/|e2e.example/sim/|g')" \
 	"$(jq -c "$strip" all.json)" "the round trip gives the same events"
+expect_status 0 -- "$PAXTA" export --epcis --all --out again-all.json --node "$URL"
+expect_eq "$(jq -c .epcisBody again-all.json)" "$(jq -c .epcisBody again.json)" "--all from a node"
+expect_status 0 -- "$PAXTA" export --epcis --from 900000 --to 900001 --out past.json --node "$URL"
+expect_eq "$(jq '.epcisBody.eventList | length' past.json)" 0 "a range past the end: no events"
 # The node's route answers as the CLI renders; bad questions get 400/404.
 expect_eq "$(curl -s --max-time 30 "$URL/v1/epcis/events?lot=$flagged" | jq -c '.epcisBody.eventList | length')" \
 	"$(jq '.epcisBody.eventList | length' lot.json)" "GET /v1/epcis/events?lot="

@@ -50,6 +50,72 @@ write_doc(json_t *doc, const char *path)
 	return 0;
 }
 
+/* The node answers a range in pages of EPCIS_PAGE entries
+ * (docs/api.md): ask page by page up to the log's size, one document. */
+#define EPCIS_PAGE 10000
+
+static int
+node_range(struct node *node, json_t **out, uint64_t from, uint64_t to)
+{
+	json_t *log = NULL, *doc = NULL, *page = NULL, *list;
+	uint64_t size;
+	int rc;
+
+	*out = NULL;
+	if ((rc = node_get_json(node, &log, "/v1/log")))
+		return rc;
+	if (!json_is_integer(json_object_get(log, "size")) ||
+	    json_integer_value(json_object_get(log, "size")) < 1) {
+		json_decref(log);
+		return node_bad_answer(node, "a log without a size");
+	}
+	size = (uint64_t)json_integer_value(json_object_get(log, "size"));
+	json_decref(log);
+	if (to > size - 1)
+		to = size - 1;
+	if (to < from)
+		to = from; /* past the end: the node answers no events */
+	for (uint64_t at = from;; at += EPCIS_PAGE) {
+		uint64_t last = to - at < EPCIS_PAGE ? to : at + EPCIS_PAGE - 1;
+		json_t *events;
+
+		if ((rc = node_get_json(node, &page,
+					"/v1/epcis/events?from=%" PRIu64
+					"&to=%" PRIu64,
+					at, last)))
+			break;
+		events = json_object_get(json_object_get(page, "epcisBody"),
+					 "eventList");
+		if (!json_is_array(events)) {
+			rc = node_bad_answer(node, "something that is not an "
+						   "EPCIS document");
+			break;
+		}
+		if (!doc) {
+			doc = page;
+			page = NULL;
+		} else {
+			list = json_object_get(
+				json_object_get(doc, "epcisBody"), "eventList");
+			if (json_array_extend(list, events)) {
+				rc = fail("out of memory");
+				break;
+			}
+			json_decref(page);
+			page = NULL;
+		}
+		if (last >= to)
+			break;
+	}
+	json_decref(page);
+	if (rc) {
+		json_decref(doc);
+		return rc;
+	}
+	*out = doc;
+	return 0;
+}
+
 int
 cmd_export(int argc, char **argv)
 {
@@ -134,10 +200,7 @@ cmd_export(int argc, char **argv)
 			rc = node_get_json(node, &doc,
 					   "/v1/epcis/events?lot=%s", lot);
 		} else {
-			rc = node_get_json(node, &doc,
-					   "/v1/epcis/events?from=%" PRIu64
-					   "&to=%" PRIu64,
-					   sel.from, sel.to);
+			rc = node_range(node, &doc, sel.from, sel.to);
 		}
 		if (rc) {
 			status = node_fail(node);
