@@ -788,8 +788,8 @@ prehash(struct text *t, const json_t *event, const json_t *context)
 	    (rc = add_place(t, event, "bizLocation", context)) ||
 	    (rc = add_typed_list(t, event, "bizTransactionList",
 				 "bizTransaction", V_BTT)) ||
-	    /* destinationList before sourceList: so the standard's own
-	     * example 3 is hashed (its table lists source first). */
+	    /* destinationList before sourceList, as the published worked
+	     * example 3 hashes them (the order table lists source first) */
 	    (rc = add_typed_list(t, event, "destinationList", "destination",
 				 V_SDT)) ||
 	    (rc = add_typed_list(t, event, "sourceList", "source", V_SDT)))
