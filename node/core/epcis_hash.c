@@ -145,10 +145,33 @@ add_number(struct text *t, const json_t *v)
 	} else {
 		double x = json_real_value(v);
 
-		for (int p = 1; p <= 17; p++) {
+		int p = 1;
+		char *e;
+
+		for (; p <= 17; p++) {
 			snprintf(buf, sizeof(buf), "%.*g", p, x);
 			if (strtod(buf, NULL) == x)
 				break;
+		}
+		/* plain decimal notation, never an exponent (1.5E3 is 1500):
+		 * p significant digits, as many decimals as they reach */
+		if ((e = strchr(buf, 'e'))) {
+			int exp10 = atoi(e + 1), decimals = p - 1 - exp10;
+			size_t n;
+
+			if (exp10 > 40 || exp10 < -40) {
+				add(t, buf); /* beyond any quantity: kept */
+				return;
+			}
+			snprintf(buf, sizeof(buf), "%.*f",
+				 decimals > 0 ? decimals : 0, x);
+			n = strlen(buf);
+			if (strchr(buf, '.')) {
+				while (n && buf[n - 1] == '0')
+					buf[--n] = '\0';
+				if (n && buf[n - 1] == '.')
+					buf[--n] = '\0';
+			}
 		}
 	}
 	add(t, buf);
@@ -179,9 +202,11 @@ all_digits(const char *s, size_t n)
 }
 
 /*
- * An EPC pure identity URN as a canonical GS1 Digital Link URI (Tag Data
- * Standard 2.0 §6 and GS1 Digital Link 1.2 §4.11) for the keys paxta's
- * partners use most: SGTIN, SSCC, SGLN, PGLN, GDTI. 1 when converted.
+ * An EPC URN as a canonical GS1 Digital Link URI (Tag Data Standard 2.0 §6
+ * and GS1 Digital Link 1.2 §4.11) for the keys paxta's partners use most:
+ * the pure identities SGTIN, SSCC, SGLN, PGLN, GDTI, GRAI, GIAI; the class
+ * LGTIN (a GTIN and its lot); the pattern of every SGTIN of one GTIN. 1
+ * when converted.
  */
 static int
 add_epc_urn(struct text *t, const char *urn)
@@ -189,10 +214,16 @@ add_epc_urn(struct text *t, const char *urn)
 	char scheme[8], a[32], b[32], key[72];
 	const char *rest, *dot1, *dot2 = NULL;
 	size_t la, lb;
+	int cls = 0, pat = 0;
 
-	if (strncmp(urn, "urn:epc:id:", 11) != 0)
+	if (strncmp(urn, "urn:epc:id:", 11) == 0)
+		rest = urn + 11;
+	else if (strncmp(urn, "urn:epc:class:lgtin:", 20) == 0)
+		rest = urn + 14, cls = 1;
+	else if (strncmp(urn, "urn:epc:idpat:sgtin:", 20) == 0)
+		rest = urn + 14, pat = 1;
+	else
 		return 0;
-	rest = urn + 11;
 	if (!(dot1 = strchr(rest, ':')) || (size_t)(dot1 - rest) >= 7)
 		return 0;
 	memcpy(scheme, rest, (size_t)(dot1 - rest));
@@ -209,15 +240,38 @@ add_epc_urn(struct text *t, const char *urn)
 	a[la] = '\0';
 	memcpy(b, dot1 + 1, lb);
 	b[lb] = '\0';
-	if (strcmp(scheme, "sgtin") == 0 && dot2 && all_digits(b, lb) &&
-	    la + lb == 13) {
+	if ((strcmp(scheme, "sgtin") == 0 || strcmp(scheme, "lgtin") == 0) &&
+	    dot2 && all_digits(b, lb) && la + lb == 13) {
+		if (pat && strcmp(dot2 + 1, "*") != 0)
+			return 0;
 		/* indicator digit, company prefix, item reference */
 		snprintf(key, sizeof(key), "%c%s%s", b[0], a, b + 1);
 		add(t, "https://id.gs1.org/01/");
 		add(t, key);
 		add_n(t, (char[]){ check_digit(key) }, 1);
-		add(t, "/21/");
+		if (!pat) {
+			add(t, cls ? "/10/" : "/21/");
+			add(t, dot2 + 1);
+		}
+		return 1;
+	}
+	if (cls || pat)
+		return 0;
+	if (strcmp(scheme, "grai") == 0 && dot2 && la + lb == 12 &&
+	    all_digits(b, lb)) {
+		/* GRAI: "0", the 13-digit asset type, then its serial */
+		snprintf(key, sizeof(key), "0%s%s", a, b);
+		add(t, "https://id.gs1.org/8003/");
+		add(t, key);
+		add_n(t, (char[]){ check_digit(key) }, 1);
 		add(t, dot2 + 1);
+		return 1;
+	}
+	if (strcmp(scheme, "giai") == 0) {
+		/* GIAI: company prefix and asset reference, no check digit */
+		add(t, "https://id.gs1.org/8004/");
+		add(t, a);
+		add(t, dot1 + 1);
 		return 1;
 	}
 	if (strcmp(scheme, "sscc") == 0 && !dot2 && all_digits(b, lb) &&
@@ -546,20 +600,15 @@ add_extension(struct strings *l, const char *name, const json_t *v,
 
 /* ---- the event ---- */
 
-/* A list of identifiers: "listName" + sorted "member=ID". */
+/* The members of the list a as sorted "member=VALUE". */
 static int
-add_id_list(struct text *t, const json_t *event, const char *list,
-	    const char *member)
+add_members(struct text *t, const json_t *a, const char *member,
+	    enum vocab vocab)
 {
-	const json_t *a = json_object_get(event, list), *v;
+	const json_t *v;
 	struct strings l = { 0 };
 	size_t i;
 
-	if (!a)
-		return PX_OK;
-	if (!json_is_array(a))
-		return PX_EMALFORMED;
-	add(t, list);
 	json_array_foreach(a, i, v)
 	{
 		struct text m = { 0 };
@@ -571,11 +620,28 @@ add_id_list(struct text *t, const json_t *event, const char *list,
 		}
 		add(&m, member);
 		add(&m, "=");
-		add_value(&m, json_string_value(v), V_NONE);
+		add_value(&m, json_string_value(v), vocab);
 		strings_take(&l, &m);
 	}
 	strings_flush(t, &l);
 	return PX_OK;
+}
+
+/* A list of identifiers: "listName" + sorted "member=ID". */
+static int
+add_id_list(struct text *t, const json_t *event, const char *list,
+	    const char *member)
+{
+	const json_t *a = json_object_get(event, list);
+
+	if (!a)
+		return PX_OK;
+	if (!json_is_array(a))
+		return PX_EMALFORMED;
+	if (json_array_size(a) == 0)
+		return PX_OK; /* an empty element adds nothing */
+	add(t, list);
+	return add_members(t, a, member, V_NONE);
 }
 
 static int
@@ -589,6 +655,8 @@ add_quantity_list(struct text *t, const json_t *event, const char *list)
 		return PX_OK;
 	if (!json_is_array(a))
 		return PX_EMALFORMED;
+	if (json_array_size(a) == 0)
+		return PX_OK; /* an empty element adds nothing */
 	add(t, list);
 	json_array_foreach(a, i, q)
 	{
@@ -603,7 +671,7 @@ add_quantity_list(struct text *t, const json_t *event, const char *list)
 			free(m.s);
 			return PX_EMALFORMED;
 		}
-		add(&m, "epcClass=");
+		add(&m, "quantityElementepcClass=");
 		add_value(&m, json_string_value(c), V_NONE);
 		if (n) {
 			add(&m, "quantity=");
@@ -634,6 +702,8 @@ add_typed_list(struct text *t, const json_t *event, const char *list,
 		return PX_OK;
 	if (!json_is_array(a))
 		return PX_EMALFORMED;
+	if (json_array_size(a) == 0)
+		return PX_OK; /* an empty element adds nothing */
 	add(t, list);
 	json_array_foreach(a, i, o)
 	{
@@ -748,7 +818,7 @@ prehash(struct text *t, const json_t *event, const json_t *context)
 	const json_t *v;
 	struct strings l = { 0 };
 	const char *k;
-	int rc;
+	int rc, persistent = 0;
 
 	if (!json_is_string(type) || !json_is_string(when))
 		return PX_EMALFORMED;
@@ -779,10 +849,20 @@ prehash(struct text *t, const json_t *event, const json_t *context)
 	if ((v = json_object_get(event, "persistentDisposition"))) {
 		if (!json_is_object(v))
 			return PX_EMALFORMED;
-		add(t, "persistentDisposition");
-		if ((rc = add_id_list(t, v, "set", "set")) ||
-		    (rc = add_id_list(t, v, "unset", "unset")))
-			return rc;
+		/* "set=D" and "unset=D" each, as dispositions, sorted */
+		for (int w = 0; w < 2; w++) {
+			const char *name = w ? "unset" : "set";
+			const json_t *a = json_object_get(v, name);
+
+			if (a && !json_is_array(a))
+				return PX_EMALFORMED;
+			if (!json_array_size(a))
+				continue;
+			if (!persistent++)
+				add(t, "persistentDisposition");
+			if ((rc = add_members(t, a, name, V_DISP)))
+				return rc;
+		}
 	}
 	if ((rc = add_place(t, event, "readPoint", context)) ||
 	    (rc = add_place(t, event, "bizLocation", context)) ||
@@ -797,7 +877,8 @@ prehash(struct text *t, const json_t *event, const json_t *context)
 	if ((v = json_object_get(event, "ilmd"))) {
 		if (!json_is_object(v))
 			return PX_EMALFORMED;
-		add(t, "ilmd");
+		if (json_object_size(v))
+			add(t, "ilmd");
 		add_extension_members(t, v, context);
 	}
 	json_object_foreach((json_t *)event, k, v) if (!is_standard(k))
