@@ -321,6 +321,9 @@ void pxd_cosigner_free(struct pxd_cosigner *s);
 void pxd_get_tlog_checkpoint(struct pxd_request *rq);
 void pxd_get_tile(struct pxd_request *rq);
 
+/* epcis.c: GET /v1/epcis/events */
+void pxd_get_epcis_events(struct pxd_request *rq);
+
 /* page.c: GET /lots/{id} */
 void pxd_page_lot(struct pxd_request *rq);
 

@@ -54,6 +54,30 @@ int cmd_audit(int argc, char **argv);
 int cmd_proof(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_mirror(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+struct event_reader;
+
+/* How to sign and append events: paxta submit's options. */
+struct submit_opts {
+	const char *data, *node; /* one of them */
+	const char *keyfile;     /* --key, or */
+	const char *keydir;      /* --keys */
+	const char *node_key;    /* --node-key, with data (NULL: DIR.key) */
+	int json, verbose;
+	/* Optional: labels[n - 1] names the event numbered n in refusals
+	 * and results (an EPCIS eventID). */
+	json_t *labels;
+};
+
+/*
+ * Sign the events of readers[0..n) and append them to the ledger or send
+ * them to the node, as paxta submit does (readers are read through first,
+ * then rewound). Returns the exit status; closes nothing.
+ */
+int submit_events(const struct submit_opts *o, struct event_reader **readers,
+		  const char *const *names, int n);
 
 /* "paxta: " + message + "\n" on stderr; returns EXIT_ERROR. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -94,6 +118,11 @@ void print_bar(double share, int width);
  */
 struct event_reader;
 int event_reader_open(struct event_reader **out, const char *path);
+/* Events already in memory (a JSON array, referenced), named name;
+ * numbers (may be NULL) gives each its own number (its place in a
+ * document some of whose events were left out). */
+int event_reader_from_array(struct event_reader **out, const char *name,
+			    json_t *events, json_t *numbers);
 /* 1 with *out (a new reference) and its 1-based number; 0 at the end. */
 int event_reader_next(struct event_reader *r, json_t **out, size_t *number);
 /* Back to the first event (not for stdin). */

@@ -84,7 +84,8 @@ keyring_release(struct keyring *kr)
 /* What became of one event. */
 struct outcome {
 	const char *file;
-	size_t number; /* 1-based, within its file */
+	size_t number;     /* 1-based, within its file */
+	const char *label; /* its name there (an EPCIS eventID), or NULL */
 	char kind[24];
 	char actor[PX_ID_MAX + 1];
 	int rc;
@@ -102,6 +103,7 @@ struct submit {
 	struct keyring keys;
 	int json, verbose;
 	json_t *results;
+	json_t *labels; /* submit_opts.labels */
 	uint64_t accepted, duplicates, refused, total;
 	time_t progress_at;
 	int progress_shown;
@@ -135,6 +137,9 @@ report(struct submit *s, const struct outcome *o)
 			json_object_set_new(j, "kind", json_string(o->kind));
 		if (o->actor[0])
 			json_object_set_new(j, "actor", json_string(o->actor));
+		if (o->label)
+			json_object_set_new(j, "eventID",
+					    json_string(o->label));
 		if (o->rc == PX_OK) {
 			json_object_set_new(j, "index",
 					    json_integer((json_int_t)o->index));
@@ -154,7 +159,12 @@ report(struct submit *s, const struct outcome *o)
 			fputc('\n', stderr);
 			s->progress_shown = 0;
 		}
-		if (s->refused <= SHOW_REFUSALS)
+		if (s->refused <= SHOW_REFUSALS && o->label)
+			fprintf(stderr,
+				"refused: %s event '%s' (%s by '%s'): %s: %s\n",
+				o->file, o->label, o->kind, o->actor,
+				code_of(o), o->refusal.message);
+		else if (s->refused <= SHOW_REFUSALS)
 			fprintf(stderr,
 				"refused: %s event %zu (%s by '%s'): %s: %s\n",
 				o->file, o->number, o->kind, o->actor,
@@ -391,6 +401,7 @@ add_event(struct submit *s, const char *file, size_t number, json_t *event)
 	int rc;
 
 	start_outcome(o, file, number, event);
+	o->label = json_string_value(json_array_get(s->labels, number - 1));
 	s->leaves[s->n] = NULL;
 	rc = px_event_parse(&ev, event, &o->refusal);
 	if (rc == PX_OK) {
@@ -417,6 +428,8 @@ add_event(struct submit *s, const char *file, size_t number, json_t *event)
 			goto out;
 		o = &s->outcomes[0];
 		start_outcome(o, file, number, event);
+		o->label = json_string_value(
+			json_array_get(s->labels, number - 1));
 		rc = px_signer_sign(s->signer, ev, key, (int64_t)time(NULL),
 				    &s->leaves[0], &s->lens[0], &o->refusal);
 	}
@@ -496,78 +509,21 @@ sign_checkpoint(struct submit *s)
 }
 
 int
-cmd_submit(int argc, char **argv)
+submit_events(const struct submit_opts *opts, struct event_reader **readers,
+	      const char *const *names, int nfiles)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "keys", required_argument, NULL, 'K' },
-		{ "node-key", required_argument, NULL, 'N' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct submit *s = NULL;
 	struct px_signer_source src;
-	const char *data = NULL, *node = NULL, *node_key = NULL;
-	struct event_reader **readers = NULL;
-	int c, rc, status = EXIT_ERROR, nfiles;
+	int rc, status = EXIT_ERROR;
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fail("out of memory");
-	while ((c = getopt_long(argc, argv, "d:k:K:jvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'n':
-			node = optarg;
-			break;
-		case 'k':
-			s->keys.file = optarg;
-			break;
-		case 'K':
-			s->keys.dir = optarg;
-			break;
-		case 'N':
-			node_key = optarg;
-			break;
-		case 'j':
-			s->json = 1;
-			break;
-		case 'v':
-			s->verbose = 1;
-			break;
-		case 'h':
-			fputs(submit_help, stdout);
-			free(s);
-			return 0;
-		default:
-			free(s);
-			return usage_error("submit", "unknown option");
-		}
-	}
-	nfiles = argc - optind;
-	if (data && node) {
-		free(s);
-		return usage_error("submit", "give --data DIR or --node URL, "
-					     "not both");
-	}
-	if (node_key && !data) {
-		free(s);
-		return usage_error("submit",
-				   "--node-key signs checkpoints of "
-				   "a ledger folder: give --data DIR");
-	}
-	if (!s->keys.file == !s->keys.dir || nfiles == 0) {
-		free(s);
-		return usage_error("submit", "give --key KEYFILE or --keys "
-					     "KEYDIR, and one or more event "
-					     "files");
-	}
+	s->keys.file = opts->keyfile;
+	s->keys.dir = opts->keydir;
+	s->json = opts->json;
+	s->verbose = opts->verbose;
+	s->labels = opts->labels;
 	if (s->keys.file) {
 		/* A wrong --key is the caller's mistake, not the ledger's
 		 * refusal: say so before anything is read or logged. */
@@ -589,8 +545,7 @@ cmd_submit(int argc, char **argv)
 	}
 	s->keys.index = json_object();
 	s->results = json_array();
-	readers = calloc((size_t)nfiles, sizeof(*readers));
-	if (!s->keys.index || !s->results || !readers) {
+	if (!s->keys.index || !s->results) {
 		status = fail("out of memory");
 		goto out;
 	}
@@ -601,9 +556,7 @@ cmd_submit(int argc, char **argv)
 		size_t number;
 		int more;
 
-		if (event_reader_open(&readers[f], argv[optind + f]))
-			goto out;
-		if (strcmp(argv[optind + f], "-") == 0)
+		if (strcmp(names[f], "-") == 0)
 			continue;
 		while ((more = event_reader_next(readers[f], &event, &number)) >
 		       0) {
@@ -613,13 +566,13 @@ cmd_submit(int argc, char **argv)
 		if (more < 0 || event_reader_rewind(readers[f]))
 			goto out;
 	}
-	if (node) {
+	if (opts->node) {
 		/* The node verifies; the chains come from it. */
-		if (node_open(&s->node, node))
+		if (node_open(&s->node, opts->node))
 			goto out;
 		node_signer_source(s->node, &src);
 	} else {
-		if (open_ledger_key(&s->l, data, node_key, 0))
+		if (open_ledger_key(&s->l, opts->data, opts->node_key, 0))
 			goto out;
 		if (px_verifier_new(&s->pool, 0) != PX_OK) {
 			status = fail("cannot start verifier threads");
@@ -632,7 +585,7 @@ cmd_submit(int argc, char **argv)
 		goto out;
 	}
 	for (int f = 0; f < nfiles; f++) {
-		const char *file = argv[optind + f];
+		const char *file = names[f];
 		json_t *event;
 		size_t number;
 		int more;
@@ -701,9 +654,6 @@ cmd_submit(int argc, char **argv)
 	}
 	status = s->refused ? EXIT_NO : 0;
 out:
-	for (int f = 0; readers && f < nfiles; f++)
-		event_reader_close(readers[f]);
-	free(readers);
 	px_signer_free(s->signer);
 	px_verifier_free(s->pool);
 	px_ledger_close(s->l);
@@ -713,6 +663,82 @@ out:
 	for (size_t i = 0; i < s->n; i++)
 		free(s->leaves[i]);
 	free(s);
+	return status;
+}
+
+int
+cmd_submit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "keys", required_argument, NULL, 'K' },
+		{ "node-key", required_argument, NULL, 'N' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct submit_opts o = { 0 };
+	struct event_reader **readers = NULL;
+	const char *const *names;
+	int c, status = EXIT_ERROR, nfiles;
+
+	while ((c = getopt_long(argc, argv, "d:k:K:jvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o.data = optarg;
+			break;
+		case 'n':
+			o.node = optarg;
+			break;
+		case 'k':
+			o.keyfile = optarg;
+			break;
+		case 'K':
+			o.keydir = optarg;
+			break;
+		case 'N':
+			o.node_key = optarg;
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'v':
+			o.verbose = 1;
+			break;
+		case 'h':
+			fputs(submit_help, stdout);
+			return 0;
+		default:
+			return usage_error("submit", "unknown option");
+		}
+	}
+	nfiles = argc - optind;
+	names = (const char *const *)argv + optind;
+	if (o.data && o.node)
+		return usage_error("submit", "give --data DIR or --node URL, "
+					     "not both");
+	if (o.node_key && !o.data)
+		return usage_error("submit",
+				   "--node-key signs checkpoints of "
+				   "a ledger folder: give --data DIR");
+	if (!o.keyfile == !o.keydir || nfiles == 0)
+		return usage_error("submit", "give --key KEYFILE or --keys "
+					     "KEYDIR, and one or more event "
+					     "files");
+	readers = calloc((size_t)nfiles, sizeof(*readers));
+	if (!readers)
+		return fail("out of memory");
+	for (int f = 0; f < nfiles; f++)
+		if (event_reader_open(&readers[f], names[f]))
+			goto out;
+	status = submit_events(&o, readers, names, nfiles);
+out:
+	for (int f = 0; f < nfiles; f++)
+		event_reader_close(readers[f]);
+	free(readers);
 	return status;
 }
 

@@ -16,10 +16,11 @@
 struct event_reader {
 	const char *path;
 	FILE *f;
-	json_t *whole; /* array mode: every event; NULL in lines mode */
-	size_t next;   /* array mode: the next element */
-	size_t line;   /* lines mode: lines read */
-	size_t number; /* events returned */
+	json_t *whole;   /* array mode: every event; NULL in lines mode */
+	size_t next;     /* array mode: the next element */
+	size_t line;     /* lines mode: lines read */
+	size_t number;   /* events returned */
+	json_t *numbers; /* in memory: each event's own number, if given */
 	char *buf;
 	size_t cap;
 };
@@ -152,8 +153,12 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 	*out = NULL;
 	/* Array mode, or the first line of JSON lines kept by start(). */
 	if (r->next < json_array_size(r->whole)) {
+		json_t *own = json_array_get(r->numbers, r->next);
+
 		*out = json_incref(json_array_get(r->whole, r->next++));
 		*number = ++r->number;
+		if (json_is_integer(own))
+			*number = (size_t)json_integer_value(own);
 		return 1;
 	}
 	if (r->line == 0)
@@ -183,8 +188,28 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 }
 
 int
+event_reader_from_array(struct event_reader **out, const char *name,
+			json_t *events, json_t *numbers)
+{
+	struct event_reader *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r)
+		return fail("out of memory");
+	r->path = name;
+	r->whole = json_incref(events);
+	r->numbers = json_incref(numbers);
+	*out = r;
+	return 0;
+}
+
+int
 event_reader_rewind(struct event_reader *r)
 {
+	if (!r->f) {
+		r->next = r->number = 0; /* in memory */
+		return 0;
+	}
 	if (r->f == stdin || fseek(r->f, 0, SEEK_SET) != 0)
 		return -1;
 	return start(r) ? -1 : 0;
@@ -198,6 +223,7 @@ event_reader_close(struct event_reader *r)
 	if (r->f && r->f != stdin)
 		fclose(r->f);
 	json_decref(r->whole);
+	json_decref(r->numbers);
 	free(r->buf);
 	free(r);
 }

@@ -26,6 +26,10 @@ static const struct command {
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
 	{ "evidence", cmd_evidence, "check the evidence of a log's fork" },
 	{ "mirror", cmd_mirror, "keep a verifying read replica of a node" },
+	{ "export", cmd_export,
+	  "the ledger's events as a GS1 EPCIS 2.0 document" },
+	{ "import", cmd_import,
+	  "sign and append the events of an EPCIS document" },
 };
 
 static void
