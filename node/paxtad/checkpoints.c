@@ -109,6 +109,8 @@ pxd_post_checkpoint(struct pxd_request *rq)
 		job->note = NULL;
 		return;
 	}
+	if (pxd_read_only(rq))
+		return;
 	if (!(job = calloc(1, sizeof(*job)))) {
 		pxd_fail_internal(rq, PX_ENOMEM);
 		return;

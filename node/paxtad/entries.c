@@ -247,6 +247,8 @@ pxd_post_entries(struct pxd_request *rq)
 		post_answer(rq, s);
 		return;
 	}
+	if (pxd_read_only(rq))
+		return;
 	kind = entry_media_type(pxd_header(rq, "Content-Type"));
 	if (kind == 0) {
 		pxd_reply_error(rq, 415, "unsupported_media_type",

@@ -129,6 +129,18 @@ pxd_fail_internal(struct pxd_request *rq, int rc)
 }
 
 int
+pxd_read_only(struct pxd_request *rq)
+{
+	if (pxd_request_node(rq)->writer)
+		return 0;
+	pxd_reply_error(rq, 403, "read_only",
+			"this node serves a read replica of '%s': send entries "
+			"to its source",
+			px_ledger_origin(pxd_request_node(rq)->ledger));
+	return 1;
+}
+
+int
 pxd_begin(struct pxd_request *rq, struct px_txn **t)
 {
 	int rc = px_ledger_read(pxd_request_node(rq)->ledger, t);

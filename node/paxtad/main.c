@@ -45,6 +45,12 @@ static const char help[] =
 	"beside the folder,\n"
 	"                          as 'paxta init' writes it; never inside "
 	"it)\n"
+	"  --replica               serve a read replica that 'paxta mirror' "
+	"keeps in DIR:\n"
+	"                          every read route, the source's "
+	"checkpoints; no key, and\n"
+	"                          no entries taken (403 read_only), while "
+	"the mirror appends\n"
 	"  --listen ADDR:PORT      address to serve on (default "
 	"127.0.0.1:8470); [::1]:8470\n"
 	"                          for IPv6, 0.0.0.0:8470 for every "
@@ -218,9 +224,11 @@ parse_listen(const char *text, struct pxd_config *c)
 }
 
 static int
-open_ledger(struct px_ledger **out, const char *dir, const char *key_file)
+open_ledger(struct px_ledger **out, const char *dir, const char *key_file,
+	    int replica)
 {
-	int rc = px_ledger_open_key(out, dir, key_file, 0);
+	int rc = px_ledger_open_key(out, dir, key_file,
+				    replica ? PX_LEDGER_READONLY : 0);
 	char why[512];
 
 	if (rc == PX_OK)
@@ -232,6 +240,7 @@ open_ledger(struct px_ledger **out, const char *dir, const char *key_file)
 enum {
 	OPT_DATA = 1000,
 	OPT_NODE_KEY,
+	OPT_REPLICA,
 	OPT_WITNESS_FOR,
 	OPT_WITNESS_KEY,
 	OPT_WITNESS_NAME,
@@ -257,6 +266,7 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, OPT_DATA },
 		{ "node-key", required_argument, NULL, OPT_NODE_KEY },
+		{ "replica", no_argument, NULL, OPT_REPLICA },
 		{ "witness-for", required_argument, NULL, OPT_WITNESS_FOR },
 		{ "witness-key", required_argument, NULL, OPT_WITNESS_KEY },
 		{ "witness-name", required_argument, NULL, OPT_WITNESS_NAME },
@@ -309,6 +319,9 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 			break;
 		case OPT_NODE_KEY:
 			c->node_key = optarg;
+			break;
+		case OPT_REPLICA:
+			c->replica = 1;
 			break;
 		case OPT_WITNESS_FOR:
 			if (c->n_witness_for == PX_WITNESS_LOGS_MAX)
@@ -442,7 +455,11 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (open_ledger(&node.ledger, config.data, config.node_key))
+	if (config.replica && (config.node_key || config.n_witnesses))
+		return usage("a --replica signs nothing: no --node-key, no "
+			     "--witness");
+	if (open_ledger(&node.ledger, config.data, config.node_key,
+			config.replica))
 		return EXIT_ERROR;
 	if (px_ledger_verifier_key(node.ledger, &node.verifier_key) != PX_OK) {
 		fail("out of memory");
@@ -467,7 +484,8 @@ main(int argc, char **argv)
 		fail("cannot start verifier threads: %s", px_strerror(rc));
 		goto out;
 	}
-	if ((rc = pxd_writer_start(&node.writer, node.ledger, node.metrics,
+	if (!config.replica &&
+	    (rc = pxd_writer_start(&node.writer, node.ledger, node.metrics,
 				   config.checkpoint_interval)) != PX_OK) {
 		fail("cannot start the writer: %s", px_strerror(rc));
 		goto out;
@@ -498,8 +516,9 @@ main(int argc, char **argv)
 			px_store_abort(t);
 		}
 		fprintf(stderr,
-			"paxtad: serving ledger '%s' (%" PRIu64
+			"paxtad: serving %sledger '%s' (%" PRIu64
 			" entries) on http://%s%s%s:%u with %u threads\n",
+			config.replica ? "a read replica of " : "",
 			px_ledger_origin(node.ledger), size,
 			strchr(config.listen_host, ':') ? "[" : "",
 			config.listen_host,

@@ -30,6 +30,9 @@
 struct pxd_config {
 	const char *data;
 	const char *node_key; /* --node-key FILE; NULL: DIR.key */
+	/* --replica: serve a folder 'paxta mirror' keeps, read-only: no
+	 * writer, no key, no entries taken (the mirror appends). */
+	int replica;
 	/* A witness of other logs (witness.c): --witness-for KEY... */
 	const char **witness_for;
 	size_t n_witness_for;
@@ -252,6 +255,10 @@ json_t *pxd_hash_b64(const struct px_hash *h);
 /* 1 when id (from the path) is one the ledger could hold; else answers 400
  * naming what ("a lot", "an actor") and returns 0. */
 int pxd_valid_id(struct pxd_request *rq, const char *what, const char *id);
+
+/* 1 after answering 403 read_only when the node is a replica (no writer);
+ * else 0. */
+int pxd_read_only(struct pxd_request *rq);
 
 /* A 500 for a failure to check (never a refusal). */
 void pxd_fail_internal(struct pxd_request *rq, int rc);

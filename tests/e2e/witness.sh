@@ -147,6 +147,19 @@ for lot in $(jq -r '.lots[].lot' sim/expect.json); do
 done
 expect_status 0 -- "$PAXTA" audit --data w1-mirror
 expect_in out "size $size, root $(sed -n 3p cp.note)"
+# The mirror served by a read-only paxtad answers reads as the node does,
+# takes no entries, and serves its source's checkpoint; the mirror still
+# appends while it serves.
+serve replica w1-mirror --replica
+for lot in $(jq -r '.lots[].lot' sim/expect.json); do
+	expect_eq "$(curl -sf "$URL_replica/v1/lots/$lot/verdict" | jq -S -c .)" \
+		"$(curl -sf "$URL_log/v1/lots/$lot/verdict" | jq -S -c .)" "the replica node answers $lot as the node"
+done
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-protobuf' \
+	--data-binary @cp.note "$URL_replica/v1/entries")" 403 "a replica takes no entries"
+expect_eq "$(curl -s -X POST "$URL_replica/v1/checkpoint" | jq -r .error)" read_only "a replica signs no checkpoint"
+expect_eq "$(curl -sf "$URL_replica/v1/checkpoint" | sed -n 1,3p)" "$(sed -n 1,3p cp.note)" "the replica serves its source's checkpoint"
+expect_status 2 -- "$PAXTAD" --data w1-mirror --replica --witness "http://127.0.0.1:1=$k1"
 expect_status 0 -- "$PAXTA" mirror --from "$URL_log" --data w1-mirror --once
 expect_status 2 -- "$PAXTA" mirror --from "$URL_log" --data w1-mirror --once --trust "$k1"
 
