@@ -401,8 +401,8 @@ out:
 /* The note of size (0: the latest), or the caller's cosigned copy of it;
  * *out malloc'd, *out_size its tree size. */
 static int
-checkpoint_note(char **out, uint64_t *out_size, struct px_txn *t,
-		uint64_t size, const char *given)
+checkpoint_note(char **out, uint64_t *out_size, struct px_txn *t, uint64_t size,
+		const char *given)
 {
 	const char *note;
 	size_t len;
@@ -598,8 +598,7 @@ px_bundle_check(struct px_checkpoint *cp, struct px_bundle_problem *p,
 	rc = px_checkpoint_open(cp, b->checkpoint, strlen(b->checkpoint),
 				verifier);
 	if (rc == PX_EVERIFY)
-		return problem(p, rc,
-			       "the checkpoint is not signed by '%s'",
+		return problem(p, rc, "the checkpoint is not signed by '%s'",
 			       verifier->name);
 	if (rc == PX_EMALFORMED || rc == PX_ETOOLARGE)
 		return problem(p, PX_EMALFORMED,
@@ -607,7 +606,8 @@ px_bundle_check(struct px_checkpoint *cp, struct px_bundle_problem *p,
 	if (rc != PX_OK)
 		return rc;
 	if (b->n_leaves == 0 || b->leaves[0]->index != 0)
-		return problem(p, PX_EVERIFY, "the genesis (leaf 0) is missing");
+		return problem(p, PX_EVERIFY,
+			       "the genesis (leaf 0) is missing");
 	for (size_t i = 0; i < b->n_leaves; i++) {
 		const Paxta__BundleLeaf *bl = b->leaves[i];
 

@@ -369,7 +369,8 @@ test_bundle_check_refuses(void **state)
 	verifier(s, &v);
 	/* Another node's key. */
 	assert_int_equal(px_key_generate(&key), PX_OK);
-	assert_int_equal(px_note_verifier_string(&text, v.name, &key.pub), PX_OK);
+	assert_int_equal(px_note_verifier_string(&text, v.name, &key.pub),
+			 PX_OK);
 	assert_int_equal(px_note_verifier_parse(&other, text), PX_OK);
 	free(text);
 	assert_checks(b, &other, PX_EVERIFY, "is not signed by");
