@@ -240,6 +240,9 @@ void pxd_end(struct pxd_request *rq, struct px_txn *t);
 /* checkpoints.c: GET /v1/checkpoints */
 void pxd_get_checkpoints(struct pxd_request *rq);
 
+/* bundle.c: GET /v1/lots/{id}/bundle */
+void pxd_get_bundle(struct pxd_request *rq);
+
 /* witness.c: the node as a C2SP tlog-witness. pxd_witness_start makes
  * nothing (*out NULL, PX_OK) without --witness-for; errors are worded in
  * err. */

@@ -53,6 +53,7 @@ int cmd_checkpoint(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_proof(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
 int cmd_mirror(int argc, char **argv);
 
 /* "paxta: " + message + "\n" on stderr; returns EXIT_ERROR. */
@@ -157,6 +158,10 @@ int node_post_json(struct node *n, json_t **out, const char *content_type,
 /* A text answer (GET or POST without a body); *out malloc'd, NUL-ended. */
 int node_text(struct node *n, char **out, size_t *out_len, const char *method,
 	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A binary answer to GET of at most cap bytes (a proof bundle); *out
+ * malloc'd. */
+int node_bytes(struct node *n, uint8_t **out, size_t *out_len, size_t cap,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 long node_status(const struct node *n);
 const char *node_code(const struct node *n);
 

@@ -22,6 +22,7 @@ static const struct command {
 	{ "actor", cmd_actor, "an actor: roles, location, key, sequence" },
 	{ "entry", cmd_entry, "one logged entry, decoded" },
 	{ "checkpoint", cmd_checkpoint, "the latest signed checkpoint (note)" },
+	{ "bundle", cmd_bundle, "a lot's proof bundle, to check offline" },
 	{ "proof", cmd_proof, "check an inclusion or consistency proof" },
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
 	{ "evidence", cmd_evidence, "check the evidence of a log's fork" },
