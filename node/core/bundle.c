@@ -504,6 +504,19 @@ out:
 	return rc;
 }
 
+/* Fields of another version, or a tag changed in transit: a leaf could
+ * hide in one, so none is taken. */
+static int
+known_fields(const Paxta__Bundle *b)
+{
+	if (b->base.n_unknown_fields)
+		return 0;
+	for (size_t i = 0; i < b->n_leaves; i++)
+		if (b->leaves[i]->base.n_unknown_fields)
+			return 0;
+	return 1;
+}
+
 int
 px_bundle_decode(Paxta__Bundle **out, const uint8_t *bytes, size_t len)
 {
@@ -515,7 +528,7 @@ px_bundle_decode(Paxta__Bundle **out, const uint8_t *bytes, size_t len)
 	if (!b)
 		return PX_EMALFORMED;
 	if (b->version != PX_BUNDLE_VERSION ||
-	    b->n_leaves > PX_BUNDLE_MAX_LEAVES) {
+	    b->n_leaves > PX_BUNDLE_MAX_LEAVES || !known_fields(b)) {
 		paxta__bundle__free_unpacked(b, NULL);
 		return PX_EMALFORMED;
 	}

@@ -19,10 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "fixture.h"
 #include "paxta/bundle.h"
 #include "paxta/checkpoint.h"
 #include "paxta/error.h"
+#include "paxta/provenance.h"
 #include "paxta/state.h"
 #include "paxta/store.h"
 
@@ -140,13 +143,13 @@ attest(struct pxt_ledger *fx, const char *subject, const char *status)
 }
 
 static uint64_t
-lab(struct pxt_ledger *fx, const char *lot)
+lab(struct pxt_ledger *fx, const char *lot, int matches)
 {
 	return submit(fx,
 		      "{'kind':'lab_result','actor':'%s','lot':'%s',"
-		      "'matches':true,'claimed_region':'UZ-SA',"
+		      "'matches':%s,'claimed_region':'UZ-SA',"
 		      "'report_sha256':'%s'}",
-		      LAB, lot, REPORT);
+		      LAB, lot, matches ? "true" : "false", REPORT);
 }
 
 static int
@@ -210,8 +213,15 @@ setup(void **state)
 		     "'from':'2026-01-01T00:00:00Z'}",
 		     MONITOR, GIN));
 	out(s, attest(s->fx, "farm:" FARM_C, "forced_labour"));
-	in(s, lab(s->fx, "LINT-1"));
-	out(s, lab(s->fx, "LINT-2"));
+	in(s, lab(s->fx, "LINT-1", 1));
+	out(s, lab(s->fx, "LINT-2", 1));
+	/* A lot a lab found not to be from where it claims. */
+	out(s, submit(s->fx,
+		      "{'kind':'harvest','actor':'%s','lot':'A-2','kg':300,"
+		      "'season':2026,'district':'UZ-SA-KTK','method':'hand',"
+		      "'harvested_at':'2026-09-22T08:00:00Z'}",
+		      FARM_A));
+	out(s, lab(s->fx, "A-2", 0));
 	assert_int_equal(px_ledger_checkpoint(s->fx->l, NULL), PX_OK);
 	s->first_size = pxt_log_size(s->fx->l);
 	s->late = attest(s->fx, "farm:" FARM_A, "certified");
@@ -430,6 +440,174 @@ test_bundle_decode_refuses(void **state)
 	assert_null(b);
 }
 
+/* The bundle's bytes, as a file would hold them. */
+static uint8_t *
+bundle_bytes(struct season *s, const char *lot, size_t *len)
+{
+	struct px_txn *t = NULL;
+	uint8_t *bytes = NULL;
+
+	assert_int_equal(px_ledger_read(s->fx->l, &t), PX_OK);
+	assert_int_equal(px_bundle_build(&bytes, len, t, lot, 0, NULL), PX_OK);
+	px_store_abort(t);
+	return bytes;
+}
+
+static char *
+verdict_text(const struct px_verdict *v)
+{
+	json_t *j = px_verdict_json(v);
+	char *text;
+
+	assert_non_null(j);
+	text = json_dumps(j, JSON_SORT_KEYS);
+	json_decref(j);
+	assert_non_null(text);
+	return text;
+}
+
+/* rc of px_bundle_verify on bytes; the verdict's JSON in *text (may be
+ * NULL). */
+static int
+verify_bytes(struct season *s, const uint8_t *bytes, size_t len, char **text,
+	     struct px_bundle_problem *p)
+{
+	struct px_note_verifier v;
+	struct px_verdict *verdict = NULL;
+	struct px_checkpoint cp;
+	Paxta__Bundle *b = NULL;
+	int rc;
+
+	verifier(s, &v);
+	rc = px_bundle_decode(&b, bytes, len);
+	if (rc != PX_OK)
+		return rc;
+	rc = px_bundle_verify(&verdict, &cp, p, b, &v, NULL);
+	if (rc == PX_OK && text)
+		*text = verdict_text(verdict);
+	px_verdict_free(verdict);
+	px_bundle_free(b);
+	return rc;
+}
+
+/* A free, an unverified, a flagged and a lab-flagged lot: each bundle
+ * verifies offline to the verdict the ledger gives, word for word. */
+static void
+test_bundle_verifies_to_the_ledgers_verdict(void **state)
+{
+	static const struct {
+		const char *lot;
+		enum px_verdict_kind kind;
+	} lots[] = {
+		{ "LINT-2", PX_VERDICT_FREE },
+		{ "YARN-1", PX_VERDICT_UNVERIFIED },
+		{ "C-1", PX_VERDICT_FLAGGED },
+		{ "A-2", PX_VERDICT_FLAGGED },
+	};
+	struct season *s = *state;
+
+	for (size_t i = 0; i < sizeof(lots) / sizeof(lots[0]); i++) {
+		struct px_bundle_problem p;
+		struct px_verdict *v = NULL;
+		struct px_txn *t = NULL;
+		char *offline = NULL, *online;
+		size_t len;
+		uint8_t *bytes = bundle_bytes(s, lots[i].lot, &len);
+
+		assert_int_equal(px_ledger_read(s->fx->l, &t), PX_OK);
+		assert_int_equal(px_verdict(&v, t, lots[i].lot, 0), PX_OK);
+		px_store_abort(t);
+		assert_int_equal(v->kind, lots[i].kind);
+		online = verdict_text(v);
+		px_verdict_free(v);
+		if (verify_bytes(s, bytes, len, &offline, &p) != PX_OK)
+			fail_msg("lot %s: %s", lots[i].lot, p.message);
+		assert_string_equal(offline, online);
+		free(offline);
+		free(online);
+		free(bytes);
+	}
+}
+
+/* Every byte of a small bundle flipped in turn: none verifies. */
+static void
+test_bundle_with_a_byte_changed_never_verifies(void **state)
+{
+	struct season *s = *state;
+	struct px_bundle_problem p;
+	size_t len;
+	uint8_t *bytes = bundle_bytes(s, "C-1", &len);
+
+	assert_int_equal(verify_bytes(s, bytes, len, NULL, &p), PX_OK);
+	for (size_t i = 0; i < len; i++) {
+		int rc;
+
+		bytes[i] ^= 0x01;
+		rc = verify_bytes(s, bytes, len, NULL, &p);
+		if (rc == PX_OK)
+			fail_msg("byte %zu of %zu changed, and it verifies", i,
+				 len);
+		bytes[i] ^= 0x01;
+		bytes[i] ^= 0x80;
+		rc = verify_bytes(s, bytes, len, NULL, &p);
+		if (rc == PX_OK)
+			fail_msg("byte %zu of %zu changed (high bit), and it "
+				 "verifies",
+				 i, len);
+		bytes[i] ^= 0x80;
+	}
+	free(bytes);
+}
+
+/* One leaf taken out of YARN-1's bundle: the replay misses it, and says
+ * where. */
+static void
+test_bundle_with_an_entry_removed_never_verifies(void **state)
+{
+	struct season *s = *state;
+	struct px_note_verifier v;
+	Paxta__Bundle *b = build(s, "YARN-1", 0, NULL, PX_OK);
+	size_t n = b->n_leaves;
+
+	verifier(s, &v);
+	/* Each leaf but the genesis (px_bundle_check names that one) and
+	 * the lab result and statements on the way (a verdict of its own
+	 * without them: only the completeness proof can show them missing,
+	 * docs/bundle.md). */
+	for (size_t i = 1; i < n; i++) {
+		struct px_bundle_problem p;
+		struct px_verdict *verdict = NULL;
+		struct px_checkpoint cp;
+		Paxta__BundleLeaf *gone = b->leaves[i];
+		struct px_entry e;
+		int rc, kind;
+
+		assert_int_equal(px_entry_read(&e, gone->leaf.data,
+					       gone->leaf.len, PX_ENTRY_DECODE),
+				 PX_OK);
+		kind = e.body->body_case;
+		px_entry_release(&e);
+		if (kind == PAXTA__ENTRY__BODY_ATTEST ||
+		    kind == PAXTA__ENTRY__BODY_LAB_RESULT ||
+		    kind == PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS)
+			continue;
+		memmove(&b->leaves[i], &b->leaves[i + 1],
+			(n - i - 1) * sizeof(*b->leaves));
+		b->n_leaves = n - 1;
+		rc = px_bundle_verify(&verdict, &cp, &p, b, &v, NULL);
+		px_verdict_free(verdict);
+		if (rc != PX_EVERIFY)
+			fail_msg("leaf %zu (%s) removed: %s",
+				 (size_t)gone->index, px_entry_kind_name(kind),
+				 rc == PX_OK ? "it verifies" : px_strerror(rc));
+		memmove(&b->leaves[i + 1], &b->leaves[i],
+			(n - i - 1) * sizeof(*b->leaves));
+		b->leaves[i] = gone;
+		b->n_leaves = n;
+	}
+	px_bundle_free(b);
+}
+
 int
 main(void)
 {
@@ -439,6 +617,9 @@ main(void)
 		T(test_bundle_at_a_checkpoint),
 		T(test_bundle_carries_a_cosigned_note),
 		T(test_bundle_check_refuses),
+		T(test_bundle_verifies_to_the_ledgers_verdict),
+		T(test_bundle_with_a_byte_changed_never_verifies),
+		T(test_bundle_with_an_entry_removed_never_verifies),
 		cmocka_unit_test(test_bundle_decode_refuses),
 #undef T
 	};

@@ -14,6 +14,7 @@
 
 #include "paxta.pb-c.h"
 #include "paxta/checkpoint.h"
+#include "paxta/provenance.h"
 #include "paxta/store.h"
 
 /* Cap on a bundle's bytes, checked before parsing, and on its leaves. */
@@ -42,7 +43,9 @@ int px_bundle_build(uint8_t **out, size_t *out_len, struct px_txn *t,
 /*
  * Decode a bundle's bytes: PX_ETOOLARGE over PX_BUNDLE_MAX (before
  * parsing), PX_EMALFORMED when they are not a Bundle of version
- * PX_BUNDLE_VERSION. *out freed with px_bundle_free; it borrows nothing.
+ * PX_BUNDLE_VERSION, or carry fields it does not know (a changed tag
+ * would hide a leaf in one). *out freed with px_bundle_free; it borrows
+ * nothing.
  */
 int px_bundle_decode(Paxta__Bundle **out, const uint8_t *bytes, size_t len);
 void px_bundle_free(Paxta__Bundle *b);
@@ -70,5 +73,37 @@ struct px_bundle_problem {
 int px_bundle_check(struct px_checkpoint *cp, struct px_bundle_problem *problem,
 		    const Paxta__Bundle *b,
 		    const struct px_note_verifier *verifier);
+
+/*
+ * Verify a bundle with no ledger and no network, trusting only verifier
+ * (the node's checkpoint key):
+ *
+ *  1. px_bundle_check: the note, the order, every inclusion proof, every
+ *     entry's signature over its own key;
+ *  2. leaf 0 is a genesis of the note's origin signed by verifier: its
+ *     registrars and policy anchor everything after;
+ *  3. every leaf replayed at its own index, in order, through the rules
+ *     (px_ledger_apply) into a scratch store made under scratch_dir (NULL:
+ *     $TMPDIR, else /tmp) and removed before returning: each entry signed
+ *     by its author's key as the bundle's registrations and rotations
+ *     prove it, by an author that holds the role, custody and mass balance
+ *     along the lineage, the places published, lot ids unique, times
+ *     forward (not the node's clock skew);
+ *  4. the verdict on b->lot as of the checkpoint, by px_verdict.
+ *
+ * What a replay of part of a log cannot check (docs/bundle.md): an
+ * author's entries the bundle leaves out — its chain is taken up at each
+ * entry's own sequence number and previous hash, so only consecutive
+ * entries are linked; entries that spent the same kg on another path; and
+ * statements or lab results left out of the bundle.
+ *
+ * PX_OK with *out (free with px_verdict_free) and *cp; PX_EVERIFY or
+ * PX_EMALFORMED with *problem naming the leaf and what is wrong; PX_EIO
+ * (no scratch folder), PX_ESTORE, PX_ENOMEM, PX_ECRYPTO: could not check.
+ */
+int px_bundle_verify(struct px_verdict **out, struct px_checkpoint *cp,
+		     struct px_bundle_problem *problem, const Paxta__Bundle *b,
+		     const struct px_note_verifier *verifier,
+		     const char *scratch_dir);
 
 #endif
