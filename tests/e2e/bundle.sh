@@ -51,10 +51,72 @@ expect_in out "10 entries, checkpoint 10 of"
 expect_status 0 -- "$PAXTA" bundle --data ledger --out early.bundle --at 9 BALE-1
 cmp -s early.bundle bale.bundle && ok || bad "--at 9 is the bundle made at 9"
 
+# ---- verify-bundle: no ledger, no network ----
+expect_status 0 -- "$PAXTA" checkpoint --data ledger --json
+trust=$(jq -r .verifier_key out)
+mkdir away
+cp bale.bundle late.bundle away/
+cd away
+expect_status 0 -- "$PAXTA" verify-bundle bale.bundle --trust "$trust"
+expect_in "$WORK/out" "checked offline against checkpoint 9 of e2e.example/cotton"
+expect_in "$WORK/out" "not proven by the bundle"
+head -n -4 "$WORK/out" >offline.txt
+cd ..
+expect_status 0 -- "$PAXTA" verify --data ledger --at 9 BALE-1
+cmp -s out away/offline.txt && ok || bad "verify-bundle prints the verdict as paxta verify: $(diff out away/offline.txt)"
+expect_status 0 -- "$PAXTA" verify-bundle away/late.bundle --trust "$trust" --json
+expect_eq "$(jq -c '[.verdict, .checkpoint.size, .checkpoint.origin]' out)" '["free",10,"e2e.example/cotton"]' "--json"
+
+# A byte changed anywhere: refused, naming what.
+flip() { # FILE OFFSET
+	local b
+	b=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+len=$(stat -c %s bale.bundle)
+for off in 3 40 200 $((len / 2)) $((len - 40)) $((len - 1)); do
+	cp bale.bundle t.bundle
+	flip t.bundle "$off"
+	expect_status 1 -- "$PAXTA" verify-bundle t.bundle --trust "$trust"
+	expect_in err "'t.bundle' does not verify: "
+done
+# Another node's key; a file that is no bundle; one that cannot be read.
+"$PAXTA" keygen --out keys/other.key >/dev/null
+"$PAXTA" init --data other --origin e2e.example/cotton \
+	--registrar "uz.registrar=$("$PAXTA" keygen --show keys/other.key)" >/dev/null
+expect_status 0 -- "$PAXTA" checkpoint --data other --json
+expect_status 1 -- "$PAXTA" verify-bundle bale.bundle --trust "$(jq -r .verifier_key out)"
+expect_in err "the checkpoint is not signed by 'e2e.example/cotton'"
+echo "not a bundle" >text.bundle
+expect_status 1 -- "$PAXTA" verify-bundle text.bundle --trust "$trust"
+expect_in err "it is not a paxta bundle"
+expect_status 2 -- "$PAXTA" verify-bundle nowhere.bundle --trust "$trust"
+expect_status 2 -- "$PAXTA" verify-bundle bale.bundle --trust nonsense
+expect_status 2 -- "$PAXTA" verify-bundle bale.bundle
+
+# A flagged lot: exit 1, the same verdict as the ledger's.
+{
+	register uz.farm.b farm UZ-QA UZ-QA-NKS
+} >farm-b.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys farm-b.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys - <<'JSON'
+{"kind":"harvest","actor":"uz.farm.b","lot":"B-1","kg":500,"season":2026,"district":"UZ-QA-NKS","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}
+{"kind":"attest","actor":"monitor.tpm","subject":"district:UZ-QA-NKS","season":2026,"status":"forced_labour","indicators":["abuse_of_vulnerability"]}
+JSON
+expect_status 0 -- "$PAXTA" checkpoint --data ledger
+expect_status 0 -- "$PAXTA" bundle --data ledger --out b.bundle B-1
+expect_status 1 -- "$PAXTA" verify-bundle b.bundle --trust "$trust" --json
+expect_eq "$(jq -r .verdict out)" flagged "a flagged lot's bundle"
+jq -S 'del(.checkpoint)' out >offline.json
+expect_status 1 -- "$PAXTA" verify --data ledger --json B-1
+jq -S . out >online.json
+cmp -s offline.json online.json && ok || bad "the flagged verdict offline is the ledger's: $(diff online.json offline.json)"
+
 # From the node: the same bytes.
+expect_status 0 -- "$PAXTA" bundle --data ledger --out latest.bundle BALE-1
 start_node --checkpoint-interval 0
 expect_status 0 -- "$PAXTA" bundle --node "$URL" --out node.bundle BALE-1
-cmp -s node.bundle late.bundle && ok || bad "the node's bundle is the folder's"
+cmp -s node.bundle latest.bundle && ok || bad "the node's bundle is the folder's"
 expect_status 0 -- "$PAXTA" bundle --node "$URL" --out node9.bundle --at 9 BALE-1
 cmp -s node9.bundle bale.bundle && ok || bad "the node's ?size=9 is the folder's --at 9"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$URL/v1/lots/BALE-1/bundle")" \

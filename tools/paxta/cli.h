@@ -54,6 +54,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_proof(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
+int cmd_verify_bundle(int argc, char **argv);
 int cmd_mirror(int argc, char **argv);
 
 /* "paxta: " + message + "\n" on stderr; returns EXIT_ERROR. */
@@ -73,6 +74,10 @@ int open_ledger_key(struct px_ledger **out, const char *dir,
 /* A whole file ("-": stdin) of at most cap bytes: *out malloc'd and
  * NUL-terminated. 0, or EXIT_ERROR (printed: unreadable, over cap). */
 int read_small_file(const char *path, size_t cap, char **out, size_t *out_len);
+
+/* A verdict's JSON (px_verdict_json) for people, as paxta verify prints
+ * it (cmd_query.c). */
+void print_verdict(json_t *v);
 
 /* Print j on stdout, indented, with a newline; consumes the reference. */
 void print_json(json_t *j);

@@ -13,6 +13,7 @@
 #include "paxta/bundle.h"
 #include "paxta/crypto.h"
 #include "paxta/error.h"
+#include "paxta/provenance.h"
 
 static const char bundle_help[] =
 	"usage: paxta bundle LOT --out FILE [--at SIZE] (--data DIR | --node "
@@ -209,6 +210,145 @@ cmd_bundle(int argc, char **argv)
 	printf("written to %s\n", a.out);
 out:
 	free(origin);
+	px_bundle_free(b);
+	free(bytes);
+	return rc;
+}
+
+/* ---- verify-bundle ---- */
+
+static const char verify_bundle_help[] =
+	"usage: paxta verify-bundle FILE --trust VERIFIER_KEY [--json]\n\n"
+	"Check a lot's proof bundle (paxta bundle) with no ledger and no "
+	"network, trusting\n"
+	"only the node's checkpoint key: the checkpoint's signature, every "
+	"entry's\n"
+	"inclusion proof to it, every entry's signature by the key its "
+	"author held (as\n"
+	"the bundle's registrations and rotations, anchored in the genesis, "
+	"prove it),\n"
+	"the rules replayed over the bundle's entries (roles, custody, mass "
+	"balance),\n"
+	"and the verdict recomputed by the same code as paxta verify.\n\n"
+	"  --trust KEY  the node's verifier key, NAME+HEX8+BASE64 (paxta "
+	"checkpoint --json\n"
+	"               gives it as verifier_key; GET /v1/log as "
+	"verifier_key)\n"
+	"  --json       the verdict as paxta verify --json prints it, with "
+	"\"checkpoint\":\n"
+	"               {\"origin\", \"size\"}\n\n"
+	"Not proven by a bundle alone: the author's entries it leaves out, "
+	"kg spent\n"
+	"elsewhere from the same lots, and statements or lab results left "
+	"out of it\n"
+	"(docs/bundle.md).\n\n"
+	"Exit 0 only when everything verifies and the lot is free; 1 when it "
+	"is not free\n"
+	"or something does not verify (named); 2 when FILE cannot be read.\n";
+
+static int
+parse_verify(int argc, char **argv, const char **file, const char **trust,
+	     int *json)
+{
+	static const struct option opts[] = {
+		{ "trust", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*trust = NULL;
+	*json = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			*trust = optarg;
+			break;
+		case 'j':
+			*json = 1;
+			break;
+		case 'h':
+			fputs(verify_bundle_help, stdout);
+			return -1;
+		default:
+			return usage_error("verify-bundle", "unknown option");
+		}
+	}
+	if (!*trust)
+		return usage_error("verify-bundle",
+				   "give --trust VERIFIER_KEY");
+	if (argc - optind != 1)
+		return usage_error("verify-bundle", "give one bundle file");
+	*file = argv[optind];
+	return 0;
+}
+
+int
+cmd_verify_bundle(int argc, char **argv)
+{
+	struct px_note_verifier verifier;
+	struct px_bundle_problem problem;
+	struct px_verdict *v = NULL;
+	struct px_checkpoint cp;
+	Paxta__Bundle *b = NULL;
+	const char *file = NULL, *trust = NULL;
+	json_t *j = NULL;
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc, json;
+
+	if ((rc = parse_verify(argc, argv, &file, &trust, &json)) != 0)
+		return rc < 0 ? 0 : rc;
+	if (px_note_verifier_parse(&verifier, trust) != PX_OK)
+		return usage_error("verify-bundle",
+				   "--trust takes a verifier key, "
+				   "NAME+HEX8+BASE64");
+	if (read_small_file(file, PX_BUNDLE_MAX, &bytes, &len))
+		return EXIT_ERROR;
+	rc = px_bundle_decode(&b, (const uint8_t *)bytes, len);
+	if (rc != PX_OK) {
+		fprintf(stderr,
+			"paxta: '%s' does not verify: it is not a "
+			"paxta bundle\n",
+			file);
+		rc = EXIT_NO;
+		goto out;
+	}
+	rc = px_bundle_verify(&v, &cp, &problem, b, &verifier, NULL);
+	if (rc == PX_EVERIFY || rc == PX_EMALFORMED) {
+		fprintf(stderr, "paxta: '%s' does not verify: %s\n", file,
+			problem.message);
+		rc = EXIT_NO;
+		goto out;
+	}
+	if (rc != PX_OK) {
+		rc = fail("cannot check '%s': %s", file, px_strerror(rc));
+		goto out;
+	}
+	if (!(j = px_verdict_json(v)) ||
+	    json_object_set_new(j, "checkpoint",
+				json_pack("{s:s, s:I}", "origin", cp.origin,
+					  "size", (json_int_t)cp.size))) {
+		rc = fail("out of memory");
+		goto out;
+	}
+	if (json) {
+		print_json(json_incref(j));
+	} else {
+		print_verdict(j);
+		printf("\nchecked offline against checkpoint %" PRIu64
+		       " of %s\n",
+		       cp.size, cp.origin);
+		printf("%snot proven by the bundle: that no statement or lab "
+		       "result on these\norigins and lots was left out of "
+		       "it%s\n",
+		       style("dim"), style("reset"));
+	}
+	rc = v->kind == PX_VERDICT_FREE ? 0 : EXIT_NO;
+out:
+	json_decref(j);
+	px_verdict_free(v);
 	px_bundle_free(b);
 	free(bytes);
 	return rc;

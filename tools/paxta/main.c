@@ -23,6 +23,8 @@ static const struct command {
 	{ "entry", cmd_entry, "one logged entry, decoded" },
 	{ "checkpoint", cmd_checkpoint, "the latest signed checkpoint (note)" },
 	{ "bundle", cmd_bundle, "a lot's proof bundle, to check offline" },
+	{ "verify-bundle", cmd_verify_bundle,
+	  "check a bundle offline: its proofs and verdict" },
 	{ "proof", cmd_proof, "check an inclusion or consistency proof" },
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
 	{ "evidence", cmd_evidence, "check the evidence of a log's fork" },
@@ -38,7 +40,7 @@ help(FILE *f)
 	      "more)\n\ncommands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-11s %s\n", commands[i].name,
+		fprintf(f, "  %-13s %s\n", commands[i].name,
 			commands[i].summary);
 	fputs("\na first ledger:\n"
 	      "  paxta keygen --out registrar.key          # prints the "
