@@ -16,10 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "paxta/bundle.h"
 #include "paxta/entry.h"
 #include "paxta/error.h"
 #include "paxta/ledger.h"
+#include "paxta/lot.h"
 #include "paxta/provenance.h"
 #include "paxta/rules.h"
 #include "paxta/state.h"
@@ -147,9 +149,57 @@ skip_ahead(struct px_txn *t, const Paxta__Entry *e)
 	return rc;
 }
 
+/* Lots the replay took on a shipment's word. */
+struct strangers {
+	char (*ids)[PX_ID_MAX + 1];
+	size_t n, cap;
+};
+
+/*
+ * A shipment may carry lots besides the lineage's (a truck of bales from
+ * one gin): their history is not in the bundle, and cannot bear on the
+ * verdict, since nothing of the lineage was made from them. So the sender
+ * is taken to hold what the transfer ships of each lot the replay has not
+ * met, for the rules to check the rest of the transfer. Such a lot must
+ * stay out of the lineage (verify, after the replay): a lineage lot whose
+ * creation was taken out of the bundle shows up as one.
+ */
+static int
+take_strangers(struct px_txn *t, struct strangers *st, const Paxta__Entry *e)
+{
+	const Paxta__Transfer *tr = e->transfer;
+	int rc = PX_OK;
+
+	for (size_t i = 0; i < tr->n_lots && rc == PX_OK; i++) {
+		const char *lot = tr->lots[i]->lot;
+		Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT, *known = NULL;
+
+		if (!px_state_valid_id(lot))
+			continue; /* the rule says so */
+		rc = px_state_lot(t, lot, &known);
+		px_state_free(known);
+		if (rc != PX_ENOTFOUND)
+			continue;
+		rec.id = (char *)lot;
+		rec.creator = e->actor;
+		rec.grams = tr->lots[i]->grams;
+		rc = px_state_put_lot(t, &rec);
+		if (rc == PX_OK)
+			rc = px_state_set_holding(t, lot, e->actor,
+						  tr->lots[i]->grams);
+		if (rc == PX_OK)
+			rc = px_array_grow((void **)&st->ids, &st->cap,
+					   st->n + 1, sizeof(*st->ids));
+		if (rc == PX_OK)
+			strcpy(st->ids[st->n++], lot);
+	}
+	return rc;
+}
+
 static int
 replay_leaf(struct px_txn *t, const struct px_rules_ctx *ctx,
-	    struct px_bundle_problem *p, const Paxta__BundleLeaf *bl)
+	    struct px_bundle_problem *p, const Paxta__BundleLeaf *bl,
+	    struct strangers *st)
 {
 	struct px_entry e;
 	int rc;
@@ -164,6 +214,9 @@ replay_leaf(struct px_txn *t, const struct px_rules_ctx *ctx,
 	}
 	if (e.body->body_case != PAXTA__ENTRY__BODY_GENESIS &&
 	    (rc = skip_ahead(t, e.body)) != PX_OK)
+		goto out;
+	if (e.body->body_case == PAXTA__ENTRY__BODY_TRANSFER &&
+	    (rc = take_strangers(t, st, e.body)) != PX_OK)
 		goto out;
 	rc = px_ledger_apply(t, ctx, &e);
 	if (rc == PX_EREFUSED || rc == PX_EVERIFY)
@@ -217,7 +270,8 @@ fill(struct px_store *s, struct px_txn **t, uint64_t *next, uint64_t until,
  * of it. */
 static int
 replay(struct px_store *s, const struct px_rules_ctx *ctx,
-       struct px_bundle_problem *p, const Paxta__Bundle *b, uint64_t size)
+       struct px_bundle_problem *p, const Paxta__Bundle *b, uint64_t size,
+       struct strangers *st)
 {
 	struct px_txn *t = NULL;
 	uint64_t next = 0, since = 0;
@@ -228,7 +282,7 @@ replay(struct px_store *s, const struct px_rules_ctx *ctx,
 	for (size_t i = 0; i < b->n_leaves && rc == PX_OK; i++) {
 		rc = fill(s, &t, &next, b->leaves[i]->index, &since);
 		if (rc == PX_OK)
-			rc = replay_leaf(t, ctx, p, b->leaves[i]);
+			rc = replay_leaf(t, ctx, p, b->leaves[i], st);
 		next++;
 		if (rc == PX_OK)
 			rc = written(s, &t, &since);
@@ -282,6 +336,29 @@ remove_scratch(char *path)
 	free(path);
 }
 
+/* No lot of the lineage may be one taken on a shipment's word. */
+static int
+no_strangers(struct px_txn *t, struct px_bundle_problem *p, const char *lot,
+	     const struct strangers *st)
+{
+	struct px_lineage *g = NULL;
+	int rc;
+
+	if ((rc = px_lineage(&g, t, lot, 0)) != PX_OK)
+		return rc;
+	for (size_t i = 0; i < g->n_lots && rc == PX_OK; i++)
+		for (size_t k = 0; k < st->n; k++)
+			if (strcmp(g->lots[i].lot, st->ids[k]) == 0) {
+				rc = problem(p, PX_EVERIFY,
+					     "the entry that made lot '%s' of "
+					     "the lineage is not in the bundle",
+					     st->ids[k]);
+				break;
+			}
+	px_lineage_free(g);
+	return rc;
+}
+
 int
 px_bundle_verify(struct px_verdict **out, struct px_checkpoint *cp,
 		 struct px_bundle_problem *p, const Paxta__Bundle *b,
@@ -290,6 +367,7 @@ px_bundle_verify(struct px_verdict **out, struct px_checkpoint *cp,
 {
 	struct px_policy policy;
 	struct px_rules_ctx ctx;
+	struct strangers st = { 0 };
 	struct px_store *s = NULL;
 	struct px_txn *t = NULL;
 	char *path = NULL;
@@ -310,16 +388,21 @@ px_bundle_verify(struct px_verdict **out, struct px_checkpoint *cp,
 		return PX_EIO;
 	rc = px_store_open(&s, path, PX_STORE_CREATE | PX_STORE_SCRATCH);
 	if (rc == PX_OK)
-		rc = replay(s, &ctx, p, b, cp->size);
+		rc = replay(s, &ctx, p, b, cp->size, &st);
 	if (rc == PX_OK)
 		rc = px_store_begin(&t, s, 0);
-	if (rc == PX_OK) {
+	if (rc == PX_OK)
+		rc = no_strangers(t, p, b->lot, &st);
+	if (rc == PX_OK)
 		rc = px_verdict(out, t, b->lot, cp->size);
-		if (rc == PX_ENOTFOUND)
-			rc = problem(p, PX_EVERIFY,
-				     "the bundle does not hold lot '%s'",
-				     b->lot);
+	if (rc == PX_ENOTFOUND)
+		rc = problem(p, PX_EVERIFY, "the bundle does not hold lot '%s'",
+			     b->lot);
+	if (rc != PX_OK) {
+		px_verdict_free(*out);
+		*out = NULL;
 	}
+	free(st.ids);
 	px_store_abort(t);
 	px_store_close(s);
 	remove_scratch(path);

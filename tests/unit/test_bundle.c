@@ -5,8 +5,10 @@
  * The season (test_lot's, with a map, a monitor and a lab): farms A and B
  * harvest A-1 and B-1 and ship them to the gin, which gins part of both
  * into LINT-1 and the rest of A-1 into LINT-2; LINT-1 is spun into YARN-1.
- * Farm C, LINT-2's shipment, a statement on farm C and a lab result on
- * LINT-2 have nothing to do with YARN-1 and must stay out of its bundle.
+ * LINT-1 travels to the spinner with LINT-2 in one truck. Farm C, its
+ * shipment, the transform that made LINT-2, a statement on farm C and a
+ * lab result on LINT-2 have nothing to do with YARN-1 and must stay out
+ * of its bundle.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,8 +199,19 @@ setup(void **state)
 		      "'inputs':[{'lot':'A-1','kg':400}],'outputs':[{'lot':"
 		      "'LINT-2','kg':150,'product':'lint'}]}",
 		      GIN));
-	ship(s, GIN, SPINNER, "TR-1", "LINT-1", 400, 1);
-	ship(s, GIN, SPINNER, "TR-2", "LINT-2", 150, 0);
+	/* One truck with a lot of YARN-1's lineage and one from outside
+	 * it: the replay takes LINT-2 on the shipment's word. */
+	in(s, submit(s->fx,
+		     "{'kind':'transfer','actor':'%s','to':'%s','shipment':"
+		     "'TR-1','lots':[{'lot':'LINT-1','kg':400},{'lot':"
+		     "'LINT-2','kg':150}]}",
+		     GIN, SPINNER));
+	in(s, submit(s->fx,
+		     "{'kind':'receive','actor':'%s','shipment':'TR-1',"
+		     "'lots':[{'lot':'LINT-1','kg':400},{'lot':'LINT-2','kg':"
+		     "150}]}",
+		     SPINNER));
+	ship(s, FARM_C, GIN, "WB-C", "C-1", 500, 0);
 	in(s, submit(s->fx,
 		     "{'kind':'transform','actor':'%s','process':'spinning',"
 		     "'inputs':[{'lot':'LINT-1','kg':400}],'outputs':[{'lot':"

@@ -94,8 +94,11 @@ int px_bundle_check(struct px_checkpoint *cp, struct px_bundle_problem *problem,
  * What a replay of part of a log cannot check (docs/bundle.md): an
  * author's entries the bundle leaves out — its chain is taken up at each
  * entry's own sequence number and previous hash, so only consecutive
- * entries are linked; entries that spent the same kg on another path; and
- * statements or lab results left out of the bundle.
+ * entries are linked; entries that spent the same kg on another path; the
+ * history of lots outside the lineage that share a shipment with it (the
+ * sender is taken to hold what it ships of them, and none may turn out to
+ * be in the lineage); and statements or lab results left out of the
+ * bundle.
  *
  * PX_OK with *out (free with px_verdict_free) and *cp; PX_EVERIFY or
  * PX_EMALFORMED with *problem naming the leaf and what is wrong; PX_EIO
