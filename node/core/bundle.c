@@ -260,10 +260,9 @@ on_key(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
 	return add_index(ctx, px_get_be64(key + klen - 8));
 }
 
-/* One author's registration, rotations, revocation and suspension; the
- * authors of those entries join the list (first, the genesis: index 0,
- * which is the node's, registers the first registrars). new_from is the
- * first index this call added. */
+/* One author's registration, rotations, revocation and suspension (the
+ * genesis, index 0, registers the first registrars; the node that signs
+ * it is no actor). */
 static int
 author(struct gather *g, const char *actor)
 {
