@@ -300,6 +300,9 @@ void pxd_get_attestations(struct pxd_request *rq);
 void pxd_get_healthz(struct pxd_request *rq);
 void pxd_get_metrics(struct pxd_request *rq);
 
+/* bundle.c: GET /v1/lots/{id}/bundle */
+void pxd_get_bundle(struct pxd_request *rq);
+
 /* witness.c: the node as a C2SP tlog-witness. pxd_witness_start makes
  * nothing (*out NULL, PX_OK) without --witness-for; errors are worded in
  * err. */

@@ -53,6 +53,8 @@ int cmd_checkpoint(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_proof(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+int cmd_verify_bundle(int argc, char **argv);
 int cmd_mirror(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
@@ -96,6 +98,10 @@ int open_ledger_key(struct px_ledger **out, const char *dir,
 /* A whole file ("-": stdin) of at most cap bytes: *out malloc'd and
  * NUL-terminated. 0, or EXIT_ERROR (printed: unreadable, over cap). */
 int read_small_file(const char *path, size_t cap, char **out, size_t *out_len);
+
+/* A verdict's JSON (px_verdict_json) for people, as paxta verify prints
+ * it (cmd_query.c). */
+void print_verdict(json_t *v);
 
 /* Print j on stdout, indented, with a newline; consumes the reference. */
 void print_json(json_t *j);
@@ -186,6 +192,10 @@ int node_post_json(struct node *n, json_t **out, const char *content_type,
 /* A text answer (GET or POST without a body); *out malloc'd, NUL-ended. */
 int node_text(struct node *n, char **out, size_t *out_len, const char *method,
 	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A binary answer to GET of at most cap bytes (a proof bundle); *out
+ * malloc'd. */
+int node_bytes(struct node *n, uint8_t **out, size_t *out_len, size_t cap,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 long node_status(const struct node *n);
 const char *node_code(const struct node *n);
 

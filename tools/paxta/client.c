@@ -474,6 +474,36 @@ node_text(struct node *n, char **out, size_t *out_len, const char *method,
 }
 
 int
+node_bytes(struct node *n, uint8_t **out, size_t *out_len, size_t cap,
+	   const char *fmt, ...)
+{
+	struct answer a;
+	char *path = NULL;
+	long status = 0;
+	va_list ap;
+	int rc;
+
+	*out = NULL;
+	va_start(ap, fmt);
+	rc = vasprintf(&path, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return set_error(n, "out of memory");
+	rc = request(n, "GET", path, NULL, NULL, 0, cap, &a, &status);
+	free(path);
+	if (rc)
+		return rc;
+	if (status < 200 || status > 299) {
+		rc = status_error(n, status, a.body, a.len);
+		free(a.body);
+		return rc;
+	}
+	*out = (uint8_t *)a.body;
+	*out_len = a.len;
+	return 0;
+}
+
+int
 node_bad_answer(struct node *n, const char *what)
 {
 	return set_error(n, "node %s answered %s", n->url, what);

@@ -210,7 +210,7 @@ static const char verify_help[] =
 	"  --json      the verdict with its breakdown as JSON\n\n"
 	"Exit 0 only when the verdict is free; 1 otherwise; 2 on errors.\n";
 
-static void
+void
 print_verdict(json_t *v)
 {
 	static const char *const order[] = {

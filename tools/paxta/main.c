@@ -22,6 +22,9 @@ static const struct command {
 	{ "actor", cmd_actor, "an actor: roles, location, key, sequence" },
 	{ "entry", cmd_entry, "one logged entry, decoded" },
 	{ "checkpoint", cmd_checkpoint, "the latest signed checkpoint (note)" },
+	{ "bundle", cmd_bundle, "a lot's proof bundle, to check offline" },
+	{ "verify-bundle", cmd_verify_bundle,
+	  "check a bundle offline: its proofs and verdict" },
 	{ "proof", cmd_proof, "check an inclusion or consistency proof" },
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
 	{ "evidence", cmd_evidence, "check the evidence of a log's fork" },
@@ -41,7 +44,7 @@ help(FILE *f)
 	      "more)\n\ncommands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-11s %s\n", commands[i].name,
+		fprintf(f, "  %-13s %s\n", commands[i].name,
 			commands[i].summary);
 	fputs("\na first ledger:\n"
 	      "  paxta keygen --out registrar.key          # prints the "
@@ -51,9 +54,13 @@ help(FILE *f)
 	      "  paxta submit --data ledger --key registrar.key "
 	      "register-farm.json\n"
 	      "  paxta verify --data ledger LOT\n\n"
-	      "every command but keygen, init and audit also talks to a "
-	      "running node:\n"
+	      "every command but keygen, init, audit and verify-bundle also "
+	      "talks to a\nrunning node:\n"
 	      "  paxta verify --node http://127.0.0.1:8470 LOT\n\n"
+	      "a lot's proof, checked anywhere later with no ledger and no "
+	      "network:\n"
+	      "  paxta bundle --data ledger --out lot.bundle LOT\n"
+	      "  paxta verify-bundle lot.bundle --trust VERIFIER_KEY\n\n"
 	      "exit status: 0 success (a 'free' verdict, an intact audit); 1 "
 	      "the answer is\nno (a verdict that is not free, a refused "
 	      "entry, a broken ledger); 2 an error.\n",
