@@ -298,31 +298,20 @@ pxd_post_entries(struct pxd_request *rq)
 static json_t *
 entry_json(uint64_t index, const uint8_t *leaf, size_t len, int decoded)
 {
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *e = NULL;
-	struct px_hash h;
-	char hex[2 * PX_HASH_LEN + 1], *b64 = NULL;
-	json_t *j = NULL, *ev = NULL;
+	struct px_entry e;
+	char *b64 = NULL;
+	json_t *j = NULL;
 
-	if (px_base64_encode(&b64, leaf, len) != PX_OK)
-		goto out;
-	if (!decoded) {
-		j = json_pack("{s:I,s:s}", "index", (json_int_t)index, "leaf",
-			      b64);
-		goto out;
+	if (decoded) {
+		if (px_entry_read(&e, leaf, len,
+				  PX_ENTRY_HASH | PX_ENTRY_DECODE) == PX_OK)
+			j = px_event_logged(&e, index);
+		px_entry_release(&e);
+		return j;
 	}
-	if (px_hash_leaf(&h, leaf, len) != PX_OK ||
-	    px_entry_open(&env, leaf, len) != PX_OK ||
-	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK ||
-	    !(ev = px_event_from_entry(e)))
-		goto out;
-	px_hex_encode(hex, h.b, PX_HASH_LEN);
-	j = json_pack("{s:I,s:s,s:s,s:O}", "index", (json_int_t)index,
-		      "leaf_hash", hex, "leaf", b64, "entry", ev);
-out:
-	json_decref(ev);
-	px_entry_body_free(e);
-	px_entry_close(&env);
+	if (px_base64_encode(&b64, leaf, len) != PX_OK)
+		return NULL;
+	j = json_pack("{s:I,s:s}", "index", (json_int_t)index, "leaf", b64);
 	free(b64);
 	return j;
 }

@@ -812,11 +812,8 @@ int
 cmd_entry(int argc, char **argv)
 {
 	struct query q;
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *e = NULL;
-	struct px_hash h;
+	struct px_entry e = { 0 };
 	uint8_t *leaf = NULL;
-	char hex[2 * PX_HASH_LEN + 1], *b64 = NULL;
 	uint64_t index;
 	size_t len;
 	json_t *j = NULL;
@@ -828,35 +825,30 @@ cmd_entry(int argc, char **argv)
 		return usage_error("entry", "give one entry index");
 	if (open_query(&q) || fetch_leaf(q.node, q.t, index, &leaf, &len))
 		goto out;
-	if (px_entry_open(&env, leaf, len) != PX_OK ||
-	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK ||
-	    px_hash_leaf(&h, leaf, len) != PX_OK ||
-	    px_base64_encode(&b64, leaf, len) != PX_OK ||
-	    !(j = px_event_from_entry(e))) {
+	/* The signature checked here, whoever served the bytes. */
+	if (px_entry_read(&e, leaf, len, PX_ENTRY_ALL) != PX_OK ||
+	    !(j = px_event_logged(&e, index))) {
 		status = fail("entry %" PRIu64 " does not decode", index);
 		goto out;
 	}
-	px_hex_encode(hex, h.b, PX_HASH_LEN);
 	if (q.json) {
-		print_json(json_pack(
-			"{s:I,s:s,s:s,s:b,s:O}", "index", (json_int_t)index,
-			"leaf_hash", hex, "leaf", b64, "signature_valid",
-			px_entry_check(&env) == PX_OK, "entry", j));
-	} else {
-		json_clean(j);
-		printf("entry %" PRIu64 "  leaf hash %s  signature %s\n", index,
-		       hex,
-		       px_entry_check(&env) == PX_OK ? "valid" : "INVALID");
 		json_incref(j);
 		print_json(j);
+	} else {
+		json_t *ev = json_object_get(j, "entry");
+
+		printf("entry %" PRIu64 "  leaf hash %s  signature %s\n", index,
+		       json_string_value(json_object_get(j, "leaf_hash")),
+		       e.status == PX_OK ? "valid" : "INVALID");
+		json_clean(ev);
+		json_incref(ev);
+		print_json(ev);
 	}
 	status = 0;
 out:
 	json_decref(j);
-	free(b64);
 	free(leaf);
-	px_entry_body_free(e);
-	px_entry_close(&env);
+	px_entry_release(&e);
 	close_query(&q);
 	return status;
 }

@@ -17,6 +17,7 @@
 
 #include "paxta.pb-c.h"
 #include "paxta/crypto.h"
+#include "paxta/entry.h"
 #include "paxta/error.h"
 #include "paxta/names.h"
 
@@ -53,5 +54,14 @@ void px_event_free(struct px_event *ev);
 /* The JSON of a logged entry (a new reference, the caller's). NULL on
  * out of memory. */
 json_t *px_event_from_entry(const Paxta__Entry *e);
+
+/*
+ * A logged entry as the node serves it and `paxta entry` prints it:
+ * {"index", "leaf_hash" (hex), "leaf" (base64 of the exact bytes),
+ * "entry" (px_event_from_entry)}, and "signature_valid" when e was prepared
+ * with PX_ENTRY_VERIFY. e is prepared with PX_ENTRY_HASH and decodes. A new
+ * reference; NULL when e is not so, or out of memory.
+ */
+json_t *px_event_logged(const struct px_entry *e, uint64_t index);
 
 #endif

@@ -1,0 +1,31 @@
+/* paxta — a logged entry as the node serves it and the CLI prints it. */
+#include <stdlib.h>
+
+#include "paxta/event.h"
+
+json_t *
+px_event_logged(const struct px_entry *e, uint64_t index)
+{
+	char hex[2 * PX_HASH_LEN + 1], *b64 = NULL;
+	json_t *ev = NULL, *j = NULL;
+
+	if (!(e->done & PX_ENTRY_HASH) || !e->body)
+		return NULL;
+	if (px_base64_encode(&b64, e->leaf, e->len) != PX_OK ||
+	    !(ev = px_event_from_entry(e->body)))
+		goto out;
+	px_hex_encode(hex, e->leaf_hash.b, PX_HASH_LEN);
+	j = json_pack("{s:I,s:s,s:s,s:O}", "index", (json_int_t)index,
+		      "leaf_hash", hex, "leaf", b64, "entry", ev);
+	/* With its signature checked, say what the check found. */
+	if (j && (e->done & PX_ENTRY_VERIFY) &&
+	    json_object_set_new(j, "signature_valid",
+				json_boolean(e->status == PX_OK)) != 0) {
+		json_decref(j);
+		j = NULL;
+	}
+out:
+	json_decref(ev);
+	free(b64);
+	return j;
+}
