@@ -953,17 +953,14 @@ facility_finding(struct px_verdict *v, struct px_txn *t, json_t *cache,
 static int
 name_suspension(struct px_verdict *v, struct px_txn *t, uint64_t index)
 {
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *e = NULL;
-	const uint8_t *leaf;
-	size_t len;
+	struct px_entry stored = { 0 };
+	const Paxta__Entry *e;
 	int rc;
 
-	if ((rc = px_store_leaf(t, index, &leaf, &len)) != PX_OK)
-		return rc;
-	if (px_entry_open(&env, leaf, len) != PX_OK ||
-	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK ||
-	    e->body_case != PAXTA__ENTRY__BODY_SUSPEND) {
+	if ((rc = px_state_entry(t, index, &stored)) != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	e = stored.body;
+	if (e->body_case != PAXTA__ENTRY__BODY_SUSPEND) {
 		rc = PX_ESTORE;
 		goto out;
 	}
@@ -974,8 +971,7 @@ name_suspension(struct px_verdict *v, struct px_txn *t, uint64_t index)
 			e->actor, e->suspend->subject, e->suspend->from, index,
 			e->suspend->reason);
 out:
-	px_entry_body_free(e);
-	px_entry_close(&env);
+	px_entry_release(&stored);
 	return rc;
 }
 
@@ -1520,21 +1516,15 @@ seeds_of_statement(struct px_txn *t, uint64_t index, struct seed_scan *ss,
 		   char *what, size_t what_len, const char **district,
 		   uint32_t *season, char *buf, size_t buf_len)
 {
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *e = NULL;
-	const uint8_t *leaf;
-	size_t len;
+	struct px_entry stored = { 0 };
+	const Paxta__Entry *e;
 	int rc;
 
-	if (index >= px_store_size(t))
-		return PX_ENOTFOUND;
-	if ((rc = px_store_leaf(t, index, &leaf, &len)) != PX_OK)
+	/* PX_ENOTFOUND past the log's end, PX_ESTORE for a leaf that does
+	 * not decode (px_state_entry). */
+	if ((rc = px_state_entry(t, index, &stored)) != PX_OK)
 		return rc;
-	if (px_entry_open(&env, leaf, len) != PX_OK ||
-	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK) {
-		rc = PX_ESTORE;
-		goto out;
-	}
+	e = stored.body;
 	if (e->body_case != PAXTA__ENTRY__BODY_ATTEST) {
 		rc = PX_ENOTFOUND;
 		goto out;
@@ -1558,8 +1548,7 @@ seeds_of_statement(struct px_txn *t, uint64_t index, struct seed_scan *ss,
 	} else
 		ss->country = buf;
 out:
-	px_entry_body_free(e);
-	px_entry_close(&env);
+	px_entry_release(&stored);
 	return rc;
 }
 

@@ -415,9 +415,8 @@ inclusion(struct proof *p)
 {
 	struct signed_tree latest = { 0 }, at = { 0 };
 	const struct signed_tree *tree;
-	struct px_hash hashes[PX_MERKLE_MAX_PROOF], leaf_hash;
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *e = NULL;
+	struct px_hash hashes[PX_MERKLE_MAX_PROOF];
+	struct px_entry e = { 0 };
 	json_t *ev = NULL;
 	uint8_t *leaf = NULL;
 	char hex[2 * PX_HASH_LEN + 1], *root = NULL;
@@ -447,12 +446,15 @@ inclusion(struct proof *p)
 	if ((rc = fetch_leaf(p->node, p->t, p->index, &leaf, &len)) != 0 ||
 	    (rc = get_inclusion(p, p->index, size, hashes, &n)) != 0)
 		goto out;
-	if (px_hash_leaf(&leaf_hash, leaf, len) != PX_OK) {
+	/* Hashed for the proof, decoded for people (its bytes are what is
+	 * proven), once. */
+	if (px_entry_read(&e, leaf, len, PX_ENTRY_HASH | PX_ENTRY_DECODE) !=
+	    PX_OK) {
 		rc = fail("cannot hash the entry");
 		goto out;
 	}
-	px_hex_encode(hex, leaf_hash.b, PX_HASH_LEN);
-	if (px_merkle_verify_inclusion(&leaf_hash, p->index, size, hashes, n,
+	px_hex_encode(hex, e.leaf_hash.b, PX_HASH_LEN);
+	if (px_merkle_verify_inclusion(&e.leaf_hash, p->index, size, hashes, n,
 				       &tree->cp.root) != PX_OK) {
 		rc = not_verified(p,
 				  "the inclusion proof does not lead from "
@@ -465,10 +467,8 @@ inclusion(struct proof *p)
 		rc = fail("out of memory");
 		goto out;
 	}
-	/* What the entry says, for people (its bytes are what is proven). */
-	if (px_entry_open(&env, leaf, len) == PX_OK &&
-	    px_entry_body_decode(&e, env.payload, env.payload_len) == PX_OK)
-		ev = px_event_from_entry(e);
+	if (e.body)
+		ev = px_event_from_entry(e.body);
 	if (p->json) {
 		json_t *j = json_pack(
 			"{s:b,s:I,s:I,s:s,s:s,s:s,s:s}", "verified", 1, "index",
@@ -494,8 +494,7 @@ inclusion(struct proof *p)
 	rc = 0;
 out:
 	json_decref(ev);
-	px_entry_body_free(e);
-	px_entry_close(&env);
+	px_entry_release(&e);
 	free(leaf);
 	free(root);
 	free(latest.note);
