@@ -115,6 +115,14 @@ expect_status 0 -- python3 cosig_check.py cp.note "$k1" "$k2"
 expect_in out "cosigned by 2"
 expect_status 0 -- "$PAXTA" checkpoint --node "$URL_log" --witness "$k1" --witness "$k2" --quorum 2 --json
 expect_eq "$(jq -c .cosigned_by out)" '["e2e.example/w1/witness","e2e.example/w2/witness"]' "cosigned by"
+# A lot's bundle carries the note with both cosignatures, and verifies
+# offline against the log's key alone (docs/bundle.md).
+lot=$(jq -r '[.lots[] | select(.role == "free")][0].lot' sim/expect.json)
+expect_status 0 -- "$PAXTA" bundle --node "$URL_log" --out free.bundle --at "$size" "$lot"
+grep -qaF "— e2e.example/w1/witness " free.bundle && grep -qaF "— e2e.example/w2/witness " free.bundle &&
+	ok || bad "the bundle's note lacks the cosignatures"
+expect_status 0 -- "$PAXTA" verify-bundle free.bundle --trust "$log_key" --json
+expect_eq "$(jq -r '[.verdict, .checkpoint.size] | @tsv' out)" "free	$size" "the cosigned bundle verifies offline"
 # A tampered cosignature is no cosignature; an unknown witness counts for
 # nothing.
 sed '$ s/[A-Za-z0-9]\([A-Za-z0-9]\)=*$/A\1=/' cp.note >tampered.note
