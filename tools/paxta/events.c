@@ -86,8 +86,11 @@ start(struct event_reader *r)
 			r->whole = json_array(); /* an empty file */
 			return r->whole ? 0 : fail("out of memory");
 		}
-		for (s = r->buf;
-		     *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
+		s = r->buf;
+		/* A UTF-8 byte order mark, as some editors save the file. */
+		if (r->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
+		for (; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
 			;
 	} while (!*s);
 	if (*s == '{') {
@@ -102,7 +105,7 @@ start(struct event_reader *r)
 		}
 	}
 	/* An array, or one object over several lines: read it whole. */
-	text = read_rest(r->f, r->buf, (size_t)n, &len);
+	text = read_rest(r->f, s, (size_t)n - (size_t)(s - r->buf), &len);
 	if (!text)
 		return fail("cannot read '%s': %s", r->path, strerror(errno));
 	r->whole = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);

@@ -1,0 +1,188 @@
+/*
+ * The record-keeper's rules: an event's own time orders custody (a
+ * receive after its dispatch, a transform after its inputs were made)
+ * while the entry keeps its signing time; documents on the kinds that move
+ * cotton. Every refusal leaves the ledger unchanged.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "paxta/state.h"
+
+#define GENESIS_T 1767225600 /* 2026-01-01T00:00:00Z */
+#define NOW       1792656000 /* 2026-10-22T08:00:00Z: the clerk's day */
+#define FARM      "uz.farm.0042"
+#define GIN       "uz.gin.kattakurgan-01"
+#define REGION    "UZ-SA"
+#define DISTRICT  "UZ-SA-KTK"
+#define LOT       "UZ-2026-F0042-001"
+
+static char *
+squote(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* printf the event, then every ' becomes ". malloc'd. */
+static char *
+squote(const char *fmt, va_list ap)
+{
+	char *text = NULL;
+
+	assert_true(vasprintf(&text, fmt, ap) >= 0);
+	for (char *c = text; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	return text;
+}
+
+static void submit_ok(struct pxt_ledger *fx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+submit_ok(struct pxt_ledger *fx, const char *fmt, ...)
+{
+	struct px_append_result res = { 0 };
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = squote(fmt, ap);
+	va_end(ap);
+	if (pxt_submit(fx, &res, "%s", text) != PX_OK)
+		fail_msg("refused %s: %s: %s", text,
+			 px_code_name(res.refusal.code), res.refusal.message);
+	free(text);
+}
+
+static void refused(struct pxt_ledger *fx, enum px_code want,
+		    const char *needle, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Refused with code want and needle in the message; nothing changed. */
+static void
+refused(struct pxt_ledger *fx, enum px_code want, const char *needle,
+	const char *fmt, ...)
+{
+	struct px_append_result res = { 0 };
+	struct pxt_snapshot before, after;
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = squote(fmt, ap);
+	va_end(ap);
+	pxt_snapshot(fx, &before);
+	pxt_submit(fx, &res, "%s", text);
+	if (res.refusal.code != want || !strstr(res.refusal.message, needle))
+		fail_msg("%s: want %s '%s', got %s: %s", text,
+			 px_code_name(want), needle,
+			 px_code_name(res.refusal.code), res.refusal.message);
+	pxt_snapshot(fx, &after);
+	assert_true(pxt_snapshot_equal(&before, &after));
+	free(text);
+}
+
+static int
+setup(void **state)
+{
+	struct pxt_ledger *fx = pxt_ledger_new_at(NULL, GENESIS_T);
+
+	fx->now = NOW;
+	pxt_register(fx, FARM, "farm", REGION, DISTRICT);
+	pxt_register(fx, GIN, "gin", REGION, DISTRICT);
+	/* picked 21 September, keyed in weeks later */
+	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		      "','kg':12000,'season':2026,'district':'" DISTRICT
+		      "','method':'hand',"
+		      "'event_time':'2026-09-21T13:00:00+05:00'}");
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	pxt_ledger_free(*state);
+	return 0;
+}
+
+static void
+test_receive_by_event_time(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	Paxta__ShipmentRecord *sh = NULL;
+	Paxta__LotRecord *lot = NULL;
+	struct px_txn *t = NULL;
+
+	/* The farm ships on 15 October, recorded today (the entry's time is
+	 * the node's now); the gin received on 16 October. Before, the
+	 * receive had to be dated after the transfer's signing. */
+	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		      "','shipment':'WB-7781','lots':[{'lot':'" LOT
+		      "','kg':12000}],"
+		      "'event_time':'2026-10-15T08:10:00+05:00',"
+		      "'documents':[{'type':'waybill','number':'WB-7781'}]}");
+	/* a receive that happened before its dispatch */
+	refused(fx, PX_CODE_TIME,
+		"event time 2026-10-15T03:09:59Z is before the shipment's "
+		"dispatch at 2026-10-15T03:10:00Z",
+		"{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		"'lots':[{'lot':'" LOT "','kg':12000}],"
+		"'event_time':'2026-10-15T08:09:59+05:00'}");
+	/* an event recorded before it happened */
+	refused(fx, PX_CODE_TIME, "is after the entry's own time",
+		"{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		"'lots':[{'lot':'" LOT "','kg':12000}],"
+		"'event_time':'2026-11-15T08:00:00+05:00'}");
+	/* documents are checked by the rules as well */
+	refused(fx, PX_CODE_MALFORMED, "document 1 needs",
+		"{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		"'lots':[{'lot':'" LOT "','kg':12000}],"
+		"'documents':[{'type':'waybill','number':'%0300d'}]}",
+		1);
+	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		      "'lots':[{'lot':'" LOT "','kg':12000}],"
+		      "'event_time':'2026-10-16T09:00:00+05:00',"
+		      "'documents':[{'type':'weighbridge_ticket',"
+		      "'number':'W-1'}]}");
+	assert_int_equal(pxt_holding(fx, LOT, GIN), 12000000);
+
+	/* the shipment is dated by its dispatch, the lot by its picking */
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_state_shipment(t, "WB-7781", &sh), PX_OK);
+	assert_int_equal(sh->time, 1792033800);
+	assert_int_equal(px_state_lot(t, LOT, &lot), PX_OK);
+	assert_int_equal(lot->time, 1789977600);
+	px_state_free(sh);
+	px_state_free(lot);
+	px_store_abort(t);
+
+	/* a transform before its input was picked, by event time */
+	refused(fx, PX_CODE_TIME, "event time 2026-09-20T00:00:00Z is before",
+		"{'kind':'transform','actor':'" GIN "','process':'ginning',"
+		"'event_time':'2026-09-20T05:00:00+05:00',"
+		"'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
+		"'lot':'PBI-1','kg':400,'product':'lint'}]}");
+	submit_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
+		      "'ginning','event_time':'2026-10-17T10:00:00+05:00',"
+		      "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
+		      "'lot':'PBI-1','kg':400,'product':'lint'}],"
+		      "'documents':[{'type':'hvi_report','number':'H-1'}]}");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_receive_by_event_time,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
