@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "paxta/lot.h"
 #include "paxta/state.h"
 
 #define GENESIS_T 1767225600 /* 2026-01-01T00:00:00Z */
@@ -25,8 +26,8 @@
 #define DISTRICT  "UZ-SA-KTK"
 #define LOT       "UZ-2026-F0042-001"
 
-static char *
-squote(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static char *squote(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 
 /* printf the event, then every ' becomes ". malloc'd. */
 static char *
@@ -119,6 +120,7 @@ test_receive_by_event_time(void **state)
 	Paxta__ShipmentRecord *sh = NULL;
 	Paxta__LotRecord *lot = NULL;
 	struct px_txn *t = NULL;
+	json_t *j = NULL, *doc;
 
 	/* The farm ships on 15 October, recorded today (the entry's time is
 	 * the node's now); the gin received on 16 October. Before, the
@@ -146,11 +148,12 @@ test_receive_by_event_time(void **state)
 		"'lots':[{'lot':'" LOT "','kg':12000}],"
 		"'documents':[{'type':'waybill','number':'%0300d'}]}",
 		1);
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
-		      "'lots':[{'lot':'" LOT "','kg':12000}],"
-		      "'event_time':'2026-10-16T09:00:00+05:00',"
-		      "'documents':[{'type':'weighbridge_ticket',"
-		      "'number':'W-1'}]}");
+	submit_ok(fx,
+		  "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		  "'lots':[{'lot':'" LOT "','kg':12000}],"
+		  "'event_time':'2026-10-16T09:00:00+05:00',"
+		  "'documents':[{'type':'weighbridge_ticket',"
+		  "'number':'W-1'}]}");
 	assert_int_equal(pxt_holding(fx, LOT, GIN), 12000000);
 
 	/* the shipment is dated by its dispatch, the lot by its picking */
@@ -174,6 +177,23 @@ test_receive_by_event_time(void **state)
 		      "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
 		      "'lot':'PBI-1','kg':400,'product':'lint'}],"
 		      "'documents':[{'type':'hvi_report','number':'H-1'}]}");
+
+	/* the lot shows when it happened, when it was recorded, its papers */
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_lot_json(&j, t, "PBI-1"), PX_OK);
+	px_store_abort(t);
+	assert_string_equal(json_string_value(json_object_get(j, "event_time")),
+			    "2026-10-17T10:00:00+05:00");
+	assert_string_equal(json_string_value(json_object_get(j, "time")),
+			    "2026-10-17T05:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(j, "recorded")),
+			    "2026-10-22T08:00:00Z");
+	doc = json_array_get(json_object_get(j, "documents"), 0);
+	assert_string_equal(json_string_value(json_object_get(doc, "type")),
+			    "hvi_report");
+	assert_string_equal(json_string_value(json_object_get(doc, "number")),
+			    "H-1");
+	json_decref(j);
 }
 
 int

@@ -406,6 +406,31 @@ print_lot(json_t *j)
 			       ? jstr(j, "process")
 			       : "unknown",
 		       jstr(j, "time"), jint(j, "created_at"));
+	/* When it happened and when it was recorded: a record keyed in long
+	 * after the event shows as such. */
+	if (json_is_string(json_object_get(j, "recorded")))
+		printf("  happened  %s · recorded %s\n",
+		       json_is_string(json_object_get(j, "event_time"))
+			       ? jstr(j, "event_time")
+			       : jstr(j, "time"),
+		       jstr(j, "recorded"));
+	json_array_foreach(json_object_get(j, "documents"), i, p)
+	{
+		if (json_is_string(p))
+			printf("  %s sha256 %s\n",
+			       i ? "         " : "papers   ",
+			       json_string_value(p));
+		else
+			printf("  %s %s %s%s%s%s%s\n",
+			       i ? "         " : "papers   ", jstr(p, "type"),
+			       jstr(p, "number"),
+			       json_object_get(p, "issuer") ? " by " : "",
+			       json_object_get(p, "issuer") ? jstr(p, "issuer")
+							    : "",
+			       json_object_get(p, "date") ? " of " : "",
+			       json_object_get(p, "date") ? jstr(p, "date")
+							  : "");
+	}
 	json_array_foreach(inputs, i, p)
 	{
 		jkg(kg, p, "kg");
