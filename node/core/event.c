@@ -1299,7 +1299,7 @@ parse_publish(struct parse *p, const json_t *event, Paxta__Entry *e)
  * event reads back, and ignored, since the submitter numbers its entries.
  */
 static const char *const common_fields[] = {
-	"kind", "actor", "time", "event_time", "seq", "prev", NULL,
+	"kind", "actor", "time", "event_time", "event_id", "seq", "prev", NULL,
 };
 static const char *const register_fields[] = { "subject", NULL };
 static const char *const revoke_fields[] = { "subject", "reason", NULL };
@@ -1366,6 +1366,47 @@ static const struct kind {
 
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
+/*
+ * An event's id from its content (DESIGN.md §6.1 "event_id"): the SHA-256
+ * in hex of the Entry packed without what numbering and signing add (seq,
+ * prev, time). The same event signed again has the same id.
+ */
+static int
+derive_event_id(struct px_event *ev, Paxta__Entry *e)
+{
+	int64_t time = e->time;
+	uint64_t seq = e->seq;
+	ProtobufCBinaryData prev = e->prev;
+	struct px_hash h;
+	uint8_t *buf;
+	char *hex;
+	size_t n;
+	int rc;
+
+	e->time = 0;
+	e->seq = 0;
+	e->prev.data = NULL;
+	e->prev.len = 0;
+	n = protobuf_c_message_get_packed_size(&e->base);
+	if ((buf = malloc(n ? n : 1))) {
+		protobuf_c_message_pack(&e->base, buf);
+		rc = px_sha256(&h, buf, n);
+		free(buf);
+	} else {
+		rc = PX_ENOMEM;
+	}
+	e->time = time;
+	e->seq = seq;
+	e->prev = prev;
+	if (rc != PX_OK)
+		return rc;
+	if (!(hex = arena_alloc(ev, 2 * PX_HASH_LEN + 1)))
+		return PX_ENOMEM;
+	px_hex_encode(hex, h.b, PX_HASH_LEN);
+	e->event_id = hex;
+	return PX_OK;
+}
+
 int
 px_event_parse(struct px_event **out, const json_t *event, struct px_refusal *r)
 {
@@ -1413,9 +1454,13 @@ px_event_parse(struct px_event **out, const json_t *event, struct px_refusal *r)
 	if ((rc = get_id(&p, &e->actor, event, "actor", REQUIRED)) != PX_OK ||
 	    (rc = get_time(&p, &e->time, &p.ev->has_time, event, "time")) !=
 		    PX_OK ||
-	    (rc = get_event_time(&p, e, event)) != PX_OK)
+	    (rc = get_event_time(&p, e, event)) != PX_OK ||
+	    (rc = get_id(&p, &e->event_id, event, "event_id", OPTIONAL)) !=
+		    PX_OK ||
+	    (rc = kind->parse(&p, event, e)) != PX_OK)
 		goto out;
-	rc = kind->parse(&p, event, e);
+	if (!e->event_id[0])
+		rc = derive_event_id(p.ev, e);
 out:
 	if (rc != PX_OK) {
 		px_event_free(p.ev);
@@ -1942,6 +1987,7 @@ px_event_from_entry(const Paxta__Entry *e)
 	put_text(&ok, obj, "time", when);
 	/* as given, its offset kept */
 	put_opt_text(&ok, obj, "event_time", e->event_time);
+	put_opt_text(&ok, obj, "event_id", e->event_id);
 	put_body(&ok, obj, e);
 	if (!ok) {
 		json_decref(obj);

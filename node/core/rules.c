@@ -1824,6 +1824,36 @@ check_event(struct apply *a)
 	return PX_OK;
 }
 
+/*
+ * An event's id (DESIGN.md §6.1): an id, logged once per author. The
+ * ledger answers a repeat as already logged before it gets here; a log
+ * that holds one twice is wrong.
+ */
+static int
+check_event_id(struct apply *a)
+{
+	const Paxta__Entry *e = a->e;
+	uint64_t at;
+	int rc;
+
+	if (!e->event_id[0])
+		return PX_OK;
+	if (!px_state_valid_id(e->event_id))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "event_id must be an id of 1 to %d ASCII "
+				 "letters, digits and punctuation",
+				 PX_ID_MAX);
+	rc = px_state_event(a->t, e->actor, e->event_id, &at);
+	if (rc == PX_ENOTFOUND)
+		return PX_OK;
+	if (rc != PX_OK)
+		return rc;
+	return px_refuse(a->r, PX_CODE_MALFORMED,
+			 "event '%s' of '%s' is logged already, at entry "
+			 "%" PRIu64,
+			 e->event_id, e->actor, at);
+}
+
 int
 px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	       const struct px_entry *entry, struct px_refusal *r)
@@ -1916,7 +1946,8 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	if (rc != PX_OK)
 		goto out;
 	a.author = author;
-	if ((rc = check_event(&a)) != PX_OK)
+	if ((rc = check_event(&a)) != PX_OK ||
+	    (rc = check_event_id(&a)) != PX_OK)
 		goto out;
 
 	switch (e->body_case) {
@@ -1963,6 +1994,9 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 		rc = px_refuse(r, PX_CODE_MALFORMED,
 			       "the entry has no kind this node knows");
 	}
+	/* In the same transaction as the entry: an event is logged once. */
+	if (rc == PX_OK && e->event_id[0])
+		rc = px_state_put_event(t, e->actor, e->event_id, index);
 out:
 	px_state_free(author);
 	return rc;

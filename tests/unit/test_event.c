@@ -515,7 +515,8 @@ test_unknown_fields(void **state)
 			 "'shipment': 'S', 'lots': [{'lot': 'L', 'kg': 1}], "
 			 "'vehicle': '01A123BC'}",
 			 "transfer: unknown field 'vehicle'; known fields: "
-			 "kind, actor, time, event_time, seq, prev, to, "
+			 "kind, actor, time, event_time, event_id, seq, "
+			 "prev, to, "
 			 "shipment, lots, "
 			 "documents");
 	/* a typo of a required field is named as a typo, not as missing */

@@ -196,12 +196,86 @@ test_receive_by_event_time(void **state)
 	json_decref(j);
 }
 
+/* Submitted again: already logged, at its first index, nothing added. */
+static void
+already_logged(struct pxt_ledger *fx, uint64_t want_index, const char *text)
+{
+	struct px_append_result res = { 0 };
+	struct pxt_snapshot before, after;
+	char *dq = strdup(text);
+
+	for (char *c = dq; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	pxt_snapshot(fx, &before);
+	assert_int_equal(pxt_submit(fx, &res, "%s", dq), PX_OK);
+	assert_int_equal(res.duplicate, 1);
+	assert_int_equal(res.index, want_index);
+	pxt_snapshot(fx, &after);
+	assert_true(pxt_snapshot_equal(&before, &after));
+	free(dq);
+}
+
+static void
+test_event_id(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_append_result res = { 0 };
+	uint64_t shipped;
+
+	/* derived from the content: re-signed (a new seq, prev and time), the
+	 * same transfer is already logged */
+	assert_int_equal(
+		pxt_submit(fx, &res,
+			   "{\"kind\":\"transfer\",\"actor\":\"" FARM
+			   "\",\"to\":\"" GIN "\",\"shipment\":\"WB-1\","
+			   "\"lots\":[{\"lot\":\"" LOT "\",\"kg\":100}]}"),
+		PX_OK);
+	shipped = res.index;
+	already_logged(fx, shipped,
+		       "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		       "','shipment':'WB-1','lots':[{'lot':'" LOT
+		       "','kg':100}]}");
+	fx->now += 3600;
+	already_logged(fx, shipped,
+		       "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		       "','shipment':'WB-1','time':'2026-10-22T09:00:00Z',"
+		       "'lots':[{'lot':'" LOT "','kg':100}]}");
+	/* the author's chain goes on after a repeat */
+	submit_ok(fx,
+		  "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		  "','shipment':'WB-2','lots':[{'lot':'" LOT "','kg':100}]}");
+	assert_int_equal(pxt_holding(fx, LOT, FARM), 11800000);
+
+	/* given: the author's own id names the event */
+	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		      "','shipment':'WB-3','event_id':'day-1/row-7','lots':[{"
+		      "'lot':'" LOT "','kg':1}]}");
+	assert_int_equal(pxt_submit(fx, &res,
+				    "{\"kind\":\"void\",\"actor\":\"" FARM
+				    "\",\"entry\":1,\"event_id\":"
+				    "\"day-1/row-7\"}"),
+			 PX_OK);
+	assert_int_equal(res.duplicate, 1);
+	/* another author may use the same id */
+	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
+		      "'event_id':'day-1/row-7','lots':[{'lot':'" LOT
+		      "','kg':1}]}");
+	assert_int_equal(pxt_holding(fx, LOT, GIN), 1000);
+	/* an id is an id */
+	refused(fx, PX_CODE_MALFORMED, "field 'event_id' 'row 8' is not an id",
+		"{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		"','shipment':'WB-4','event_id':'row 8','lots':[{'lot':'" LOT
+		"','kg':1}]}");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_receive_by_event_time,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_id, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

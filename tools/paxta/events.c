@@ -16,10 +16,11 @@
 struct event_reader {
 	const char *path;
 	FILE *f;
-	json_t *whole; /* array mode: every event; NULL in lines mode */
-	size_t next;   /* array mode: the next element */
-	size_t line;   /* lines mode: lines read */
-	size_t number; /* events returned */
+	json_t *whole;     /* array mode: every event; NULL in lines mode */
+	size_t next;       /* array mode: the next element */
+	size_t line;       /* lines mode: lines read */
+	size_t number;     /* events returned */
+	size_t event_line; /* lines mode: the line of the last event */
 	char *buf;
 	size_t cap;
 };
@@ -155,6 +156,7 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 	*out = NULL;
 	/* Array mode, or the first line of JSON lines kept by start(). */
 	if (r->next < json_array_size(r->whole)) {
+		r->event_line = r->line; /* JSON lines: the first line's */
 		*out = json_incref(json_array_get(r->whole, r->next++));
 		*number = ++r->number;
 		return 1;
@@ -176,6 +178,7 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 			return -1;
 		}
 		*number = ++r->number;
+		r->event_line = r->line;
 		return 1;
 	}
 	if (ferror(r->f)) {
@@ -183,6 +186,12 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 		return -1;
 	}
 	return 0;
+}
+
+size_t
+event_reader_line(const struct event_reader *r)
+{
+	return r->whole && r->line == 0 ? 0 : r->event_line;
 }
 
 int

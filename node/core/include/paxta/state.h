@@ -28,6 +28,16 @@ int px_state_valid_id(const char *id);
  */
 int px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out);
 
+/*
+ * An author's events by id (DESIGN.md §6.1 "event_id"): PX_OK with *index
+ * the entry that logged it, PX_ENOTFOUND, PX_ESTORE. Ids longer than
+ * PX_ID_MAX are never stored (PX_ENOTFOUND; put: PX_EINVAL).
+ */
+int px_state_event(struct px_txn *t, const char *author, const char *event_id,
+		   uint64_t *index);
+int px_state_put_event(struct px_txn *t, const char *author,
+		       const char *event_id, uint64_t index);
+
 /* Free any record this module returned; accepts NULL. */
 void px_state_free(void *record);
 
