@@ -324,6 +324,44 @@ px_state_each_holder(struct px_txn *t, const char *lot, px_state_holder_fn fn,
 }
 
 int
+px_state_each_held(struct px_txn *t, const char *holder, px_state_holder_fn fn,
+		   void *ctx)
+{
+	return scan_pairs(t, PX_TABLE_HELD_BY, holder, fn, ctx);
+}
+
+struct shipment_scan {
+	px_state_shipment_fn fn;
+	void *ctx;
+};
+
+static int
+shipment_cb(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	    size_t vlen)
+{
+	struct shipment_scan *ss = ctx;
+	Paxta__ShipmentRecord *rec =
+		paxta__shipment_record__unpack(NULL, vlen, value);
+	int rc;
+
+	(void)key;
+	(void)klen;
+	if (!rec)
+		return PX_ESTORE;
+	rc = ss->fn(ss->ctx, rec);
+	px_state_free(rec);
+	return rc;
+}
+
+int
+px_state_each_shipment(struct px_txn *t, px_state_shipment_fn fn, void *ctx)
+{
+	struct shipment_scan ss = { fn, ctx };
+
+	return px_store_scan(t, PX_TABLE_SHIPMENTS, NULL, 0, shipment_cb, &ss);
+}
+
+int
 px_state_put_transit(struct px_txn *t, const char *lot, const char *shipment,
 		     const char *consignee, uint64_t grams)
 {

@@ -237,6 +237,10 @@ void pxd_fail_internal(struct pxd_request *rq, int rc);
 int pxd_begin(struct pxd_request *rq, struct px_txn **t);
 void pxd_end(struct pxd_request *rq, struct px_txn *t);
 
+/* records.c: GET /v1/actors/{id}/holdings, GET /v1/shipments/{id} */
+void pxd_get_holdings(struct pxd_request *rq);
+void pxd_get_shipment(struct pxd_request *rq);
+
 /* checkpoints.c: GET /v1/checkpoints */
 void pxd_get_checkpoints(struct pxd_request *rq);
 

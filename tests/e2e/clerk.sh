@@ -49,6 +49,20 @@ expect_in out "happened  2026-10-17T10:00:00+05:00 · recorded"
 expect_status 0 -- "$PAXTA" lot --data ledger --json A-1
 expect_in out '"event_time": "2026-09-21T13:00:00+05:00"'
 
+# Holdings and shipments waiting: a shipment to the gin not received yet.
+printf '%s\n' '{"kind":"harvest","actor":"uz.farm.a","lot":"A-4","kg":5,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-10-01T08:00:00Z"}' \
+	'{"kind":"transfer","actor":"uz.farm.a","to":"uz.gin.1","shipment":"WB-7790","lots":[{"lot":"A-4","kg":1}],"event_time":"2026-10-18T08:00:00+05:00"}' >more.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys more.jsonl
+expect_status 0 -- "$PAXTA" actor --data ledger uz.gin.1 --holdings
+expect_in out "PBI-0001"
+expect_in out "to receive: shipment WB-7790 from uz.farm.a, dispatched 2026-10-18T03:00:00Z"
+expect_status 0 -- "$PAXTA" actor --data ledger uz.gin.1 --holdings --json
+expect_eq "$(jq -c '[.holdings[] | [.lot, .kg]]' out)" '[["A-1",11000],["PBI-0001",227]]' "the gin's stock"
+printf '%s\n' '{"kind":"receive","actor":"uz.gin.1","shipment":"WB-7790","lots":[{"lot":"A-4","kg":1}]}' >more2.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys more2.jsonl
+expect_status 0 -- "$PAXTA" actor --data ledger uz.gin.1 --holdings --json
+expect_eq "$(jq -c '[(.to_receive | length), ([.holdings[] | select(.lot == "A-4")][0].kg)]' out)" '[0,1]' "received"
+
 # Strict input: a misspelled field, a Cyrillic lot id, a wrong role.
 printf '%s\n' '{"kind":"harvest","actor":"uz.farm.a","lot":"A-2","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z","feild":"north"}' >typo.jsonl
 expect_status 1 -- "$PAXTA" submit --data ledger --keys keys typo.jsonl
@@ -85,6 +99,11 @@ set -e
 start_node
 expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys bales.jsonl
 expect_in out " 0 refused"
+expect_eq "$(curl -s "$URL/v1/shipments/WB-7790" | jq -c '[.from, .to, .received]')" '["uz.farm.a","uz.gin.1",true]' "GET /v1/shipments/{id}"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/shipments/WB-404")" 404 "an unknown shipment"
+expect_eq "$(curl -s "$URL/v1/actors/uz.farm.a/holdings" | jq '.holdings | length')" 3002 "GET /v1/actors/{id}/holdings"
+expect_status 0 -- "$PAXTA" actor --node "$URL" uz.farm.a --holdings --json
+expect_eq "$(jq '.holdings | length' out)" 3002 "paxta actor --holdings over --node"
 stop_node
 expect_eq "$(log_size)" "$((before + 3000))" "log size after the load, cut and run again"
 expect_status 0 -- "$PAXTA" audit --data ledger

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "paxta/holdings.h"
 #include "paxta/lot.h"
 #include "paxta/state.h"
 
@@ -269,6 +270,76 @@ test_event_id(void **state)
 		"','kg':1}]}");
 }
 
+/* GET /v1/actors/{id}/holdings, from the ledger as it is now. */
+static json_t *
+holdings(struct pxt_ledger *fx, const char *actor)
+{
+	struct px_txn *t = NULL;
+	json_t *j = NULL;
+
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_holdings_json(&j, t, actor), PX_OK);
+	px_store_abort(t);
+	return j;
+}
+
+static void
+test_holdings_and_shipments(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_txn *t = NULL;
+	json_t *j, *sh;
+
+	j = holdings(fx, FARM);
+	assert_int_equal(json_array_size(json_object_get(j, "holdings")), 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_array_get(json_object_get(j, "holdings"), 0),
+			"kg")),
+		12000);
+	json_decref(j);
+	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		      "','shipment':'WB-7781','lots':[{'lot':'" LOT
+		      "','kg':12000}],"
+		      "'event_time':'2026-10-15T08:10:00+05:00'}");
+	/* on the road: the farm holds nothing, the gin has it to receive */
+	j = holdings(fx, FARM);
+	assert_int_equal(json_array_size(json_object_get(j, "holdings")), 0);
+	assert_int_equal(json_array_size(json_object_get(j, "to_send")), 1);
+	json_decref(j);
+	j = holdings(fx, GIN);
+	sh = json_array_get(json_object_get(j, "to_receive"), 0);
+	assert_string_equal(json_string_value(json_object_get(sh, "shipment")),
+			    "WB-7781");
+	assert_string_equal(json_string_value(json_object_get(sh, "from")),
+			    FARM);
+	assert_string_equal(
+		json_string_value(json_object_get(sh, "dispatched")),
+		"2026-10-15T03:10:00Z");
+	json_decref(j);
+	submit_ok(fx,
+		  "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		  "'lots':[{'lot':'" LOT "','kg':12000}]}");
+	j = holdings(fx, GIN);
+	assert_int_equal(json_array_size(json_object_get(j, "to_receive")), 0);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(j, "holdings"), 0),
+			"lot")),
+		LOT);
+	json_decref(j);
+
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_shipment_json(&j, t, "WB-7781"), PX_OK);
+	assert_true(json_is_true(json_object_get(j, "received")));
+	assert_int_equal(json_array_size(json_object_get(j, "received_lots")),
+			 1);
+	json_decref(j);
+	assert_int_equal(px_shipment_json(&j, t, "WB-404"), PX_ENOTFOUND);
+	assert_int_equal(px_holdings_json(&j, t, "nobody"), PX_ENOTFOUND);
+	px_store_abort(t);
+}
+
 int
 main(void)
 {
@@ -276,6 +347,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_receive_by_event_time,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_holdings_and_shipments,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,6 +75,17 @@ typedef int (*px_state_holder_fn)(void *ctx, const char *holder,
 int px_state_each_holder(struct px_txn *t, const char *lot,
 			 px_state_holder_fn fn, void *ctx);
 
+/* Call fn(ctx, lot, grams) for every lot holder holds (held_by). */
+int px_state_each_held(struct px_txn *t, const char *holder,
+		       px_state_holder_fn fn, void *ctx);
+
+/* Call fn(ctx, record) for every shipment (a scan of them all); the record
+ * is borrowed until fn returns. A non-zero return stops the scan. */
+typedef int (*px_state_shipment_fn)(void *ctx,
+				    const Paxta__ShipmentRecord *rec);
+int px_state_each_shipment(struct px_txn *t, px_state_shipment_fn fn,
+			   void *ctx);
+
 /* Shipments in transit: grams of lot on shipment to consignee, from the
  * transfer until the receive (or the transfer's void). */
 int px_state_put_transit(struct px_txn *t, const char *lot,
