@@ -22,6 +22,7 @@
 #include "paxta/entry.h"
 #include "paxta/error.h"
 #include "paxta/event.h"
+#include "paxta/state.h"
 #include "paxta/units.h"
 
 /* Caps on one event: lines of lots, inputs and outputs (and items of
@@ -85,6 +86,9 @@ struct parse {
 	const char *where; /* "subject: ", "output 2: " or "" */
 	char where_text[32];
 	char label_text[64];
+	char quote_text[4][48];
+	unsigned quotes;
+	char enum_text[200];
 };
 
 static int bad(struct parse *p, const char *fmt, ...)
@@ -128,6 +132,164 @@ set_where(struct parse *p, const char *line, size_t n)
 	}
 	snprintf(p->where_text, sizeof(p->where_text), "%s %zu: ", line, n);
 	p->where = p->where_text;
+}
+
+/*
+ * A value of the event as a message may quote it: at most 40 bytes, cut at
+ * a UTF-8 character boundary (refusals travel as JSON), "..." when cut. The
+ * text lives in p until four more quotes are taken.
+ */
+static const char *
+quote(struct parse *p, const char *s)
+{
+	char *q = p->quote_text[p->quotes++ % 4];
+	size_t n = strlen(s);
+
+	if (n <= 40)
+		return s;
+	n = 40;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(q, s, n);
+	memcpy(q + n, "...", 4);
+	return q;
+}
+
+/* Levenshtein distance of two short names; 99 past 32 bytes. */
+static unsigned
+distance(const char *a, const char *b)
+{
+	unsigned row[33], n = (unsigned)strlen(b), m = (unsigned)strlen(a);
+
+	if (n > 32 || m > 32)
+		return 99;
+	for (unsigned j = 0; j <= n; j++)
+		row[j] = j;
+	for (unsigned i = 1; i <= m; i++) {
+		unsigned diag = row[0];
+
+		row[0] = i;
+		for (unsigned j = 1; j <= n; j++) {
+			unsigned up = row[j];
+			unsigned best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[n];
+}
+
+/* names, a NULL-terminated list, as "a, b, c" into out (cut when long). */
+static void
+join_names(char *out, size_t size, const char *const *names)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; names && names[i] && used < size; i++) {
+		int n = snprintf(out + used, size - used, "%s%s", i ? ", " : "",
+				 names[i]);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/*
+ * Refuse a member of obj named in neither list (NULL-terminated; b may be
+ * NULL): DESIGN.md §6.1, "unknown fields are refused", so a misspelled
+ * field is not dropped without a word. The message names the field and the
+ * nearest known one, or lists them all when none is near.
+ */
+static int
+known_fields(struct parse *p, const json_t *obj, const char *const *a,
+	     const char *const *b)
+{
+	const char *key;
+	const json_t *v;
+
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		const char *const *lists[2] = { a, b };
+		const char *nearest = NULL;
+		unsigned best = 99;
+		int found = 0;
+		char all[160], more[160];
+
+		(void)v;
+		for (int l = 0; l < 2 && !found; l++)
+			for (size_t i = 0; lists[l] && lists[l][i]; i++) {
+				unsigned d = distance(key, lists[l][i]);
+
+				if (d == 0)
+					found = 1;
+				if (d < best) {
+					best = d;
+					nearest = lists[l][i];
+				}
+			}
+		if (found)
+			continue;
+		/* A near name is a typo; far from all, the list helps more. */
+		if (nearest && best <= 2 && best < strlen(key))
+			return bad(p, "unknown field '%s'; did you mean '%s'?",
+				   quote(p, key), nearest);
+		join_names(all, sizeof(all), a);
+		join_names(more, sizeof(more), b);
+		return bad(p, "unknown field '%s'; known fields: %s%s%s",
+			   quote(p, key), all, b && b[0] ? ", " : "", more);
+	}
+	return PX_OK;
+}
+
+/* The names of an enum from first up, as "a, b, c". */
+static const char *
+enum_names(struct parse *p, const char *(*name_at)(int), int first)
+{
+	const char *names[32];
+	size_t n = 0;
+
+	for (int v = first; n < 31 && name_at(v); v++)
+		names[n++] = name_at(v);
+	names[n] = NULL;
+	join_names(p->enum_text, sizeof(p->enum_text), names);
+	return p->enum_text;
+}
+
+static const char *
+role_at(int v)
+{
+	return px_role_name((Paxta__Role)v);
+}
+
+static const char *
+product_at(int v)
+{
+	return px_product_name((Paxta__Product)v);
+}
+
+static const char *
+process_at(int v)
+{
+	return px_process_name((Paxta__Process)v);
+}
+
+static const char *
+method_at(int v)
+{
+	return px_method_name((Paxta__Method)v);
+}
+
+static const char *
+status_at(int v)
+{
+	return px_status_name((Paxta__Status)v);
 }
 
 /* A member, with null taken as absent (scripts write null for none). */
@@ -190,6 +352,50 @@ get_string(struct parse *p, char **out, const json_t *obj, const char *key,
 	if ((rc = check_text(p, v, key, 0, need)) != PX_OK)
 		return rc;
 	return copy_text(p, out, v);
+}
+
+/*
+ * An id member (actor, lot, shipment, district): 1 to PX_ID_MAX printable
+ * ASCII bytes, no space (state.h). The ledger's rules check the same; here
+ * the refusal can name the field and the character that broke it.
+ */
+static int
+get_id(struct parse *p, char **out, const json_t *obj, const char *key,
+       enum need need)
+{
+	int rc = get_string(p, out, obj, key, need);
+	const char *id = *out;
+	size_t n, at = 0;
+
+	if (rc != PX_OK || !id[0])
+		return rc;
+	if ((n = strlen(id)) > PX_ID_MAX)
+		return bad(p, "%s is %zu bytes; an id has at most %d",
+			   label(p, key, 0), n, PX_ID_MAX);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)id[i];
+		int len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+
+		if ((c & 0xc0) != 0x80)
+			at++;
+		if (c > 0x20 && c < 0x7f)
+			continue;
+		if (c <= 0x20 || c == 0x7f)
+			return bad(p,
+				   "%s '%s' is not an id: character %zu is a "
+				   "space or control character; ids are 1 to "
+				   "%d ASCII letters, digits and punctuation",
+				   label(p, key, 0), quote(p, id), at,
+				   PX_ID_MAX);
+		return bad(p,
+			   "%s '%s' is not an id: character %zu '%.*s' is not "
+			   "ASCII; ids are 1 to %d ASCII letters, digits and "
+			   "punctuation, no spaces",
+			   label(p, key, 0), quote(p, id), at,
+			   (int)(i + (size_t)len <= n ? (size_t)len : n - i),
+			   id + i, PX_ID_MAX);
+	}
+	return PX_OK;
 }
 
 /* The text of a required member naming an enum value (names.c). */
@@ -414,6 +620,8 @@ line_at(struct parse *p, const json_t *arr, size_t i, const char *line)
 	return item;
 }
 
+static const char *const line_fields[] = { "lot", "kg", NULL };
+
 /* "lots": [{"lot", "kg"}, ...], line by line. */
 static int
 get_lot_masses(struct parse *p, Paxta__LotMass ***out, size_t *n_out,
@@ -435,11 +643,13 @@ get_lot_masses(struct parse *p, Paxta__LotMass ***out, size_t *n_out,
 		if (!item)
 			return bad(p, "%s must be an object",
 				   label(p, key, i + 1));
+		if ((rc = known_fields(p, item, line_fields, NULL)) != PX_OK)
+			return rc;
 		if (!(lines[i] = arena_alloc(p->ev, sizeof(*lines[i]))))
 			return PX_ENOMEM;
 		paxta__lot_mass__init(lines[i]);
-		if ((rc = get_string(p, &lines[i]->lot, item, "lot",
-				     REQUIRED)) != PX_OK ||
+		if ((rc = get_id(p, &lines[i]->lot, item, "lot", REQUIRED)) !=
+			    PX_OK ||
 		    (rc = get_kg(p, &lines[i]->grams, item)) != PX_OK)
 			return rc;
 	}
@@ -449,19 +659,70 @@ get_lot_masses(struct parse *p, Paxta__LotMass ***out, size_t *n_out,
 	return PX_OK;
 }
 
-/* "documents": [{"type", "number", "date", "issuer", "sha256", "uri"}]
- * (DESIGN.md §6.1), the same on every kind that carries them. */
+static const char *const document_types[] = {
+	"invoice",        "purchase_order",
+	"contract",       "packing_list",
+	"bill_of_lading", "cmr",
+	"waybill",        "weighbridge_ticket",
+	"hvi_report",     "certificate",
+	"lab_report",     "remediation_plan",
+	"other",          NULL,
+};
+
+/* One document object: {"type", "number", "date", "issuer", "sha256",
+ * "uri"} (DESIGN.md §6.1), item i of "documents". */
+static int
+get_document(struct parse *p, Paxta__Document **out, const json_t *arr,
+	     size_t i)
+{
+	static const char *const fields[] = {
+		"type", "number", "date", "issuer", "sha256", "uri", NULL,
+	};
+	const json_t *item = line_at(p, arr, i, "document");
+	Paxta__Document *d;
+	const char *type = NULL;
+	char all[200];
+	size_t t;
+	int rc, given;
+
+	if (!item)
+		return bad(p, "%s must be an object",
+			   label(p, "documents", i + 1));
+	if (!(d = *out = arena_alloc(p->ev, sizeof(*d))))
+		return PX_ENOMEM;
+	paxta__document__init(d);
+	if ((rc = known_fields(p, item, fields, NULL)) != PX_OK ||
+	    (rc = get_name(p, &type, item, "type")) != PX_OK)
+		return rc;
+	for (t = 0; document_types[t]; t++)
+		if (strcmp(document_types[t], type) == 0)
+			break;
+	if (!document_types[t]) {
+		join_names(all, sizeof(all), document_types);
+		return bad(p, "unknown document type '%s'; types are %s",
+			   quote(p, type), all);
+	}
+	d->type = (char *)document_types[t];
+	if ((rc = get_string(p, &d->number, item, "number", OPTIONAL)) !=
+		    PX_OK ||
+	    (rc = get_time(p, &d->date, &given, item, "date")) != PX_OK ||
+	    (rc = get_string(p, &d->issuer, item, "issuer", OPTIONAL)) !=
+		    PX_OK ||
+	    (rc = get_hash(p, &d->sha256, item, "sha256")) != PX_OK ||
+	    (rc = get_string(p, &d->uri, item, "uri", OPTIONAL)) != PX_OK)
+		return rc;
+	if (!d->number[0] && !d->sha256.len && !d->uri[0])
+		return bad(p, "a document needs a number, a sha256 or a uri");
+	set_where(p, NULL, 0);
+	return PX_OK;
+}
+
+/* "documents": a list of document objects, the same on every kind that
+ * carries them; absent is none. */
 static int
 get_documents(struct parse *p, Paxta__Document ***out, size_t *n_out,
 	      const json_t *event)
 {
-	static const char *const types[] = {
-		"invoice",      "purchase_order",     "contract",
-		"packing_list", "bill_of_lading",     "cmr",
-		"waybill",      "weighbridge_ticket", "hvi_report",
-		"certificate",  "lab_report",         "remediation_plan",
-		"other",
-	};
 	const json_t *arr;
 	Paxta__Document **docs = NULL;
 	size_t n;
@@ -477,42 +738,9 @@ get_documents(struct parse *p, Paxta__Document ***out, size_t *n_out,
 		return bad(p, "field 'documents' has %zu items; at most 64", n);
 	if (n && !(docs = arena_alloc(p->ev, n * sizeof(*docs))))
 		return PX_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const json_t *item = line_at(p, arr, i, "document");
-		Paxta__Document *d;
-		const char *type = NULL;
-		size_t t;
-		int given;
-
-		if (!item)
-			return bad(p, "%s must be an object",
-				   label(p, "documents", i + 1));
-		if (!(d = docs[i] = arena_alloc(p->ev, sizeof(*d))))
-			return PX_ENOMEM;
-		paxta__document__init(d);
-		if ((rc = get_name(p, &type, item, "type")) != PX_OK)
+	for (size_t i = 0; i < n; i++)
+		if ((rc = get_document(p, &docs[i], arr, i)) != PX_OK)
 			return rc;
-		for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
-			if (strcmp(types[t], type) == 0)
-				break;
-		if (t == sizeof(types) / sizeof(types[0]))
-			return bad(p, "unknown document type '%s'", type);
-		d->type = (char *)types[t];
-		if ((rc = get_string(p, &d->number, item, "number",
-				     OPTIONAL)) != PX_OK ||
-		    (rc = get_time(p, &d->date, &given, item, "date")) !=
-			    PX_OK ||
-		    (rc = get_string(p, &d->issuer, item, "issuer",
-				     OPTIONAL)) != PX_OK ||
-		    (rc = get_hash(p, &d->sha256, item, "sha256")) != PX_OK ||
-		    (rc = get_string(p, &d->uri, item, "uri", OPTIONAL)) !=
-			    PX_OK)
-			return rc;
-		if (!d->number[0] && !d->sha256.len && !d->uri[0])
-			return bad(p, "a document needs a number, a sha256 or "
-				      "a uri");
-	}
-	set_where(p, NULL, 0);
 	*out = docs;
 	*n_out = n;
 	return PX_OK;
@@ -520,8 +748,13 @@ get_documents(struct parse *p, Paxta__Document ***out, size_t *n_out,
 
 /* ---- kinds ---- */
 
+static const char *const subject_fields[] = {
+	"id",  "name", "roles",   "region",     "district",
+	"lat", "lon",  "area_ha", "public_key", NULL,
+};
+
 /* "subject": {"id", "name", "roles", "region", "district", "lat", "lon",
- * "public_key"} of register_actor / update_actor. */
+ * "area_ha", "public_key"} of register_actor / update_actor. */
 static int
 get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
 	  enum need key_need)
@@ -538,11 +771,12 @@ get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
 		return PX_ENOMEM;
 	paxta__actor__init(a);
 	p->where = "subject: ";
-	if ((rc = get_string(p, &a->id, s, "id", REQUIRED)) != PX_OK ||
+	if ((rc = known_fields(p, s, subject_fields, NULL)) != PX_OK)
+		return rc;
+	if ((rc = get_id(p, &a->id, s, "id", REQUIRED)) != PX_OK ||
 	    (rc = get_string(p, &a->name, s, "name", REQUIRED)) != PX_OK ||
-	    (rc = get_string(p, &a->region, s, "region", OPTIONAL)) != PX_OK ||
-	    (rc = get_string(p, &a->district, s, "district", OPTIONAL)) !=
-		    PX_OK ||
+	    (rc = get_id(p, &a->region, s, "region", OPTIONAL)) != PX_OK ||
+	    (rc = get_id(p, &a->district, s, "district", OPTIONAL)) != PX_OK ||
 	    (rc = get_array(p, &roles, s, "roles", REQUIRED)) != PX_OK)
 		return rc;
 	a->n_roles = json_array_size(roles);
@@ -555,8 +789,11 @@ get_actor(struct parse *p, Paxta__Actor **out, const json_t *event,
 			return rc;
 		if (px_role_from_name(&a->roles[i], json_string_value(v)) !=
 		    PX_OK)
-			return bad(p, "unknown role '%s' in field 'roles'",
-				   json_string_value(v));
+			return bad(p,
+				   "unknown role '%s' in field 'roles'; "
+				   "roles are %s",
+				   quote(p, json_string_value(v)),
+				   enum_names(p, role_at, 1));
 	}
 	lat = member(s, "lat");
 	lon = member(s, "lon");
@@ -662,16 +899,25 @@ parse_harvest(struct parse *p, const json_t *event, Paxta__Entry *e)
 		return PX_ENOMEM;
 	paxta__harvest__init(b);
 	e->harvest = b;
-	if ((rc = get_string(p, &b->lot, event, "lot", REQUIRED)) != PX_OK ||
+	if ((rc = get_id(p, &b->lot, event, "lot", REQUIRED)) != PX_OK ||
 	    (rc = get_kg(p, &b->grams, event)) != PX_OK ||
 	    (rc = get_season(p, &b->season, event)) != PX_OK ||
-	    (rc = get_string(p, &b->district, event, "district", REQUIRED)) !=
+	    (rc = get_id(p, &b->district, event, "district", REQUIRED)) !=
 		    PX_OK ||
 	    (rc = get_string(p, &b->field, event, "field", OPTIONAL)) !=
 		    PX_OK ||
 	    (rc = get_time(p, &b->harvested_at, &given, event,
-			   "harvested_at")) != PX_OK)
+			   "harvested_at")) != PX_OK ||
+	    (rc = get_documents(p, &b->documents, &b->n_documents, event)) !=
+		    PX_OK)
 		return rc;
+	/* A harvest's event time is its harvested_at (DESIGN.md §6.1): one
+	 * may stand for the other; both must name the same instant. */
+	if (p->ev->has_event_time && !given)
+		b->harvested_at = p->ev->event_time;
+	else if (p->ev->has_event_time && b->harvested_at != p->ev->event_time)
+		return bad(p, "field 'harvested_at' and field 'event_time' "
+			      "name different times");
 	if (!(method = member(event, "method")))
 		return PX_OK;
 	if ((rc = check_text(p, method, "method", 0, REQUIRED)) != PX_OK)
@@ -685,8 +931,12 @@ parse_harvest(struct parse *p, const json_t *event, Paxta__Entry *e)
 			return PX_OK;
 		}
 	}
-	return bad(p, "unknown method '%s'", json_string_value(method));
+	return bad(p, "unknown method '%s'; methods are %s",
+		   quote(p, json_string_value(method)),
+		   enum_names(p, method_at, 1));
 }
+
+static const char *const output_fields[] = { "lot", "kg", "product", NULL };
 
 static int
 parse_transform(struct parse *p, const json_t *event, Paxta__Entry *e)
@@ -703,7 +953,8 @@ parse_transform(struct parse *p, const json_t *event, Paxta__Entry *e)
 	if ((rc = get_name(p, &name, event, "process")) != PX_OK)
 		return rc;
 	if (px_process_from_name(&b->process, name) != PX_OK)
-		return bad(p, "unknown process '%s'", name);
+		return bad(p, "unknown process '%s'; processes are %s",
+			   quote(p, name), enum_names(p, process_at, 1));
 	if ((rc = get_lot_masses(p, &b->inputs, &b->n_inputs, event, "inputs",
 				 "input")) != PX_OK ||
 	    (rc = get_array(p, &outputs, event, "outputs", REQUIRED)) != PX_OK)
@@ -722,16 +973,19 @@ parse_transform(struct parse *p, const json_t *event, Paxta__Entry *e)
 		if (!(o = b->outputs[i] = arena_alloc(p->ev, sizeof(*o))))
 			return PX_ENOMEM;
 		paxta__output__init(o);
-		if ((rc = get_string(p, &o->lot, item, "lot", REQUIRED)) !=
-			    PX_OK ||
+		if ((rc = known_fields(p, item, output_fields, NULL)) != PX_OK)
+			return rc;
+		if ((rc = get_id(p, &o->lot, item, "lot", REQUIRED)) != PX_OK ||
 		    (rc = get_kg(p, &o->grams, item)) != PX_OK ||
 		    (rc = get_name(p, &name, item, "product")) != PX_OK)
 			return rc;
 		if (px_product_from_name(&o->product, name) != PX_OK)
-			return bad(p, "unknown product '%s'", name);
+			return bad(p, "unknown product '%s'; products are %s",
+				   quote(p, name),
+				   enum_names(p, product_at, 1));
 	}
 	set_where(p, NULL, 0);
-	return PX_OK;
+	return get_documents(p, &b->documents, &b->n_documents, event);
 }
 
 static int
@@ -739,30 +993,42 @@ parse_transfer(struct parse *p, const json_t *event, Paxta__Entry *e)
 {
 	Paxta__Transfer *b = arena_alloc(p->ev, sizeof(*b));
 	const json_t *documents;
+	size_t n;
 	int rc;
 
 	if (!b)
 		return PX_ENOMEM;
 	paxta__transfer__init(b);
 	e->transfer = b;
-	if ((rc = get_string(p, &b->to, event, "to", REQUIRED)) != PX_OK ||
-	    (rc = get_string(p, &b->shipment, event, "shipment", REQUIRED)) !=
+	if ((rc = get_id(p, &b->to, event, "to", REQUIRED)) != PX_OK ||
+	    (rc = get_id(p, &b->shipment, event, "shipment", REQUIRED)) !=
 		    PX_OK ||
 	    (rc = get_lot_masses(p, &b->lots, &b->n_lots, event, "lots",
 				 "lot")) != PX_OK ||
 	    (rc = get_array(p, &documents, event, "documents", OPTIONAL)) !=
 		    PX_OK)
 		return rc;
-	b->n_documents = json_array_size(documents);
-	if (b->n_documents &&
-	    !(b->documents = arena_alloc(p->ev, b->n_documents *
-							sizeof(*b->documents))))
+	/* Items are document objects, or (the older form, still valid) bare
+	 * SHA-256 values of the papers: each goes to its own list. */
+	n = json_array_size(documents);
+	if (n > 64)
+		return bad(p, "field 'documents' has %zu items; at most 64", n);
+	if (n &&
+	    (!(b->documents = arena_alloc(p->ev, n * sizeof(*b->documents))) ||
+	     !(b->papers = arena_alloc(p->ev, n * sizeof(*b->papers)))))
 		return PX_ENOMEM;
-	for (size_t i = 0; i < b->n_documents; i++)
-		if ((rc = hash_of(p, &b->documents[i],
-				  json_array_get(documents, i), "documents",
-				  i + 1)) != PX_OK)
+	for (size_t i = 0; i < n; i++) {
+		const json_t *item = json_array_get(documents, i);
+
+		if (json_is_string(item))
+			rc = hash_of(p, &b->documents[b->n_documents++], item,
+				     "documents", i + 1);
+		else
+			rc = get_document(p, &b->papers[b->n_papers++],
+					  documents, i);
+		if (rc != PX_OK)
 			return rc;
+	}
 	return PX_OK;
 }
 
@@ -776,10 +1042,13 @@ parse_receive(struct parse *p, const json_t *event, Paxta__Entry *e)
 		return PX_ENOMEM;
 	paxta__receive__init(b);
 	e->receive = b;
-	if ((rc = get_string(p, &b->shipment, event, "shipment", REQUIRED)) !=
+	if ((rc = get_id(p, &b->shipment, event, "shipment", REQUIRED)) !=
 	    PX_OK)
 		return rc;
-	return get_lot_masses(p, &b->lots, &b->n_lots, event, "lots", "lot");
+	if ((rc = get_lot_masses(p, &b->lots, &b->n_lots, event, "lots",
+				 "lot")) != PX_OK)
+		return rc;
+	return get_documents(p, &b->documents, &b->n_documents, event);
 }
 
 static int
@@ -793,7 +1062,7 @@ parse_lab_result(struct parse *p, const json_t *event, Paxta__Entry *e)
 		return PX_ENOMEM;
 	paxta__lab_result__init(b);
 	e->lab_result = b;
-	if ((rc = get_string(p, &b->lot, event, "lot", REQUIRED)) != PX_OK)
+	if ((rc = get_id(p, &b->lot, event, "lot", REQUIRED)) != PX_OK)
 		return rc;
 	if (!(matches = member(event, "matches")))
 		return bad(p, "field 'matches' is missing");
@@ -845,7 +1114,8 @@ parse_attest(struct parse *p, const json_t *event, Paxta__Entry *e)
 	    (rc = get_name(p, &name, event, "status")) != PX_OK)
 		return rc;
 	if (px_status_from_name(&b->status, name) != PX_OK)
-		return bad(p, "unknown status '%s'", name);
+		return bad(p, "unknown status '%s'; statuses are %s",
+			   quote(p, name), enum_names(p, status_at, 1));
 	if ((rc = get_array(p, &indicators, event, "indicators", OPTIONAL)) !=
 	    PX_OK)
 		return rc;
@@ -921,6 +1191,31 @@ parse_suspend(struct parse *p, const json_t *event, Paxta__Entry *e)
 	return get_string(p, &b->reason, event, "reason", REQUIRED);
 }
 
+/*
+ * "event_time": when the event happened, an RFC 3339 date-time with its UTC
+ * offset, kept as given (a clerk in Tashkent reads back "+05:00").
+ */
+static int
+get_event_time(struct parse *p, Paxta__Entry *e, const json_t *event)
+{
+	const json_t *v = member(event, "event_time");
+	int rc;
+
+	if (!v)
+		return PX_OK;
+	if ((rc = check_text(p, v, "event_time", 0, REQUIRED)) != PX_OK)
+		return rc;
+	if (json_string_length(v) > 64 || !strchr(json_string_value(v), 'T') ||
+	    px_parse_time(&p->ev->event_time, json_string_value(v)) != PX_OK)
+		return bad(p,
+			   "field 'event_time' must be an RFC 3339 date-time "
+			   "with its UTC offset (2026-10-15T08:10:00+05:00), "
+			   "not '%s'",
+			   quote(p, json_string_value(v)));
+	p->ev->has_event_time = 1;
+	return copy_text(p, &e->event_time, v);
+}
+
 /* "code" and "name" of a region or district. */
 static int
 get_place(struct parse *p, char **code, char **name, const json_t *obj)
@@ -929,6 +1224,10 @@ get_place(struct parse *p, char **code, char **name, const json_t *obj)
 
 	return rc != PX_OK ? rc : get_string(p, name, obj, "name", REQUIRED);
 }
+
+/* A region's fields; a district's are the same without "districts". */
+static const char *const region_fields[] = { "districts", "code", "name",
+					     NULL };
 
 static int
 parse_publish(struct parse *p, const json_t *event, Paxta__Entry *e)
@@ -960,6 +1259,8 @@ parse_publish(struct parse *p, const json_t *event, Paxta__Entry *e)
 		if (!(rg = b->regions[i] = arena_alloc(p->ev, sizeof(*rg))))
 			return PX_ENOMEM;
 		paxta__region__init(rg);
+		if ((rc = known_fields(p, item, region_fields, NULL)) != PX_OK)
+			return rc;
 		if ((rc = get_place(p, &rg->code, &rg->name, item)) != PX_OK ||
 		    (rc = get_array(p, &districts, item, "districts",
 				    OPTIONAL)) != PX_OK)
@@ -980,6 +1281,9 @@ parse_publish(struct parse *p, const json_t *event, Paxta__Entry *e)
 				      arena_alloc(p->ev, sizeof(*dd))))
 				return PX_ENOMEM;
 			paxta__district__init(dd);
+			if ((rc = known_fields(p, d, region_fields + 1,
+					       NULL)) != PX_OK)
+				return rc;
 			if ((rc = get_place(p, &dd->code, &dd->name, d)) !=
 			    PX_OK)
 				return rc;
@@ -989,32 +1293,126 @@ parse_publish(struct parse *p, const json_t *event, Paxta__Entry *e)
 	return PX_OK;
 }
 
+/*
+ * Each kind's own fields, beside the common ones. "seq" and "prev" are a
+ * logged entry's (px_event_from_entry adds them): accepted so a logged
+ * event reads back, and ignored, since the submitter numbers its entries.
+ */
+static const char *const common_fields[] = {
+	"kind", "actor", "time", "event_time", "event_id", "seq", "prev", NULL,
+};
+static const char *const register_fields[] = { "subject", NULL };
+static const char *const revoke_fields[] = { "subject", "reason", NULL };
+static const char *const rotate_fields[] = { "public_key", "subject", NULL };
+static const char *const harvest_fields[] = {
+	"lot",          "kg",     "season",    "district", "field",
+	"harvested_at", "method", "documents", NULL,
+};
+static const char *const transform_fields[] = {
+	"process", "inputs", "outputs", "documents", NULL,
+};
+static const char *const transfer_fields[] = { "to", "shipment", "lots",
+					       "documents", NULL };
+static const char *const receive_fields[] = {
+	"shipment",
+	"lots",
+	"documents",
+	NULL,
+};
+static const char *const lab_result_fields[] = {
+	"lot",       "matches",   "claimed_region", "matched_region", "method",
+	"tested_at", "documents", "share",          "report_sha256",  NULL,
+};
+static const char *const attest_fields[] = {
+	"subject",   "season", "status", "indicators",    "report_uri",
+	"documents", "from",   "until",  "report_sha256", NULL,
+};
+static const char *const void_fields[] = { "entry", "reason", NULL };
+static const char *const suspend_fields[] = { "subject", "from", "reason",
+					      NULL };
+static const char *const publish_fields[] = { "country", "regions", NULL };
+
 static const struct kind {
 	const char *name;
 	Paxta__Entry__BodyCase body;
 	int (*parse)(struct parse *p, const json_t *event, Paxta__Entry *e);
+	const char *const *fields;
 } kinds[] = {
-	{ "register_actor", PAXTA__ENTRY__BODY_REGISTER_ACTOR, parse_register },
-	{ "update_actor", PAXTA__ENTRY__BODY_UPDATE_ACTOR, parse_update },
-	{ "revoke_actor", PAXTA__ENTRY__BODY_REVOKE_ACTOR, parse_revoke },
-	{ "rotate_key", PAXTA__ENTRY__BODY_ROTATE_KEY, parse_rotate },
-	{ "harvest", PAXTA__ENTRY__BODY_HARVEST, parse_harvest },
-	{ "transform", PAXTA__ENTRY__BODY_TRANSFORM, parse_transform },
-	{ "transfer", PAXTA__ENTRY__BODY_TRANSFER, parse_transfer },
-	{ "receive", PAXTA__ENTRY__BODY_RECEIVE, parse_receive },
-	{ "lab_result", PAXTA__ENTRY__BODY_LAB_RESULT, parse_lab_result },
-	{ "attest", PAXTA__ENTRY__BODY_ATTEST, parse_attest },
-	{ "void", PAXTA__ENTRY__BODY_VOID, parse_void },
-	{ "suspend", PAXTA__ENTRY__BODY_SUSPEND, parse_suspend },
+	{ "register_actor", PAXTA__ENTRY__BODY_REGISTER_ACTOR, parse_register,
+	  register_fields },
+	{ "update_actor", PAXTA__ENTRY__BODY_UPDATE_ACTOR, parse_update,
+	  register_fields },
+	{ "revoke_actor", PAXTA__ENTRY__BODY_REVOKE_ACTOR, parse_revoke,
+	  revoke_fields },
+	{ "rotate_key", PAXTA__ENTRY__BODY_ROTATE_KEY, parse_rotate,
+	  rotate_fields },
+	{ "harvest", PAXTA__ENTRY__BODY_HARVEST, parse_harvest,
+	  harvest_fields },
+	{ "transform", PAXTA__ENTRY__BODY_TRANSFORM, parse_transform,
+	  transform_fields },
+	{ "transfer", PAXTA__ENTRY__BODY_TRANSFER, parse_transfer,
+	  transfer_fields },
+	{ "receive", PAXTA__ENTRY__BODY_RECEIVE, parse_receive,
+	  receive_fields },
+	{ "lab_result", PAXTA__ENTRY__BODY_LAB_RESULT, parse_lab_result,
+	  lab_result_fields },
+	{ "attest", PAXTA__ENTRY__BODY_ATTEST, parse_attest, attest_fields },
+	{ "void", PAXTA__ENTRY__BODY_VOID, parse_void, void_fields },
+	{ "suspend", PAXTA__ENTRY__BODY_SUSPEND, parse_suspend,
+	  suspend_fields },
 	{ "publish_districts", PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS,
-	  parse_publish },
+	  parse_publish, publish_fields },
 };
+
+#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/*
+ * An event's id from its content (DESIGN.md §6.1 "event_id"): the SHA-256
+ * in hex of the Entry packed without what numbering and signing add (seq,
+ * prev, time). The same event signed again has the same id.
+ */
+static int
+derive_event_id(struct px_event *ev, Paxta__Entry *e)
+{
+	int64_t time = e->time;
+	uint64_t seq = e->seq;
+	ProtobufCBinaryData prev = e->prev;
+	struct px_hash h;
+	uint8_t *buf;
+	char *hex;
+	size_t n;
+	int rc;
+
+	e->time = 0;
+	e->seq = 0;
+	e->prev.data = NULL;
+	e->prev.len = 0;
+	n = protobuf_c_message_get_packed_size(&e->base);
+	if ((buf = malloc(n ? n : 1))) {
+		protobuf_c_message_pack(&e->base, buf);
+		rc = px_sha256(&h, buf, n);
+		free(buf);
+	} else {
+		rc = PX_ENOMEM;
+	}
+	e->time = time;
+	e->seq = seq;
+	e->prev = prev;
+	if (rc != PX_OK)
+		return rc;
+	if (!(hex = arena_alloc(ev, 2 * PX_HASH_LEN + 1)))
+		return PX_ENOMEM;
+	px_hex_encode(hex, h.b, PX_HASH_LEN);
+	e->event_id = hex;
+	return PX_OK;
+}
 
 int
 px_event_parse(struct px_event **out, const json_t *event, struct px_refusal *r)
 {
 	struct parse p = { .r = r, .where = "" };
 	const struct kind *kind = NULL;
+	const char *names[N_KINDS + 1];
 	const json_t *v;
 	Paxta__Entry *e;
 	int rc;
@@ -1026,12 +1424,23 @@ px_event_parse(struct px_event **out, const json_t *event, struct px_refusal *r)
 		return bad(&p, "field 'kind' is missing");
 	if ((rc = check_text(&p, v, "kind", 0, REQUIRED)) != PX_OK)
 		return rc;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (size_t i = 0; i < N_KINDS; i++) {
 		if (strcmp(kinds[i].name, json_string_value(v)) == 0)
 			kind = &kinds[i];
-	if (!kind)
-		return bad(&p, "unknown kind '%s'", json_string_value(v));
+		names[i] = kinds[i].name;
+	}
+	names[N_KINDS] = NULL;
+	if (!kind) {
+		join_names(p.enum_text, sizeof(p.enum_text), names);
+		return bad(&p, "unknown kind '%s'; kinds are %s",
+			   quote(&p, json_string_value(v)), p.enum_text);
+	}
 	p.kind = kind->name;
+	/* Before the kind's own fields: 'lto' is better named as a typo of
+	 * 'lot' than reported as a missing 'lot'. */
+	if ((rc = known_fields(&p, event, common_fields, kind->fields)) !=
+	    PX_OK)
+		return rc;
 
 	if (!(p.ev = calloc(1, sizeof(*p.ev))))
 		return PX_ENOMEM;
@@ -1042,12 +1451,16 @@ px_event_parse(struct px_event **out, const json_t *event, struct px_refusal *r)
 	paxta__entry__init(e);
 	p.ev->entry = e;
 	e->body_case = kind->body;
-	if ((rc = get_string(&p, &e->actor, event, "actor", REQUIRED)) !=
-		    PX_OK ||
+	if ((rc = get_id(&p, &e->actor, event, "actor", REQUIRED)) != PX_OK ||
 	    (rc = get_time(&p, &e->time, &p.ev->has_time, event, "time")) !=
-		    PX_OK)
+		    PX_OK ||
+	    (rc = get_event_time(&p, e, event)) != PX_OK ||
+	    (rc = get_id(&p, &e->event_id, event, "event_id", OPTIONAL)) !=
+		    PX_OK ||
+	    (rc = kind->parse(&p, event, e)) != PX_OK)
 		goto out;
-	rc = kind->parse(&p, event, e);
+	if (!e->event_id[0])
+		rc = derive_event_id(p.ev, e);
 out:
 	if (rc != PX_OK) {
 		px_event_free(p.ev);
@@ -1075,6 +1488,11 @@ px_event_parse_text(struct px_event **out, const char *text, size_t len,
 	}
 	if (!text)
 		text = "";
+	/* A UTF-8 byte order mark, as some editors save: not JSON, skipped. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	event = json_loadb(text, len, JSON_REJECT_DUPLICATES, &error);
 	if (!event) {
 		px_refuse(r, PX_CODE_MALFORMED,
@@ -1297,6 +1715,10 @@ put_genesis(int *ok, json_t *obj, const Paxta__Genesis *g)
 	}
 }
 
+static void put_documents(int *ok, json_t *obj,
+			  const ProtobufCBinaryData *hashes, size_t n_hashes,
+			  Paxta__Document *const *docs, size_t n);
+
 static void
 put_transform(int *ok, json_t *obj, const Paxta__Transform *t)
 {
@@ -1319,33 +1741,32 @@ put_transform(int *ok, json_t *obj, const Paxta__Transform *t)
 		append(ok, outputs, line);
 	}
 	put(ok, obj, "outputs", outputs);
+	put_documents(ok, obj, NULL, 0, t->documents, t->n_documents);
 }
 
 static void
 put_transfer(int *ok, json_t *obj, const Paxta__Transfer *t)
 {
-	json_t *documents;
-
 	put_text(ok, obj, "to", t->to);
 	put_text(ok, obj, "shipment", t->shipment);
 	put(ok, obj, "lots", lot_masses_value(t->lots, t->n_lots));
-	if (t->n_documents == 0)
-		return;
-	documents = json_array();
-	for (size_t i = 0; *ok && i < t->n_documents; i++)
-		append(ok, documents, hex_value(&t->documents[i]));
-	put(ok, obj, "documents", documents);
+	put_documents(ok, obj, t->documents, t->n_documents, t->papers,
+		      t->n_papers);
 }
 
-/* "documents" as get_documents reads them; absent when there are none. */
+/* "documents" as the parser reads them: a transfer's bare SHA-256 values
+ * (hashes, n_hashes) first, then document objects; absent when none. */
 static void
-put_documents(int *ok, json_t *obj, Paxta__Document *const *docs, size_t n)
+put_documents(int *ok, json_t *obj, const ProtobufCBinaryData *hashes,
+	      size_t n_hashes, Paxta__Document *const *docs, size_t n)
 {
 	json_t *list;
 
-	if (n == 0)
+	if (n == 0 && n_hashes == 0)
 		return;
 	list = json_array();
+	for (size_t i = 0; *ok && i < n_hashes; i++)
+		append(ok, list, hex_value(&hashes[i]));
 	for (size_t i = 0; *ok && i < n; i++) {
 		const Paxta__Document *d = docs[i];
 		json_t *doc = json_object();
@@ -1382,7 +1803,7 @@ put_attest(int *ok, json_t *obj, const Paxta__Attest *a)
 	put(ok, obj, "indicators", indicators);
 	put_opt_text(ok, obj, "report_uri", a->report_uri);
 	put_hex(ok, obj, "report_sha256", &a->report_sha256);
-	put_documents(ok, obj, a->documents, a->n_documents);
+	put_documents(ok, obj, NULL, 0, a->documents, a->n_documents);
 	if (a->from) {
 		char when[PX_TIME_TEXT];
 
@@ -1480,6 +1901,7 @@ put_body(int *ok, json_t *obj, const Paxta__Entry *e)
 			px_format_time(when, h->harvested_at);
 			put_text(ok, obj, "harvested_at", when);
 		}
+		put_documents(ok, obj, NULL, 0, h->documents, h->n_documents);
 		break;
 	}
 	case PAXTA__ENTRY__BODY_TRANSFORM:
@@ -1496,6 +1918,8 @@ put_body(int *ok, json_t *obj, const Paxta__Entry *e)
 		put_text(ok, obj, "shipment", e->receive->shipment);
 		put(ok, obj, "lots",
 		    lot_masses_value(e->receive->lots, e->receive->n_lots));
+		put_documents(ok, obj, NULL, 0, e->receive->documents,
+			      e->receive->n_documents);
 		break;
 	case PAXTA__ENTRY__BODY_LAB_RESULT: {
 		const Paxta__LabResult *l = e->lab_result;
@@ -1516,7 +1940,7 @@ put_body(int *ok, json_t *obj, const Paxta__Entry *e)
 			px_format_time(when, l->tested_at);
 			put_text(ok, obj, "tested_at", when);
 		}
-		put_documents(ok, obj, l->documents, l->n_documents);
+		put_documents(ok, obj, NULL, 0, l->documents, l->n_documents);
 		break;
 	}
 	case PAXTA__ENTRY__BODY_VOID:
@@ -1561,6 +1985,9 @@ px_event_from_entry(const Paxta__Entry *e)
 	put_hex(&ok, obj, "prev", &e->prev);
 	px_format_time(when, e->time);
 	put_text(&ok, obj, "time", when);
+	/* as given, its offset kept */
+	put_opt_text(&ok, obj, "event_time", e->event_time);
+	put_opt_text(&ok, obj, "event_id", e->event_id);
 	put_body(&ok, obj, e);
 	if (!ok) {
 		json_decref(obj);

@@ -568,6 +568,18 @@ append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e)
 	}
 	if (rc != PX_ENOTFOUND)
 		return rc;
+	/* The same event again, even re-signed (DESIGN.md §6.1 "event_id"),
+	 * is answered the same way: logged once. */
+	if (e->body && e->body->event_id[0]) {
+		rc = px_state_event(t, e->body->actor, e->body->event_id,
+				    &res->index);
+		if (rc == PX_OK) {
+			res->duplicate = 1;
+			return PX_OK;
+		}
+		if (rc != PX_ENOTFOUND)
+			return rc;
+	}
 	/* A nested transaction: a refusal undoes this entry alone. */
 	if ((rc = px_store_begin_nested(&child, t)) != PX_OK)
 		return rc;

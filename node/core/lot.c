@@ -9,6 +9,7 @@
 
 #include "array.h"
 #include "paxta/encoding.h"
+#include "paxta/event.h"
 #include "paxta/lot.h"
 #include "paxta/names.h"
 #include "paxta/state.h"
@@ -107,6 +108,38 @@ collect_transit(void *ctx, const char *shipment, const char *consignee,
 	return PX_OK;
 }
 
+/*
+ * From the entry that made the lot: "recorded" (its signing time), and the
+ * event's own "event_time" (as given) and "documents" when it has them, so
+ * a record made long after the event shows (DESIGN.md §6.1).
+ */
+static int
+put_record_times(json_t *j, struct px_txn *t, uint64_t index)
+{
+	struct px_entry entry;
+	json_t *ev = NULL, *v;
+	char when[PX_TIME_TEXT];
+	int rc;
+
+	if ((rc = px_state_entry(t, index, &entry)) != PX_OK)
+		return rc;
+	px_format_time(when, entry.body->time);
+	if (!(ev = px_event_from_entry(entry.body)) ||
+	    json_object_set_new(j, "recorded", json_string(when)) != 0) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	if (((v = json_object_get(ev, "event_time")) &&
+	     json_object_set(j, "event_time", v) != 0) ||
+	    ((v = json_object_get(ev, "documents")) &&
+	     json_object_set(j, "documents", v) != 0))
+		rc = PX_ENOMEM;
+out:
+	json_decref(ev);
+	px_entry_release(&entry);
+	return rc;
+}
+
 int
 px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 {
@@ -192,6 +225,8 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 		rc = PX_ENOMEM;
 		goto out;
 	}
+	if ((rc = put_record_times(j, t, rec->created_at)) != PX_OK)
+		goto out;
 	*out = j;
 	j = NULL;
 	rc = PX_OK;

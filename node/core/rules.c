@@ -26,7 +26,10 @@ struct apply {
 	const Paxta__Entry *e;
 	const Paxta__ActorRecord *author;
 	struct px_refusal *r;
+	int64_t when; /* the event's time: event_time, else the entry's */
 };
+
+static int check_documents(struct apply *a, Paxta__Document **docs, size_t n);
 
 static int
 has_role(const Paxta__Actor *actor, Paxta__Role role)
@@ -138,12 +141,14 @@ check_after(struct apply *a, const char *what, int64_t when)
 {
 	char t1[PX_TIME_TEXT], t2[PX_TIME_TEXT];
 
-	if (a->e->time >= when)
+	/* By the event's time: a receive keyed in weeks later still says
+	 * when the bales came in (DESIGN.md §6.1 "event_time"). */
+	if (a->when >= when)
 		return PX_OK;
-	px_format_time(t1, a->e->time);
+	px_format_time(t1, a->when);
 	px_format_time(t2, when);
-	return px_refuse(a->r, PX_CODE_TIME, "entry time %s is before %s at %s",
-			 t1, what, t2);
+	return px_refuse(a->r, PX_CODE_TIME, "%s time %s is before %s at %s",
+			 a->e->event_time[0] ? "event" : "entry", t1, what, t2);
 }
 
 /* 32 bytes that are a usable Ed25519 key: no small-order point (the
@@ -719,16 +724,36 @@ apply_harvest(struct apply *a)
 
 	if ((rc = need_role(a, PAXTA__ROLE__ROLE_FARM, "harvest")) != PX_OK)
 		return rc;
-	if (!px_state_valid_id(h->lot) || h->grams == 0 ||
-	    h->grams > PX_GRAMS_MAX || h->season < PX_SEASON_MIN ||
-	    h->season > PX_SEASON_MAX || !px_state_valid_id(h->district) ||
-	    h->harvested_at <= 0 ||
-	    (h->method != PAXTA__METHOD__METHOD_HAND &&
-	     h->method != PAXTA__METHOD__METHOD_MACHINE))
+	/* One sentence per field, so the refusal names the one that broke. */
+	if (!px_state_valid_id(h->lot))
 		return px_refuse(a->r, PX_CODE_MALFORMED,
-				 "a harvest needs a lot id, kg above 0, a "
-				 "season, a district, harvested_at and a "
-				 "picking method (hand or machine)");
+				 "a harvest's 'lot' must be an id of 1 to %d "
+				 "ASCII letters, digits and punctuation",
+				 PX_ID_MAX);
+	if (h->grams == 0 || h->grams > PX_GRAMS_MAX)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "harvest '%s': 'kg' must be above 0 and at "
+				 "most 10^12",
+				 h->lot);
+	if (h->season < PX_SEASON_MIN || h->season > PX_SEASON_MAX)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "harvest '%s': 'season' must be a year from "
+				 "%d to %d",
+				 h->lot, PX_SEASON_MIN, PX_SEASON_MAX);
+	if (!px_state_valid_id(h->district))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "harvest '%s': 'district' must be an id of 1 "
+				 "to %d ASCII letters, digits and punctuation",
+				 h->lot, PX_ID_MAX);
+	if (h->harvested_at <= 0)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "harvest '%s' needs 'harvested_at'", h->lot);
+	if (h->method != PAXTA__METHOD__METHOD_HAND &&
+	    h->method != PAXTA__METHOD__METHOD_MACHINE)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "harvest '%s' needs a picking 'method': hand "
+				 "or machine",
+				 h->lot);
 	if (a->ctx->now != INT64_MAX &&
 	    h->harvested_at > a->ctx->now + a->ctx->policy->max_skew_s)
 		return px_refuse(a->r, PX_CODE_TIME,
@@ -1009,7 +1034,7 @@ apply_transform(struct apply *a)
 		rec.product = o->product;
 		rec.creator = a->e->actor;
 		rec.created_at = a->index;
-		rec.time = a->e->time;
+		rec.time = a->when;
 		rec.grams = o->grams;
 		rec.input_grams = in_total;
 		rec.season = mixed_season ? 0 : season;
@@ -1126,7 +1151,7 @@ apply_transfer(struct apply *a)
 	rec.n_lots = tr->n_lots;
 	rec.lots = tr->lots;
 	rec.sent_at = a->index;
-	rec.time = a->e->time;
+	rec.time = a->when; /* dispatched */
 	return px_state_put_shipment(a->t, &rec);
 }
 
@@ -1748,6 +1773,97 @@ px_policy_default(struct px_policy *out)
 				   .max_yield_kg_ha = PX_MAX_YIELD_KG_HA };
 }
 
+/*
+ * What every kind may carry beside its body (DESIGN.md §6.1): the event's
+ * own time, and documents on the kinds that move cotton. An event is
+ * recorded once it happened: its time is not after the entry's (give or
+ * take the clock skew); a harvest's event time is its harvested_at.
+ */
+static int
+check_event(struct apply *a)
+{
+	const Paxta__Entry *e = a->e;
+	char t1[PX_TIME_TEXT], t2[PX_TIME_TEXT];
+	int64_t when;
+	int rc = PX_OK;
+
+	a->when = e->time;
+	switch (e->body_case) {
+	case PAXTA__ENTRY__BODY_HARVEST:
+		rc = check_documents(a, e->harvest->documents,
+				     e->harvest->n_documents);
+		break;
+	case PAXTA__ENTRY__BODY_TRANSFORM:
+		rc = check_documents(a, e->transform->documents,
+				     e->transform->n_documents);
+		break;
+	case PAXTA__ENTRY__BODY_TRANSFER:
+		rc = check_documents(a, e->transfer->papers,
+				     e->transfer->n_papers);
+		break;
+	case PAXTA__ENTRY__BODY_RECEIVE:
+		rc = check_documents(a, e->receive->documents,
+				     e->receive->n_documents);
+		break;
+	default:
+		break;
+	}
+	if (rc != PX_OK || !e->event_time[0])
+		return rc;
+	if (strlen(e->event_time) > 64 || !strchr(e->event_time, 'T') ||
+	    px_parse_time(&when, e->event_time) != PX_OK)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "event_time '%.64s' is not an RFC 3339 "
+				 "date-time with its UTC offset",
+				 e->event_time);
+	if (when > e->time + (int64_t)a->ctx->policy->max_skew_s) {
+		px_format_time(t1, when);
+		px_format_time(t2, e->time);
+		return px_refuse(a->r, PX_CODE_TIME,
+				 "event time %s is after the entry's own time "
+				 "%s: an event is recorded once it happened",
+				 t1, t2);
+	}
+	if (e->body_case == PAXTA__ENTRY__BODY_HARVEST &&
+	    e->harvest->harvested_at != when)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "harvest '%s': event_time and harvested_at "
+				 "name different times",
+				 e->harvest->lot);
+	a->when = when;
+	return PX_OK;
+}
+
+/*
+ * An event's id (DESIGN.md §6.1): an id, logged once per author. The
+ * ledger answers a repeat as already logged before it gets here; a log
+ * that holds one twice is wrong.
+ */
+static int
+check_event_id(struct apply *a)
+{
+	const Paxta__Entry *e = a->e;
+	uint64_t at;
+	int rc;
+
+	if (!e->event_id[0])
+		return PX_OK;
+	if (!px_state_valid_id(e->event_id))
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "event_id must be an id of 1 to %d ASCII "
+				 "letters, digits and punctuation",
+				 PX_ID_MAX);
+	rc = px_state_event(a->t, e->actor, e->event_id, &at);
+	if (rc == PX_ENOTFOUND)
+		return PX_OK;
+	if (rc != PX_OK)
+		return rc;
+	return px_refuse(a->r, PX_CODE_MALFORMED,
+			 "event '%s' of '%s' is logged already, at entry "
+			 "%" PRIu64,
+			 e->event_id, e->actor, at);
+}
+
 int
 px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	       const struct px_entry *entry, struct px_refusal *r)
@@ -1755,7 +1871,7 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	const struct px_signed_entry *env = &entry->env;
 	const struct px_hash *leaf_hash = &entry->leaf_hash;
 	const Paxta__Entry *e = entry->body;
-	struct apply a = { t, ctx, index, e, NULL, r };
+	struct apply a = { t, ctx, index, e, NULL, r, 0 };
 	Paxta__ActorRecord *author = NULL;
 	ProtobufCBinaryData last;
 	char t1[PX_TIME_TEXT];
@@ -1840,6 +1956,9 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	if (rc != PX_OK)
 		goto out;
 	a.author = author;
+	if ((rc = check_event(&a)) != PX_OK ||
+	    (rc = check_event_id(&a)) != PX_OK)
+		goto out;
 
 	switch (e->body_case) {
 	case PAXTA__ENTRY__BODY_REGISTER_ACTOR:
@@ -1885,6 +2004,9 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 		rc = px_refuse(r, PX_CODE_MALFORMED,
 			       "the entry has no kind this node knows");
 	}
+	/* In the same transaction as the entry: an event is logged once. */
+	if (rc == PX_OK && e->event_id[0])
+		rc = px_state_put_event(t, e->actor, e->event_id, index);
 out:
 	px_state_free(author);
 	return rc;

@@ -220,6 +220,41 @@ px_state_put_key(struct px_txn *t, const char *actor, uint64_t from,
 }
 
 int
+px_state_event(struct px_txn *t, const char *author, const char *event_id,
+	       uint64_t *index)
+{
+	uint8_t key[KEY_MAX];
+	const uint8_t *v;
+	size_t vlen;
+	int rc;
+
+	if (strnlen(event_id, PX_ID_MAX + 1) > PX_ID_MAX ||
+	    strnlen(author, PX_ID_MAX + 1) > PX_ID_MAX)
+		return PX_ENOTFOUND;
+	rc = px_store_get(t, PX_TABLE_EVENTS, key,
+			  join(key, author, event_id, 1), &v, &vlen);
+	if (rc != PX_OK)
+		return rc;
+	if (vlen != 8)
+		return PX_ESTORE;
+	*index = px_get_be64(v);
+	return PX_OK;
+}
+
+int
+px_state_put_event(struct px_txn *t, const char *author, const char *event_id,
+		   uint64_t index)
+{
+	uint8_t key[KEY_MAX];
+
+	if (!event_id[0] || strnlen(event_id, PX_ID_MAX + 1) > PX_ID_MAX ||
+	    strnlen(author, PX_ID_MAX + 1) > PX_ID_MAX)
+		return PX_EINVAL;
+	return put_u64(t, PX_TABLE_EVENTS, key, join(key, author, event_id, 1),
+		       index);
+}
+
+int
 px_state_holding(struct px_txn *t, const char *lot, const char *holder,
 		 uint64_t *out)
 {
@@ -286,6 +321,44 @@ px_state_each_holder(struct px_txn *t, const char *lot, px_state_holder_fn fn,
 		     void *ctx)
 {
 	return scan_pairs(t, PX_TABLE_HOLDINGS, lot, fn, ctx);
+}
+
+int
+px_state_each_held(struct px_txn *t, const char *holder, px_state_holder_fn fn,
+		   void *ctx)
+{
+	return scan_pairs(t, PX_TABLE_HELD_BY, holder, fn, ctx);
+}
+
+struct shipment_scan {
+	px_state_shipment_fn fn;
+	void *ctx;
+};
+
+static int
+shipment_cb(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	    size_t vlen)
+{
+	struct shipment_scan *ss = ctx;
+	Paxta__ShipmentRecord *rec =
+		paxta__shipment_record__unpack(NULL, vlen, value);
+	int rc;
+
+	(void)key;
+	(void)klen;
+	if (!rec)
+		return PX_ESTORE;
+	rc = ss->fn(ss->ctx, rec);
+	px_state_free(rec);
+	return rc;
+}
+
+int
+px_state_each_shipment(struct px_txn *t, px_state_shipment_fn fn, void *ctx)
+{
+	struct shipment_scan ss = { fn, ctx };
+
+	return px_store_scan(t, PX_TABLE_SHIPMENTS, NULL, 0, shipment_cb, &ss);
 }
 
 int

@@ -50,6 +50,7 @@ static const char *const db_names[DB_COUNT] = {
 	[DB__LOG_COUNT + PX_TABLE_ORIGINS] = "origins",
 	[DB__LOG_COUNT + PX_TABLE_IN_TRANSIT] = "in_transit",
 	[DB__LOG_COUNT + PX_TABLE_PLACES] = "places",
+	[DB__LOG_COUNT + PX_TABLE_EVENTS] = "events",
 };
 
 /* What a witness keeps (witness.h), beside the log: made on the first

@@ -81,26 +81,28 @@ expect_in out "1200 logged"
 expect_eq "$(curl -s "$URL/v1/log" | jq .size)" $((size0 + 1200)) "the bulk load is logged"
 expect_eq "$(curl -s "$URL/metrics" | sed -n 's/^paxtad_commit_entries_bucket{le="+Inf"} //p')" \
 	"$(curl -s "$URL/metrics" | sed -n 's/^paxtad_commit_entries_count //p')" "metrics readable"
-# The same events again: each lot exists now (and, as from a local ledger,
-# the farm's entries after the first refused one are out of sequence).
-expect_status 1 -- "$PAXTA" submit --node "$URL" --keys keys --json bulk.jsonl
-expect_eq "$(jq -c '[.[0].error, ([.[] | select(.error)] | length)]' out)" '["duplicate_lot",1200]' "a bulk load twice"
+# The same events again (signed again, with new sequence numbers): each is
+# already logged, by its event_id, and nothing is logged twice.
+expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys --json bulk.jsonl
+expect_eq "$(jq -c '[([.[] | select(.duplicate)] | length), ([.[] | select(.error)] | length)]' out)" '[1200,0]' "a bulk load twice"
+expect_eq "$(curl -s "$URL/v1/log" | jq .size)" $((size0 + 1200)) "a bulk load twice logs nothing"
 
 # ---- refusals over HTTP: the codes of the local mode, exit 1 ----
 before=$(curl -s "$URL/v1/log" | jq -c '[.size, .root]')
 cat >refused.json <<'JSON'
 [
  {"kind":"transfer","actor":"uz.gin.1","to":"uz.spin.1","shipment":"S-9","lots":[{"lot":"BALE-A","kg":9999}]},
- {"kind":"transfer","actor":"uz.gin.1","to":"uz.spin.1","shipment":"S-10","lots":[{"lot":"BALE-A","kg":1}]},
+ {"kind":"transfer","actor":"uz.gin.1","to":"uz.spin.1","shipment":"S-10","lots":[{"lot":"BALE-A","kg":8888}]},
  {"kind":"transform","actor":"uz.spin.1","process":"spinning","inputs":[{"lot":"BALE-AB","kg":1000}],
   "outputs":[{"lot":"YARN-FAT","kg":999,"product":"yarn"}]},
  {"kind":"harvest","actor":"uz.farm.b","lot":"A-1","kg":5,"season":2026,"district":"UZ-QA-NKS","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}
 ]
 JSON
 # The second transfer was signed as the gin's next entry after the first,
-# which is refused: it arrives out of sequence.
+# which is refused: it is signed again and sent on, and refused for its own
+# reason, not as out of sequence.
 expect_status 1 -- "$PAXTA" submit --node "$URL" --keys keys --json refused.json
-expect_eq "$(jq -c '[.[].error]' out)" '["overspend","sequence","mass_balance","duplicate_lot"]' "refusal codes"
+expect_eq "$(jq -c '[.[].error]' out)" '["overspend","overspend","mass_balance","duplicate_lot"]' "refusal codes"
 expect_eq "$(jq -r '.[0].message' out)" "lot 'BALE-A': 'uz.gin.1' holds 2200 kg, not 9999" "refusal message"
 expect_status 1 -- "$PAXTA" submit --node "$URL" --keys keys refused.json
 expect_in err "refused: refused.json event 1 (transfer by 'uz.gin.1'): overspend: "

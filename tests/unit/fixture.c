@@ -190,8 +190,9 @@ pxt_submit(struct pxt_ledger *fx, struct px_append_result *out, const char *fmt,
 		assert_int_equal(rc, PX_OK);
 		res = entry.result;
 		rc = res.rc;
-		/* The signer numbered the actor's next entry past this one. */
-		if (rc != PX_OK && entry.body)
+		/* The signer numbered the actor's next entry past this one;
+		 * an event already logged (even re-signed) took no number. */
+		if ((rc != PX_OK || res.duplicate) && entry.body)
 			px_signer_forget(fx->signer, entry.body->actor);
 		px_entry_release(&entry);
 	} else {

@@ -353,8 +353,12 @@ test_good_entries_pass(void **state)
 	struct hostile *h = *state;
 	struct px_refusal r = { 0 };
 
+	/* UTF-8 in free text (an id is ASCII: the parser refuses it) */
 	forge(h, FARM, "Kattaqo", "Kattaqo", 7,
-	      HARVEST("Kattaqo\xe2\x80\x98rg-1"));
+	      "{\"kind\":\"harvest\",\"actor\":\"" FARM "\",\"lot\":\"K-1\","
+	      "\"kg\":1000,\"season\":2026,\"district\":\"" DISTRICT "\","
+	      "\"field\":\"Kattaqo\xe2\x80\x98rg-1\",\"method\":\"hand\","
+	      "\"harvested_at\":\"2026-09-21T08:00:00Z\"}");
 	assert_int_equal(px_encoding_check(&h->body->base, h->env.payload,
 					   h->env.payload_len, &r),
 			 PX_OK);

@@ -131,12 +131,16 @@ static uint64_t
 attest(struct pxt_ledger *fx, const char *subject, unsigned season,
        const char *status)
 {
+	static unsigned said;
+
+	/* A monitor saying the same again is a new statement: its own
+	 * event_id (an identical event would be "already logged"). */
 	return submit(fx,
 		      "{'kind':'attest','actor':'%s','subject':'%s',"
 		      "'season':%u,'status':'%s','indicators':[],"
 		      "'report_uri':'https://example.org/tpm.pdf',"
-		      "'report_sha256':'%s'}",
-		      MONITOR, subject, season, status, REPORT);
+		      "'report_sha256':'%s','event_id':'statement-%u'}",
+		      MONITOR, subject, season, status, REPORT, ++said);
 }
 
 static uint64_t

@@ -1358,8 +1358,8 @@ test_transfer_bad_consignee_or_shipment(void **state)
 	ship(fx, FARM, GIN, "WB-1", LOT, "1");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_DUPLICATE_SHIPMENT,
 		       "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		       "','shipment':'WB-1','lots':[{'lot':'" LOT
-		       "','kg':1}]}");
+		       "','shipment':'WB-1','event_id':'second','lots':[{"
+		       "'lot':'" LOT "','kg':1}]}");
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 11999000);
 }
 
@@ -1444,10 +1444,12 @@ test_receive_refusals(void **state)
 
 	/* Twice: the second would credit the same kg again. */
 	receive(fx, GIN, "WB-1", LOT, "12000");
+	/* (the same event again is already logged: a second receive is a
+	 * new event, with its own event_id) */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_OVERSPEND,
 		       "{'kind':'receive','actor':'" GIN
-		       "','shipment':'WB-1','lots':[{'lot':'" LOT
-		       "','kg':12000}]}");
+		       "','shipment':'WB-1','event_id':'second','lots':[{"
+		       "'lot':'" LOT "','kg':12000}]}");
 	/* Also after a short first receipt. */
 	ship(fx, FARM, GIN, "WB-2", "UZ-2026-F0042-002", "10");
 	receive(fx, GIN, "WB-2", "UZ-2026-F0042-002", "4");
@@ -1793,9 +1795,9 @@ test_duplicate_lot(void **state)
 		      "'product':'lint'}]}");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_DUPLICATE_LOT,
 		       "{'kind':'transform','actor':'" MILL
-		       "','process':'ginning','inputs':[{'lot':'SC-1',"
-		       "'kg':500}],'outputs':[{'lot':'L-1','kg':200,"
-		       "'product':'lint'}]}");
+		       "','process':'ginning','event_id':'second','inputs':[{"
+		       "'lot':'SC-1','kg':500}],'outputs':[{'lot':'L-1',"
+		       "'kg':200,'product':'lint'}]}");
 	expect_refused(
 		fx, PX_EREFUSED, PX_CODE_DUPLICATE_LOT,
 		"{'kind':'harvest','actor':'" MILL
@@ -2214,7 +2216,8 @@ test_only_registrars_change_actors(void **state)
 		  pubkey_b64(fx, "uz.gin.new", pub));
 	expect_refused(fx, PX_EREFUSED, PX_CODE_DUPLICATE_ACTOR,
 		       "{'kind':'register_actor','actor':'" PXT_REGISTRAR
-		       "','subject':{'id':'uz.gin.new','name':'New Gin',"
+		       "','event_id':'second',"
+		       "'subject':{'id':'uz.gin.new','name':'New Gin',"
 		       "'roles':['gin'],'region':'" REGION
 		       "','public_key':'%s'}}",
 		       pubkey_b64(fx, "uz.gin.new", pub));
@@ -2557,7 +2560,8 @@ test_void_transfer(void **state)
 		       "','kg':5000}]}");
 	/* Voided twice: it would credit the sender again. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_VOID_DENIED,
-		       "{'kind':'void','actor':'" FARM "','entry':%llu}",
+		       "{'kind':'void','actor':'" FARM
+		       "','event_id':'second','entry':%llu}",
 		       (unsigned long long)shipped_at);
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 12000000);
 }

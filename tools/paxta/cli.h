@@ -131,6 +131,9 @@ int event_reader_from_array(struct event_reader **out, const char *name,
 			    json_t *events, json_t *numbers);
 /* 1 with *out (a new reference) and its 1-based number; 0 at the end. */
 int event_reader_next(struct event_reader *r, json_t **out, size_t *number);
+/* The line the last event returned began on (JSON lines; 0 for an array
+ * or one object read whole). */
+size_t event_reader_line(const struct event_reader *r);
 /* Back to the first event (not for stdin). */
 int event_reader_rewind(struct event_reader *r);
 void event_reader_close(struct event_reader *r);

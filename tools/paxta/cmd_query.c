@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
+#include "paxta/holdings.h"
 #include "paxta/lot.h"
 #include "paxta/provenance.h"
 #include "paxta/state.h"
@@ -23,6 +24,7 @@ struct query {
 	const char *district, *farm;
 	uint64_t season, attestation;
 	int has_attestation;
+	int holdings;
 	struct px_ledger *l;
 	struct px_txn *t;
 	struct node *node;
@@ -34,7 +36,8 @@ enum {
 	OPT_FARM,
 	OPT_SEASON,
 	OPT_ATTESTATION,
-	OPT_NODE
+	OPT_NODE,
+	OPT_HOLDINGS
 };
 
 static int
@@ -50,6 +53,7 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 		{ "farm", required_argument, NULL, OPT_FARM },
 		{ "season", required_argument, NULL, OPT_SEASON },
 		{ "attestation", required_argument, NULL, OPT_ATTESTATION },
+		{ "holdings", no_argument, NULL, OPT_HOLDINGS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -91,6 +95,9 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 				return usage_error(cmd, "--attestation takes "
 							"an entry index");
 			q->has_attestation = 1;
+			break;
+		case OPT_HOLDINGS:
+			q->holdings = 1;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -407,6 +414,31 @@ print_lot(json_t *j)
 			       ? jstr(j, "process")
 			       : "unknown",
 		       jstr(j, "time"), jint(j, "created_at"));
+	/* When it happened and when it was recorded: a record keyed in long
+	 * after the event shows as such. */
+	if (json_is_string(json_object_get(j, "recorded")))
+		printf("  happened  %s · recorded %s\n",
+		       json_is_string(json_object_get(j, "event_time"))
+			       ? jstr(j, "event_time")
+			       : jstr(j, "time"),
+		       jstr(j, "recorded"));
+	json_array_foreach(json_object_get(j, "documents"), i, p)
+	{
+		if (json_is_string(p))
+			printf("  %s sha256 %s\n",
+			       i ? "         " : "papers   ",
+			       json_string_value(p));
+		else
+			printf("  %s %s %s%s%s%s%s\n",
+			       i ? "         " : "papers   ", jstr(p, "type"),
+			       jstr(p, "number"),
+			       json_object_get(p, "issuer") ? " by " : "",
+			       json_object_get(p, "issuer") ? jstr(p, "issuer")
+							    : "",
+			       json_object_get(p, "date") ? " of " : "",
+			       json_object_get(p, "date") ? jstr(p, "date")
+							  : "");
+	}
 	json_array_foreach(inputs, i, p)
 	{
 		jkg(kg, p, "kg");
@@ -696,13 +728,61 @@ out:
 /* ---- actor ---- */
 
 static const char actor_help[] =
-	"usage: paxta actor (--data DIR | --node URL) ID [--json]\n\n"
+	"usage: paxta actor (--data DIR | --node URL) ID [--holdings] "
+	"[--json]\n\n"
 	"An actor's registration: name, roles, location, current public key, "
 	"last\nsequence number and the hash of its last entry, and whether it "
 	"is revoked.\n\n"
 	"  --data DIR  the ledger in DIR\n"
 	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
+	"  --holdings  its stock instead: the lots it holds and the shipments "
+	"to it and\n              from it not received yet (GET "
+	"/v1/actors/{id}/holdings)\n"
 	"  --json      as JSON (docs/api.md, GET /v1/actors/{id})\n";
+
+static void
+print_shipments(json_t *list, const char *title, const char *other)
+{
+	char kg[PX_KG_TEXT];
+	json_t *sh, *line;
+	size_t i, k;
+
+	json_array_foreach(list, i, sh)
+	{
+		printf("  %s shipment %s %s %s, dispatched %s:\n",
+		       i ? "   " : title, jstr(sh, "shipment"),
+		       other[0] == 'f' ? "from" : "to", jstr(sh, other),
+		       jstr(sh, "dispatched"));
+		json_array_foreach(json_object_get(sh, "lots"), k, line)
+		{
+			jkg(kg, line, "kg");
+			printf("      %-28s %s kg\n", jstr(line, "lot"), kg);
+		}
+	}
+}
+
+static void
+print_holdings(json_t *j)
+{
+	char kg[PX_KG_TEXT];
+	json_t *h;
+	size_t i;
+
+	printf("actor %s%s%s holds:\n", style("bold"), jstr(j, "actor"),
+	       style("reset"));
+	if (json_array_size(json_object_get(j, "holdings")) == 0)
+		printf("  nothing\n");
+	json_array_foreach(json_object_get(j, "holdings"), i, h)
+	{
+		jkg(kg, h, "kg");
+		printf("  %-28s %-12s %s kg\n", jstr(h, "lot"),
+		       jstr(h, "product"), kg);
+	}
+	print_shipments(json_object_get(j, "to_receive"),
+			"to receive:", "from");
+	print_shipments(json_object_get(j, "to_send"),
+			"sent, not received:", "to");
+}
 
 static void
 print_actor(json_t *a)
@@ -734,6 +814,28 @@ cmd_actor(int argc, char **argv)
 		return usage_error("actor", "give one actor id");
 	if (open_query(&q))
 		goto out;
+	if (q.holdings) {
+		if (q.node) {
+			if (ask_node(&q, &j, "/v1/actors/", argv[optind],
+				     "/holdings"))
+				goto out;
+		} else if ((rc = px_holdings_json(&j, q.t, argv[optind])) ==
+			   PX_ENOTFOUND) {
+			fail("actor '%s' is not registered", argv[optind]);
+			goto out;
+		} else if (rc != PX_OK) {
+			fail("cannot read actor '%s': %s", argv[optind],
+			     px_strerror(rc));
+			goto out;
+		}
+		if (!json_is_array(json_object_get(j, "holdings"))) {
+			bad_answer(&q, "holdings without their list");
+			goto out;
+		}
+		print_answer(&q, j, print_holdings);
+		status = 0;
+		goto out;
+	}
 	if (q.node) {
 		if (ask_node(&q, &j, "/v1/actors/", argv[optind], ""))
 			goto out;

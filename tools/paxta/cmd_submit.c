@@ -85,6 +85,7 @@ keyring_release(struct keyring *kr)
 struct outcome {
 	const char *file;
 	size_t number;     /* 1-based, within its file */
+	size_t line;       /* where it begins in JSON lines; 0: not known */
 	const char *label; /* its name there (an EPCIS eventID), or NULL */
 	char kind[24];
 	char actor[PX_ID_MAX + 1];
@@ -111,6 +112,7 @@ struct submit {
 	uint8_t *leaves[BATCH];
 	size_t lens[BATCH];
 	struct outcome outcomes[BATCH];
+	json_t *events[BATCH]; /* to sign again after an earlier refusal */
 	size_t n, bytes;
 };
 
@@ -132,6 +134,10 @@ report(struct submit *s, const struct outcome *o)
 	if (s->json) {
 		json_t *j = json_pack("{s:s,s:I}", "file", o->file, "event",
 				      (json_int_t)o->number);
+
+		if (o->line)
+			json_object_set_new(j, "line",
+					    json_integer((json_int_t)o->line));
 
 		if (o->kind[0])
 			json_object_set_new(j, "kind", json_string(o->kind));
@@ -164,6 +170,11 @@ report(struct submit *s, const struct outcome *o)
 				"refused: %s event '%s' (%s by '%s'): %s: %s\n",
 				o->file, o->label, o->kind, o->actor,
 				code_of(o), o->refusal.message);
+		else if (s->refused <= SHOW_REFUSALS && o->line)
+			fprintf(stderr,
+				"refused: %s line %zu (%s by '%s'): %s: %s\n",
+				o->file, o->line, o->kind, o->actor, code_of(o),
+				o->refusal.message);
 		else if (s->refused <= SHOW_REFUSALS)
 			fprintf(stderr,
 				"refused: %s event %zu (%s by '%s'): %s: %s\n",
@@ -223,6 +234,51 @@ node_result(struct submit *s, struct outcome *o, json_t *r)
 	snprintf(o->refusal.message, sizeof(o->refusal.message), "%s", message);
 	node_clean(o->code);
 	node_clean(o->refusal.message);
+	return PX_OK;
+}
+
+static int sign_event(struct submit *s, size_t i, struct px_event **ev);
+
+/*
+ * After a batch: an entry refused because an earlier entry of the same
+ * author in the batch was refused (it was numbered after it: `sequence`)
+ * is signed again, numbered from what the ledger holds, into slot[0..*m).
+ * Only that one event is reported refused; the author's later events go on.
+ */
+static int
+sign_followers(struct submit *s, size_t *slot, size_t *m)
+{
+	int rc;
+
+	*m = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		struct outcome *o = &s->outcomes[i];
+		struct px_event *ev = NULL;
+		int follows = 0;
+
+		if (o->rc != PX_EREFUSED ||
+		    o->refusal.code != PX_CODE_SEQUENCE || !s->events[i])
+			continue;
+		for (size_t k = 0; k < i && !follows; k++)
+			follows = s->outcomes[k].rc != PX_OK &&
+				  strcmp(s->outcomes[k].actor, o->actor) == 0;
+		if (!follows)
+			continue;
+		free(s->leaves[i]);
+		s->leaves[i] = NULL;
+		o->rc = PX_OK;
+		o->code[0] = '\0';
+		memset(&o->refusal, 0, sizeof(o->refusal));
+		rc = sign_event(s, i, &ev);
+		px_event_free(ev);
+		if (rc == PX_EREFUSED || rc == PX_EMALFORMED) {
+			o->rc = PX_EREFUSED;
+			continue;
+		}
+		if (rc != PX_OK)
+			return rc;
+		slot[(*m)++] = i;
+	}
 	return PX_OK;
 }
 
@@ -307,11 +363,17 @@ flush_node(struct submit *s)
 			slot[m++] = i; /* the others were refused here */
 	if (m)
 		rc = send_batch(s, slot, m);
+	/* Each round settles at least the first follower of each author. */
+	for (size_t round = 0; rc == PX_OK && m && round < s->n; round++)
+		if ((rc = sign_followers(s, slot, &m)) == PX_OK && m)
+			rc = send_batch(s, slot, m);
 	for (size_t i = 0; rc == PX_OK && i < s->n; i++)
 		report(s, &s->outcomes[i]);
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->leaves[i]);
 		s->leaves[i] = NULL;
+		json_decref(s->events[i]);
+		s->events[i] = NULL;
 	}
 	s->n = 0;
 	s->bytes = 0;
@@ -319,31 +381,21 @@ flush_node(struct submit *s)
 	return rc;
 }
 
-/* Append the batch: hash, decode and verify in parallel, then one
- * transaction. */
+/* Append the entries of slot[0..m): hash, decode and verify in parallel,
+ * then one transaction; each outcome gets what became of its entry. */
 static int
-flush(struct submit *s)
+append_slots(struct submit *s, const size_t *slot, size_t m)
 {
-	struct px_entry *entries = NULL, **ptrs = NULL;
-	int rc = PX_OK;
-	size_t m = 0, slot[BATCH];
+	struct px_entry *entries = calloc(m, sizeof(*entries));
+	struct px_entry **ptrs = calloc(m, sizeof(*ptrs));
+	int rc = PX_ENOMEM;
 
-	if (s->node)
-		return flush_node(s);
-	if (s->n == 0)
-		return PX_OK;
-	entries = calloc(s->n, sizeof(*entries));
-	ptrs = calloc(s->n, sizeof(*ptrs));
-	if (!entries || !ptrs) {
-		rc = PX_ENOMEM;
+	if (!entries || !ptrs)
 		goto out;
-	}
-	for (size_t i = 0; i < s->n; i++) {
-		if (!s->leaves[i])
-			continue; /* refused before signing */
-		px_entry_init(&entries[m], s->leaves[i], s->lens[i]);
-		ptrs[m] = &entries[m];
-		slot[m++] = i;
+	for (size_t k = 0; k < m; k++) {
+		px_entry_init(&entries[k], s->leaves[slot[k]],
+			      s->lens[slot[k]]);
+		ptrs[k] = &entries[k];
 	}
 	if ((rc = px_verifier_run(s->pool, ptrs, m, PX_ENTRY_ALL)) != PX_OK)
 		goto out;
@@ -361,16 +413,41 @@ flush(struct submit *s)
 		if (o->rc != PX_OK || o->duplicate)
 			px_signer_forget(s->signer, o->actor);
 	}
-	for (size_t i = 0; i < s->n; i++)
-		report(s, &s->outcomes[i]);
 out:
-	for (size_t k = 0; k < m; k++)
+	for (size_t k = 0; entries && k < m; k++)
 		px_entry_release(&entries[k]);
 	free(entries);
 	free(ptrs);
+	return rc;
+}
+
+/* Append the batch as one transaction, then its authors' followers of a
+ * refused entry, signed again. */
+static int
+flush(struct submit *s)
+{
+	int rc = PX_OK;
+	size_t m = 0, slot[BATCH];
+
+	if (s->node)
+		return flush_node(s);
+	if (s->n == 0)
+		return PX_OK;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->leaves[i])
+			slot[m++] = i; /* the others were refused here */
+	if (m)
+		rc = append_slots(s, slot, m);
+	for (size_t round = 0; rc == PX_OK && m && round < s->n; round++)
+		if ((rc = sign_followers(s, slot, &m)) == PX_OK && m)
+			rc = append_slots(s, slot, m);
+	for (size_t i = 0; rc == PX_OK && i < s->n; i++)
+		report(s, &s->outcomes[i]);
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->leaves[i]);
 		s->leaves[i] = NULL;
+		json_decref(s->events[i]);
+		s->events[i] = NULL;
 	}
 	s->n = 0;
 	s->bytes = 0;
@@ -392,46 +469,66 @@ start_outcome(struct outcome *o, const char *file, size_t number, json_t *event)
 	snprintf(o->actor, sizeof(o->actor), "%s", actor ? actor : "?");
 }
 
+/* Parse s->events[i], find its key and sign it into s->leaves[i]: PX_OK,
+ * PX_EREFUSED / PX_EMALFORMED with the outcome's refusal, or an error. */
 static int
-add_event(struct submit *s, const char *file, size_t number, json_t *event)
+sign_event(struct submit *s, size_t i, struct px_event **ev)
 {
-	struct outcome *o = &s->outcomes[s->n];
-	struct px_event *ev = NULL;
+	struct outcome *o = &s->outcomes[i];
 	const struct px_seckey *key = NULL;
 	int rc;
 
-	start_outcome(o, file, number, event);
-	o->label = json_string_value(json_array_get(s->labels, number - 1));
-	s->leaves[s->n] = NULL;
-	rc = px_event_parse(&ev, event, &o->refusal);
+	*ev = NULL;
+	rc = px_event_parse(ev, s->events[i], &o->refusal);
 	if (rc == PX_OK) {
-		rc = key_for(&s->keys, ev->entry->actor, &key);
+		rc = key_for(&s->keys, (*ev)->entry->actor, &key);
 		if (rc == PX_ENOTFOUND || rc == PX_EMALFORMED) {
-			rc = px_refuse(
-				&o->refusal, PX_CODE_BAD_SIGNATURE,
-				"no key for actor '%s' (%s)", ev->entry->actor,
-				s->keys.file ? "the --key file is not its "
-					       "key"
-					     : "no readable ACTOR.key "
-					       "in --keys");
+			rc = px_refuse(&o->refusal, PX_CODE_BAD_SIGNATURE,
+				       "no key for actor '%s' (%s)",
+				       (*ev)->entry->actor,
+				       s->keys.file
+					       ? "the --key file is not its "
+						 "key"
+					       : "no readable ACTOR.key "
+						 "in --keys");
 		}
 	}
 	if (rc == PX_OK)
-		rc = px_signer_sign(s->signer, ev, key, (int64_t)time(NULL),
-				    &s->leaves[s->n], &s->lens[s->n],
-				    &o->refusal);
+		rc = px_signer_sign(s->signer, *ev, key, (int64_t)time(NULL),
+				    &s->leaves[i], &s->lens[i], &o->refusal);
+	return rc;
+}
+
+static int
+add_event(struct submit *s, const char *file, size_t number, size_t line,
+	  json_t *event)
+{
+	struct outcome *o = &s->outcomes[s->n];
+	struct px_event *ev = NULL;
+	int rc;
+
+	start_outcome(o, file, number, event);
+	o->line = line;
+	o->label = json_string_value(json_array_get(s->labels, number - 1));
+	s->leaves[s->n] = NULL;
+	s->events[s->n] = json_incref(event);
+	rc = sign_event(s, s->n, &ev);
 	if (rc == PX_EREFUSED && o->refusal.code == PX_CODE_UNKNOWN_ACTOR &&
 	    s->n > 0) {
 		/* Its registration may be in the batch not yet appended:
 		 * append that first, then ask again. */
+		json_decref(s->events[s->n]);
+		s->events[s->n] = NULL;
 		if ((rc = flush(s)) != PX_OK)
 			goto out;
 		o = &s->outcomes[0];
 		start_outcome(o, file, number, event);
+		o->line = line;
 		o->label = json_string_value(
 			json_array_get(s->labels, number - 1));
-		rc = px_signer_sign(s->signer, ev, key, (int64_t)time(NULL),
-				    &s->leaves[0], &s->lens[0], &o->refusal);
+		s->events[0] = json_incref(event);
+		px_event_free(ev);
+		rc = sign_event(s, 0, &ev);
 	}
 	if (rc == PX_EREFUSED || rc == PX_EMALFORMED) {
 		o->rc = PX_EREFUSED;
@@ -470,13 +567,20 @@ static const char submit_help[] =
 	"{error, message}\n"
 	"  -v, --verbose   print every entry's index\n\n"
 	"An event the ledger refuses is reported with its stable code "
-	"(overspend,\nmass_balance, sequence, ...) and the rest go on; the "
-	"same over HTTP. Progress\ngoes to stderr on a terminal. Exit 0 when "
+	"(overspend,\nmass_balance, ...) and its file and line, and the rest "
+	"go on: the same\nauthor's later events are numbered and signed again "
+	"after it. Every event has\nan event_id (given, or derived from its "
+	"content): one logged before, even\nsigned again, is counted as "
+	"already logged, so a file may simply be run again\nafter a failure. "
+	"The same over HTTP. Progress\ngoes to stderr on a terminal. Exit 0 "
+	"when "
 	"every event was logged (or had been),\n1 when any was refused, 2 on "
 	"errors (a node that is down or answers garbage\namong them: what "
 	"was acknowledged before is logged).\n\n"
-	"example event (docs/statements.md has statements, labs, the map and\n"
-	"suspensions):\n"
+	"Every kind and field, with its type, unit, valid values and an "
+	"example, is in\ndocs/events.md; unknown fields are refused. "
+	"Statements, labs, the map and\nsuspensions: docs/statements.md.\n\n"
+	"example event:\n"
 	"  {\"kind\": \"harvest\", \"actor\": \"uz.farm.0042\", \"lot\": "
 	"\"UZ-2026-F0042-001\",\n"
 	"   \"kg\": 12000, \"season\": 2026, \"district\": \"UZ-SA-KTK\", "
@@ -607,7 +711,8 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 				json_decref(event);
 				continue;
 			}
-			rc = add_event(s, file, number, event);
+			rc = add_event(s, file, number,
+				       event_reader_line(readers[f]), event);
 			json_decref(event);
 			if (rc != PX_OK) {
 				status = submit_fail(s, "cannot append", rc);
@@ -660,8 +765,10 @@ out:
 	node_close(s->node);
 	keyring_release(&s->keys);
 	json_decref(s->results);
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(s->leaves[i]);
+		json_decref(s->events[i]);
+	}
 	free(s);
 	return status;
 }

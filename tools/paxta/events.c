@@ -16,11 +16,12 @@
 struct event_reader {
 	const char *path;
 	FILE *f;
-	json_t *whole;   /* array mode: every event; NULL in lines mode */
-	size_t next;     /* array mode: the next element */
-	size_t line;     /* lines mode: lines read */
-	size_t number;   /* events returned */
-	json_t *numbers; /* in memory: each event's own number, if given */
+	json_t *whole;     /* array mode: every event; NULL in lines mode */
+	size_t next;       /* array mode: the next element */
+	size_t line;       /* lines mode: lines read */
+	size_t number;     /* events returned */
+	size_t event_line; /* lines mode: the line of the last event */
+	json_t *numbers;   /* in memory: each event's own number, if given */
 	char *buf;
 	size_t cap;
 };
@@ -87,8 +88,11 @@ start(struct event_reader *r)
 			r->whole = json_array(); /* an empty file */
 			return r->whole ? 0 : fail("out of memory");
 		}
-		for (s = r->buf;
-		     *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
+		s = r->buf;
+		/* A UTF-8 byte order mark, as some editors save the file. */
+		if (r->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
+		for (; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
 			;
 	} while (!*s);
 	if (*s == '{') {
@@ -103,7 +107,7 @@ start(struct event_reader *r)
 		}
 	}
 	/* An array, or one object over several lines: read it whole. */
-	text = read_rest(r->f, r->buf, (size_t)n, &len);
+	text = read_rest(r->f, s, (size_t)n - (size_t)(s - r->buf), &len);
 	if (!text)
 		return fail("cannot read '%s': %s", r->path, strerror(errno));
 	r->whole = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
@@ -155,6 +159,7 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 	if (r->next < json_array_size(r->whole)) {
 		json_t *own = json_array_get(r->numbers, r->next);
 
+		r->event_line = r->line; /* JSON lines: the first line's */
 		*out = json_incref(json_array_get(r->whole, r->next++));
 		*number = ++r->number;
 		if (json_is_integer(own))
@@ -178,6 +183,7 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 			return -1;
 		}
 		*number = ++r->number;
+		r->event_line = r->line;
 		return 1;
 	}
 	if (ferror(r->f)) {
@@ -185,6 +191,12 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 		return -1;
 	}
 	return 0;
+}
+
+size_t
+event_reader_line(const struct event_reader *r)
+{
+	return r->whole && r->line == 0 ? 0 : r->event_line;
 }
 
 int

@@ -28,6 +28,8 @@
 struct px_event {
 	Paxta__Entry *entry; /* seq 0, prev empty: the caller numbers it */
 	int has_time;        /* the event gave "time"; else entry->time = 0 */
+	int has_event_time;  /* the event gave "event_time" (kept as given in */
+	int64_t event_time;  /* entry->event_time), in seconds here */
 	/* A void naming its target by hash ("entry": "HEX"): the caller
 	 * looks the index up and sets entry->void_->index. */
 	int void_by_hash;

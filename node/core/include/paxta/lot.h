@@ -22,7 +22,8 @@
 
 /*
  * The state of lot as `paxta lot --json` prints it: lot, product, creator,
- * created_at, time, kg, voided, harvest (origins only), process (transform
+ * created_at, time, recorded, event_time and documents (of the entry that
+ * made it, when given), kg, voided, harvest (origins only), process (transform
  * outputs only), holders ([{holder, kg}]: who holds how much now), inputs
  * ([{lot, kg}]: the kg of each input consumed to make this lot), outputs
  * ([{lot, kg_used}]: the kg of THIS lot consumed into each lot made from it,

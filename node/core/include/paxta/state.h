@@ -32,6 +32,16 @@ int px_state_valid_id(const char *id);
  */
 int px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out);
 
+/*
+ * An author's events by id (DESIGN.md §6.1 "event_id"): PX_OK with *index
+ * the entry that logged it, PX_ENOTFOUND, PX_ESTORE. Ids longer than
+ * PX_ID_MAX are never stored (PX_ENOTFOUND; put: PX_EINVAL).
+ */
+int px_state_event(struct px_txn *t, const char *author, const char *event_id,
+		   uint64_t *index);
+int px_state_put_event(struct px_txn *t, const char *author,
+		       const char *event_id, uint64_t index);
+
 /* Free any record this module returned; accepts NULL. */
 void px_state_free(void *record);
 
@@ -68,6 +78,17 @@ typedef int (*px_state_holder_fn)(void *ctx, const char *holder,
 				  uint64_t grams);
 int px_state_each_holder(struct px_txn *t, const char *lot,
 			 px_state_holder_fn fn, void *ctx);
+
+/* Call fn(ctx, lot, grams) for every lot holder holds (held_by). */
+int px_state_each_held(struct px_txn *t, const char *holder,
+		       px_state_holder_fn fn, void *ctx);
+
+/* Call fn(ctx, record) for every shipment (a scan of them all); the record
+ * is borrowed until fn returns. A non-zero return stops the scan. */
+typedef int (*px_state_shipment_fn)(void *ctx,
+				    const Paxta__ShipmentRecord *rec);
+int px_state_each_shipment(struct px_txn *t, px_state_shipment_fn fn,
+			   void *ctx);
 
 /* Shipments in transit: grams of lot on shipment to consignee, from the
  * transfer until the receive (or the transfer's void). */

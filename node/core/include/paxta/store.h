@@ -58,6 +58,7 @@ enum px_table {
 	PX_TABLE_ORIGINS,      /* district ‖ 0 ‖ season ‖ lot -> farm */
 	PX_TABLE_IN_TRANSIT, /* lot ‖ 0 ‖ shipment -> grams ‖ consignee */
 	PX_TABLE_PLACES,     /* country, region or district code -> record */
+	PX_TABLE_EVENTS,     /* author ‖ 0 ‖ event_id -> index (8 bytes) */
 	PX_TABLE__COUNT
 };
 

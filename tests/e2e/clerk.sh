@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# A gin clerk's day with the real paxta and paxtad: JSON lines with a
+# mistake in the middle (only that event refused, with its line; the same
+# author's later events logged), the file run again (nothing twice, no new
+# refusal), a load cut by kill -9 of the node and run again, business time
+# kept as written, strict fields, a byte order mark.
+. "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/node.bash"
+
+# Entries in the ledger (the node stopped).
+log_size() {
+	"$PAXTA" audit --data ledger --json | jq .size
+}
+
+make_ledger
+{
+	register uz.farm.a farm UZ-SA UZ-SA-KTK
+	register uz.gin.1 gin UZ-SA UZ-SA-KTK
+} >actors.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys actors.jsonl
+
+# Line 3 receives a shipment that does not exist (a typo: WB-71 for
+# WB-7781); lines 4 and 5 are the gin's later events, numbered after it.
+cat >day.jsonl <<'JSON'
+{"kind":"harvest","actor":"uz.farm.a","lot":"A-1","kg":12000,"season":2026,"district":"UZ-SA-KTK","method":"hand","event_time":"2026-09-21T13:00:00+05:00"}
+{"kind":"transfer","actor":"uz.farm.a","to":"uz.gin.1","shipment":"WB-7781","lots":[{"lot":"A-1","kg":12000}],"event_time":"2026-10-15T08:10:00+05:00","documents":[{"type":"waybill","number":"WB-7781"}]}
+{"kind":"receive","actor":"uz.gin.1","shipment":"WB-71","lots":[{"lot":"A-1","kg":12000}],"event_time":"2026-10-16T09:00:00+05:00"}
+{"kind":"receive","actor":"uz.gin.1","shipment":"WB-7781","lots":[{"lot":"A-1","kg":12000}],"event_time":"2026-10-16T09:00:00+05:00","documents":[{"type":"weighbridge_ticket","number":"W-0412"}]}
+{"kind":"transform","actor":"uz.gin.1","process":"ginning","inputs":[{"lot":"A-1","kg":1000}],"outputs":[{"lot":"PBI-0001","kg":227,"product":"lint"}],"event_time":"2026-10-17T10:00:00+05:00"}
+JSON
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys day.jsonl
+expect_in out "4 logged"
+expect_in out "1 refused"
+expect_in err "refused: day.jsonl line 3 (receive by 'uz.gin.1'): unknown_shipment"
+if grep -q sequence err; then bad "a later event of the gin was refused: $(cat err)"; else ok; fi
+size=$(log_size)
+
+# The same file again: what was logged is already logged, the mistake is
+# the only refusal, and nothing is logged twice.
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json day.jsonl
+expect_eq "$(grep -c '"duplicate": true' out)" 4 "events already logged on the second run"
+expect_eq "$(grep -c '"error"' out)" 1 "refusals on the second run"
+expect_in out '"line": 3'
+expect_eq "$(log_size)" "$size" "log size after the second run"
+
+# Happened as written, recorded now, with its papers.
+expect_status 0 -- "$PAXTA" lot --data ledger PBI-0001
+expect_in out "happened  2026-10-17T10:00:00+05:00 · recorded"
+expect_status 0 -- "$PAXTA" lot --data ledger --json A-1
+expect_in out '"event_time": "2026-09-21T13:00:00+05:00"'
+
+# Holdings and shipments waiting: a shipment to the gin not received yet.
+printf '%s\n' '{"kind":"harvest","actor":"uz.farm.a","lot":"A-4","kg":5,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-10-01T08:00:00Z"}' \
+	'{"kind":"transfer","actor":"uz.farm.a","to":"uz.gin.1","shipment":"WB-7790","lots":[{"lot":"A-4","kg":1}],"event_time":"2026-10-18T08:00:00+05:00"}' >more.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys more.jsonl
+expect_status 0 -- "$PAXTA" actor --data ledger uz.gin.1 --holdings
+expect_in out "PBI-0001"
+expect_in out "to receive: shipment WB-7790 from uz.farm.a, dispatched 2026-10-18T03:00:00Z"
+expect_status 0 -- "$PAXTA" actor --data ledger uz.gin.1 --holdings --json
+expect_eq "$(jq -c '[.holdings[] | [.lot, .kg]]' out)" '[["A-1",11000],["PBI-0001",227]]' "the gin's stock"
+printf '%s\n' '{"kind":"receive","actor":"uz.gin.1","shipment":"WB-7790","lots":[{"lot":"A-4","kg":1}]}' >more2.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys more2.jsonl
+expect_status 0 -- "$PAXTA" actor --data ledger uz.gin.1 --holdings --json
+expect_eq "$(jq -c '[(.to_receive | length), ([.holdings[] | select(.lot == "A-4")][0].kg)]' out)" '[0,1]' "received"
+
+# Strict input: a misspelled field, a Cyrillic lot id, a wrong role.
+printf '%s\n' '{"kind":"harvest","actor":"uz.farm.a","lot":"A-2","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z","feild":"north"}' >typo.jsonl
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys typo.jsonl
+expect_in err "unknown field 'feild'; did you mean 'field'?"
+printf '%s\n' '{"kind":"harvest","actor":"uz.farm.a","lot":"Лот-1","kg":1,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}' >cyr.jsonl
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys cyr.jsonl
+expect_in err "field 'lot' 'Лот-1' is not an id: character 1 'Л' is not ASCII"
+register uz.spin.1 spinning UZ-SA UZ-SA-KTK >role.jsonl
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys role.jsonl
+expect_in err "roles are registrar, farm, gin"
+# A byte order mark, as a spreadsheet saves it.
+printf '\xef\xbb\xbf%s\n' '{"kind":"harvest","actor":"uz.farm.a","lot":"A-3","kg":5,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}' >bom.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys bom.jsonl
+expect_in out "1 logged"
+
+# A long load over --node, the node killed with -9 in the middle, then the
+# same file again: it finishes, and every event is logged exactly once.
+for i in $(seq 1 3000); do
+	printf '{"kind":"harvest","actor":"uz.farm.a","lot":"BALE-%05d","kg":%d,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-09-21T08:00:00Z"}\n' "$i" "$((200 + i % 50))"
+done >bales.jsonl
+before=$(log_size)
+start_node
+set +e
+"$PAXTA" submit --node "$URL" --keys keys bales.jsonl >load1.out 2>load1.err &
+load=$!
+for _ in $(seq 1 400); do
+	n=$(curl -s --max-time 2 "$URL/v1/log" | jq .size)
+	[ -n "$n" ] && [ "$n" -gt "$((before + 100))" ] && break
+	sleep 0.02
+done
+kill_node
+wait "$load"
+set -e
+start_node
+expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys bales.jsonl
+expect_in out " 0 refused"
+expect_eq "$(curl -s "$URL/v1/shipments/WB-7790" | jq -c '[.from, .to, .received]')" '["uz.farm.a","uz.gin.1",true]' "GET /v1/shipments/{id}"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/shipments/WB-404")" 404 "an unknown shipment"
+expect_eq "$(curl -s "$URL/v1/actors/uz.farm.a/holdings" | jq '.holdings | length')" 3002 "GET /v1/actors/{id}/holdings"
+expect_status 0 -- "$PAXTA" actor --node "$URL" uz.farm.a --holdings --json
+expect_eq "$(jq '.holdings | length' out)" 3002 "paxta actor --holdings over --node"
+stop_node
+expect_eq "$(log_size)" "$((before + 3000))" "log size after the load, cut and run again"
+expect_status 0 -- "$PAXTA" audit --data ledger
+
+finish
