@@ -113,8 +113,10 @@ commit(struct pxd_writer *w, struct pxd_job *batch)
 	if (n > 0 && (rc = reserve(w, n)) == PX_OK) {
 		at = 0;
 		for (j = batch; j; j = j->next) {
-			memcpy(w->entries + at, j->entries,
-			       j->n * sizeof(*j->entries));
+			/* A checkpoint job has no entries (and NULL for them). */
+			if (j->n)
+				memcpy(w->entries + at, j->entries,
+				       j->n * sizeof(*j->entries));
 			at += j->n;
 		}
 		t0 = now_s();
