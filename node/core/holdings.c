@@ -49,9 +49,9 @@ shipment_value(const Paxta__ShipmentRecord *rec)
 	if (j && rec->received &&
 	    (json_object_set_new(j, "received_at",
 				 json_integer((json_int_t)rec->received_at)) ||
-	     json_object_set_new(j, "received_lots",
-				 lines_value(rec->received_lots,
-					     rec->n_received_lots)))) {
+	     json_object_set_new(
+		     j, "received_lots",
+		     lines_value(rec->received_lots, rec->n_received_lots)))) {
 		json_decref(j);
 		return NULL;
 	}
@@ -89,11 +89,11 @@ add_holding(void *ctx, const char *lot, uint64_t grams)
 	if ((rc = px_state_lot(v->t, lot, &rec)) != PX_OK)
 		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
 	product = px_product_name(rec->product);
-	rc = json_array_append_new(
-		     v->holdings,
-		     json_pack("{s:o,s:s,s:o}", "lot", px_json_text(lot),
-			       "product", product ? product : "unknown", "kg",
-			       kg_value(grams)))
+	rc = json_array_append_new(v->holdings,
+				   json_pack("{s:o,s:s,s:o}", "lot",
+					     px_json_text(lot), "product",
+					     product ? product : "unknown",
+					     "kg", kg_value(grams)))
 		     ? PX_ENOMEM
 		     : PX_OK;
 	px_state_free(rec);
@@ -114,8 +114,7 @@ add_pending(void *ctx, const Paxta__ShipmentRecord *rec)
 		list = v->to_send;
 	else
 		return 0;
-	return json_array_append_new(list, shipment_value(rec)) ? PX_ENOMEM
-								 : 0;
+	return json_array_append_new(list, shipment_value(rec)) ? PX_ENOMEM : 0;
 }
 
 int
