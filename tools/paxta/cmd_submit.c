@@ -539,6 +539,11 @@ add_event(struct submit *s, const char *file, size_t number, size_t line,
 	if (rc == PX_OK && (++s->n == BATCH || s->bytes >= BATCH_BYTES))
 		rc = flush(s);
 out:
+	/* Failed before it took its slot: the slot's event is not kept. */
+	if (rc != PX_OK && s->n < BATCH) {
+		json_decref(s->events[s->n]);
+		s->events[s->n] = NULL;
+	}
 	px_event_free(ev);
 	return rc;
 }
