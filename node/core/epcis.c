@@ -189,17 +189,65 @@ party_list(struct out *o, const char *member, const json_t *ev,
 	return list;
 }
 
-/* The shipment as a despatch advice (CBV 2.0 BTT desadv). */
+/* The CBV 2.0 business transaction type (BTT) of a document type, or
+ * NULL for papers no BTT names (a weighbridge ticket, a contract): those
+ * travel only in paxta:documents. */
+static const char *
+btt_of(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "invoice", "inv" },
+		{ "purchase_order", "po" },
+		{ "bill_of_lading", "bol" },
+		{ "cmr", "bol" }, /* the road consignment note */
+		{ "waybill", "bol" },
+		{ "packing_list", "desadv" },
+		{ "certificate", "cert" },
+		{ "hvi_report", "testres" },
+	};
+
+	for (size_t i = 0; type && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(type, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+/* The shipment as a despatch advice (CBV 2.0 BTT desadv), first (import
+ * reads the shipment there), then each of the event's papers that a BTT
+ * names: by its own URI, else by its number under the node's. */
 static json_t *
 shipment_list(struct out *o, const json_t *ev)
 {
 	json_t *list = json_array(), *b = json_object();
+	const json_t *doc;
+	size_t i;
 
 	if (b) {
 		put(o, b, "type", json_string("desadv"));
 		put(o, b, "bizTransaction", uri(o, "shipment", ev, "shipment"));
 	}
 	push(o, list, b);
+	json_array_foreach(json_object_get(ev, "documents"), i, doc)
+	{
+		const char *btt =
+			btt_of(json_string_value(json_object_get(doc, "type")));
+		const json_t *own = json_object_get(doc, "uri");
+
+		if (!btt || !json_is_object(doc))
+			continue;
+		if (!json_is_string(own) &&
+		    !json_is_string(json_object_get(doc, "number")))
+			continue;
+		b = json_object();
+		if (b) {
+			put(o, b, "type", json_string(btt));
+			put(o, b, "bizTransaction",
+			    json_is_string(own)
+				    ? json_incref((json_t *)own)
+				    : uri(o, "document", doc, "number"));
+		}
+		push(o, list, b);
+	}
 	return list;
 }
 
@@ -282,6 +330,7 @@ map_receive(struct out *o, json_t *x, const json_t *ev)
 	put(o, x, "bizLocation", place(o, ev));
 	put(o, x, "bizTransactionList", shipment_list(o, ev));
 	put(o, x, "destinationList", party_list(o, "destination", ev, "actor"));
+	copy(o, x, PREFIX "documents", ev, "documents");
 }
 
 /* The report as certificationInfo: its URI, or its SHA-256 as an RFC
@@ -935,6 +984,7 @@ unmap_receive(struct in *in, json_t *ev, const json_t *x)
 	    id_of(in, party(x, "bizTransactionList", "bizTransaction"),
 		  "shipment", "bizTransaction"));
 	set(in, ev, "lots", lines);
+	take(in, ev, "documents", x, PREFIX "documents");
 }
 
 /* The report of a statement or lab result back from certificationInfo

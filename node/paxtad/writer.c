@@ -113,7 +113,8 @@ commit(struct pxd_writer *w, struct pxd_job *batch)
 	if (n > 0 && (rc = reserve(w, n)) == PX_OK) {
 		at = 0;
 		for (j = batch; j; j = j->next) {
-			/* A checkpoint job has no entries (and NULL for them). */
+			/* A checkpoint job has no entries (and NULL for them).
+			 */
 			if (j->n)
 				memcpy(w->entries + at, j->entries,
 				       j->n * sizeof(*j->entries));

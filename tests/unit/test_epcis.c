@@ -227,6 +227,65 @@ test_mapping_round_trip(void **state)
 	json_decref(e);
 }
 
+/* A shipment's papers: the ones a CBV business transaction type names
+ * join the bizTransactionList after the shipment's despatch advice (by
+ * their own URI, else by number under the node's), every paper travels
+ * whole in paxta:documents, and all of them come back on import. */
+static void
+test_documents_as_business_transactions(void **state)
+{
+	static const char text[] =
+		"{\"kind\":\"transfer\",\"actor\":\"uz.gin.1\",\"to\":"
+		"\"uz.mill.1\",\"shipment\":\"WB-7\",\"lots\":[{\"lot\":"
+		"\"PBI-1\",\"kg\":227}],\"documents\":[{\"type\":"
+		"\"invoice\",\"number\":\"INV 7/1\"},{\"type\":"
+		"\"bill_of_lading\",\"number\":\"BL-9\",\"uri\":"
+		"\"https://carrier.example/bl/9\"},{\"type\":"
+		"\"weighbridge_ticket\",\"number\":\"W-1\"}]}";
+	struct px_event *ev = NULL;
+	struct px_refusal r = { 0 };
+	struct px_hash leaf = { { 7 } };
+	json_t *x = NULL, *back = NULL, *list, *docs;
+
+	(void)state;
+	assert_int_equal(px_event_parse_text(&ev, text, strlen(text), &r),
+			 PX_OK);
+	ev->entry->time = 1790857800;
+	assert_int_equal(
+		px_epcis_event(&x, "node.example/uz", 42, &leaf, ev->entry),
+		PX_OK);
+	list = json_object_get(x, "bizTransactionList");
+	assert_int_equal(json_array_size(list), 3);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(list, 0), "type")),
+			    "desadv");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(list, 1), "type")),
+			    "inv");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(list, 1), "bizTransaction")),
+			    "https://node.example/uz/document/INV%207%2F1");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(list, 2), "type")),
+			    "bol");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(list, 2), "bizTransaction")),
+			    "https://carrier.example/bl/9");
+	assert_int_equal(json_array_size(json_object_get(x, "paxta:documents")),
+			 3);
+	assert_int_equal(px_epcis_to_event(&back, x, &r), PX_OK);
+	assert_string_equal(
+		json_string_value(json_object_get(back, "shipment")), "WB-7");
+	docs = json_object_get(back, "documents");
+	assert_int_equal(json_array_size(docs), 3);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(docs, 2), "type")),
+			    "weighbridge_ticket");
+	json_decref(back);
+	json_decref(x);
+	px_event_free(ev);
+}
+
 /* What paxta cannot read is refused with a reason; what it has no
  * meaning for is said so (code none), never guessed. */
 static void
@@ -280,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_hash_rules),
 		cmocka_unit_test(test_hash_canonical),
 		cmocka_unit_test(test_mapping_round_trip),
+		cmocka_unit_test(test_documents_as_business_transactions),
 		cmocka_unit_test(test_import_refusals),
 	};
 
