@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "paxta/cosignature.h"
+#include "paxta/replica.h"
 #include "paxta/witness.h"
 #include "paxtad.h"
 
@@ -237,6 +238,11 @@ pxd_get_evidence(struct pxd_request *rq)
 		px_store_abort(t);
 		pthread_mutex_unlock(&s->lock);
 	}
+	/* And what 'paxta mirror' kept in the ledger's folder, when this
+	 * node serves a mirror (--replica). */
+	if (rc == PX_OK)
+		rc = px_replica_evidence_each(pxd_request_node(rq)->ledger,
+					      add_evidence, arr);
 	if (rc != PX_OK) {
 		json_decref(arr);
 		pxd_fail_internal(rq, rc);

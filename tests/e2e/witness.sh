@@ -255,6 +255,10 @@ expect_status 0 -- "$PAXTA" evidence mirror.evidence.json --trust "$log_key"
 expect_in out "signed a tree of $honest entries and one of $forked"
 expect_status 0 -- "$PAXTA" audit --data w1-mirror
 expect_in out "size $honest,"
+# The replica node serves the evidence its mirror kept.
+curl -sf "$URL_replica/v1/evidence" >replica.evidence.json
+[ "$(jq '.evidence | length' replica.evidence.json)" -ge 1 ] && ok ||
+	bad "the replica serves no evidence: $(cat replica.evidence.json)"
 
 # The note saved before the restore: the log does not extend it.
 expect_status 1 -- "$PAXTA" proof --node "$URL_log" --from-note saved.note --trust "$log_key"
@@ -267,5 +271,6 @@ expect_in out "saved checkpoint 'saved.note': NOT EXTENDED"
 halt log
 halt w1
 halt w2
+halt replica
 expect_in w1.log "the evidence is kept"
 finish
