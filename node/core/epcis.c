@@ -952,6 +952,18 @@ unmap_transform(struct in *in, json_t *ev, const json_t *x)
 	set(in, ev, "outputs", outputs);
 }
 
+/* What a transfer and a receive share: the shipment (the first business
+ * transaction), the lots and their papers. */
+static void
+unmap_shipment(struct in *in, json_t *ev, const json_t *x, json_t *lines)
+{
+	set(in, ev, "shipment",
+	    id_of(in, party(x, "bizTransactionList", "bizTransaction"),
+		  "shipment", "bizTransaction"));
+	set(in, ev, "lots", lines);
+	take(in, ev, "documents", x, PREFIX "documents");
+}
+
 static void
 unmap_transfer(struct in *in, json_t *ev, const json_t *x)
 {
@@ -964,11 +976,7 @@ unmap_transfer(struct in *in, json_t *ev, const json_t *x)
 	set(in, ev, "to",
 	    id_of(in, party(x, "destinationList", "destination"), "actor",
 		  "destinationList's destination"));
-	set(in, ev, "shipment",
-	    id_of(in, party(x, "bizTransactionList", "bizTransaction"),
-		  "shipment", "bizTransaction"));
-	set(in, ev, "lots", lines);
-	take(in, ev, "documents", x, PREFIX "documents");
+	unmap_shipment(in, ev, x, lines);
 }
 
 static void
@@ -980,11 +988,7 @@ unmap_receive(struct in *in, json_t *ev, const json_t *x)
 	set(in, ev, "actor",
 	    id_of(in, party(x, "destinationList", "destination"), "actor",
 		  "destinationList's destination"));
-	set(in, ev, "shipment",
-	    id_of(in, party(x, "bizTransactionList", "bizTransaction"),
-		  "shipment", "bizTransaction"));
-	set(in, ev, "lots", lines);
-	take(in, ev, "documents", x, PREFIX "documents");
+	unmap_shipment(in, ev, x, lines);
 }
 
 /* The report of a statement or lab result back from certificationInfo
