@@ -39,6 +39,7 @@ struct audit {
 	struct stored_checkpoint *cps;
 	size_t n_cps, next_cp;
 	struct px_note_verifier verifier;
+	int64_t last_accepted; /* the previous leaf's time (entry.h) */
 };
 
 __attribute__((format(printf, 3, 4))) static void
@@ -124,8 +125,9 @@ check_checkpoints(struct audit *a, struct px_txn *scratch, uint64_t size)
 /* Leaf i replayed into the scratch store: compare what it derived. */
 static int
 compare_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
-	     const struct px_hash *leaf_hash)
+	     const struct px_entry *e)
 {
+	const struct px_hash *leaf_hash = &e->leaf_hash;
 	const uint8_t *want, *have;
 	size_t want_len, have_len;
 	uint64_t found;
@@ -158,9 +160,9 @@ compare_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
 		    "wrong");
 		return PX_OK;
 	}
-	rc = px_store_find(a->src, leaf_hash, &found);
+	rc = px_store_find(a->src, &e->entry_hash, &found);
 	if (rc == PX_ENOTFOUND || (rc == PX_OK && found != i)) {
-		bad(a, (int64_t)i, "the leaf-hash index does not point at it");
+		bad(a, (int64_t)i, "the entry index does not point at it");
 		return PX_OK;
 	}
 	return rc;
@@ -204,7 +206,17 @@ replay_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
 				    : "it is not a signed paxta entry");
 		return rc;
 	}
-	px_ledger_rules_ctx(a->l, INT64_MAX, &ctx);
+	/* The node's times run forward in its log (DESIGN.md §4). */
+	if (i > 0 && e->accepted_at < a->last_accepted) {
+		bad(a, (int64_t)i,
+		    "it was accepted at %" PRId64 ", before the leaf before it "
+		    "(%" PRId64 "): the node's times must run forward",
+		    e->accepted_at, a->last_accepted);
+		return PX_OK;
+	}
+	a->last_accepted = e->accepted_at;
+	/* Judged at its acceptance time, as the node judged it. */
+	px_ledger_rules_ctx(a->l, e->accepted_at, &ctx);
 	rc = px_ledger_apply(scratch, &ctx, e);
 	if (rc == PX_EREFUSED || rc == PX_EVERIFY) {
 		rc = compare_leaf_hash_only(a, i, &e->leaf_hash);
@@ -220,7 +232,7 @@ replay_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
 	}
 	if (rc != PX_OK)
 		return rc;
-	return compare_leaf(a, scratch, i, &e->leaf_hash);
+	return compare_leaf(a, scratch, i, e);
 }
 
 /* ---- the state tables ---- */
@@ -346,7 +358,7 @@ fetch_chunk(struct audit *a, struct chunk *c, uint64_t base, uint64_t size)
 		}
 		if (rc != PX_OK)
 			return rc;
-		px_entry_init(&c->entries[i], leaf, len);
+		px_entry_init_logged(&c->entries[i], leaf, len);
 		c->ptrs[i] = &c->entries[i];
 		c->n = i + 1;
 	}

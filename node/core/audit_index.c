@@ -1,4 +1,4 @@
-/* paxta — audit of the leaf-hash index, the checkpoints and their seal. */
+/* paxta — audit of the entry index, the checkpoints and their seal. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include "paxta/audit_index.h"
 #include "paxta/checkpoint.h"
 #include "paxta/cpseal.h"
+#include "paxta/state.h"
 
 struct index_audit {
 	struct px_audit_report *out;
@@ -39,22 +40,22 @@ bad(struct index_audit *a, int64_t index, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* One record of the leaf-hash index: it names a leaf of this log whose
- * hash is its key. Stops (returns 1) at the first bad one. */
+/* One record of the entry index: it names a leaf of this log whose entry
+ * hashes to its key (entry.h). Stops (returns 1) at the first bad one. */
 static int
 check_record(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
 	     size_t vlen)
 {
 	struct index_audit *a = ctx;
 	char hex[2 * PX_HASH_LEN + 1] = "";
-	struct px_hash leaf_hash;
-	uint64_t index;
+	struct px_hash h;
+	uint64_t index, at;
 	int rc;
 
 	a->records++;
 	if (klen != PX_HASH_LEN || vlen != 8) {
 		bad(a, -1,
-		    "the leaf index holds a record that is not a leaf hash "
+		    "the entry index holds a record that is not an entry hash "
 		    "and an index (%zu and %zu bytes)",
 		    klen, vlen);
 		return 1;
@@ -63,30 +64,52 @@ check_record(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
 	index = px_get_be64(value);
 	if (index >= a->size) {
 		bad(a, -1,
-		    "the leaf index names entry %" PRIu64 " for hash %s, but "
+		    "the entry index names entry %" PRIu64 " for hash %s, but "
 		    "the log has %" PRIu64 " leaves",
 		    index, hex, a->size);
 		return 1;
 	}
-	if ((rc = px_store_leaf_hash(a->t, index, &leaf_hash)) != PX_OK) {
-		a->rc = rc == PX_ENOTFOUND ? PX_ESTORE : rc;
-		return 1;
-	}
-	if (memcmp(leaf_hash.b, key, PX_HASH_LEN) != 0) {
+	memcpy(h.b, key, PX_HASH_LEN);
+	rc = px_state_find_entry(a->t, &h, &at);
+	if (rc == PX_ESTORE) {
 		bad(a, (int64_t)index,
-		    "the leaf index says hash %s is this entry, whose hash "
+		    "the entry index says hash %s is this entry, whose hash "
 		    "differs (a forged index record would answer 'duplicate' "
 		    "for an entry never stored)",
 		    hex);
 		return 1;
 	}
+	if (rc != PX_OK) {
+		a->rc = rc;
+		return 1;
+	}
 	return 0;
 }
 
+/* The entry hash of leaf i; a leaf that does not unwrap has none (audit's
+ * replay names it). */
 static int
-check_leaf_index(struct index_audit *a)
+entry_hash_at(struct index_audit *a, uint64_t i, struct px_hash *out, int *has)
 {
-	int rc = px_store_leaf_index_each(a->t, check_record, a);
+	struct px_entry e;
+	const uint8_t *leaf;
+	size_t len;
+	int rc = px_store_leaf(a->t, i, &leaf, &len);
+
+	if (rc != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	if ((rc = px_entry_read(&e, leaf, len, PX_ENTRY_HASH)) != PX_OK)
+		return rc;
+	*has = e.signed_entry != NULL;
+	*out = e.entry_hash;
+	px_entry_release(&e);
+	return PX_OK;
+}
+
+static int
+check_entry_index(struct index_audit *a)
+{
+	int rc = px_store_entry_index_each(a->t, check_record, a);
 
 	if (rc == 1)
 		return a->rc;
@@ -100,9 +123,12 @@ check_leaf_index(struct index_audit *a)
 
 		for (uint64_t i = 0; i < a->size; i++) {
 			uint64_t at;
+			int has;
 
-			if ((rc = px_store_leaf_hash(a->t, i, &h)) != PX_OK)
+			if ((rc = entry_hash_at(a, i, &h, &has)) != PX_OK)
 				return rc;
+			if (!has)
+				continue;
 			rc = px_store_find(a->t, &h, &at);
 			if (rc == PX_ENOTFOUND || (rc == PX_OK && at != i)) {
 				missing = i;
@@ -112,7 +138,7 @@ check_leaf_index(struct index_audit *a)
 				return rc;
 		}
 		bad(a, (int64_t)missing,
-		    "the leaf index has %" PRIu64 " records for %" PRIu64
+		    "the entry index has %" PRIu64 " records for %" PRIu64
 		    " leaves; this one is not indexed",
 		    a->records, a->size);
 	}
@@ -184,7 +210,7 @@ px_audit_indexes(struct px_audit_report *out, struct px_ledger *l,
 			    &a.verifier.pub);
 	if (rc != PX_OK)
 		return rc;
-	if ((rc = check_leaf_index(&a)) != PX_OK || !out->intact)
+	if ((rc = check_entry_index(&a)) != PX_OK || !out->intact)
 		return rc;
 	rc = px_store_checkpoint_each(t, check_note, &a);
 	if (rc == 1)

@@ -115,7 +115,7 @@ gap_leaf(struct px_txn *t, uint64_t index)
 	px_put_be64(leaf + 16, index);
 	rc = px_hash_leaf(&h, leaf, sizeof(leaf));
 	if (rc == PX_OK)
-		rc = px_store_append(t, leaf, sizeof(leaf), &h);
+		rc = px_store_append(t, leaf, sizeof(leaf), &h, &h);
 	return rc;
 }
 

@@ -1,4 +1,4 @@
-/* paxta — the signed entry envelope (DESIGN.md §3.2). */
+/* paxta — the signed entry envelope (DESIGN.md §3.2) and its leaf (§4). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,7 +7,8 @@
 #include "paxta/error.h"
 
 int
-px_entry_open(struct px_signed_entry *out, const uint8_t *leaf, size_t len)
+px_entry_open(struct px_signed_entry *out, const uint8_t *signed_entry,
+	      size_t len)
 {
 	Paxta__SignedEntry *msg;
 
@@ -15,7 +16,7 @@ px_entry_open(struct px_signed_entry *out, const uint8_t *leaf, size_t len)
 	/* Capped before parsing: the parser never sees a large input. */
 	if (len > PX_ENTRY_MAX)
 		return PX_ETOOLARGE;
-	msg = paxta__signed_entry__unpack(NULL, len, leaf);
+	msg = paxta__signed_entry__unpack(NULL, len, signed_entry);
 	if (!msg)
 		return PX_EMALFORMED;
 	if (msg->public_key.len != PX_PUBKEY_LEN ||
@@ -48,11 +49,26 @@ px_entry_check(const struct px_signed_entry *e)
 }
 
 void
-px_entry_init(struct px_entry *e, const uint8_t *leaf, size_t len)
+px_entry_init(struct px_entry *e, const uint8_t *signed_entry, size_t len)
 {
 	memset(e, 0, sizeof(*e));
-	e->leaf = leaf;
-	e->len = len;
+	e->bytes = e->signed_entry = signed_entry;
+	e->len = e->signed_len = len;
+}
+
+void
+px_entry_init_logged(struct px_entry *e, const uint8_t *leaf, size_t len)
+{
+	memset(e, 0, sizeof(*e));
+	e->bytes = e->leaf = leaf;
+	e->len = e->leaf_len = len;
+	e->logged = 1;
+}
+
+int
+px_entry_hash(struct px_hash *out, const uint8_t *signed_entry, size_t len)
+{
+	return px_hash_leaf(out, signed_entry, len);
 }
 
 /* The bytes are wrong: say so in e's status and result. */
@@ -61,11 +77,20 @@ entry_wrong(struct px_entry *e, int rc)
 {
 	struct px_refusal *r = &e->result.refusal;
 
-	if (rc == PX_ETOOLARGE) {
+	if (rc == PX_ETOOLARGE && e->logged && !e->signed_entry) {
+		e->status = px_refuse(r, PX_CODE_TOO_LARGE,
+				      "leaf of %zu bytes is over the %d-byte "
+				      "cap",
+				      e->len, PX_LEAF_MAX);
+	} else if (rc == PX_ETOOLARGE) {
 		e->status = px_refuse(r, PX_CODE_TOO_LARGE,
 				      "entry of %zu bytes is over the %d-byte "
 				      "cap",
-				      e->len, PX_ENTRY_MAX);
+				      e->signed_len, PX_ENTRY_MAX);
+	} else if (e->logged && !e->signed_entry) {
+		e->status = px_refuse(r, PX_CODE_MALFORMED,
+				      "not a log leaf (a Leaf around a signed "
+				      "entry)");
 	} else if (rc == PX_EVERIFY) {
 		px_refuse(r, PX_CODE_BAD_SIGNATURE,
 			  "the signature does not verify for the entry's key");
@@ -82,6 +107,36 @@ entry_wrong(struct px_entry *e, int rc)
 	e->result.rc = e->status;
 }
 
+/* A logged entry's Leaf: the signed entry inside and its time. Bytes that
+ * are not a Leaf are recorded as wrong (e->status). */
+static int
+unwrap(struct px_entry *e)
+{
+	Paxta__Leaf *w;
+
+	if (!e->logged || e->wrap || e->status != PX_OK)
+		return PX_OK;
+	if (e->len > PX_LEAF_MAX) {
+		entry_wrong(e, PX_ETOOLARGE);
+		return PX_OK;
+	}
+	w = paxta__leaf__unpack(NULL, e->len, e->bytes);
+	if (!w || w->entry.len == 0) {
+		/* protobuf-c answers NULL for bytes that do not decode and
+		 * for want of memory alike: both are "not a leaf" here, as
+		 * for any other undecodable leaf. */
+		if (w)
+			paxta__leaf__free_unpacked(w, NULL);
+		entry_wrong(e, PX_EMALFORMED);
+		return PX_OK;
+	}
+	e->wrap = w;
+	e->signed_entry = w->entry.data;
+	e->signed_len = w->entry.len;
+	e->accepted_at = w->accepted_at;
+	return PX_OK;
+}
+
 int
 px_entry_prepare(struct px_entry *e, unsigned steps)
 {
@@ -89,17 +144,29 @@ px_entry_prepare(struct px_entry *e, unsigned steps)
 
 	if (steps & PX_ENTRY_VERIFY)
 		steps |= PX_ENTRY_DECODE;
-	if ((steps & PX_ENTRY_HASH) && !(e->done & PX_ENTRY_HASH)) {
-		if ((rc = px_hash_leaf(&e->leaf_hash, e->leaf, e->len)) !=
+	/* A leaf's own hash needs only its bytes: audit names a leaf altered
+	 * on disk even when it no longer decodes. */
+	if ((steps & PX_ENTRY_HASH) && e->logged &&
+	    !(e->done & PX_ENTRY_HASH)) {
+		if ((rc = px_hash_leaf(&e->leaf_hash, e->leaf, e->leaf_len)) !=
 		    PX_OK)
 			return rc;
 		e->result.leaf_hash = e->leaf_hash;
+	}
+	if ((rc = unwrap(e)) != PX_OK)
+		return rc;
+	if ((steps & PX_ENTRY_HASH) && !(e->done & PX_ENTRY_HASH)) {
+		if (e->signed_entry &&
+		    (rc = px_entry_hash(&e->entry_hash, e->signed_entry,
+					e->signed_len)) != PX_OK)
+			return rc;
+		e->result.entry_hash = e->entry_hash;
 		e->done |= PX_ENTRY_HASH;
 	}
 	if (e->status != PX_OK)
 		return PX_OK; /* already found wrong: nothing more to learn */
 	if ((steps & PX_ENTRY_DECODE) && !(e->done & PX_ENTRY_DECODE)) {
-		rc = px_entry_open(&e->env, e->leaf, e->len);
+		rc = px_entry_open(&e->env, e->signed_entry, e->signed_len);
 		if (rc == PX_OK)
 			rc = px_entry_body_decode(&e->body, e->env.payload,
 						  e->env.payload_len);
@@ -138,20 +205,83 @@ int
 px_entry_read(struct px_entry *e, const uint8_t *leaf, size_t len,
 	      unsigned steps)
 {
-	px_entry_init(e, leaf, len);
+	px_entry_init_logged(e, leaf, len);
 	return px_entry_prepare(e, steps);
 }
 
 int
-px_entry_verify_leaf(const uint8_t *leaf, size_t len)
+px_leaf_make(uint8_t **out, size_t *out_len, const uint8_t *signed_entry,
+	     size_t len, int64_t accepted_at)
+{
+	Paxta__Leaf w = PAXTA__LEAF__INIT;
+	uint8_t *buf;
+	size_t n;
+
+	*out = NULL;
+	if (len == 0 || len > PX_ENTRY_MAX)
+		return PX_EINVAL;
+	w.entry.data = (uint8_t *)signed_entry;
+	w.entry.len = len;
+	w.accepted_at = accepted_at;
+	n = paxta__leaf__get_packed_size(&w);
+	if (!(buf = malloc(n)))
+		return PX_ENOMEM;
+	paxta__leaf__pack(&w, buf);
+	*out = buf;
+	*out_len = n;
+	return PX_OK;
+}
+
+int
+px_entry_wrap(struct px_entry *e, int64_t accepted_at)
+{
+	uint8_t *leaf;
+	size_t len;
+	int rc;
+
+	if (e->logged || !(e->done & PX_ENTRY_HASH))
+		return PX_EINVAL;
+	rc = px_leaf_make(&leaf, &len, e->signed_entry, e->signed_len,
+			  accepted_at);
+	if (rc != PX_OK)
+		return rc;
+	if ((rc = px_hash_leaf(&e->leaf_hash, leaf, len)) != PX_OK) {
+		free(leaf);
+		return rc;
+	}
+	free(e->own_leaf);
+	e->own_leaf = leaf;
+	e->leaf = leaf;
+	e->leaf_len = len;
+	e->accepted_at = accepted_at;
+	e->result.leaf_hash = e->leaf_hash;
+	return PX_OK;
+}
+
+int
+px_entry_verify_signed(const uint8_t *signed_entry, size_t len)
 {
 	struct px_signed_entry e;
-	int rc = px_entry_open(&e, leaf, len);
+	int rc = px_entry_open(&e, signed_entry, len);
 
 	if (rc != PX_OK)
 		return rc;
 	rc = px_entry_check(&e);
 	px_entry_close(&e);
+	return rc;
+}
+
+int
+px_entry_verify_leaf(const uint8_t *leaf, size_t len)
+{
+	struct px_entry e;
+	int rc = px_entry_read(&e, leaf, len, 0); /* unwrapped only */
+
+	if (rc == PX_OK && !e.signed_entry)
+		rc = len > PX_LEAF_MAX ? PX_ETOOLARGE : PX_EMALFORMED;
+	if (rc == PX_OK)
+		rc = px_entry_verify_signed(e.signed_entry, e.signed_len);
+	px_entry_release(&e);
 	return rc;
 }
 
@@ -162,6 +292,9 @@ px_entry_release(struct px_entry *e)
 		return;
 	px_entry_body_free(e->body);
 	px_entry_close(&e->env);
+	if (e->wrap)
+		paxta__leaf__free_unpacked(e->wrap, NULL);
+	free(e->own_leaf);
 	memset(e, 0, sizeof(*e));
 }
 

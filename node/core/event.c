@@ -1164,7 +1164,7 @@ parse_void(struct parse *p, const json_t *event, Paxta__Entry *e)
 		p->ev->void_by_hash = 1;
 	} else {
 		return bad(p,
-			   "field 'entry' must be an entry index or a leaf "
+			   "field 'entry' must be an entry index or an entry "
 			   "hash in %d hex digits",
 			   HASH_HEX);
 	}

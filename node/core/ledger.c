@@ -1,5 +1,6 @@
 /* paxta — the ledger: append = rules + state + store in one transaction. */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -320,25 +321,24 @@ static int
 load_genesis(struct px_ledger *l)
 {
 	struct px_txn *t = NULL;
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *body = NULL;
+	struct px_entry first = { 0 };
 	const Paxta__Genesis *g;
 	const Paxta__Policy *p;
-	const uint8_t *leaf;
-	size_t len;
 	int rc;
 
 	if ((rc = px_store_begin(&t, l->store, 0)) != PX_OK)
 		return rc;
-	if ((rc = px_store_leaf(t, 0, &leaf, &len)) != PX_OK)
+	if (px_store_size(t) == 0) {
+		rc = PX_ENOTFOUND;
+		goto out;
+	}
+	rc = px_state_entry(t, 0, &first);
+	if (rc != PX_OK && rc != PX_ESTORE)
 		goto out;
 	rc = PX_EFOREIGN;
-	if (px_entry_open(&env, leaf, len) != PX_OK ||
-	    px_entry_body_decode(&body, env.payload, env.payload_len) !=
-		    PX_OK ||
-	    body->body_case != PAXTA__ENTRY__BODY_GENESIS)
+	if (!first.body || first.body->body_case != PAXTA__ENTRY__BODY_GENESIS)
 		goto out;
-	g = body->genesis;
+	g = first.body->genesis;
 	p = g->policy;
 	if (g->node_key.len != PX_PUBKEY_LEN || !p ||
 	    strlen(g->origin) > PX_ORIGIN_MAX)
@@ -363,8 +363,7 @@ load_genesis(struct px_ledger *l)
 		l->policy.max_yield_kg_ha = PX_MAX_YIELD_KG_HA;
 	rc = PX_OK;
 out:
-	px_entry_body_free(body);
-	px_entry_close(&env);
+	px_entry_release(&first);
 	px_store_abort(t);
 	return rc;
 }
@@ -535,12 +534,38 @@ int
 px_ledger_apply(struct px_txn *t, const struct px_rules_ctx *ctx,
 		struct px_entry *e)
 {
+	struct px_rules_ctx at = *ctx;
 	int rc;
 
-	rc = px_rules_apply(t, ctx, px_store_size(t), e, &e->result.refusal);
+	/* A leaf read from a log is judged at the time it was accepted, so
+	 * audit and a mirror check the clock rules as the node did. */
+	if (e->logged)
+		at.now = e->accepted_at;
+	rc = px_rules_apply(t, &at, px_store_size(t), e, &e->result.refusal);
+	if (rc == PX_OK && !e->logged)
+		rc = px_entry_wrap(e, ctx->now);
 	if (rc == PX_OK)
-		rc = px_store_append(t, e->leaf, e->len, &e->leaf_hash);
+		rc = px_store_append(t, e->leaf, e->leaf_len, &e->leaf_hash,
+				     &e->entry_hash);
 	return rc;
+}
+
+/* When the last leaf of t was accepted; INT64_MIN on an empty log. */
+static int
+last_accepted(struct px_txn *t, int64_t *out)
+{
+	uint64_t size = px_store_size(t);
+	struct px_entry last;
+	int rc;
+
+	*out = INT64_MIN;
+	if (size == 0)
+		return PX_OK;
+	if ((rc = px_state_entry(t, size - 1, &last)) != PX_OK)
+		return rc;
+	*out = last.accepted_at;
+	px_entry_release(&last);
+	return PX_OK;
 }
 
 /*
@@ -560,11 +585,11 @@ append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e)
 	if (e->status != PX_OK)
 		return PX_OK; /* the bytes are wrong: refused, nothing stored */
 	/* §3.3 rule 2: the same entry twice is answered with its original
-	 * position (the store confirms the index against the leaf's hash). */
-	rc = px_store_find(t, &e->leaf_hash, &res->index);
+	 * position (confirmed against the entry logged there). */
+	rc = px_state_find_entry(t, &e->entry_hash, &res->index);
 	if (rc == PX_OK) {
 		res->duplicate = 1;
-		return PX_OK;
+		return px_store_leaf_hash(t, res->index, &res->leaf_hash);
 	}
 	if (rc != PX_ENOTFOUND)
 		return rc;
@@ -575,7 +600,8 @@ append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e)
 				    &res->index);
 		if (rc == PX_OK) {
 			res->duplicate = 1;
-			return PX_OK;
+			return px_store_leaf_hash(t, res->index,
+						  &res->leaf_hash);
 		}
 		if (rc != PX_ENOTFOUND)
 			return rc;
@@ -605,16 +631,43 @@ px_ledger_append(struct px_ledger *l, struct px_entry *const *entries, size_t n,
 	struct px_txn *t = NULL;
 	int rc = PX_OK;
 
-	px_ledger_rules_ctx(l, now, &ctx);
 	for (int attempt = 0; attempt <= MAX_GROWS; attempt++) {
+		int64_t last;
+
 		if ((rc = px_store_begin(&t, l->store, 1)) != PX_OK)
 			return rc;
+		/* The node's times run forward in the log, whatever its clock
+		 * does (DESIGN.md §4: leaves carry them). */
+		if ((rc = last_accepted(t, &last)) != PX_OK) {
+			px_store_abort(t);
+			return rc;
+		}
+		px_ledger_rules_ctx(l, now > last ? now : last, &ctx);
 		for (size_t i = 0; i < n && rc == PX_OK; i++) {
+			struct px_entry *e = entries[i];
+
 			/* A retry after growing the map starts afresh; what
 			 * the bytes were found to be stays. */
-			entries[i]->result.rc = entries[i]->status;
-			entries[i]->result.duplicate = 0;
-			rc = append_one(t, &ctx, entries[i]);
+			e->result.rc = e->status;
+			e->result.duplicate = 0;
+			if ((rc = px_entry_prepare(e, PX_ENTRY_ALL)) != PX_OK)
+				break;
+			if (e->logged && e->status == PX_OK &&
+			    e->accepted_at < last) {
+				/* A mirror's leaf: its source's times must
+				 * run forward too. */
+				e->result.rc = px_refuse(
+					&e->result.refusal, PX_CODE_TIME,
+					"the leaf was accepted at %" PRId64
+					", before the leaf before it (%" PRId64
+					")",
+					e->accepted_at, last);
+				continue;
+			}
+			rc = append_one(t, &ctx, e);
+			if (rc == PX_OK && e->logged && e->result.rc == PX_OK &&
+			    !e->result.duplicate)
+				last = e->accepted_at;
 		}
 		if (rc == PX_OK)
 			rc = px_store_commit(t); /* durable before anyone
@@ -728,7 +781,7 @@ local_author(void *ctx, const char *actor, struct px_author_state *out)
 }
 
 static int
-local_index_of(void *ctx, const struct px_hash *leaf_hash, uint64_t *out)
+local_index_of(void *ctx, const struct px_hash *entry_hash, uint64_t *out)
 {
 	struct px_ledger *l = ctx;
 	struct px_txn *t = NULL;
@@ -736,7 +789,7 @@ local_index_of(void *ctx, const struct px_hash *leaf_hash, uint64_t *out)
 
 	if ((rc = px_store_begin(&t, l->store, 0)) != PX_OK)
 		return rc;
-	rc = px_store_find(t, leaf_hash, out);
+	rc = px_state_find_entry(t, entry_hash, out);
 	px_store_abort(t);
 	return rc;
 }

@@ -109,7 +109,8 @@ collect_transit(void *ctx, const char *shipment, const char *consignee,
 }
 
 /*
- * From the entry that made the lot: "recorded" (its signing time), and the
+ * From the entry that made the lot: "recorded" (when the node accepted it:
+ * the time its leaf carries), "signed" (the author's claimed time), and the
  * event's own "event_time" (as given) and "documents" when it has them, so
  * a record made long after the event shows (DESIGN.md §6.1).
  */
@@ -118,14 +119,16 @@ put_record_times(json_t *j, struct px_txn *t, uint64_t index)
 {
 	struct px_entry entry;
 	json_t *ev = NULL, *v;
-	char when[PX_TIME_TEXT];
+	char when[PX_TIME_TEXT], signed_at[PX_TIME_TEXT];
 	int rc;
 
 	if ((rc = px_state_entry(t, index, &entry)) != PX_OK)
 		return rc;
-	px_format_time(when, entry.body->time);
+	px_format_time(when, entry.accepted_at);
+	px_format_time(signed_at, entry.body->time);
 	if (!(ev = px_event_from_entry(entry.body)) ||
-	    json_object_set_new(j, "recorded", json_string(when)) != 0) {
+	    json_object_set_new(j, "recorded", json_string(when)) != 0 ||
+	    json_object_set_new(j, "signed", json_string(signed_at)) != 0) {
 		rc = PX_ENOMEM;
 		goto out;
 	}

@@ -316,37 +316,23 @@ put_genesis_time(struct px_txn *t, int64_t when)
 	return px_store_meta_put(t, GENESIS_TIME, b, sizeof(b));
 }
 
-/* The genesis's time: from the metadata, or (a ledger made before it was
- * kept there) from leaf 0 itself. */
+/* The genesis's time: from the metadata, kept there by apply_genesis. */
 static int
 genesis_time(int64_t *out, struct px_txn *t)
 {
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *g = NULL;
 	const uint8_t *v;
 	size_t len;
 	uint64_t u = 0;
-	int rc;
+	int rc = px_store_meta_get(t, GENESIS_TIME, &v, &len);
 
-	rc = px_store_meta_get(t, GENESIS_TIME, &v, &len);
-	if (rc == PX_OK && len == 8) {
-		for (int i = 0; i < 8; i++)
-			u = u << 8 | v[i];
-		*out = (int64_t)u;
-		return PX_OK;
-	}
-	if (rc != PX_OK && rc != PX_ENOTFOUND)
+	if (rc == PX_ENOTFOUND || (rc == PX_OK && len != 8))
+		return PX_ESTORE;
+	if (rc != PX_OK)
 		return rc;
-	if ((rc = px_store_leaf(t, 0, &v, &len)) != PX_OK ||
-	    (rc = px_entry_open(&env, v, len)) != PX_OK ||
-	    (rc = px_entry_body_decode(&g, env.payload, env.payload_len)) !=
-		    PX_OK)
-		goto out;
-	*out = g->time;
-out:
-	px_entry_body_free(g);
-	px_entry_close(&env);
-	return rc == PX_OK ? PX_OK : PX_ESTORE;
+	for (int i = 0; i < 8; i++)
+		u = u << 8 | v[i];
+	*out = (int64_t)u;
+	return PX_OK;
 }
 
 /*
@@ -1869,7 +1855,7 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	       const struct px_entry *entry, struct px_refusal *r)
 {
 	const struct px_signed_entry *env = &entry->env;
-	const struct px_hash *leaf_hash = &entry->leaf_hash;
+	const struct px_hash *entry_hash = &entry->entry_hash;
 	const Paxta__Entry *e = entry->body;
 	struct apply a = { t, ctx, index, e, NULL, r, 0 };
 	Paxta__ActorRecord *author = NULL;
@@ -1949,7 +1935,7 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	author->seq = e->seq;
 	if (e->time > author->last_time)
 		author->last_time = e->time;
-	author->last_hash.data = (uint8_t *)leaf_hash->b;
+	author->last_hash.data = (uint8_t *)entry_hash->b;
 	author->last_hash.len = PX_HASH_LEN;
 	rc = px_state_put_actor(t, author);
 	author->last_hash = last;

@@ -92,7 +92,7 @@ px_signer_sign(struct px_signer *s, struct px_event *ev,
 	Paxta__Entry *e = ev->entry;
 	uint8_t *payload = NULL;
 	size_t payload_len;
-	struct px_hash last, leaf_hash;
+	struct px_hash last, entry_hash;
 	char hex[2 * PX_HASH_LEN + 1];
 	uint64_t seq = 0;
 	int rc;
@@ -124,9 +124,9 @@ px_signer_sign(struct px_signer *s, struct px_event *ev,
 	free(payload);
 	if (rc != PX_OK)
 		return rc;
-	if ((rc = px_hash_leaf(&leaf_hash, *out, *out_len)) != PX_OK)
+	if ((rc = px_entry_hash(&entry_hash, *out, *out_len)) != PX_OK)
 		goto fail;
-	px_hex_encode(hex, leaf_hash.b, PX_HASH_LEN);
+	px_hex_encode(hex, entry_hash.b, PX_HASH_LEN);
 	if (json_object_set_new(s->chains, e->actor,
 				json_pack("{s:I,s:s}", "seq",
 					  (json_int_t)e->seq, "hash", hex)) !=

@@ -46,6 +46,31 @@ px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out)
 	return PX_OK;
 }
 
+int
+px_state_find_entry(struct px_txn *t, const struct px_hash *entry_hash,
+		    uint64_t *out_index)
+{
+	struct px_entry e;
+	const uint8_t *leaf;
+	size_t len;
+	uint64_t index;
+	int rc = px_store_find(t, entry_hash, &index);
+
+	if (rc != PX_OK)
+		return rc;
+	if ((rc = px_store_leaf(t, index, &leaf, &len)) != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	if ((rc = px_entry_read(&e, leaf, len, PX_ENTRY_HASH)) != PX_OK)
+		return rc;
+	if (!e.signed_entry ||
+	    memcmp(e.entry_hash.b, entry_hash->b, PX_HASH_LEN) != 0)
+		rc = PX_ESTORE;
+	px_entry_release(&e);
+	if (rc == PX_OK)
+		*out_index = index;
+	return rc;
+}
+
 void
 px_state_free(void *record)
 {

@@ -25,7 +25,7 @@ enum {
 	DB_META,
 	DB_LEAVES,
 	DB_TREE,
-	DB_LEAF_INDEX,
+	DB_ENTRY_INDEX,
 	DB_CHECKPOINTS,
 	DB__LOG_COUNT
 };
@@ -35,7 +35,7 @@ static const char *const db_names[DB_COUNT] = {
 	"meta",
 	"leaves",
 	"tree",
-	"leaf_index",
+	"entry_index",
 	"checkpoints",
 	[DB__LOG_COUNT + PX_TABLE_ACTORS] = "actors",
 	[DB__LOG_COUNT + PX_TABLE_KEYS] = "keys",
@@ -604,27 +604,19 @@ px_store_root(struct px_txn *t, uint64_t size, struct px_hash *out)
 }
 
 int
-px_store_find(struct px_txn *t, const struct px_hash *leaf_hash,
-	      uint64_t *out_index)
+px_store_find(struct px_txn *t, const struct px_hash *key, uint64_t *out_index)
 {
-	struct px_hash stored;
 	const uint8_t *v;
 	size_t len;
 	uint64_t index;
-	int rc = get_raw(t, DB_LEAF_INDEX, leaf_hash->b, PX_HASH_LEN, &v, &len);
+	int rc = get_raw(t, DB_ENTRY_INDEX, key->b, PX_HASH_LEN, &v, &len);
 
 	if (rc != PX_OK)
 		return rc;
 	if (len != 8)
 		return PX_ESTORE;
 	index = px_get_be64(v);
-	/* An index record is trusted only as far as the leaf it names: a
-	 * record added on disk must not make an entry "already logged". */
 	if (index >= t->size)
-		return PX_ESTORE;
-	if ((rc = px_store_leaf_hash(t, index, &stored)) != PX_OK)
-		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
-	if (memcmp(stored.b, leaf_hash->b, PX_HASH_LEN) != 0)
 		return PX_ESTORE;
 	*out_index = index;
 	return PX_OK;
@@ -642,7 +634,8 @@ px_store_leaf(struct px_txn *t, uint64_t index, const uint8_t **out,
 
 int
 px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
-		const struct px_hash *leaf_hash)
+		const struct px_hash *leaf_hash,
+		const struct px_hash *index_key)
 {
 	/* chain ‖ h_0 ‖ … ‖ h_63 */
 	uint8_t rec[(2 + 63) * PX_HASH_LEN];
@@ -657,7 +650,7 @@ px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
 	/* The index first: a leaf already logged is PX_EEXIST before
 	 * anything else is written. */
 	px_put_be64(key, i);
-	rc = put_raw(t, DB_LEAF_INDEX, leaf_hash->b, PX_HASH_LEN, key, 8,
+	rc = put_raw(t, DB_ENTRY_INDEX, index_key->b, PX_HASH_LEN, key, 8,
 		     MDB_NOOVERWRITE);
 	if (rc != PX_OK)
 		return rc;
@@ -798,13 +791,13 @@ px_store_checkpoint_from(struct px_txn *t, uint64_t start,
 }
 
 int
-px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx)
+px_store_entry_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx)
 {
 	MDB_cursor *c;
 	MDB_val k, v;
 	int rc;
 
-	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LEAF_INDEX], &c);
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ENTRY_INDEX], &c);
 	if (rc != MDB_SUCCESS)
 		return map_err(rc);
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;

@@ -113,12 +113,15 @@ entry_media_type(const char *ct)
 static json_t *
 result_json(struct pxd_node *node, const struct px_append_result *r)
 {
-	char hex[2 * PX_HASH_LEN + 1];
+	char leaf[2 * PX_HASH_LEN + 1], entry[2 * PX_HASH_LEN + 1];
 
 	if (r->rc == PX_OK) {
-		px_hex_encode(hex, r->leaf_hash.b, PX_HASH_LEN);
-		return json_pack("{s:I,s:b,s:s}", "index", (json_int_t)r->index,
-				 "duplicate", r->duplicate, "leaf_hash", hex);
+		px_hex_encode(leaf, r->leaf_hash.b, PX_HASH_LEN);
+		px_hex_encode(entry, r->entry_hash.b, PX_HASH_LEN);
+		return json_pack("{s:I,s:b,s:s,s:s}", "index",
+				 (json_int_t)r->index, "duplicate",
+				 r->duplicate, "leaf_hash", leaf, "entry_hash",
+				 entry);
 	}
 	pxd_metrics_refusal(node->metrics, r->refusal.code);
 	return json_pack("{s:s,s:s}", "error", px_code_name(r->refusal.code),
@@ -299,7 +302,7 @@ static json_t *
 entry_json(uint64_t index, const uint8_t *leaf, size_t len, int decoded)
 {
 	struct px_entry e;
-	char *b64 = NULL;
+	char *b64 = NULL, *sent = NULL;
 	json_t *j = NULL;
 
 	if (decoded) {
@@ -309,10 +312,15 @@ entry_json(uint64_t index, const uint8_t *leaf, size_t len, int decoded)
 		px_entry_release(&e);
 		return j;
 	}
-	if (px_base64_encode(&b64, leaf, len) != PX_OK)
-		return NULL;
-	j = json_pack("{s:I,s:s}", "index", (json_int_t)index, "leaf", b64);
+	/* The leaf, and the signed entry in it: what its author sent. */
+	if (px_entry_read(&e, leaf, len, 0) == PX_OK && e.signed_entry &&
+	    px_base64_encode(&b64, leaf, len) == PX_OK &&
+	    px_base64_encode(&sent, e.signed_entry, e.signed_len) == PX_OK)
+		j = json_pack("{s:I,s:s,s:s}", "index", (json_int_t)index,
+			      "leaf", b64, "signed_entry", sent);
+	px_entry_release(&e);
 	free(b64);
+	free(sent);
 	return j;
 }
 
@@ -377,17 +385,18 @@ pxd_get_entry_by_hash(struct pxd_request *rq)
 	if (strlen(arg) != 2 * PX_HASH_LEN ||
 	    px_hex_decode(h.b, PX_HASH_LEN, arg) != PX_OK) {
 		pxd_reply_error(rq, 400, "malformed",
-				"'%s' is not a leaf hash (64 hex digits)", arg);
+				"'%s' is not an entry hash (64 hex digits)",
+				arg);
 		return;
 	}
 	if (pxd_begin(rq, &t) != PX_OK)
 		return;
-	rc = px_store_find(t, &h, &index);
+	rc = px_state_find_entry(t, &h, &index);
 	if (rc == PX_OK)
 		reply_entry(rq, t, index);
 	else if (rc == PX_ENOTFOUND)
 		pxd_reply_error(rq, 404, "not_found",
-				"no entry has the leaf hash %s", arg);
+				"no entry has the entry hash %s", arg);
 	else
 		pxd_fail_internal(rq, rc);
 	px_store_abort(t);

@@ -403,20 +403,17 @@ out:
 static void
 put_statement(struct html *h, struct px_txn *t, uint64_t index)
 {
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *e = NULL;
+	struct px_entry logged = { 0 };
+	const Paxta__Entry *e;
 	const Paxta__Attest *a;
-	const uint8_t *leaf;
 	char when[PX_TIME_TEXT], sha[2 * PX_HASH_LEN + 1];
-	size_t len;
 
-	if (px_store_leaf(t, index, &leaf, &len) != PX_OK ||
-	    px_entry_open(&env, leaf, len) != PX_OK ||
-	    px_entry_body_decode(&e, env.payload, env.payload_len) != PX_OK ||
-	    e->body_case != PAXTA__ENTRY__BODY_ATTEST) {
+	if (px_state_entry(t, index, &logged) != PX_OK ||
+	    logged.body->body_case != PAXTA__ENTRY__BODY_ATTEST) {
 		put(h, "<li>entry %" PRIu64 ": not readable</li>", index);
 		goto out;
 	}
+	e = logged.body;
 	a = e->attest;
 	px_format_time(when, e->time);
 	put(h, "<li><span class=\"badge %s\">%s</span> ",
@@ -456,8 +453,7 @@ put_statement(struct html *h, struct px_txn *t, uint64_t index)
 	}
 	put(h, "</li>");
 out:
-	px_entry_body_free(e);
-	px_entry_close(&env);
+	px_entry_release(&logged);
 }
 
 /* ---- the page ---- */

@@ -58,7 +58,11 @@ post ha.pb
 expect_http 201 "one entry"
 expect_eq "$(jq -r .index resp)" 13 "its index"
 expect_eq "$(jq -r .duplicate resp)" false "new entry"
-expect_eq "$(jq -r .leaf_hash resp)" "$("$TOOL" leaf-hash ha.pb)" "its leaf hash"
+# The entry hash is the hash of what was sent; the leaf hash, of the leaf
+# the node made of it (the entry and its acceptance time).
+expect_eq "$(jq -r .entry_hash resp)" "$("$TOOL" leaf-hash ha.pb)" "its entry hash"
+curl -s "$URL/v1/entries/13" | jq -r .leaf | base64 -d >ha.leaf
+expect_eq "$(jq -r .leaf_hash resp)" "$("$TOOL" leaf-hash ha.leaf)" "its leaf hash"
 post ha.pb
 expect_http 201 "the same entry again"
 expect_eq "$(jq -r '.index, .duplicate' resp | tr '\n' ' ')" "13 true " "answered with its first index"
@@ -158,14 +162,19 @@ expect_eq "$(jq -c '[.logged, .refused, [.results[] | .error // "ok"]]' resp)" \
 
 # ---- reading entries ----
 curl -s "$URL/v1/entries/13" >e.json
-expect_eq "$(jq -r .leaf e.json)" "$(base64 -w0 ha.pb)" "exact leaf bytes"
+expect_eq "$(jq -r .signed_entry e.json)" "$(base64 -w0 ha.pb)" "exact bytes sent"
+expect_eq "$(jq -r .leaf e.json)" "$(base64 -w0 ha.leaf)" "the leaf"
+expect_eq "$(jq -r '.recorded | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' e.json)" true "the node's time"
 expect_eq "$(jq -r '.entry.kind + " " + .entry.lot' e.json)" "harvest A-1" "decoded entry"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/entries/99999")" 404 "no such entry"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/entries/x1")" 400 "not an index"
 curl -s "$URL/v1/entries?start=13&count=3" >range.json
 expect_eq "$(jq -c '[.entries[].index]' range.json)" "[13,14,15]" "range"
-for i in 0 1 2; do jq -r ".entries[$i].leaf" range.json | base64 -d >"r$i.pb"; done
-expect_eq "$(cmp -s r1.pb hb.pb && cmp -s r2.pb hc.pb && echo same)" same "range leaves"
+for i in 0 1 2; do
+	jq -r ".entries[$i].leaf" range.json | base64 -d >"r$i.pb"
+	jq -r ".entries[$i].signed_entry" range.json | base64 -d >"s$i.pb"
+done
+expect_eq "$(cmp -s s1.pb hb.pb && cmp -s s2.pb hc.pb && echo same)" same "range entries"
 curl -s -H 'Accept: application/x-protobuf' "$URL/v1/entries?start=13&count=3" >range.pb
 "$TOOL" batch r0.pb r1.pb r2.pb >want.pb
 expect_eq "$(cmp -s range.pb want.pb && echo same)" same "range as an EntryBatch"
@@ -183,8 +192,9 @@ root=$(sed -n 3p cp3.txt)
 expect_eq "$size" "$(curl -s "$URL/v1/log" | jq .size)" "checkpoint covers the log"
 curl -s "$URL/v1/proof/inclusion?index=13&size=$size" >incl.json
 expect_eq "$(jq -c 'keys' incl.json)" '["hashes","index","size"]' "an inclusion proof's fields"
-expect_status 0 -- "$TOOL" inclusion ha.pb 13 "$size" "$root" $(jq -r '.hashes[]' incl.json)
-expect_status 1 -- "$TOOL" inclusion hb.pb 13 "$size" "$root" $(jq -r '.hashes[]' incl.json)
+expect_status 0 -- "$TOOL" inclusion ha.leaf 13 "$size" "$root" $(jq -r '.hashes[]' incl.json)
+expect_status 1 -- "$TOOL" inclusion r1.pb 13 "$size" "$root" $(jq -r '.hashes[]' incl.json)
+expect_status 1 -- "$TOOL" inclusion ha.pb 13 "$size" "$root" $(jq -r '.hashes[]' incl.json)
 old_size=$(sed -n 2p <<<"$cp_before")
 old_root=$(sed -n 3p <<<"$cp_before")
 curl -s "$URL/v1/proof/consistency?from=$old_size&to=$size" >cons.json

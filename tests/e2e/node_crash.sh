@@ -55,7 +55,7 @@ check_acked() {
 		curl -s "$URL/v1/entries?start=$start&count=1000" >range.json
 		got=$(jq '.entries | length' range.json)
 		[ "$got" -gt 0 ] || { bad "empty range at $start of $size"; return; }
-		jq -r '.entries[] | "\(.index) \(.leaf)"' range.json >>have
+		jq -r '.entries[] | "\(.index) \(.signed_entry)"' range.json >>have
 		start=$((start + got))
 	done
 	sort -u have >have.sorted

@@ -74,7 +74,7 @@ expect_eq "$NODE_STATUS" 0 "clean stop"
 # Every acknowledged entry, at its index, byte for byte; audit intact.
 while read -r index file; do
 	"$PAXTA" entry --data ledger "$index" --json >entry.json
-	expect_eq "$(jq -r .leaf entry.json)" "$(base64 -w0 "$file")" "entry $index as acknowledged"
+	expect_eq "$(jq -r .signed_entry entry.json)" "$(base64 -w0 "$file")" "entry $index as acknowledged"
 done <acked
 expect_eq "$(wc -l <acked)" 12 "entries acknowledged"
 expect_status 0 -- "$PAXTA" audit --data ledger

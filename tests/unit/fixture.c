@@ -323,3 +323,32 @@ pxt_checkpoint_count(struct px_ledger *l)
 	px_store_abort(t);
 	return n;
 }
+
+void
+pxt_entry_hash_at(struct px_txn *t, uint64_t index, struct px_hash *out)
+{
+	struct px_entry e;
+
+	assert_int_equal(px_state_entry(t, index, &e), PX_OK);
+	assert_int_equal(px_entry_prepare(&e, PX_ENTRY_HASH), PX_OK);
+	*out = e.entry_hash;
+	px_entry_release(&e);
+}
+
+uint8_t *
+pxt_signed_at(struct px_ledger *l, uint64_t index, size_t *out_len)
+{
+	struct px_txn *t = NULL;
+	struct px_entry e;
+	uint8_t *copy;
+
+	assert_int_equal(px_ledger_read(l, &t), PX_OK);
+	assert_int_equal(px_state_entry(t, index, &e), PX_OK);
+	copy = malloc(e.signed_len);
+	assert_non_null(copy);
+	memcpy(copy, e.signed_entry, e.signed_len);
+	*out_len = e.signed_len;
+	px_entry_release(&e);
+	px_store_abort(t);
+	return copy;
+}

@@ -84,6 +84,13 @@ int pxt_snapshot_equal(const struct pxt_snapshot *a,
 uint64_t pxt_log_size(struct px_ledger *l);
 uint64_t pxt_checkpoint_count(struct px_ledger *l);
 
+/* The entry hash (entry.h) of the leaf at index of t's log. */
+void pxt_entry_hash_at(struct px_txn *t, uint64_t index, struct px_hash *out);
+
+/* A copy (malloc'd) of the signed entry the leaf at index of l's log
+ * wraps: the bytes its author sent. */
+uint8_t *pxt_signed_at(struct px_ledger *l, uint64_t index, size_t *out_len);
+
 /* Grams of lot held by holder now. */
 uint64_t pxt_holding(struct pxt_ledger *fx, const char *lot,
 		     const char *holder);

@@ -29,6 +29,7 @@
 #include "paxta/entry.h"
 #include "paxta/ledger.h"
 #include "paxta/store.h"
+#include "paxta/units.h"
 #include "paxta/verify.h"
 #include "support.h"
 
@@ -661,21 +662,154 @@ test_tampered_subtree(void **state)
  * every hash is consistent): audit replays the rules and the signatures.
  */
 static void
-append_raw(struct pxt_ledger *fx, const uint8_t *leaf, size_t len)
+append_raw_at(struct pxt_ledger *fx, const uint8_t *signed_entry, size_t len,
+	      int64_t accepted_at)
 {
 	struct px_store *s = NULL;
 	struct px_txn *t = NULL;
-	struct px_hash h;
+	struct px_hash h, key;
+	uint8_t *leaf;
+	size_t leaf_len;
 
 	close_ledger(fx);
-	assert_int_equal(px_hash_leaf(&h, leaf, len), PX_OK);
+	/* Wrapped as the node would, at accepted_at. */
+	assert_int_equal(
+		px_leaf_make(&leaf, &leaf_len, signed_entry, len, accepted_at),
+		PX_OK);
+	assert_int_equal(px_hash_leaf(&h, leaf, leaf_len), PX_OK);
+	assert_int_equal(px_entry_hash(&key, signed_entry, len), PX_OK);
 	assert_int_equal(px_store_open(&s, fx->dir, 0), PX_OK);
 	assert_int_equal(px_store_begin(&t, s, 1), PX_OK);
-	assert_int_equal(px_store_append(t, leaf, len, &h), PX_OK);
+	assert_int_equal(px_store_append(t, leaf, leaf_len, &h, &key), PX_OK);
 	assert_int_equal(px_store_commit(t), PX_OK);
 	px_store_close(s);
+	free(leaf);
 	assert_int_equal(px_ledger_open(&fx->l, fx->dir, PX_LEDGER_READONLY),
 			 PX_OK);
+}
+
+static void
+append_raw(struct pxt_ledger *fx, const uint8_t *signed_entry, size_t len)
+{
+	append_raw_at(fx, signed_entry, len, fx->now);
+}
+
+/* The acceptance time of the leaf at index. */
+static int64_t
+accepted_at(struct pxt_ledger *fx, uint64_t index)
+{
+	struct px_txn *t = NULL;
+	struct px_entry e;
+	int64_t at;
+
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_state_entry(t, index, &e), PX_OK);
+	at = e.accepted_at;
+	px_entry_release(&e);
+	px_store_abort(t);
+	return at;
+}
+
+static uint8_t *
+sign_harvest_at(struct pxt_ledger *fx, const char *lot, int64_t when,
+		size_t *len)
+{
+	struct px_refusal r;
+	uint8_t *leaf = NULL;
+	char time[PX_TIME_TEXT];
+
+	px_format_time(time, when);
+	assert_int_equal(pxt_sign(fx, &leaf, len, &r,
+				  "{\"kind\":\"harvest\",\"actor\":\"" FARM_1
+				  "\",\"lot\":\"%s\",\"kg\":5,\"season\":2026,"
+				  "\"district\":\"" DISTRICT "\",\"method\":"
+				  "\"hand\",\"harvested_at\":\"" HARVESTED
+				  "\",\"time\":\"%s\"}",
+				  lot, time),
+			 PX_OK);
+	return leaf;
+}
+
+/*
+ * DESIGN.md §4: each leaf carries the node's acceptance time, the log's
+ * times run forward, and audit judges each leaf's clock rules at that
+ * time — so a record made long after its event, or slipped in with a
+ * time of its own, shows.
+ */
+static void
+test_leaf_times(void **state)
+{
+	struct pxt_ledger *fx = pxt_ledger_new(NULL);
+	struct px_append_result res;
+	struct px_audit_report rep;
+	uint8_t *leaf;
+	size_t len;
+	uint64_t k, size;
+	int64_t first;
+
+	(void)state;
+	build(fx);
+	/* Stamped with the node's clock, inside the leaf. */
+	k = harvest(fx, FARM_1, "LOT-T1", 10);
+	first = fx->now;
+	assert_int_equal(accepted_at(fx, k), first);
+	/* The node's clock steps back an hour (the farm's does not): the
+	 * log's time stays put. */
+	leaf = sign_harvest_at(fx, "LOT-T2", first, &len);
+	assert_int_equal(pxt_append(fx->l, (const uint8_t *const *)&leaf, &len,
+				    1, first - 3600, &res),
+			 PX_OK);
+	submit_ok(&res, "LOT-T2", res.rc);
+	k = res.index;
+	free(leaf);
+	assert_int_equal(accepted_at(fx, k), first);
+	/* The same signed entry later: already logged, under its entry hash,
+	 * though its leaf would carry another time. */
+	fx->now = first + 86400;
+	leaf = pxt_signed_at(fx->l, k, &len);
+	size = pxt_log_size(fx->l);
+	assert_int_equal(pxt_append(fx->l, (const uint8_t *const *)&leaf, &len,
+				    1, fx->now, &res),
+			 PX_OK);
+	assert_int_equal(res.rc, PX_OK);
+	assert_int_equal(res.duplicate, 1);
+	assert_int_equal(res.index, k);
+	assert_int_equal(pxt_log_size(fx->l), size);
+	free(leaf);
+	open_readonly(fx);
+	expect_intact(fx);
+	pxt_ledger_free(fx);
+
+	/* A leaf put in with a time before the leaf before it. */
+	fx = pxt_ledger_new(NULL);
+	build(fx);
+	size = pxt_log_size(fx->l);
+	leaf = sign_harvest_at(fx, "LOT-T3", fx->now, &len);
+	append_raw_at(fx, leaf, len, accepted_at(fx, size - 1) - 1);
+	free(leaf);
+	audit(fx, &rep);
+	assert_int_equal(rep.intact, 0);
+	assert_int_equal(rep.bad_index, size);
+	if (!strstr(rep.problem, "times must run forward"))
+		fail_msg("the problem does not name the time: %s", rep.problem);
+	pxt_ledger_free(fx);
+
+	/* A leaf whose entry claims a time past the node's clock (more than
+	 * the 300 s skew after its acceptance): the node would have refused
+	 * it, and audit, judging at the leaf's time, does too. */
+	fx = pxt_ledger_new(NULL);
+	build(fx);
+	size = pxt_log_size(fx->l);
+	leaf = sign_harvest_at(fx, "LOT-T4", fx->now + 301, &len);
+	append_raw_at(fx, leaf, len, fx->now);
+	free(leaf);
+	audit(fx, &rep);
+	assert_int_equal(rep.intact, 0);
+	assert_int_equal(rep.bad_index, size);
+	if (!strstr(rep.problem, "(time)"))
+		fail_msg("the problem does not name the time rule: %s",
+			 rep.problem);
+	pxt_ledger_free(fx);
 }
 
 static void
@@ -1064,6 +1198,7 @@ main(void)
 		cmocka_unit_test(test_tampered_chain),
 		cmocka_unit_test(test_tampered_subtree),
 		cmocka_unit_test(test_forged_appends),
+		cmocka_unit_test(test_leaf_times),
 		cmocka_unit_test(test_tampered_checkpoint_signature),
 		cmocka_unit_test(test_inconsistent_checkpoints),
 		cmocka_unit_test(test_tampered_state),

@@ -164,12 +164,12 @@ test_extra_index_record(void **state)
 	free(leaf);
 	close_all(fx);
 	be64(index, 3);
-	raw_edit(fx->dir, "leaf_index", EDIT_PUT, h.b, sizeof(h.b), index, 8);
+	raw_edit(fx->dir, "entry_index", EDIT_PUT, h.b, sizeof(h.b), index, 8);
 	audit(fx, &rep);
 	assert_int_equal(rep.intact, 0);
 	assert_int_equal(rep.has_bad_index, 1);
 	assert_int_equal(rep.bad_index, 3);
-	assert_non_null(strstr(rep.problem, "the leaf index says hash"));
+	assert_non_null(strstr(rep.problem, "the entry index says hash"));
 }
 
 static void
@@ -181,7 +181,7 @@ test_index_record_past_the_log(void **state)
 	close_all(fx);
 	memset(key, 0x42, sizeof(key));
 	be64(index, 1000);
-	raw_edit(fx->dir, "leaf_index", EDIT_PUT, key, sizeof(key), index, 8);
+	raw_edit(fx->dir, "entry_index", EDIT_PUT, key, sizeof(key), index, 8);
 	expect_problem(fx, "names entry 1000");
 }
 
@@ -194,10 +194,10 @@ test_missing_index_record(void **state)
 	struct px_hash h;
 
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
-	assert_int_equal(px_store_leaf_hash(t, 2, &h), PX_OK);
+	pxt_entry_hash_at(t, 2, &h);
 	px_store_abort(t);
 	close_all(fx);
-	raw_edit(fx->dir, "leaf_index", EDIT_DEL, h.b, sizeof(h.b), NULL, 0);
+	raw_edit(fx->dir, "entry_index", EDIT_DEL, h.b, sizeof(h.b), NULL, 0);
 	audit(fx, &rep);
 	assert_int_equal(rep.intact, 0);
 	assert_int_equal(rep.has_bad_index, 1);

@@ -163,7 +163,7 @@ forge(struct hostile *h, const char *actor, const char *marker, const char *bad,
 	free(leaf);
 
 	/* the forged leaf is a well-signed envelope whose Entry decodes */
-	assert_int_equal(px_entry_verify_leaf(h->leaf, h->len), PX_OK);
+	assert_int_equal(px_entry_verify_signed(h->leaf, h->len), PX_OK);
 	assert_int_equal(px_entry_open(&h->env, h->leaf, h->len), PX_OK);
 	assert_int_equal(px_entry_body_decode(&h->body, h->env.payload,
 					      h->env.payload_len),

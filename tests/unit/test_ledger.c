@@ -140,7 +140,7 @@ leaf_logged(struct pxt_ledger *fx, const struct px_hash *h, uint64_t *index)
 	int rc;
 
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
-	rc = px_store_find(t, h, &i);
+	rc = px_state_find_entry(t, h, &i);
 	px_store_abort(t);
 	assert_true(rc == PX_OK || rc == PX_ENOTFOUND);
 	if (index)
@@ -148,21 +148,11 @@ leaf_logged(struct pxt_ledger *fx, const struct px_hash *h, uint64_t *index)
 	return rc == PX_OK;
 }
 
-/* The bytes logged at index, copied. */
+/* The signed entry logged at index (the bytes its author sent), copied. */
 static uint8_t *
 leaf_copy(struct px_ledger *l, uint64_t index, size_t *len)
 {
-	struct px_txn *t = NULL;
-	const uint8_t *p;
-	uint8_t *copy;
-
-	assert_int_equal(px_ledger_read(l, &t), PX_OK);
-	assert_int_equal(px_store_leaf(t, index, &p, len), PX_OK);
-	copy = malloc(*len ? *len : 1);
-	assert_non_null(copy);
-	memcpy(copy, p, *len);
-	px_store_abort(t);
-	return copy;
+	return pxt_signed_at(l, index, len);
 }
 
 /* ---- create ---- */
@@ -287,8 +277,9 @@ test_create_genesis(void **state)
 {
 	struct pxt_ledger *fx = pxt_ledger_new(NULL);
 	char *key_path = key_of(fx->dir);
-	struct px_signed_entry env = { 0 };
-	Paxta__Entry *body = NULL;
+	struct px_entry e = { 0 };
+	const struct px_signed_entry *env;
+	const Paxta__Entry *body;
 	const Paxta__Genesis *g;
 	struct px_policy def;
 	struct px_txn *t = NULL;
@@ -314,11 +305,13 @@ test_create_genesis(void **state)
 	assert_int_equal(px_store_size(t), 1);
 	assert_int_equal(px_store_leaf(t, 0, &leaf, &len), PX_OK);
 	assert_int_equal(px_entry_verify_leaf(leaf, len), PX_OK);
-	assert_int_equal(px_entry_open(&env, leaf, len), PX_OK);
-	assert_memory_equal(env.pub.b, fx->node_key.b, 32);
-	assert_int_equal(
-		px_entry_body_decode(&body, env.payload, env.payload_len),
-		PX_OK);
+	assert_int_equal(px_entry_read(&e, leaf, len, PX_ENTRY_ALL), PX_OK);
+	assert_int_equal(e.status, PX_OK);
+	env = &e.env;
+	body = e.body;
+	assert_memory_equal(env->pub.b, fx->node_key.b, 32);
+	/* Wrapped with the node's time: the genesis's own here. */
+	assert_int_equal(e.accepted_at, body->time);
 	assert_int_equal(body->body_case, PAXTA__ENTRY__BODY_GENESIS);
 	g = body->genesis;
 	assert_int_equal(g->format, PX_STORE_FORMAT);
@@ -337,10 +330,11 @@ test_create_genesis(void **state)
 	assert_int_equal(g->policy->knitting_ppm, 980000);
 	assert_int_equal(g->policy->making_ppm, 950000);
 	assert_int_equal(g->policy->max_skew_s, 300);
-	/* Indexed by its hash, chained from 32 zero bytes. */
-	assert_int_equal(px_hash_leaf(&h, leaf, len), PX_OK);
-	assert_int_equal(px_store_find(t, &h, &index), PX_OK);
+	/* Indexed by its entry hash, chained from 32 zero bytes by its leaf
+	 * hash. */
+	assert_int_equal(px_state_find_entry(t, &e.entry_hash, &index), PX_OK);
 	assert_int_equal(index, 0);
+	assert_int_equal(px_hash_leaf(&h, leaf, len), PX_OK);
 	{
 		struct px_hash zero = { { 0 } }, want, chain;
 
@@ -348,8 +342,7 @@ test_create_genesis(void **state)
 		assert_int_equal(px_store_chain(t, 0, &chain), PX_OK);
 		assert_memory_equal(chain.b, want.b, 32);
 	}
-	px_entry_body_free(body);
-	px_entry_close(&env);
+	px_entry_release(&e);
 	px_store_abort(t);
 	/* And a first checkpoint of it. */
 	assert_int_equal(pxt_checkpoint_count(fx->l), 1);
@@ -554,7 +547,7 @@ test_batch(void **state)
 		assert_int_equal(
 			px_hash_leaf(&h, leaves[logged[k]], lens[logged[k]]),
 			PX_OK);
-		assert_memory_equal(x->leaf_hash.b, h.b, 32);
+		assert_memory_equal(x->entry_hash.b, h.b, 32);
 		assert_true(leaf_logged(fx, &h, &index));
 		assert_int_equal(index, base + k);
 		{
@@ -724,7 +717,8 @@ test_batch_bad_envelopes(void **state)
 				       pxt_key(fx, FARM_1)),
 			 PX_OK);
 	assert_int_equal(
-		px_entry_verify_leaf(owned[NOT_ENTRY], lens[NOT_ENTRY]), PX_OK);
+		px_entry_verify_signed(owned[NOT_ENTRY], lens[NOT_ENTRY]),
+		PX_OK);
 	owned[GOOD_3] = sign_harvest(fx, FARM_1, "LOT-E3", 30, &lens[GOOD_3]);
 	for (int i = 0; i < COUNT; i++)
 		leaves[i] = keep(c, owned[i]);
@@ -814,7 +808,7 @@ test_batch_prepared(void **state)
 }
 
 /*
- * A record added to the leaf-hash index on disk (the hash of a signed,
+ * A record added to the entry index on disk (the hash of a signed,
  * never-logged entry pointing at an existing index) must not make that
  * entry "already logged": the store confirms an index record against the
  * leaf it names, and the append fails as a store fault instead of
@@ -850,7 +844,7 @@ test_forged_index_record(void **state)
 	assert_int_equal(mdb_env_set_mapsize(env, PX_STORE_MAP_DEFAULT), 0);
 	assert_int_equal(mdb_env_open(env, fx->dir, 0, 0600), 0);
 	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, "leaf_index", 0, &dbi), 0);
+	assert_int_equal(mdb_dbi_open(txn, "entry_index", 0, &dbi), 0);
 	px_put_be64(at, 1);
 	k = (MDB_val){ PX_HASH_LEN, h.b };
 	v = (MDB_val){ 8, at };
@@ -860,7 +854,7 @@ test_forged_index_record(void **state)
 	pxt_ledger_reopen(fx);
 
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
-	assert_int_equal(px_store_find(t, &h, &index), PX_ESTORE);
+	assert_int_equal(px_state_find_entry(t, &h, &index), PX_ESTORE);
 	px_store_abort(t);
 	leaf_c = leaf;
 	memset(&res, 0, sizeof(res));

@@ -318,21 +318,12 @@ craft(struct pxt_ledger *fx, const struct craft *c, size_t *out_len,
 	return leaf;
 }
 
-/* A copy of the leaf at index (malloc'd). */
+/* A copy of the signed entry logged at index (malloc'd): the bytes its
+ * author sent. */
 static uint8_t *
 leaf_at(struct pxt_ledger *fx, uint64_t index, size_t *out_len)
 {
-	struct px_txn *t = NULL;
-	const uint8_t *leaf;
-	uint8_t *copy;
-
-	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
-	assert_int_equal(px_store_leaf(t, index, &leaf, out_len), PX_OK);
-	copy = malloc(*out_len);
-	assert_non_null(copy);
-	memcpy(copy, leaf, *out_len);
-	px_store_abort(t);
-	return copy;
+	return pxt_signed_at(fx->l, index, out_len);
 }
 
 /* The lot's record (free with px_state_free); NULL when absent. */
@@ -563,7 +554,7 @@ test_signature_not_current_key(void **state)
 		"{'kind':'harvest','actor':'" FARM "','lot':'" LOT
 		"','kg':12000,'season':2026,'district':'" DISTRICT
 		"','method':'hand','harvested_at':'2026-09-21T08:00:00Z'}");
-	assert_int_equal(px_entry_verify_leaf(leaf, len), PX_OK);
+	assert_int_equal(px_entry_verify_signed(leaf, len), PX_OK);
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_BAD_SIGNATURE);
 	free(leaf);
 	/* Another actor's current key: the gin cannot write as the farm. */
@@ -668,7 +659,7 @@ test_revoked_actor(void **state)
 	leaf = leaf_at(fx, at, &len);
 	assert_int_equal(len, before_len);
 	assert_memory_equal(leaf, before_leaf, len);
-	assert_int_equal(px_entry_verify_leaf(leaf, len), PX_OK);
+	assert_int_equal(px_entry_verify_signed(leaf, len), PX_OK);
 	free(leaf);
 	lot = lot_record(fx, LOT);
 	assert_non_null(lot);
@@ -1217,7 +1208,7 @@ check_not_stored_twice(struct pxt_ledger *fx, const uint8_t *leaf, size_t len,
 	struct px_append_result res;
 	struct pxt_snapshot before;
 
-	assert_int_equal(px_entry_verify_leaf(leaf, len), PX_OK);
+	assert_int_equal(px_entry_verify_signed(leaf, len), PX_OK);
 	pxt_snapshot(fx, &before);
 	append_leaf(fx, leaf, len, fx->now, &res);
 	if (res.rc == PX_OK) {
@@ -1960,12 +1951,22 @@ test_time_before_consumed_lot(void **state)
 static void
 test_time_skew(void **state)
 {
-	struct pxt_ledger *fx = world(state, NULL);
+	struct pxt_ledger *fx = pxt_ledger_new_at(NULL, GENESIS_T);
 	struct px_append_result res;
 	struct px_refusal r = { 0 };
 	struct pxt_snapshot before;
 	uint8_t *leaf = NULL;
 	size_t len = 0;
+
+	/* The world of world(), registered well before NOW: the node's
+	 * clock never runs back past its last leaf (it would be taken as
+	 * that leaf's time), so the clock behind the author's below must
+	 * still be after it. */
+	*state = fx;
+	fx->now = NOW - 1000;
+	pxt_register(fx, FARM, "farm", REGION, DISTRICT);
+	pxt_register(fx, GIN, "gin", REGION, DISTRICT);
+	fx->now = NOW;
 
 	/* NOW + 301 s is more than the default 300 s ahead. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
@@ -2283,7 +2284,7 @@ test_rotate_key_by_self(void **state)
 	leaf = leaf_at(fx, at, &len);
 	assert_int_equal(len, before_len);
 	assert_memory_equal(leaf, before_leaf, len);
-	assert_int_equal(px_entry_verify_leaf(leaf, len), PX_OK);
+	assert_int_equal(px_entry_verify_signed(leaf, len), PX_OK);
 	free(leaf);
 	{
 		struct px_append_result res;
@@ -2414,7 +2415,7 @@ test_void_by_hash(void **state)
 				    "\",\"method\":\"hand\",\"harvested_at\":"
 				    "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
-	px_hex_encode(hex, res.leaf_hash.b, PX_HASH_LEN);
+	px_hex_encode(hex, res.entry_hash.b, PX_HASH_LEN);
 	submit_ok(fx, "{'kind':'void','actor':'" FARM "','entry':'%s'}", hex);
 	lot = lot_record(fx, LOT);
 	assert_non_null(lot);
@@ -2645,7 +2646,7 @@ test_malformed_leaves(void **state)
 	assert_int_equal(px_entry_seal(&leaf, &len, not_entry,
 				       sizeof(not_entry), pxt_key(fx, FARM)),
 			 PX_OK);
-	assert_int_equal(px_entry_verify_leaf(leaf, len), PX_OK);
+	assert_int_equal(px_entry_verify_signed(leaf, len), PX_OK);
 	expect_leaf_refused(fx, leaf, len, PX_EREFUSED, PX_CODE_MALFORMED);
 	free(leaf);
 

@@ -74,7 +74,7 @@ store_append(struct px_txn *t, const uint8_t *leaf, size_t len, uint64_t *index,
 	int rc;
 
 	ref_leaf_hash(&lh, leaf, len);
-	rc = px_store_append(t, leaf, len, &lh);
+	rc = px_store_append(t, leaf, len, &lh, &lh);
 	if (rc == PX_OK && index)
 		*index = at;
 	if (rc == PX_OK && h)

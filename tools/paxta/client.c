@@ -555,28 +555,29 @@ out:
 }
 
 static int
-http_index_of(void *ctx, const struct px_hash *leaf_hash, uint64_t *out)
+http_index_of(void *ctx, const struct px_hash *entry_hash, uint64_t *out)
 {
 	struct node *n = ctx;
 	char hex[2 * PX_HASH_LEN + 1];
 	uint8_t *leaf = NULL;
 	size_t len;
-	struct px_hash h;
+	struct px_entry e = { 0 };
 	json_t *j = NULL, *index;
 	int rc = PX_EIO;
 
-	px_hex_encode(hex, leaf_hash->b, PX_HASH_LEN);
+	px_hex_encode(hex, entry_hash->b, PX_HASH_LEN);
 	if (node_get_json(n, &j, "/v1/entries/by-hash/%s", hex))
 		return n->status == 404 && strcmp(n->code, "not_found") == 0
 			       ? PX_ENOTFOUND
 			       : PX_EIO;
 	index = json_object_get(j, "index");
-	/* The index is taken only with the leaf that hashes to what was
-	 * asked: a void must name the entry its author means. */
+	/* The index is taken only with the leaf whose entry hashes to what
+	 * was asked: a void must name the entry its author means. */
 	if (!json_is_integer(index) || json_integer_value(index) < 0 ||
 	    node_leaf(&leaf, &len, json_object_get(j, "leaf")) != PX_OK ||
-	    px_hash_leaf(&h, leaf, len) != PX_OK ||
-	    memcmp(h.b, leaf_hash->b, PX_HASH_LEN) != 0) {
+	    px_entry_read(&e, leaf, len, PX_ENTRY_HASH) != PX_OK ||
+	    !e.signed_entry ||
+	    memcmp(e.entry_hash.b, entry_hash->b, PX_HASH_LEN) != 0) {
 		node_bad_answer(n, "an entry that is not the one whose hash "
 				   "was asked");
 		goto out;
@@ -584,6 +585,7 @@ http_index_of(void *ctx, const struct px_hash *leaf_hash, uint64_t *out)
 	*out = (uint64_t)json_integer_value(index);
 	rc = PX_OK;
 out:
+	px_entry_release(&e);
 	free(leaf);
 	json_decref(j);
 	return rc;

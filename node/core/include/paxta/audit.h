@@ -2,7 +2,7 @@
  * paxta — audit: re-read the whole log and check everything (DESIGN.md §4).
  *
  * Every leaf's signature (in parallel on a verifier pool), every hash-chain
- * link and stored subtree hash, the leaf-hash index, the root and signature
+ * link and stored subtree hash, the entry index, the root and signature
  * of every stored checkpoint, and every rule: the state is re-derived from
  * the leaves into a scratch store and must equal the stored state, table by
  * table. The report names the first bad index and what is wrong with it.

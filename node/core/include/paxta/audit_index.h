@@ -4,11 +4,11 @@
  * The replay of audit.c re-derives state from the leaves and compares it;
  * these checks look from the other side, at records that name leaves:
  *
- * - the leaf-hash index (leaf hash -> index), which answers "is this entry
- *   logged already?": every record must name a leaf of the log whose hash
- *   is the record's key (nothing extra: a forged record would make the
- *   node answer "duplicate" for an entry it never stored), and there must
- *   be exactly one record per leaf (nothing missing);
+ * - the entry index (entry hash -> index), which answers "is this entry
+ *   logged already?": every record must name a leaf of the log whose
+ *   entry's hash is the record's key (nothing extra: a forged record would make
+ * the node answer "duplicate" for an entry it never stored), and there must be
+ * exactly one record per leaf (nothing missing);
  * - every stored checkpoint, at any size, 0 included (RFC 9162 §2.1.1: the
  *   root of the empty tree is SHA-256 of nothing): a signed note of this
  *   log under the node's key, whose size is its key in the store and whose

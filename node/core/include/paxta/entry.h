@@ -1,10 +1,17 @@
 /*
- * paxta — the signed entry: the envelope every log leaf is.
+ * paxta — the signed entry, and the log leaf that wraps it.
  *
- * A leaf is the exact bytes of a protobuf SignedEntry { payload, public_key,
- * signature }; the signature is Ed25519 over the DSSE pre-authentication
- * encoding of (PX_ENTRY_PAYLOAD_TYPE, payload). The payload is an Entry
- * (proto/paxta.proto). Nothing is ever re-encoded to check a signature.
+ * An author sends the exact bytes of a protobuf SignedEntry { payload,
+ * public_key, signature }; the signature is Ed25519 over the DSSE
+ * pre-authentication encoding of (PX_ENTRY_PAYLOAD_TYPE, payload). The
+ * payload is an Entry (proto/paxta.proto). Nothing is ever re-encoded to
+ * check a signature.
+ *
+ * The log stores each as a Leaf { entry, accepted_at }: those bytes and the
+ * node's time of acceptance (DESIGN.md §4). Two hashes follow:
+ *   entry hash  SHA-256(0x00 ‖ SignedEntry) — what the author can compute:
+ *               its chain (Entry.prev), the duplicate check, "by hash";
+ *   leaf hash   SHA-256(0x00 ‖ Leaf) — RFC 9162's, what the tree holds.
  */
 #ifndef PAXTA_ENTRY_H
 #define PAXTA_ENTRY_H
@@ -16,8 +23,11 @@
 #include "paxta/crypto.h"
 #include "paxta/error.h"
 
-/* Cap on a leaf, checked before parsing. */
+/* Cap on a signed entry, checked before parsing. */
 #define PX_ENTRY_MAX (64 * 1024)
+/* Cap on a log leaf: a signed entry and its wrapping (two tags, a length
+ * and a time: at most 1 + 3 + 1 + 10 bytes). */
+#define PX_LEAF_MAX (PX_ENTRY_MAX + 16)
 
 /* A decoded envelope; released with px_entry_close. */
 struct px_signed_entry {
@@ -33,7 +43,8 @@ struct px_signed_entry {
  * (before parsing), PX_EMALFORMED when it is not a SignedEntry, its key is
  * not 32 bytes, its signature not 64, or its payload empty.
  */
-int px_entry_open(struct px_signed_entry *out, const uint8_t *leaf, size_t len);
+int px_entry_open(struct px_signed_entry *out, const uint8_t *signed_entry,
+		  size_t len);
 
 /* Release what px_entry_open took; accepts a zeroed or closed envelope. */
 void px_entry_close(struct px_signed_entry *e);
@@ -48,13 +59,15 @@ struct px_append_result {
 	int rc;         /* PX_OK: logged (or already was); else why not */
 	int duplicate;  /* 1: the same entry was logged before */
 	uint64_t index; /* its index in the log when rc == PX_OK */
-	struct px_hash leaf_hash;
+	struct px_hash entry_hash; /* of the signed entry, once hashed */
+	struct px_hash leaf_hash;  /* of its leaf in the log (a duplicate's:
+				      the leaf logged first) */
 	struct px_refusal refusal; /* when rc == PX_EREFUSED or PX_EVERIFY */
 };
 
 /* The steps of px_entry_prepare; each is done once, whoever asks. */
 enum px_entry_steps {
-	PX_ENTRY_HASH = 1 << 0,   /* the RFC 9162 leaf hash of the bytes */
+	PX_ENTRY_HASH = 1 << 0,   /* the entry hash (and a leaf's hash) */
 	PX_ENTRY_DECODE = 1 << 1, /* the envelope and the Entry it signs */
 	PX_ENTRY_VERIFY = 1 << 2, /* the signature over its own key */
 	PX_ENTRY_ALL = PX_ENTRY_HASH | PX_ENTRY_DECODE | PX_ENTRY_VERIFY,
@@ -66,14 +79,32 @@ enum px_entry_steps {
  * — and carried by pointer: its bytes are hashed once, decoded once and
  * their signature checked once, whoever needs them next.
  *
- * leaf is borrowed: the caller keeps the bytes alive and unchanged until
+ * It is either offered (px_entry_init: the SignedEntry bytes an author
+ * sent) or logged (px_entry_init_logged: a Leaf read from a log). The
+ * ledger logs an offered entry by wrapping it (px_entry_wrap): from then on
+ * it has a leaf and a leaf hash like a logged one.
+ *
+ * bytes is borrowed: the caller keeps them alive and unchanged until
  * px_entry_release. Everything else belongs to the entry.
  */
 struct px_entry {
-	const uint8_t *leaf; /* the exact SignedEntry bytes */
+	const uint8_t *bytes; /* as given: a SignedEntry, or a Leaf (logged) */
 	size_t len;
-	unsigned done;            /* enum px_entry_steps already taken */
-	struct px_hash leaf_hash; /* with PX_ENTRY_HASH */
+	int logged;    /* bytes are a Leaf */
+	unsigned done; /* enum px_entry_steps already taken */
+	/* The signed entry: bytes themselves, or inside the Leaf (any step
+	 * unwraps it). */
+	const uint8_t *signed_entry;
+	size_t signed_len;
+	struct px_hash entry_hash; /* with PX_ENTRY_HASH */
+	/* The leaf as logged: bytes when logged, else what px_entry_wrap
+	 * made (NULL before). leaf_hash with PX_ENTRY_HASH or the wrap. */
+	const uint8_t *leaf;
+	size_t leaf_len;
+	struct px_hash leaf_hash;
+	int64_t accepted_at; /* the Leaf's time; 0 before the wrap */
+	Paxta__Leaf *wrap;   /* a logged entry's decoded Leaf */
+	uint8_t *own_leaf;   /* the Leaf px_entry_wrap made */
 	struct px_signed_entry env;
 	Paxta__Entry *body; /* with PX_ENTRY_DECODE, when it decodes */
 	/*
@@ -87,8 +118,11 @@ struct px_entry {
 	struct px_append_result result;
 };
 
-/* Point e at leaf[0..len), nothing done yet. */
-void px_entry_init(struct px_entry *e, const uint8_t *leaf, size_t len);
+/* Point e at a signed entry offered to the log, nothing done yet. */
+void px_entry_init(struct px_entry *e, const uint8_t *signed_entry, size_t len);
+
+/* Point e at a leaf read from a log (a Leaf), nothing done yet. */
+void px_entry_init_logged(struct px_entry *e, const uint8_t *leaf, size_t len);
 
 /*
  * Take the steps of `steps` that e has not taken (VERIFY implies DECODE).
@@ -100,17 +134,35 @@ void px_entry_init(struct px_entry *e, const uint8_t *leaf, size_t len);
  */
 int px_entry_prepare(struct px_entry *e, unsigned steps);
 
-/* px_entry_init and px_entry_prepare in one call. */
+/* px_entry_init_logged and px_entry_prepare in one call: a log's leaf. */
 int px_entry_read(struct px_entry *e, const uint8_t *leaf, size_t len,
 		  unsigned steps);
 
-/* Decode and check leaf alone: PX_OK when it is a SignedEntry whose
- * signature verifies, else PX_EMALFORMED, PX_ETOOLARGE or PX_EVERIFY (or
- * could-not-check errors). A question about bytes, not part of the write
- * path. */
+/*
+ * Log the offered entry e (hashed, not yet wrapped) at accepted_at: make
+ * its Leaf bytes and their leaf hash (e->leaf, e->leaf_hash). Done again
+ * with another time, the earlier wrap is replaced. PX_ENOMEM, PX_EINVAL.
+ */
+int px_entry_wrap(struct px_entry *e, int64_t accepted_at);
+
+/* Check a log leaf alone: PX_OK when it is a Leaf around a SignedEntry
+ * whose signature verifies for its own key, else PX_EMALFORMED,
+ * PX_ETOOLARGE or PX_EVERIFY (or could-not-check errors). The payload is
+ * not decoded. A question about bytes, not part of the write path. */
 int px_entry_verify_leaf(const uint8_t *leaf, size_t len);
 
-/* Free what the entry holds (not leaf); accepts a zeroed entry. The entry
+/* The same for the bytes of a signed entry, as an author sends them. */
+int px_entry_verify_signed(const uint8_t *signed_entry, size_t len);
+
+/* The entry hash of signed-entry bytes (SHA-256(0x00 ‖ bytes)). */
+int px_entry_hash(struct px_hash *out, const uint8_t *signed_entry, size_t len);
+
+/* Wrap signed-entry bytes as a leaf accepted at accepted_at: *out
+ * malloc'd (free()). For tests and tools that build logs by hand. */
+int px_leaf_make(uint8_t **out, size_t *out_len, const uint8_t *signed_entry,
+		 size_t len, int64_t accepted_at);
+
+/* Free what the entry holds (not bytes); accepts a zeroed entry. The entry
  * may be prepared again after px_entry_init. */
 void px_entry_release(struct px_entry *e);
 

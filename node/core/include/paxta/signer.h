@@ -18,19 +18,20 @@
 /* Where an author's chain stands. */
 struct px_author_state {
 	uint64_t seq;             /* its last sequence number, 0: none yet */
-	struct px_hash last_hash; /* leaf hash of its last entry */
+	struct px_hash last_hash; /* entry hash of its last entry */
 	struct px_pubkey key;     /* its current key */
 	int revoked;
 };
 
 /*
  * Look up actor's chain: PX_OK, PX_ENOTFOUND (not registered), or an error.
- * For a void by hash, index_of resolves a leaf hash to its index.
+ * For a void by hash, index_of resolves an entry hash (entry.h) to its
+ * index.
  */
 struct px_signer_source {
 	int (*author)(void *ctx, const char *actor,
 		      struct px_author_state *out);
-	int (*index_of)(void *ctx, const struct px_hash *leaf_hash,
+	int (*index_of)(void *ctx, const struct px_hash *entry_hash,
 			uint64_t *out);
 	void *ctx;
 };

@@ -26,11 +26,20 @@ int px_state_valid_id(const char *id);
 
 /*
  * The entry logged at index, decoded (px_entry_read with PX_ENTRY_DECODE):
- * out->leaf points into t's map, valid until t ends; release out with
+ * out->bytes points into t's map, valid until t ends; release out with
  * px_entry_release. PX_ENOTFOUND past the end of t's log; PX_ESTORE when
  * the stored leaf does not decode (leaves are checked on the way in).
  */
 int px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out);
+
+/*
+ * The index of the logged entry whose entry hash (entry.h) is entry_hash:
+ * PX_ENOTFOUND, or PX_ESTORE when the index record names a leaf whose
+ * entry is of another hash — an index record edited on disk is never taken
+ * at its word (a never-logged entry must not become "already logged").
+ */
+int px_state_find_entry(struct px_txn *t, const struct px_hash *entry_hash,
+			uint64_t *out_index);
 
 /*
  * An author's events by id (DESIGN.md §6.1 "event_id"): PX_OK with *index

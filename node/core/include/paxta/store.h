@@ -5,7 +5,7 @@
  *   meta         format version, origin, ...        name -> bytes
  *   leaves       the exact leaf bytes               index (u64 BE) -> leaf
  *   tree         hash chain and subtree hashes      index -> chain ‖ h0 ‖ h1 ‖
- * … leaf_index   one entry stored once              leaf hash -> index
+ * … entry_index  one entry stored once              entry hash -> index
  *   checkpoints  signed notes                       size (u64 BE) -> note
  *   and the tables of enum px_table, kept by the ledger's state layer.
  *
@@ -38,7 +38,9 @@
 #include "paxta/crypto.h"
 #include "paxta/merkle.h"
 
-#define PX_STORE_FORMAT 1
+/* 2: leaves wrap their entry with the node's time (entry.h), the index is
+ * by entry hash. */
+#define PX_STORE_FORMAT 2
 
 struct px_store;
 struct px_txn;
@@ -129,16 +131,18 @@ uint64_t px_store_size(const struct px_txn *t);
 /*
  * Append leaf (its exact bytes, whose RFC 9162 leaf hash the caller
  * computed) as the next index: writes the leaf, its chain value and the
- * subtree hashes it completes, and indexes its hash. A leaf already stored
- * is PX_EEXIST (nothing written). PX_EFULL when the map is full.
+ * subtree hashes it completes, and indexes it under key (the ledger gives
+ * the entry hash: entry.h). A key already indexed is PX_EEXIST (nothing
+ * written). PX_EFULL when the map is full.
  */
 int px_store_append(struct px_txn *t, const uint8_t *leaf, size_t len,
-		    const struct px_hash *leaf_hash);
+		    const struct px_hash *leaf_hash, const struct px_hash *key);
 
-/* The index of the leaf whose hash is leaf_hash: PX_ENOTFOUND, or
- * PX_ESTORE when the index record names a leaf of another hash (an index
- * edited on disk is never taken at its word). */
-int px_store_find(struct px_txn *t, const struct px_hash *leaf_hash,
+/* The index stored under key: PX_ENOTFOUND, or PX_ESTORE when the record
+ * is cut or names an index past the log. The store cannot tell whether the
+ * leaf there is the one the key hashes (it does not read leaves): the
+ * state layer confirms it (px_state_find_entry) before anyone acts on it. */
+int px_store_find(struct px_txn *t, const struct px_hash *key,
 		  uint64_t *out_index);
 
 /* The leaf at index: *out points into the map, valid until t ends. */
@@ -195,12 +199,13 @@ typedef int (*px_store_checkpoint_fn)(void *ctx, uint64_t size,
 int px_store_checkpoint_each(struct px_txn *t, px_store_checkpoint_fn fn,
 			     void *ctx);
 
-/* Call fn for each record of the leaf-hash index (leaf hash -> index, u64
+/* Call fn for each record of the entry index (entry hash -> index, u64
  * big-endian), in key order, with the raw bytes as stored (audit checks
  * their shape). A non-zero return from fn stops and is returned. */
 typedef int (*px_store_index_fn)(void *ctx, const uint8_t *key, size_t klen,
 				 const uint8_t *value, size_t vlen);
-int px_store_leaf_index_each(struct px_txn *t, px_store_index_fn fn, void *ctx);
+int px_store_entry_index_each(struct px_txn *t, px_store_index_fn fn,
+			      void *ctx);
 
 /* The same from the first checkpoint of at least start leaves on. */
 int px_store_checkpoint_from(struct px_txn *t, uint64_t start,
