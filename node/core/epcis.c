@@ -417,8 +417,10 @@ offset_of(const char *t)
 
 int
 px_epcis_event(json_t **out, const char *origin, uint64_t index,
-	       const struct px_hash *leaf_hash, const Paxta__Entry *e)
+	       const struct px_hash *leaf_hash, int64_t recorded,
+	       const Paxta__Entry *e)
 {
+	char record_time[PX_TIME_TEXT];
 	struct out o = { .origin = origin, .ok = 1 };
 	json_t *ev = NULL, *x = NULL, *context = NULL;
 	char hex[2 * sizeof(leaf_hash->b) + 1], id[PX_EPCIS_ID_TEXT];
@@ -444,9 +446,9 @@ px_epcis_event(json_t **out, const char *origin, uint64_t index,
 	put(&o, x, "type", json_string(""));
 	put(&o, x, "eventTime", json_string(when));
 	put(&o, x, "eventTimeZoneOffset", offset_of(when));
-	/* The node keeps no clock reading per entry: the record time is the
-	 * author's signed time, which the node checked on the way in. */
-	copy(&o, x, "recordTime", ev, "time");
+	/* When the node recorded it: the time its leaf carries. */
+	px_format_time(record_time, recorded);
+	put(&o, x, "recordTime", json_string(record_time));
 	switch (e->body_case) {
 	case PAXTA__ENTRY__BODY_HARVEST:
 		map_harvest(&o, x, ev);
@@ -727,7 +729,7 @@ px_epcis_export(json_t **out, struct px_txn *t, const char *origin,
 		}
 		if ((rc = px_entry_prepare(&e, PX_ENTRY_HASH)) == PX_OK)
 			rc = px_epcis_event(&x, origin, i, &e.leaf_hash,
-					    e.body);
+					    e.accepted_at, e.body);
 		px_entry_release(&e);
 		if (rc == PX_ENOTFOUND)
 			continue;

@@ -165,9 +165,9 @@ round_trip(const char *text)
 	assert_int_equal(px_event_parse_text(&ev, text, strlen(text), &r),
 			 PX_OK);
 	ev->entry->time = 1790857800; /* 2026-10-01T12:30:00Z */
-	assert_int_equal(
-		px_epcis_event(&x, "node.example/uz", 42, &leaf, ev->entry),
-		PX_OK);
+	assert_int_equal(px_epcis_event(&x, "node.example/uz", 42, &leaf,
+					ev->entry->time, ev->entry),
+			 PX_OK);
 	assert_int_equal(json_integer_value(json_object_get(x, "paxta:index")),
 			 42);
 	assert_non_null(json_object_get(x, "eventID"));
@@ -251,9 +251,9 @@ test_documents_as_business_transactions(void **state)
 	assert_int_equal(px_event_parse_text(&ev, text, strlen(text), &r),
 			 PX_OK);
 	ev->entry->time = 1790857800;
-	assert_int_equal(
-		px_epcis_event(&x, "node.example/uz", 42, &leaf, ev->entry),
-		PX_OK);
+	assert_int_equal(px_epcis_event(&x, "node.example/uz", 42, &leaf,
+					ev->entry->time, ev->entry),
+			 PX_OK);
 	list = json_object_get(x, "bizTransactionList");
 	assert_int_equal(json_array_size(list), 3);
 	assert_string_equal(json_string_value(json_object_get(

@@ -59,12 +59,14 @@ int px_epcis_event_id(char out[PX_EPCIS_ID_TEXT], char **prehash,
 
 /*
  * The EPCIS event of one logged entry: e at index, its RFC 9162 leaf hash
- * leaf_hash, on the node called origin. *out is a new reference with its
- * eventID set. PX_ENOTFOUND for kinds that have no EPCIS meaning (the
- * genesis, actors and keys, district maps, voids); PX_ENOMEM.
+ * leaf_hash, accepted by the node called origin at recorded (its leaf's
+ * time: the EPCIS recordTime). *out is a new reference with its eventID
+ * set. PX_ENOTFOUND for kinds that have no EPCIS meaning (the genesis,
+ * actors and keys, district maps, voids); PX_ENOMEM.
  */
 int px_epcis_event(json_t **out, const char *origin, uint64_t index,
-		   const struct px_hash *leaf_hash, const Paxta__Entry *e);
+		   const struct px_hash *leaf_hash, int64_t recorded,
+		   const Paxta__Entry *e);
 
 /* Which entries to export: the history of one lot (lot not NULL), or the
  * indexes from..to (inclusive, clipped to the log). */
