@@ -21,6 +21,9 @@ px_strerror(int err)
 		return "cryptographic library failure";
 	case PX_ESTORE:
 		return "ledger storage failure";
+	case PX_ESTATE:
+		return "the ledger's state disagrees with its log (the "
+		       "folder was altered: run paxta audit)";
 	case PX_EIO:
 		return "input/output error";
 	case PX_ENOTFOUND:

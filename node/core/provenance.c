@@ -346,14 +346,41 @@ struct monitor_cut {
 struct statement_scan {
 	struct px_txn *t;
 	uint64_t at;
+	const char *subject;
+	uint32_t season; /* 0: every season */
 	json_t *list;
 	struct monitor_cut *m;
 	size_t n, cap;
 	int rc;
 };
 
+/* The entry at index must be the revocation (suspend = 0) or the
+ * suspension (from its entry `from` on) of monitor: PX_ESTATE when the
+ * actor record names one that is not. */
+static int
+confirm_cut(struct px_txn *t, uint64_t index, const char *monitor, int suspend,
+	    uint64_t from)
+{
+	struct px_entry logged;
+	const Paxta__Entry *e;
+	int rc = px_state_entry(t, index, &logged);
+
+	if (rc != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTATE : rc;
+	e = logged.body;
+	if (suspend ? e->body_case != PAXTA__ENTRY__BODY_SUSPEND ||
+			      strcmp(e->suspend->subject, monitor) != 0 ||
+			      e->suspend->from != from
+		    : e->body_case != PAXTA__ENTRY__BODY_REVOKE_ACTOR ||
+			      strcmp(e->revoke_actor->subject, monitor) != 0)
+		rc = PX_ESTATE;
+	px_entry_release(&logged);
+	return rc;
+}
+
 /* Where a monitor's word stops counting as of at: its revocation (all of
- * it), or a registrar's suspension from an entry on. */
+ * it), or a registrar's suspension from an entry on — each confirmed by the
+ * entry the actor record names. */
 static int
 find_cut(struct px_txn *t, uint64_t at, struct monitor_cut *mc)
 {
@@ -365,48 +392,76 @@ find_cut(struct px_txn *t, uint64_t at, struct monitor_cut *mc)
 	mc->cut = UINT64_MAX;
 	if (m->revoked && m->revoked_at < at) {
 		mc->cut = 0;
+		rc = confirm_cut(t, m->revoked_at, mc->monitor, 0, 0);
 	} else if (m->suspended_at && m->suspended_at < at) {
 		mc->cut = m->suspended_from;
 		mc->suspension = m->suspended_at;
+		rc = confirm_cut(t, m->suspended_at, mc->monitor, 1,
+				 m->suspended_from);
 	}
 	px_state_free(m);
-	return PX_OK;
+	return rc;
 }
 
-/* Every statement that counts, in log order, as [index, status, monitor,
- * from, until, time]. */
+/*
+ * Every statement that counts, in log order, as [index, status, monitor,
+ * from, until, time]. The state's record only says where to look: what
+ * counts is read from the statement's own leaf (issue 13: a verdict never
+ * rests on unchecked state). A record that names a leaf which is not that
+ * monitor's statement on this subject and season is PX_ESTATE.
+ */
 static int
 take_statement(void *ctx, const Paxta__AttestationRecord *rec)
 {
 	struct statement_scan *ss = ctx;
-	const Paxta__Attest *a = rec->attest;
+	struct px_entry logged;
+	const Paxta__Attest *a;
+	json_t *row;
 	size_t i;
+	int rc;
 
 	if (rec->index >= ss->at)
 		return 1; /* log order: nothing later counts */
+	rc = px_state_entry(ss->t, rec->index, &logged);
+	if (rc != PX_OK)
+		return ss->rc = rc == PX_ENOTFOUND ? PX_ESTATE : rc;
+	a = logged.body->attest;
+	if (logged.body->body_case != PAXTA__ENTRY__BODY_ATTEST ||
+	    strcmp(logged.body->actor, rec->monitor) != 0 ||
+	    strcmp(a->subject, ss->subject) != 0 ||
+	    (ss->season && a->season != ss->season)) {
+		px_entry_release(&logged);
+		return ss->rc = PX_ESTATE;
+	}
+	row = json_pack("[I,i,s,I,I,I]", (json_int_t)rec->index, (int)a->status,
+			logged.body->actor, (json_int_t)a->from,
+			(json_int_t)a->until, (json_int_t)logged.body->time);
+	px_entry_release(&logged);
+	if (!row)
+		return ss->rc = PX_ENOMEM;
 	for (i = 0; i < ss->n; i++)
 		if (strcmp(ss->m[i].monitor, rec->monitor) == 0)
 			break;
 	if (i == ss->n) {
 		ss->rc = px_array_grow((void **)&ss->m, &ss->cap, ss->n + 1,
 				       sizeof(*ss->m));
-		if (ss->rc != PX_OK)
+		if (ss->rc == PX_OK) {
+			memset(&ss->m[i], 0, sizeof(ss->m[i]));
+			copy_id(ss->m[i].monitor, rec->monitor);
+			ss->rc = find_cut(ss->t, ss->at, &ss->m[i]);
+		}
+		if (ss->rc != PX_OK) {
+			json_decref(row);
 			return ss->rc;
-		memset(&ss->m[i], 0, sizeof(ss->m[i]));
-		copy_id(ss->m[i].monitor, rec->monitor);
-		if ((ss->rc = find_cut(ss->t, ss->at, &ss->m[i])) != PX_OK)
-			return ss->rc;
+		}
 		ss->n++;
 	}
-	if (rec->index >= ss->m[i].cut)
+	if (rec->index >= ss->m[i].cut) {
+		json_decref(row);
 		return 0;
+	}
 	ss->m[i].counted = 1;
-	if (json_array_append_new(
-		    ss->list,
-		    json_pack("[I,i,s,I,I,I]", (json_int_t)rec->index,
-			      (int)a->status, rec->monitor, (json_int_t)a->from,
-			      (json_int_t)a->until, (json_int_t)rec->time)) !=
-	    0)
+	if (json_array_append_new(ss->list, row) != 0)
 		return ss->rc = PX_ENOMEM;
 	return 0;
 }
@@ -422,7 +477,8 @@ statements_on(struct px_txn *t, json_t *cache, const char *subject,
 	      uint32_t season, uint64_t at, json_t **out)
 {
 	char key[PX_ID_MAX + 16 + 8];
-	struct statement_scan ss = { t, at, json_array(), NULL, 0, 0, PX_OK };
+	struct statement_scan ss = { t,    at, subject, season, json_array(),
+				     NULL, 0,  0,       PX_OK };
 	size_t n = strnlen(subject, PX_ID_MAX + 16);
 	json_t *entry = NULL, *suspended = json_array();
 	int rc;
@@ -789,56 +845,154 @@ lab_findings(struct px_verdict *v, struct px_txn *t, const struct node *n,
 	return rc;
 }
 
+/* A lineage node and the index of the entry that made it. */
+struct made {
+	uint64_t at;
+	size_t node;
+};
+
 static int
-by_index(const void *a, const void *b)
+by_made(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t x = ((const struct made *)a)->at;
+	uint64_t y = ((const struct made *)b)->at;
 
 	return x < y ? -1 : x > y;
 }
 
+/* When the event of e happened: its event time, else its entry time. */
+static int64_t
+event_when(const Paxta__Entry *e)
+{
+	int64_t when;
+
+	if (e->event_time[0] && px_parse_time(&when, e->event_time) == PX_OK)
+		return when;
+	return e->time;
+}
+
+/*
+ * Does node n say what the entry e that made it says? The verdict reads
+ * lots from the ledger's state; this is where that state is held to the
+ * log (issue 13: "a verdict never rests on unchecked state"). 0 when it
+ * agrees, else the name of the first field that does not.
+ */
+static const char *
+node_disagrees(const struct node *n, const Paxta__Entry *e)
+{
+	if (e->body_case == PAXTA__ENTRY__BODY_HARVEST) {
+		const Paxta__Harvest *h = e->harvest;
+
+		if (strcmp(h->lot, n->id) != 0)
+			return "id";
+		if (!n->is_origin || strcmp(e->actor, n->farm) != 0)
+			return "farm";
+		if (strcmp(h->district, n->district) != 0)
+			return "district";
+		if (h->season != n->season)
+			return "season";
+		if (h->harvested_at != n->time)
+			return "harvest time";
+		if (h->grams != n->grams)
+			return "kg";
+		if (n->product != PAXTA__PRODUCT__PRODUCT_SEED_COTTON)
+			return "product";
+		return NULL;
+	}
+	if (e->body_case == PAXTA__ENTRY__BODY_TRANSFORM) {
+		const Paxta__Transform *tf = e->transform;
+
+		if (n->is_origin)
+			return "farm";
+		if (strcmp(e->actor, n->creator) != 0)
+			return "maker";
+		if (event_when(e) != n->time)
+			return "time";
+		for (size_t k = 0; k < tf->n_outputs; k++)
+			if (strcmp(tf->outputs[k]->lot, n->id) == 0)
+				return tf->outputs[k]->grams != n->grams ? "kg"
+				       : tf->outputs[k]->product != n->product
+					       ? "product"
+					       : NULL;
+		return "id";
+	}
+	return "kind of entry";
+}
+
 /*
  * Every record on the way is intact: the leaf that created each lot of the
- * lineage still hashes to the leaf hash the log's tree was built from.
- * Signatures were checked when each entry was appended; audit re-checks
- * them, every chain link and every stored hash. Hashing a leaf is cheap
- * next to verifying its signature, which is what keeps a verdict fast.
+ * lineage still hashes to the leaf hash the log's tree was built from, and
+ * the lot as the ledger's state holds it — its farm, district, season,
+ * times, kg — is what that entry says. Signatures were checked when each
+ * entry was appended; audit re-checks them, every chain link and every
+ * stored hash. Hashing and decoding a leaf are cheap next to verifying its
+ * signature, which is what keeps a verdict fast.
  */
 static int
 check_records(struct px_verdict *v, struct px_txn *t, const struct graph *g,
 	      const size_t *order, size_t n_order)
 {
-	uint64_t *idx = calloc(n_order ? n_order : 1, sizeof(*idx));
-	size_t n = 0;
+	struct made *made = malloc((n_order ? n_order : 1) * sizeof(*made));
+	struct px_entry e = { 0 };
+	uint64_t read_at = UINT64_MAX;
 	int rc = PX_OK;
 
-	if (!idx)
+	if (!made)
 		return PX_ENOMEM;
 	for (size_t k = 0; k < n_order; k++)
-		idx[n++] = g->nodes[order[k]].created_at;
-	qsort(idx, n, sizeof(*idx), by_index);
-	for (size_t k = 0; k < n && rc == PX_OK; k++) {
-		struct px_hash h, stored;
-		const uint8_t *leaf;
-		size_t len;
+		made[k] = (struct made){ g->nodes[order[k]].created_at,
+					 order[k] };
+	qsort(made, n_order, sizeof(*made), by_made);
+	for (size_t k = 0; k < n_order && rc == PX_OK; k++) {
+		const struct node *n = &g->nodes[made[k].node];
+		struct px_hash stored;
+		const char *field;
 
-		if (k > 0 && idx[k] == idx[k - 1])
-			continue;
-		if ((rc = px_store_leaf(t, idx[k], &leaf, &len)) != PX_OK ||
-		    (rc = px_hash_leaf(&h, leaf, len)) != PX_OK ||
-		    (rc = px_store_leaf_hash(t, idx[k], &stored)) != PX_OK)
-			break;
-		if (memcmp(h.b, stored.b, PX_HASH_LEN) != 0) {
+		if (n->created_at != read_at) {
+			px_entry_release(&e);
+			read_at = n->created_at;
+			rc = px_state_entry(t, read_at, &e);
+			if (rc == PX_OK)
+				rc = px_entry_prepare(&e, PX_ENTRY_HASH);
+			if (rc == PX_OK)
+				rc = px_store_leaf_hash(t, read_at, &stored);
+			if (rc == PX_ESTORE) {
+				rc = add_reason(
+					v,
+					"entry %" PRIu64 " that made lot "
+					"'%s' does not decode: the ledger "
+					"was altered (run paxta audit)",
+					read_at, n->id);
+				v->kind = PX_VERDICT_INVALID;
+				break;
+			}
+			if (rc != PX_OK)
+				break;
+			if (memcmp(e.leaf_hash.b, stored.b, PX_HASH_LEN) != 0) {
+				v->kind = PX_VERDICT_INVALID;
+				rc = add_reason(
+					v,
+					"entry %" PRIu64 " on the lot's "
+					"way does not match the log's "
+					"hashes: the ledger was altered "
+					"(run paxta audit)",
+					read_at);
+				break;
+			}
+		}
+		if ((field = node_disagrees(n, e.body))) {
 			v->kind = PX_VERDICT_INVALID;
 			rc = add_reason(v,
-					"entry %" PRIu64 " on the lot's way "
-					"does not match the log's hashes: the "
-					"ledger was altered (run paxta audit)",
-					idx[k]);
+					"the ledger's record of lot '%s' does "
+					"not match entry %" PRIu64 " that made "
+					"it (its %s): the ledger's state was "
+					"altered (run paxta audit)",
+					n->id, read_at, field);
 			break;
 		}
 	}
-	free(idx);
+	px_entry_release(&e);
+	free(made);
 	return rc;
 }
 

@@ -28,6 +28,8 @@ enum px_err {
 	PX_ELOCKED = -12,   /* another process holds the ledger */
 	PX_EFULL = -13,     /* the map is full and could not grow */
 	PX_EFOREIGN = -14, /* the folder is not a paxta ledger of this format */
+	PX_ESTATE = -15,   /* a state record disagrees with the log it was
+			      derived from (run paxta audit) */
 };
 
 /* Stable machine codes of refusals: DESIGN.md §6.3. */
