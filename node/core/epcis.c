@@ -1090,6 +1090,10 @@ px_epcis_to_event(json_t **out, const json_t *x, struct px_refusal *r)
 		bad(&in, "'%s' is missing", "eventTime");
 	else
 		set(&in, ev, "time", json_string(when));
+	/* When it happened, as written: a harvest's is its harvested_at. */
+	if (strcmp(kind, "harvest") != 0 &&
+	    json_is_string(json_object_get(x, "eventTime")))
+		take(&in, ev, "event_time", x, "eventTime");
 	if (strcmp(kind, "harvest") == 0)
 		unmap_harvest(&in, ev, x);
 	else if (strcmp(kind, "transform") == 0)

@@ -24,12 +24,12 @@
 #include "paxta/state.h"
 #include "paxta/store.h"
 
-#define FARM    "uz.farm.ktk-01"
-#define DIST    "UZ-SA-KTK"
-#define DIST_2  "UZ-SA-URG"
-#define TPM     "monitor.tpm"
-#define LOT     "UZ-2026-KTK-001"
-#define PICKED  "2026-10-01T08:00:00Z"
+#define FARM   "uz.farm.ktk-01"
+#define DIST   "UZ-SA-KTK"
+#define DIST_2 "UZ-SA-URG"
+#define TPM    "monitor.tpm"
+#define LOT    "UZ-2026-KTK-001"
+#define PICKED "2026-10-01T08:00:00Z"
 #define REPORT \
 	"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
