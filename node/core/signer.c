@@ -2,14 +2,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "paxta/entry.h"
+#include "paxta/map.h"
 #include "paxta/signer.h"
+
+/* Where an author's chain stands, as this signer assumes it. */
+struct chain {
+	uint64_t seq;
+	struct px_hash last;
+};
 
 struct px_signer {
 	struct px_signer_source src;
-	json_t *chains; /* actor -> {"seq": n, "hash": hex} as assumed */
+	struct px_map chains; /* actor -> struct chain */
 };
 
 int
@@ -21,11 +26,7 @@ px_signer_new(struct px_signer **out, const struct px_signer_source *src)
 	if (!s)
 		return PX_ENOMEM;
 	s->src = *src;
-	s->chains = json_object();
-	if (!s->chains) {
-		free(s);
-		return PX_ENOMEM;
-	}
+	px_map_init(&s->chains, sizeof(struct chain));
 	*out = s;
 	return PX_OK;
 }
@@ -35,14 +36,14 @@ px_signer_free(struct px_signer *s)
 {
 	if (!s)
 		return;
-	json_decref(s->chains);
+	px_map_clear(&s->chains);
 	free(s);
 }
 
 void
 px_signer_forget(struct px_signer *s, const char *actor)
 {
-	json_object_del(s->chains, actor);
+	px_map_del(&s->chains, actor);
 }
 
 /* Where actor's chain stands: as assumed, or asked of the source. */
@@ -50,16 +51,14 @@ static int
 chain_of(struct px_signer *s, const char *actor, const struct px_seckey *key,
 	 uint64_t *seq, struct px_hash *last, struct px_refusal *r)
 {
-	json_t *c = json_object_get(s->chains, actor);
+	struct chain *c = px_map_get(&s->chains, actor);
 	struct px_author_state st;
-	char hex[2 * PX_HASH_LEN + 1];
 	int rc;
 
 	if (c) {
-		*seq = (uint64_t)json_integer_value(json_object_get(c, "seq"));
-		return px_hex_decode(
-			last->b, PX_HASH_LEN,
-			json_string_value(json_object_get(c, "hash")));
+		*seq = c->seq;
+		*last = c->last;
+		return PX_OK;
 	}
 	rc = s->src.author(s->src.ctx, actor, &st);
 	if (rc == PX_ENOTFOUND)
@@ -76,11 +75,9 @@ chain_of(struct px_signer *s, const char *actor, const struct px_seckey *key,
 			"the key given is not actor '%s''s current key", actor);
 	*seq = st.seq;
 	*last = st.last_hash;
-	px_hex_encode(hex, last->b, PX_HASH_LEN);
-	if (json_object_set_new(s->chains, actor,
-				json_pack("{s:I,s:s}", "seq", (json_int_t)*seq,
-					  "hash", hex)) != 0)
-		return PX_ENOMEM;
+	if ((rc = px_map_put(&s->chains, actor, (void **)&c, NULL)) != PX_OK)
+		return rc;
+	*c = (struct chain){ st.seq, st.last_hash };
 	return PX_OK;
 }
 
@@ -93,7 +90,7 @@ px_signer_sign(struct px_signer *s, struct px_event *ev,
 	uint8_t *payload = NULL;
 	size_t payload_len;
 	struct px_hash last, entry_hash;
-	char hex[2 * PX_HASH_LEN + 1];
+	struct chain *c;
 	uint64_t seq = 0;
 	int rc;
 
@@ -126,14 +123,9 @@ px_signer_sign(struct px_signer *s, struct px_event *ev,
 		return rc;
 	if ((rc = px_entry_hash(&entry_hash, *out, *out_len)) != PX_OK)
 		goto fail;
-	px_hex_encode(hex, entry_hash.b, PX_HASH_LEN);
-	if (json_object_set_new(s->chains, e->actor,
-				json_pack("{s:I,s:s}", "seq",
-					  (json_int_t)e->seq, "hash", hex)) !=
-	    0) {
-		rc = PX_ENOMEM;
+	if ((rc = px_map_put(&s->chains, e->actor, (void **)&c, NULL)) != PX_OK)
 		goto fail;
-	}
+	*c = (struct chain){ e->seq, entry_hash };
 	return PX_OK;
 fail:
 	free(*out);
