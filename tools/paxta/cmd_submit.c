@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
 #include "paxta/signer.h"
@@ -550,7 +551,10 @@ out:
 
 static const char submit_help[] =
 	"usage: paxta submit (--data DIR | --node URL) (--key KEYFILE | --keys "
-	"KEYDIR)\n                    [--json] [-v] EVENT.json...\n\n"
+	"KEYDIR)\n                    [--json] [-v] EVENT.json...\n"
+	"       paxta submit (--data DIR | --node URL) (--key KEYFILE | --keys "
+	"KEYDIR)\n                    [--json] [-v] --csv KIND FILE.csv..."
+	"\n\n"
 	"Sign events and append them to the ledger in DIR, or send them to "
 	"the paxtad\nnode at URL. Each file holds one JSON event, a JSON "
 	"array of events, or JSON\nlines (one event per line); '-' reads "
@@ -568,6 +572,9 @@ static const char submit_help[] =
 	"  --node-key FILE with --data: the node's key, which signs the "
 	"checkpoint\n"
 	"                  (default DIR.key, beside the folder)\n"
+	"  --csv KIND      the files are CSV, one KIND event a row: harvest, "
+	"transfer,\n"
+	"                  receive or transform (below)\n"
 	"  --json          one result per event: {index, duplicate} or "
 	"{error, message}\n"
 	"  -v, --verbose   print every entry's index\n\n"
@@ -590,7 +597,21 @@ static const char submit_help[] =
 	"\"UZ-2026-F0042-001\",\n"
 	"   \"kg\": 12000, \"season\": 2026, \"district\": \"UZ-SA-KTK\", "
 	"\"method\": \"hand\",\n"
-	"   \"harvested_at\": \"2026-09-21T08:00:00Z\"}\n";
+	"   \"harvested_at\": \"2026-09-21T08:00:00Z\"}\n\n"
+	"CSV, as a spreadsheet saves it (docs/events.md, \"CSV\"): the first "
+	"row names the\ncolumns by the event's JSON fields; a nested field "
+	"by its path with dots\n(documents.0.type); lots, inputs and outputs "
+	"as one cell of LOT:KG items\n(outputs LOT:KG:PRODUCT) separated by "
+	"';'; an empty cell leaves the field out.\nSeparated by ',' or ';' "
+	"(then 225,2 is a decimal comma), quoted fields, CRLF\nand a UTF-8 "
+	"byte order mark as Excel writes them. A row that cannot be an event\n"
+	"is refused with its line and column; the other rows go on.\n"
+	"  paxta submit --data ledger --keys keys --csv transfer day.csv\n"
+	"day.csv:\n"
+	"  actor,to,shipment,lots,event_time,documents.0.type,"
+	"documents.0.number\n"
+	"  uz.gin.1,uz.spin.1,WB-7781,PBI-1:225.2;PBI-2:226,"
+	"2026-10-15T08:10:00+05:00,waybill,W-12\n";
 
 /* An error of the load in one line: the node's, when it was the node. */
 static int
@@ -695,6 +716,7 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 	}
 	for (int f = 0; f < nfiles; f++) {
 		const char *file = names[f];
+		const char *problem;
 		json_t *event;
 		size_t number;
 		int more;
@@ -703,15 +725,21 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 		       0) {
 			if (strcmp(file, "-") == 0)
 				s->total++;
-			if (!json_is_object(event)) {
-				struct outcome o = { .file = file,
-						     .number = number,
-						     .rc = PX_EREFUSED };
+			problem = event_reader_problem(readers[f]);
+			if (!json_is_object(event) || problem) {
+				/* Not an event (a CSV row that cannot be
+				 * one): refused here, with its line. */
+				struct outcome o;
 
-				px_refuse(&o.refusal, PX_CODE_MALFORMED,
-					  "an event is a JSON object");
-				snprintf(o.kind, sizeof(o.kind), "?");
-				snprintf(o.actor, sizeof(o.actor), "?");
+				start_outcome(&o, file, number,
+					      json_is_object(event) ? event
+								    : NULL);
+				o.line = event_reader_line(readers[f]);
+				o.rc = PX_EREFUSED;
+				px_refuse(&o.refusal, PX_CODE_MALFORMED, "%s",
+					  problem ? problem
+						  : "an event is a JSON "
+						    "object");
 				report(s, &o);
 				json_decref(event);
 				continue;
@@ -787,12 +815,14 @@ cmd_submit(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "keys", required_argument, NULL, 'K' },
 		{ "node-key", required_argument, NULL, 'N' },
+		{ "csv", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct submit_opts o = { 0 };
+	const char *csv_kind = NULL;
 	struct event_reader **readers = NULL;
 	const char *const *names;
 	int c, status = EXIT_ERROR, nfiles;
@@ -813,6 +843,9 @@ cmd_submit(int argc, char **argv)
 			break;
 		case 'N':
 			o.node_key = optarg;
+			break;
+		case 'C':
+			csv_kind = optarg;
 			break;
 		case 'j':
 			o.json = 1;
@@ -840,11 +873,19 @@ cmd_submit(int argc, char **argv)
 		return usage_error("submit", "give --key KEYFILE or --keys "
 					     "KEYDIR, and one or more event "
 					     "files");
+	if (csv_kind && !csv_kind_ok(csv_kind))
+		return usage_error("submit",
+				   "--csv takes the kind of every row: "
+				   "harvest, transfer, receive or transform, "
+				   "not '%s'",
+				   csv_kind);
 	readers = calloc((size_t)nfiles, sizeof(*readers));
 	if (!readers)
 		return fail("out of memory");
 	for (int f = 0; f < nfiles; f++)
-		if (event_reader_open(&readers[f], names[f]))
+		if (csv_kind ? event_reader_open_csv(&readers[f], names[f],
+						     csv_kind)
+			     : event_reader_open(&readers[f], names[f]))
 			goto out;
 	status = submit_events(&o, readers, names, nfiles);
 out:
