@@ -121,8 +121,8 @@ put_byte(struct csv_reader *r, size_t field_start, int c)
 			     "quote never closed?)",
 			     r->line, CSV_FIELD_MAX);
 	if (r->len + 1 >= CSV_ROW_MAX)
-		return failf(r, "line %zu: a row longer than %d bytes",
-			     r->line, CSV_ROW_MAX);
+		return failf(r, "line %zu: a row longer than %d bytes", r->line,
+			     CSV_ROW_MAX);
 	if (r->len + 2 > r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 1024;
 		char *buf = realloc(r->buf, cap);

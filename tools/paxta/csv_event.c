@@ -23,10 +23,10 @@
 /* The shape the header gives every event: a tree of objects and lists
  * whose leaves are columns. */
 struct shape {
-	char *name;      /* a member of an object; NULL for a list item */
-	unsigned index;  /* a list item's place */
-	int column;      /* a leaf: its column; -1: a container */
-	int is_list;     /* a container whose kids are list items */
+	char *name;     /* a member of an object; NULL for a list item */
+	unsigned index; /* a list item's place */
+	int column;     /* a leaf: its column; -1: a container */
+	int is_list;    /* a container whose kids are list items */
 	struct shape *kids;
 	size_t n_kids, cap_kids;
 };
@@ -311,8 +311,8 @@ utf8_ok(const unsigned char *s, size_t len)
 				return 0;
 			cp = (cp << 6) | (s[i + k] & 0x3f);
 		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 &&
-						   cp <= 0xdfff))) ||
+		if ((need == 2 &&
+		     (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
 		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
 			return 0;
 		i += need + 1;
@@ -463,8 +463,8 @@ leaf_value(struct build *b, const struct shape *s, int top, json_t **out)
 			   "column '%s' is not UTF-8 text (save the sheet as "
 			   "\"CSV UTF-8\")",
 			   column);
-	if (top && (strcmp(s->name, "lots") == 0 ||
-		    strcmp(s->name, "inputs") == 0))
+	if (top &&
+	    (strcmp(s->name, "lots") == 0 || strcmp(s->name, "inputs") == 0))
 		*out = list_value(column, text, 2, sep, b->problem);
 	else if (top && strcmp(s->name, "outputs") == 0)
 		*out = list_value(column, text, 3, sep, b->problem);
@@ -472,8 +472,8 @@ leaf_value(struct build *b, const struct shape *s, int top, json_t **out)
 		*out = list_value(column, text, 0, sep, b->problem);
 	else if (numeric(s->name, &integer_only)) {
 		if (!(*out = number_value(text, sep, integer_only)))
-			return say(b->problem,
-				   "column '%s': '%s' is not %s", column, text,
+			return say(b->problem, "column '%s': '%s' is not %s",
+				   column, text,
 				   integer_only ? "a whole number"
 						: "a number");
 		return 0;
@@ -497,9 +497,10 @@ shape_value(struct build *b, const struct shape *s, int top, json_t **out)
 			json_decref(whole);
 			return -1;
 		}
-		if (kid && (s->is_list ? json_array_append_new(whole, kid)
-				       : json_object_set_new(
-						 whole, s->kids[i].name, kid))) {
+		if (kid &&
+		    (s->is_list ? json_array_append_new(whole, kid)
+				: json_object_set_new(whole, s->kids[i].name,
+						      kid))) {
 			json_decref(whole);
 			return say(b->problem, "out of memory");
 		}
