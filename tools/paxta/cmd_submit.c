@@ -242,8 +242,9 @@ static int sign_event(struct submit *s, size_t i, struct px_event **ev);
 
 /*
  * After a batch: an entry refused because an earlier entry of the same
- * author in the batch was refused (it was numbered after it: `sequence`)
- * is signed again, numbered from what the ledger holds, into slot[0..*m).
+ * author in the batch was refused or had been logged before (it was
+ * numbered after it: `sequence`) is signed again, numbered from what the
+ * ledger holds, into slot[0..*m).
  * Only that one event is reported refused; the author's later events go on.
  */
 static int
@@ -260,8 +261,11 @@ sign_followers(struct submit *s, size_t *slot, size_t *m)
 		if (o->rc != PX_EREFUSED ||
 		    o->refusal.code != PX_CODE_SEQUENCE || !s->events[i])
 			continue;
+		/* Numbered after an entry of its author that took no
+		 * number: one refused, or one logged before (a run again). */
 		for (size_t k = 0; k < i && !follows; k++)
-			follows = s->outcomes[k].rc != PX_OK &&
+			follows = (s->outcomes[k].rc != PX_OK ||
+				   s->outcomes[k].duplicate) &&
 				  strcmp(s->outcomes[k].actor, o->actor) == 0;
 		if (!follows)
 			continue;
