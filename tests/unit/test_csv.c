@@ -349,6 +349,48 @@ test_rows_as_events(void **state)
 	close_rows(&r);
 }
 
+/* What a message quotes of a cell stays short, one line, valid UTF-8. */
+static void
+test_quoted_cells(void **state)
+{
+	char text[512], problem[CSV_ERROR_MAX];
+	struct rows r;
+	json_t *ev = NULL;
+	size_t line;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "kind,actor,kg\n"
+		 "h\xff\x01,f.1,1\n"
+		 "harvest,\"f\rx\",%s\xd0\x9b\n"
+		 "harvest,f.1,1;2\n",
+		 "123456789012345678901234567890123456789012345678");
+	assert_int_equal(open_rows(&r, "harvest", text), 0);
+	expect_problem(&r, 2, "{\"actor\":\"f.1\",\"kind\":\"harvest\"}",
+		       "column 'kind': 'h?"
+		       "?', but the file is read as harvest");
+	/* A cut between characters, and an actor that is not one line is
+	 * not repeated in the report. */
+	assert_int_equal(csv_events_next(r.ce, &ev, &line, problem, r.err), 1);
+	assert_string_equal(problem,
+			    "column 'kg': '12345678901234567890123456789012345"
+			    "6789012345678\xe2\x80\xa6' is not a number");
+	assert_null(json_object_get(ev, "actor"));
+	json_decref(ev);
+	expect_problem(&r, 4, "{\"actor\":\"f.1\",\"kind\":\"harvest\"}",
+		       "column 'kg': '1;2' is not a number");
+	expect_end(&r);
+	close_rows(&r);
+	/* In a ';' file, an unquoted list of lots is more cells than the
+	 * header: the refusal says what to do. */
+	assert_int_equal(open_rows(&r, "transfer", "actor;lots\ng.1;A:1;B:2\n"),
+			 0);
+	expect_problem(&r, 2, "{\"actor\":\"g.1\",\"kind\":\"transfer\"}",
+		       "the row has 3 fields, the header 2 (a cell that holds "
+		       "';', a list of lots, is quoted)");
+	close_rows(&r);
+}
+
 static void
 test_bad_headers(void **state)
 {
@@ -405,6 +447,7 @@ main(void)
 		cmocka_unit_test(test_separators_and_bom),
 		cmocka_unit_test(test_not_csv),
 		cmocka_unit_test(test_rows_as_events),
+		cmocka_unit_test(test_quoted_cells),
 		cmocka_unit_test(test_bad_headers),
 	};
 

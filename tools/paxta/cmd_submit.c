@@ -553,6 +553,27 @@ out:
 	return rc;
 }
 
+/* Something read that is not an event (a CSV row with a kg that is not a
+ * number): refused here, why saying so, and reported in its place among
+ * the batch's outcomes. */
+static int
+add_unread(struct submit *s, const char *file, size_t number, size_t line,
+	   json_t *event, const char *why)
+{
+	struct outcome *o = &s->outcomes[s->n];
+
+	start_outcome(o, file, number, json_is_object(event) ? event : NULL);
+	o->line = line;
+	o->label = json_string_value(json_array_get(s->labels, number - 1));
+	o->rc = PX_EREFUSED;
+	px_refuse(&o->refusal, PX_CODE_MALFORMED, "%s", why);
+	s->leaves[s->n] = NULL;
+	s->events[s->n] = NULL; /* nothing to sign again */
+	if (++s->n == BATCH)
+		return flush(s);
+	return PX_OK;
+}
+
 static const char submit_help[] =
 	"usage: paxta submit (--data DIR | --node URL) (--key KEYFILE | --keys "
 	"KEYDIR)\n                    [--json] [-v] EVENT.json...\n"
@@ -730,26 +751,16 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 			if (strcmp(file, "-") == 0)
 				s->total++;
 			problem = event_reader_problem(readers[f]);
-			if (!json_is_object(event) || problem) {
-				/* Not an event (a CSV row that cannot be
-				 * one): refused here, with its line. */
-				struct outcome o;
-
-				start_outcome(&o, file, number,
-					      json_is_object(event) ? event
-								    : NULL);
-				o.line = event_reader_line(readers[f]);
-				o.rc = PX_EREFUSED;
-				px_refuse(&o.refusal, PX_CODE_MALFORMED, "%s",
-					  problem ? problem
-						  : "an event is a JSON "
-						    "object");
-				report(s, &o);
-				json_decref(event);
-				continue;
-			}
-			rc = add_event(s, file, number,
-				       event_reader_line(readers[f]), event);
+			if (!json_is_object(event) && !problem)
+				problem = "an event is a JSON object";
+			if (problem)
+				rc = add_unread(s, file, number,
+						event_reader_line(readers[f]),
+						event, problem);
+			else
+				rc = add_event(s, file, number,
+					       event_reader_line(readers[f]),
+					       event);
 			json_decref(event);
 			if (rc != PX_OK) {
 				status = submit_fail(s, "cannot append", rc);

@@ -320,6 +320,46 @@ utf8_ok(const unsigned char *s, size_t len)
 	return 1;
 }
 
+/* A cell quoted in a message: at most 48 bytes of it, cut between
+ * characters ("…" when cut), anything that is not printable UTF-8 as '?',
+ * so the message stays one line of valid text whatever the cell held. */
+struct quoted {
+	char text[64];
+};
+
+static struct quoted
+quote(const char *cell)
+{
+	const unsigned char *p = (const unsigned char *)cell;
+	struct quoted q;
+	size_t n = 0;
+
+	while (*p) {
+		size_t len = *p < 0x80    ? 1
+			     : *p >= 0xf0 ? 4
+			     : *p >= 0xe0 ? 3
+					  : 2;
+
+		if (n + len > 48) {
+			memcpy(q.text + n, "\xe2\x80\xa6", 3);
+			n += 3;
+			break;
+		}
+		if (*p < 0x20 || *p == 0x7f ||
+		    (*p >= 0x80 && (strnlen((const char *)p, len) < len ||
+				    !utf8_ok(p, len)))) {
+			q.text[n++] = '?';
+			p++;
+			continue;
+		}
+		memcpy(q.text + n, p, len);
+		n += len;
+		p += len;
+	}
+	q.text[n] = '\0';
+	return q;
+}
+
 /*
  * A number as a spreadsheet writes it: digits, a sign, a decimal point —
  * or a decimal comma in a file separated by ';' (Excel's CSV where a comma
@@ -404,7 +444,7 @@ list_value(const char *column, char *text, int parts, char sep, char *problem)
 			say(problem,
 			    "column '%s': item %zu '%s' is not %s (items "
 			    "separated by ';')",
-			    column, item, lot,
+			    column, item, quote(lot).text,
 			    parts == 3 ? "LOT:KG:PRODUCT" : "LOT:KG");
 			goto fail;
 		}
@@ -421,7 +461,7 @@ list_value(const char *column, char *text, int parts, char sep, char *problem)
 		if (!(value = number_value(kg, sep, 0))) {
 			say(problem,
 			    "column '%s': item %zu: '%s' is not a number",
-			    column, item, kg);
+			    column, item, quote(kg).text);
 			goto fail;
 		}
 		one = product ? json_pack("{s:s,s:o,s:s}", "lot", lot, "kg",
@@ -473,7 +513,7 @@ leaf_value(struct build *b, const struct shape *s, int top, json_t **out)
 	else if (numeric(s->name, &integer_only)) {
 		if (!(*out = number_value(text, sep, integer_only)))
 			return say(b->problem, "column '%s': '%s' is not %s",
-				   column, text,
+				   column, quote(text).text,
 				   integer_only ? "a whole number"
 						: "a number");
 		return 0;
@@ -538,7 +578,7 @@ row_label(struct csv_events *ce, const struct csv_row *row)
 		char *actor = (char *)row->fields[ce->actor_column];
 		size_t len = trim(&actor, row->lens[ce->actor_column]);
 
-		if (len && utf8_ok((const unsigned char *)actor, len))
+		if (len && strcmp(quote(actor).text, actor) == 0)
 			json_object_set_new(j, "actor", json_string(actor));
 	}
 	return j;
@@ -566,8 +606,12 @@ csv_events_next(struct csv_events *ce, json_t **out, size_t *line,
 	} while (blank(&row));
 	*line = row.line;
 	if (row.n != ce->n_columns) {
-		say(problem, "the row has %zu fields, the header %zu", row.n,
-		    ce->n_columns);
+		say(problem, "the row has %zu fields, the header %zu%s", row.n,
+		    ce->n_columns,
+		    row.n > ce->n_columns && csv_separator(ce->csv) == ';'
+			    ? " (a cell that holds ';', a list of lots, is "
+			      "quoted)"
+			    : "");
 		goto refused;
 	}
 	if (ce->kind_column >= 0) {
@@ -576,9 +620,9 @@ csv_events_next(struct csv_events *ce, json_t **out, size_t *line,
 		if (trim(&kind, row.lens[ce->kind_column]) &&
 		    strcmp(kind, ce->kind) != 0) {
 			say(problem,
-			    "column 'kind': '%.64s', but the file is read as "
+			    "column 'kind': '%s', but the file is read as "
 			    "%s rows (--csv %s)",
-			    kind, ce->kind, ce->kind);
+			    quote(kind).text, ce->kind, ce->kind);
 			goto refused;
 		}
 	}
