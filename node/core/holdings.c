@@ -283,7 +283,8 @@ px_lot_shipments_json(json_t **out, struct px_txn *t, const char *lot)
 	if ((rc = px_state_each_lot_shipment(t, lot, add_carried, &cl)) !=
 	    PX_OK)
 		goto out;
-	qsort(cl.items, cl.n, sizeof(*cl.items), cmp_carried);
+	if (cl.n)
+		qsort(cl.items, cl.n, sizeof(*cl.items), cmp_carried);
 	rc = PX_ENOMEM;
 	if (!(list = json_array()))
 		goto out;
