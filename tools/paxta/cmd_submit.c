@@ -625,18 +625,18 @@ static const char submit_help[] =
 	"   \"harvested_at\": \"2026-09-21T08:00:00Z\"}\n\n"
 	"CSV, as a spreadsheet saves it (docs/events.md, \"CSV\"): the first "
 	"row names the\ncolumns by the event's JSON fields; a nested field "
-	"by its path with dots\n(documents.0.type); lots, inputs and outputs "
-	"as one cell of LOT:KG items\n(outputs LOT:KG:PRODUCT) separated by "
-	"';'; an empty cell leaves the field out.\nSeparated by ',' or ';' "
-	"(then 225,2 is a decimal comma), quoted fields, CRLF\nand a UTF-8 "
-	"byte order mark as Excel writes them. A row that cannot be an event\n"
-	"is refused with its line and column; the other rows go on.\n"
+	"by its path with dots\n(documents.0.type, documents.0.number: a "
+	"waybill); lots, inputs and outputs as\none cell of LOT:KG items "
+	"(outputs LOT:KG:PRODUCT) separated by ';'; an empty\ncell leaves "
+	"the field out. Separated by ',' or ';' (then 225,2 is a decimal\n"
+	"comma), quoted fields, CRLF and a UTF-8 byte order mark as Excel "
+	"writes them.\nA row that cannot be an event is refused with its "
+	"line and column; the other\nrows go on.\n"
 	"  paxta submit --data ledger --keys keys --csv transfer day.csv\n"
 	"day.csv:\n"
-	"  actor,to,shipment,lots,event_time,documents.0.type,"
-	"documents.0.number\n"
+	"  actor,to,shipment,lots,event_time\n"
 	"  uz.gin.1,uz.spin.1,WB-7781,PBI-1:225.2;PBI-2:226,"
-	"2026-10-15T08:10:00+05:00,waybill,W-12\n";
+	"2026-10-15T08:10:00+05:00\n";
 
 /* An error of the load in one line: the node's, when it was the node. */
 static int
