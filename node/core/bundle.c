@@ -31,9 +31,6 @@ struct gather {
 	/* Authors whose registrations are still to add. */
 	char (*authors)[PX_ID_MAX + 1];
 	size_t n_authors, cap_authors;
-	/* The lineage's lots, sorted, for the shipments' scan. */
-	const char **lots;
-	size_t n_lots;
 };
 
 static int
@@ -72,12 +69,6 @@ cmp_u64(const void *a, const void *b)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static int
@@ -205,37 +196,24 @@ one_lot(struct gather *g, const struct px_lineage_lot *l)
 	return rc;
 }
 
+/* The transfer and receive of one shipment that carried a lot of the
+ * lineage, found through the lot -> shipment index (a shipment carrying
+ * several of the lots is met once per lot: unique_u64 and registrations()
+ * drop the repeats). A voided shipment moved nothing and is left out. */
 static int
-carries_lineage(const struct gather *g, const Paxta__ShipmentRecord *s)
-{
-	for (size_t i = 0; i < s->n_lots; i++) {
-		const char *key = s->lots[i]->lot;
-
-		if (key && bsearch(&key, g->lots, g->n_lots, sizeof(*g->lots),
-				   cmp_str))
-			return 1;
-	}
-	return 0;
-}
-
-/* The transfers and receives of every shipment that carried a lot of the
- * lineage. Shipments are keyed by their id: no index by lot, so this
- * reads them all, as a recall from a facility reads every lot. A voided
- * shipment moved nothing and is left out. */
-static int
-on_shipment(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
-	    size_t vlen)
+on_shipment(void *ctx, const char *shipment, uint64_t sent_at)
 {
 	struct gather *g = ctx;
-	Paxta__ShipmentRecord *s;
-	int rc = PX_OK;
+	Paxta__ShipmentRecord *s = NULL;
+	int rc;
 
-	(void)key;
-	(void)klen;
-	s = paxta__shipment_record__unpack(NULL, vlen, value);
-	if (!s)
-		return PX_ESTORE;
-	if (!s->voided && s->sent_at < g->size && carries_lineage(g, s)) {
+	if (sent_at >= g->size)
+		return PX_OK; /* sent after the checkpoint */
+	if ((rc = px_state_shipment(g->t, shipment, &s)) != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	if (s->sent_at != sent_at)
+		rc = PX_ESTORE; /* the index and the record disagree */
+	else if (!s->voided) {
 		rc = add_index(g, s->sent_at);
 		if (rc == PX_OK)
 			rc = add_author(g, s->from);
@@ -245,7 +223,7 @@ on_shipment(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
 				rc = add_author(g, s->to);
 		}
 	}
-	paxta__shipment_record__free_unpacked(s, NULL);
+	px_state_free(s);
 	return rc;
 }
 
@@ -444,20 +422,12 @@ px_bundle_build(uint8_t **out, size_t *out_len, struct px_txn *t,
 		rc = PX_ENOTFOUND;
 	if (rc != PX_OK)
 		goto out;
-	rc = PX_ENOMEM;
-	g.lots = calloc(lin->n_lots, sizeof(*g.lots));
-	if (!g.lots)
-		goto out;
-	for (size_t i = 0; i < lin->n_lots; i++)
-		g.lots[g.n_lots++] = lin->lots[i].lot;
-	qsort(g.lots, g.n_lots, sizeof(*g.lots), cmp_str);
-
 	rc = add_index(&g, 0);
 	for (size_t i = 0; i < lin->n_lots && rc == PX_OK; i++)
 		rc = one_lot(&g, &lin->lots[i]);
-	if (rc == PX_OK)
-		rc = px_store_scan(t, PX_TABLE_SHIPMENTS, NULL, 0, on_shipment,
-				   &g);
+	for (size_t i = 0; i < lin->n_lots && rc == PX_OK; i++)
+		rc = px_state_each_lot_shipment(t, lin->lots[i].lot,
+						on_shipment, &g);
 	if (rc == PX_OK)
 		rc = registrations(&g);
 	if (rc != PX_OK)
@@ -498,7 +468,6 @@ out:
 	free(bytes);
 	free(g.idx);
 	free(g.authors);
-	free(g.lots);
 	px_lineage_free(lin);
 	return rc;
 }

@@ -1,4 +1,6 @@
 /* paxta — an actor's holdings and pending shipments, one shipment. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "paxta/encoding.h"
@@ -144,5 +146,164 @@ out:
 	json_decref(v.holdings);
 	json_decref(v.to_receive);
 	json_decref(v.to_send);
+	return rc;
+}
+
+/* ---- the shipments of one lot ---- */
+
+struct carried {
+	uint64_t sent_at;
+	char shipment[PX_ID_MAX + 1];
+};
+
+struct carried_list {
+	struct carried *items;
+	size_t n, cap;
+};
+
+static int
+add_carried(void *ctx, const char *shipment, uint64_t sent_at)
+{
+	struct carried_list *cl = ctx;
+
+	if (cl->n == cl->cap) {
+		size_t cap = cl->cap ? cl->cap * 2 : 8;
+		struct carried *items =
+			realloc(cl->items, cap * sizeof(*items));
+
+		if (!items)
+			return PX_ENOMEM;
+		cl->items = items;
+		cl->cap = cap;
+	}
+	cl->items[cl->n].sent_at = sent_at;
+	snprintf(cl->items[cl->n].shipment, sizeof(cl->items[0].shipment), "%s",
+		 shipment);
+	cl->n++;
+	return PX_OK;
+}
+
+static int
+cmp_carried(const void *a, const void *b)
+{
+	const struct carried *x = a, *y = b;
+
+	return x->sent_at < y->sent_at ? -1 : x->sent_at > y->sent_at;
+}
+
+/* Grams of lot among lines (0 when it is not there). */
+static uint64_t
+line_grams(Paxta__LotMass *const *lines, size_t n, const char *lot)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(lines[i]->lot, lot) == 0)
+			return lines[i]->grams;
+	return 0;
+}
+
+/* {"index", "time", "event_time"} of the transfer logged at index. */
+static int
+sent_value(json_t **out, struct px_txn *t, uint64_t index)
+{
+	struct px_entry e;
+	char when[PX_TIME_TEXT];
+	int rc;
+
+	*out = NULL;
+	if ((rc = px_state_entry(t, index, &e)) != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	if (e.body->body_case != PAXTA__ENTRY__BODY_TRANSFER) {
+		px_entry_release(&e);
+		return PX_ESTORE; /* the index names another kind of entry */
+	}
+	px_format_time(when, e.body->time);
+	*out = json_pack("{s:I,s:s,s:o}", "index", (json_int_t)index, "time",
+			 when, "event_time",
+			 e.body->event_time && e.body->event_time[0]
+				 ? px_json_text(e.body->event_time)
+				 : json_string(when));
+	px_entry_release(&e);
+	return *out ? PX_OK : PX_ENOMEM;
+}
+
+static int
+carried_value(json_t **out, struct px_txn *t, const char *lot,
+	      const struct carried *c)
+{
+	Paxta__ShipmentRecord *rec = NULL;
+	json_t *sent = NULL, *received = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = px_state_shipment(t, c->shipment, &rec)) != PX_OK) {
+		rc = rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+		goto out;
+	}
+	/* The index and the record were written by the same transfer. */
+	if (rec->sent_at != c->sent_at) {
+		rc = PX_ESTORE;
+		goto out;
+	}
+	if ((rc = sent_value(&sent, t, rec->sent_at)) != PX_OK)
+		goto out;
+	received = rec->received
+			   ? json_pack("{s:I,s:o}", "index",
+				       (json_int_t)rec->received_at, "kg",
+				       kg_value(line_grams(rec->received_lots,
+							   rec->n_received_lots,
+							   lot)))
+			   : json_null();
+	*out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:O,s:O,s:b,s:b}", "shipment",
+			 px_json_text(rec->id), "from", px_json_text(rec->from),
+			 "to", px_json_text(rec->to), "kg",
+			 kg_value(line_grams(rec->lots, rec->n_lots, lot)),
+			 "lots", lines_value(rec->lots, rec->n_lots), "sent",
+			 sent, "received", received, "in_transit",
+			 !rec->received && !rec->voided, "voided",
+			 (int)rec->voided);
+	rc = *out ? PX_OK : PX_ENOMEM;
+out:
+	json_decref(sent);
+	json_decref(received);
+	px_state_free(rec);
+	return rc;
+}
+
+int
+px_lot_shipments_json(json_t **out, struct px_txn *t, const char *lot)
+{
+	Paxta__LotRecord *rec = NULL;
+	struct carried_list cl = { 0 };
+	json_t *list = NULL, *one;
+	int rc;
+
+	*out = NULL;
+	if ((rc = px_state_lot(t, lot, &rec)) != PX_OK)
+		goto out;
+	if ((rc = px_state_each_lot_shipment(t, lot, add_carried, &cl)) !=
+	    PX_OK)
+		goto out;
+	if (cl.n)
+		qsort(cl.items, cl.n, sizeof(*cl.items), cmp_carried);
+	rc = PX_ENOMEM;
+	if (!(list = json_array()))
+		goto out;
+	for (size_t i = 0; i < cl.n; i++) {
+		if ((rc = carried_value(&one, t, lot, &cl.items[i])) != PX_OK)
+			goto out;
+		if (json_array_append_new(list, one)) {
+			rc = PX_ENOMEM;
+			goto out;
+		}
+	}
+	*out = json_pack("{s:o,s:O}", "lot", px_json_text(lot), "shipments",
+			 list);
+	rc = *out ? PX_OK : PX_ENOMEM;
+out:
+	if (rc > 0)
+		rc = PX_ESTORE;
+	json_decref(list);
+	free(cl.items);
+	px_state_free(rec);
 	return rc;
 }

@@ -1128,6 +1128,9 @@ apply_transfer(struct apply *a)
 			rc = px_state_put_transit(a->t, tr->lots[i]->lot,
 						  tr->shipment, tr->to,
 						  tr->lots[i]->grams);
+		if (rc == PX_OK)
+			rc = px_state_put_lot_shipment(a->t, tr->lots[i]->lot,
+						       tr->shipment, a->index);
 		if (rc != PX_OK)
 			return rc;
 	}

@@ -445,6 +445,23 @@ px_state_each_transit(struct px_txn *t, const char *lot, px_state_transit_fn fn,
 }
 
 int
+px_state_put_lot_shipment(struct px_txn *t, const char *lot,
+			  const char *shipment, uint64_t sent_at)
+{
+	uint8_t key[KEY_MAX];
+
+	return put_u64(t, PX_TABLE_LOT_SHIPMENTS, key,
+		       join(key, lot, shipment, 1), sent_at);
+}
+
+int
+px_state_each_lot_shipment(struct px_txn *t, const char *lot,
+			   px_state_lot_shipment_fn fn, void *ctx)
+{
+	return scan_pairs(t, PX_TABLE_LOT_SHIPMENTS, lot, fn, ctx);
+}
+
+int
 px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 		  uint64_t grams)
 {

@@ -51,6 +51,7 @@ static const char *const db_names[DB_COUNT] = {
 	[DB__LOG_COUNT + PX_TABLE_IN_TRANSIT] = "in_transit",
 	[DB__LOG_COUNT + PX_TABLE_PLACES] = "places",
 	[DB__LOG_COUNT + PX_TABLE_EVENTS] = "events",
+	[DB__LOG_COUNT + PX_TABLE_LOT_SHIPMENTS] = "lot_shipments",
 };
 
 /* What a witness keeps (witness.h), beside the log: made on the first

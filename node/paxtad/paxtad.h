@@ -285,9 +285,11 @@ void pxd_post_checkpoint(struct pxd_request *rq);
 void pxd_get_checkpoint(struct pxd_request *rq);
 void pxd_get_checkpoints(struct pxd_request *rq);
 
-/* records.c: GET /v1/actors/{id}/holdings, GET /v1/shipments/{id} */
+/* records.c: GET /v1/actors/{id}/holdings, GET /v1/shipments/{id},
+ * GET /v1/lots/{id}/shipments */
 void pxd_get_holdings(struct pxd_request *rq);
 void pxd_get_shipment(struct pxd_request *rq);
+void pxd_get_lot_shipments(struct pxd_request *rq);
 
 /* lots.c */
 void pxd_get_lot(struct pxd_request *rq);

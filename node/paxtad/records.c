@@ -1,7 +1,8 @@
 /*
  * paxtad — the record-keeper's views: GET /v1/actors/{id}/holdings (what an
  * actor holds, what is on the road to and from it) and GET
- * /v1/shipments/{id} (docs/api.md). Answers from one read snapshot.
+ * /v1/shipments/{id}, GET /v1/lots/{id}/shipments (docs/api.md). Answers from
+ * one read snapshot.
  */
 #include "paxta/holdings.h"
 #include "paxta/ledger.h"
@@ -62,4 +63,13 @@ pxd_get_shipment(struct pxd_request *rq)
 
 	if (path_id(rq, "a shipment", &id))
 		answer(rq, "shipment", id, px_shipment_json);
+}
+
+void
+pxd_get_lot_shipments(struct pxd_request *rq)
+{
+	const char *id;
+
+	if (path_id(rq, "a lot", &id))
+		answer(rq, "lot", id, px_lot_shipments_json);
 }

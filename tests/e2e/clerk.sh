@@ -3,7 +3,9 @@
 # mistake in the middle (only that event refused, with its line; the same
 # author's later events logged), the file run again (nothing twice, no new
 # refusal), a load cut by kill -9 of the node and run again, business time
-# kept as written, strict fields, a byte order mark.
+# kept as written, strict fields, a byte order mark; the day's bales and a
+# shipment from a spreadsheet saved as CSV, each with a mistake in the
+# middle, run twice; a lot's shipments before and after the receive.
 . "$(dirname "$0")/lib.bash"
 . "$(dirname "$0")/node.bash"
 
@@ -78,6 +80,67 @@ printf '\xef\xbb\xbf%s\n' '{"kind":"harvest","actor":"uz.farm.a","lot":"A-3","kg
 expect_status 0 -- "$PAXTA" submit --data ledger --keys keys bom.jsonl
 expect_in out "1 logged"
 
+# The day's bales from a spreadsheet saved by Excel as "CSV UTF-8": a byte
+# order mark, CRLF, quoted fields with a comma and a line break (the row of
+# PBI-0103 takes lines 4 and 5). The row on line 6 has a mistyped kg: only
+# it is refused, with its line and column.
+register uz.spin.1 spinner UZ-TK UZ-TK-TAS >spin.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys spin.jsonl
+{
+	printf '\xef\xbb\xbf'
+	printf '%s\r\n' 'actor,process,inputs,outputs,event_time,documents.0.type,documents.0.number,documents.0.issuer' \
+		'uz.gin.1,ginning,A-1:1000,PBI-0101:227:lint,2026-10-18T09:00:00+05:00,hvi_report,HVI-1,"Kattakurgan lab, room 2"' \
+		'uz.gin.1,ginning,A-1:1000,PBI-0102:226:lint,2026-10-18T09:10:00+05:00,,,' \
+		'uz.gin.1,ginning,A-1:1000,PBI-0103:225.5:lint,2026-10-18T09:20:00+05:00,other,"N-1' \
+		'(second line of the number)",' \
+		'uz.gin.1,ginning,A-1:1000,PBI-0104:22x:lint,2026-10-18T09:30:00+05:00,,,' \
+		'uz.gin.1,ginning,A-1:1000,PBI-0105:224:lint,2026-10-18T09:40:00+05:00,,,' \
+		',,,,,,,'
+} >bales.csv
+size=$(log_size)
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --csv transform bales.csv
+expect_in out "4 logged, 0 already logged, 1 refused"
+expect_in err "refused: bales.csv line 6 (transform by 'uz.gin.1'): malformed: column 'outputs': item 1: '22x' is not a number"
+expect_eq "$(wc -l <err)" 1 "refusals of bales.csv"
+expect_eq "$(log_size)" "$((size + 4))" "log size after bales.csv"
+expect_status 0 -- "$PAXTA" lot --data ledger --json PBI-0103
+expect_eq "$(jq -c '[.kg, .documents[0].number]' out)" '[225.5,"N-1\r\n(second line of the number)"]' "a quoted line break kept"
+
+# The shipment, one row per truck: line 3 names a bale that does not exist
+# (PBI-0199 for PBI-0104): the ledger refuses that row alone, and the gin's
+# next row, numbered after it, is signed again and logged.
+printf '%s\r\n' 'actor,to,shipment,lots,event_time,documents.0.type,documents.0.number' \
+	'uz.gin.1,uz.spin.1,WB-8001,PBI-0101:227;PBI-0102:226,2026-10-19T08:00:00+05:00,waybill,WB-8001' \
+	'uz.gin.1,uz.spin.1,WB-8002,PBI-0199:225,2026-10-19T08:05:00+05:00,waybill,WB-8002' \
+	'uz.gin.1,uz.spin.1,WB-8003,PBI-0103:225.5;PBI-0105:224,2026-10-19T08:10:00+05:00,,' >shipment.csv
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --csv transfer shipment.csv
+expect_in out "2 logged, 0 already logged, 1 refused"
+expect_in err "refused: shipment.csv line 3 (transfer by 'uz.gin.1'): unknown_lot: lot 'PBI-0199' is not in the ledger"
+if grep -q sequence err; then bad "a later row of the gin was refused: $(cat err)"; else ok; fi
+size=$(log_size)
+
+# Both files again: nothing twice, no new refusal, and the refused row
+# refused for what is wrong with it (not `sequence`: the row before it was
+# logged before and took no new number).
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json --csv transform bales.csv
+expect_eq "$(jq -c '[([.[] | select(.duplicate == true)] | length), [.[] | select(.error) | [.line, .error]]]' out)" '[4,[[6,"malformed"]]]' "bales.csv again"
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys --json --csv transfer shipment.csv
+expect_eq "$(jq -c '[([.[] | select(.duplicate == true)] | length), [.[] | select(.error) | [.line, .error]]]' out)" '[2,[[3,"unknown_lot"]]]' "shipment.csv again"
+expect_eq "$(log_size)" "$size" "log size after both files again"
+
+# A file that is not CSV stops before anything is logged.
+printf 'actor,lots\nuz.gin.1,"PBI-0101:1\n' >broken.csv
+expect_status 2 -- "$PAXTA" submit --data ledger --keys keys --csv transfer broken.csv
+expect_in err "broken.csv: line 3: a quoted field from line 2 never ends"
+expect_status 2 -- "$PAXTA" submit --data ledger --keys keys --csv void broken.csv
+expect_in err "harvest, transfer, receive or transform, not 'void'"
+expect_eq "$(log_size)" "$size" "log size after a broken CSV"
+
+# Where the bales went: on the road to the spinner.
+expect_status 0 -- "$PAXTA" lot --data ledger --shipments PBI-0101
+expect_in out "WB-8001  uz.gin.1 -> uz.spin.1  227 kg, sent 2026-10-19T08:00:00+05:00"
+expect_in out "in transit"
+
 # A long load over --node, the node killed with -9 in the middle, then the
 # same file again: it finishes, and every event is logged exactly once.
 for i in $(seq 1 3000); do
@@ -104,8 +167,24 @@ expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/shipments/WB-404")"
 expect_eq "$(curl -s "$URL/v1/actors/uz.farm.a/holdings" | jq '.holdings | length')" 3002 "GET /v1/actors/{id}/holdings"
 expect_status 0 -- "$PAXTA" actor --node "$URL" uz.farm.a --holdings --json
 expect_eq "$(jq '.holdings | length' out)" 3002 "paxta actor --holdings over --node"
+
+# GET /v1/lots/{id}/shipments before and after the spinner's receive, sent
+# as CSV over --node from a sheet with a decimal comma (';'-separated).
+expect_eq "$(curl -s "$URL/v1/lots/PBI-0101/shipments" | jq -c '[.shipments[] | [.shipment, .from, .to, .kg, .sent.event_time, .in_transit, .received, .voided]]')" \
+	'[["WB-8001","uz.gin.1","uz.spin.1",227,"2026-10-19T08:00:00+05:00",true,null,false]]' "a lot's shipments in transit"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/lots/PBI-0404/shipments")" 404 "the shipments of an unknown lot"
+printf '%s\r\n' 'actor;shipment;lots;event_time' \
+	'uz.spin.1;WB-8001;"PBI-0101:226,8;PBI-0102:226";2026-10-20T09:00:00+05:00' >receive.csv
+expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys --csv receive receive.csv
+expect_in out "1 logged, 0 already logged, 0 refused"
+expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys --csv receive receive.csv
+expect_in out "0 logged, 1 already logged, 0 refused"
+expect_eq "$(curl -s "$URL/v1/lots/PBI-0101/shipments" | jq -c '[.shipments[] | [.shipment, .in_transit, .received.kg, (.received.index > .sent.index)]]')" \
+	'[["WB-8001",false,226.8,true]]' "a lot's shipments once received"
+expect_status 0 -- "$PAXTA" lot --node "$URL" --shipments PBI-0101
+expect_in out "received 226.8 kg"
 stop_node
-expect_eq "$(log_size)" "$((before + 3000))" "log size after the load, cut and run again"
+expect_eq "$(log_size)" "$((before + 3001))" "log size after the load, cut and run again"
 expect_status 0 -- "$PAXTA" audit --data ledger
 
 finish

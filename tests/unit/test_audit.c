@@ -1139,6 +1139,61 @@ add_stray_lot(struct px_txn *t, void *ctx)
 	}
 }
 
+/* "lot ‖ 0 ‖ shipment" of the lot -> shipment index */
+static const char carried_key[] = "UZ-2026-F0001-001\0WB-7781";
+#define CARRIED_KLEN (sizeof(carried_key) - 1)
+
+static void
+save_and_drop_carried(struct px_txn *t, void *ctx)
+{
+	struct saved *sv = ctx;
+	const uint8_t *v;
+
+	assert_int_equal(px_store_get(t, PX_TABLE_LOT_SHIPMENTS, carried_key,
+				      CARRIED_KLEN, &v, &sv->len),
+			 PX_OK);
+	assert_int_equal(sv->len, 8);
+	memcpy(sv->value, v, sv->len);
+	assert_int_equal(px_store_del(t, PX_TABLE_LOT_SHIPMENTS, carried_key,
+				      CARRIED_KLEN),
+			 PX_OK);
+}
+
+static void
+restore_carried(struct px_txn *t, void *ctx)
+{
+	struct saved *sv = ctx;
+
+	assert_int_equal(px_store_put(t, PX_TABLE_LOT_SHIPMENTS, carried_key,
+				      CARRIED_KLEN, sv->value, sv->len),
+			 PX_OK);
+}
+
+static void
+add_stray_carried(struct px_txn *t, void *ctx)
+{
+	static const char key[] = TAMPER_LOT "\0WB-7781";
+	uint8_t sent_at[8];
+
+	(void)ctx;
+	/* The farm's lot never left it: say it rode on the gin's shipment. */
+	px_put_be64(sent_at, 9);
+	assert_int_equal(px_store_put(t, PX_TABLE_LOT_SHIPMENTS, key,
+				      sizeof(key) - 1, sent_at, 8),
+			 PX_OK);
+}
+
+static void
+drop_stray_carried(struct px_txn *t, void *ctx)
+{
+	static const char key[] = TAMPER_LOT "\0WB-7781";
+
+	(void)ctx;
+	assert_int_equal(
+		px_store_del(t, PX_TABLE_LOT_SHIPMENTS, key, sizeof(key) - 1),
+		PX_OK);
+}
+
 static void
 expect_state_problem(struct pxt_ledger *fx, const char *table, const char *also)
 {
@@ -1178,6 +1233,17 @@ test_tampered_state(void **state)
 	edit_state(fx, save_and_drop_held_by, &sv);
 	expect_state_problem(fx, "held_by", NULL);
 	edit_state(fx, restore_held_by, &sv);
+	expect_intact(fx);
+
+	/* The lot -> shipment index checked both ways: a shipment
+	 * missing from it, then one no transfer made. */
+	edit_state(fx, save_and_drop_carried, &sv);
+	expect_state_problem(fx, "lot_shipments", NULL);
+	edit_state(fx, restore_carried, &sv);
+	expect_intact(fx);
+	edit_state(fx, add_stray_carried, NULL);
+	expect_state_problem(fx, "lot_shipments", TAMPER_LOT);
+	edit_state(fx, drop_stray_carried, NULL);
 	expect_intact(fx);
 
 	/* A record no leaf derives. */

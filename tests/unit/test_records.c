@@ -340,6 +340,134 @@ test_holdings_and_shipments(void **state)
 	px_store_abort(t);
 }
 
+/* The lot -> shipment index, read directly. */
+struct seen {
+	char shipment[4][PX_ID_MAX + 1];
+	uint64_t sent_at[4];
+	size_t n;
+};
+
+static int
+see(void *ctx, const char *shipment, uint64_t sent_at)
+{
+	struct seen *s = ctx;
+
+	assert_true(s->n < 4);
+	snprintf(s->shipment[s->n], sizeof(s->shipment[0]), "%s", shipment);
+	s->sent_at[s->n++] = sent_at;
+	return 0;
+}
+
+static json_t *
+lot_shipments(struct pxt_ledger *fx, const char *lot)
+{
+	struct px_txn *t = NULL;
+	json_t *j = NULL;
+
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_lot_shipments_json(&j, t, lot), PX_OK);
+	px_store_abort(t);
+	return j;
+}
+
+static const char *
+shipment_str(json_t *sh, const char *key)
+{
+	return json_string_value(json_object_get(sh, key));
+}
+
+/* GET /v1/lots/{id}/shipments: kept by the rules in the transfer's
+ * transaction, through a void, a refusal and a receive. */
+static void
+test_lot_shipments(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_append_result res = { 0 };
+	struct px_txn *t = NULL;
+	struct seen seen = { 0 };
+	json_t *j, *sh;
+	uint64_t voided_at;
+
+	j = lot_shipments(fx, LOT);
+	assert_int_equal(json_array_size(json_object_get(j, "shipments")), 0);
+	json_decref(j);
+
+	/* A shipment keyed wrong, voided by its sender. */
+	assert_int_equal(pxt_submit(fx, &res,
+				    "{\"kind\":\"transfer\",\"actor\":\"" FARM
+				    "\",\"to\":\"" GIN
+				    "\",\"shipment\":\"WB-7780\",\"lots\":[{"
+				    "\"lot\":\"" LOT "\",\"kg\":1200}]}"),
+			 PX_OK);
+	voided_at = res.index;
+	submit_ok(fx, "{'kind':'void','actor':'" FARM "','entry':%llu}",
+		  (unsigned long long)voided_at);
+	/* The right one, sent on 15 October in Tashkent time. */
+	assert_int_equal(
+		pxt_submit(fx, &res,
+			   "{\"kind\":\"transfer\",\"actor\":\"" FARM
+			   "\",\"to\":\"" GIN
+			   "\",\"shipment\":\"WB-7781\",\"lots\":[{\"lot\":"
+			   "\"" LOT "\",\"kg\":12000}],\"event_time\":"
+			   "\"2026-10-15T08:10:00+05:00\"}"),
+		PX_OK);
+	/* A refused transfer (nothing left to send) leaves the index as it
+	 * was: refused() compares every table. */
+	refused(fx, PX_CODE_NOT_HOLDER, LOT,
+		"{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		"','shipment':'WB-7782','lots':[{'lot':'" LOT "','kg':1}]}");
+
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_state_each_lot_shipment(t, LOT, see, &seen), PX_OK);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.shipment[0], "WB-7780");
+	assert_int_equal(seen.sent_at[0], voided_at);
+	assert_string_equal(seen.shipment[1], "WB-7781");
+	assert_int_equal(seen.sent_at[1], res.index);
+	assert_int_equal(px_lot_shipments_json(&j, t, "NO-SUCH-LOT"),
+			 PX_ENOTFOUND);
+	px_store_abort(t);
+
+	j = lot_shipments(fx, LOT);
+	assert_int_equal(json_array_size(json_object_get(j, "shipments")), 2);
+	sh = json_array_get(json_object_get(j, "shipments"), 0);
+	assert_string_equal(shipment_str(sh, "shipment"), "WB-7780");
+	assert_true(json_is_true(json_object_get(sh, "voided")));
+	assert_true(json_is_false(json_object_get(sh, "in_transit")));
+	assert_true(json_is_null(json_object_get(sh, "received")));
+	sh = json_array_get(json_object_get(j, "shipments"), 1);
+	assert_string_equal(shipment_str(sh, "shipment"), "WB-7781");
+	assert_string_equal(shipment_str(sh, "from"), FARM);
+	assert_string_equal(shipment_str(sh, "to"), GIN);
+	assert_int_equal(json_integer_value(json_object_get(sh, "kg")), 12000);
+	assert_true(json_is_false(json_object_get(sh, "voided")));
+	assert_true(json_is_true(json_object_get(sh, "in_transit")));
+	assert_true(json_is_null(json_object_get(sh, "received")));
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(sh, "sent"), "index")),
+			 res.index);
+	assert_string_equal(
+		shipment_str(json_object_get(sh, "sent"), "event_time"),
+		"2026-10-15T08:10:00+05:00");
+	json_decref(j);
+
+	assert_int_equal(
+		pxt_submit(fx, &res,
+			   "{\"kind\":\"receive\",\"actor\":\"" GIN
+			   "\",\"shipment\":\"WB-7781\",\"lots\":[{\"lot\":"
+			   "\"" LOT "\",\"kg\":11990.5}]}"),
+		PX_OK);
+	j = lot_shipments(fx, LOT);
+	sh = json_array_get(json_object_get(j, "shipments"), 1);
+	assert_true(json_is_false(json_object_get(sh, "in_transit")));
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(sh, "received"), "index")),
+			 res.index);
+	assert_true(json_real_value(json_object_get(
+			    json_object_get(sh, "received"), "kg")) == 11990.5);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -349,6 +477,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_event_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_holdings_and_shipments,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lot_shipments, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

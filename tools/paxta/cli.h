@@ -124,6 +124,14 @@ void print_bar(double share, int width);
  */
 struct event_reader;
 int event_reader_open(struct event_reader **out, const char *path);
+/* Rows of a CSV file ("-": stdin) as events of kind (csv.h): reads the
+ * header row; EXIT_ERROR (printed) when it is not one. */
+int event_reader_open_csv(struct event_reader **out, const char *path,
+			  const char *kind);
+/* Why the event next() returned last cannot be an event (a CSV row with a
+ * kg that is not a number: "column 'kg': '22x' is not a number"), or NULL
+ * when it can; next() then returned the row's kind and actor only. */
+const char *event_reader_problem(const struct event_reader *r);
 /* Events already in memory (a JSON array, referenced), named name;
  * numbers (may be NULL) gives each its own number (its place in a
  * document some of whose events were left out). */
@@ -131,8 +139,8 @@ int event_reader_from_array(struct event_reader **out, const char *name,
 			    json_t *events, json_t *numbers);
 /* 1 with *out (a new reference) and its 1-based number; 0 at the end. */
 int event_reader_next(struct event_reader *r, json_t **out, size_t *number);
-/* The line the last event returned began on (JSON lines; 0 for an array
- * or one object read whole). */
+/* The line the last event returned began on (JSON lines and CSV; 0 for
+ * an array or one object read whole). */
 size_t event_reader_line(const struct event_reader *r);
 /* Back to the first event (not for stdin). */
 int event_reader_rewind(struct event_reader *r);

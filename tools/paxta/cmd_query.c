@@ -25,6 +25,7 @@ struct query {
 	uint64_t season, attestation;
 	int has_attestation;
 	int holdings;
+	int shipments;
 	struct px_ledger *l;
 	struct px_txn *t;
 	struct node *node;
@@ -37,7 +38,8 @@ enum {
 	OPT_SEASON,
 	OPT_ATTESTATION,
 	OPT_NODE,
-	OPT_HOLDINGS
+	OPT_HOLDINGS,
+	OPT_SHIPMENTS
 };
 
 static int
@@ -54,6 +56,7 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 		{ "season", required_argument, NULL, OPT_SEASON },
 		{ "attestation", required_argument, NULL, OPT_ATTESTATION },
 		{ "holdings", no_argument, NULL, OPT_HOLDINGS },
+		{ "shipments", no_argument, NULL, OPT_SHIPMENTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -98,6 +101,9 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 			break;
 		case OPT_HOLDINGS:
 			q->holdings = 1;
+			break;
+		case OPT_SHIPMENTS:
+			q->shipments = 1;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -368,19 +374,57 @@ cmd_verify(int argc, char **argv)
 /* ---- lot ---- */
 
 static const char lot_help[] =
-	"usage: paxta lot (--data DIR | --node URL) LOT [--json]\n\n"
+	"usage: paxta lot (--data DIR | --node URL) LOT [--shipments] "
+	"[--json]\n\n"
 	"A lot's state: its product and mass, who made it and from what, who "
 	"holds how\nmany kg now, the lots made from it, lab results, and its "
 	"composition by origin.\n\n"
-	"  --data DIR  the ledger in DIR\n"
-	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
-	"  --json      as JSON (docs/api.md, GET /v1/lots/{id}): inputs[].kg "
+	"  --data DIR   the ledger in DIR\n"
+	"  --node URL   ask the paxtad node at URL (http:// or https://)\n"
+	"  --shipments  every shipment that carried LOT instead, oldest "
+	"first: from, to,\n"
+	"               the kg sent, when it was sent, and the kg weighed on "
+	"arrival,\n"
+	"               in transit, or voided (GET /v1/lots/{id}/shipments)\n"
+	"  --json       as JSON (docs/api.md, GET /v1/lots/{id}): inputs[].kg "
 	"is the kg of\n"
-	"              each input consumed to make LOT; outputs[].kg_used the "
+	"               each input consumed to make LOT; outputs[].kg_used the "
 	"kg of LOT\n"
-	"              consumed into each lot made from it (a transform with "
+	"               consumed into each lot made from it (a transform with "
 	"several\n"
-	"              outputs lists what it consumed under each)\n";
+	"               outputs lists what it consumed under each)\n";
+
+static void
+print_lot_shipments(json_t *j)
+{
+	json_t *sh, *sent, *got;
+	char kg[PX_KG_TEXT], kg2[PX_KG_TEXT];
+	size_t i;
+
+	printf("lot %s%s%s: %zu shipment%s\n", style("bold"), jstr(j, "lot"),
+	       style("reset"), json_array_size(json_object_get(j, "shipments")),
+	       json_array_size(json_object_get(j, "shipments")) == 1 ? ""
+								     : "s");
+	json_array_foreach(json_object_get(j, "shipments"), i, sh)
+	{
+		sent = json_object_get(sh, "sent");
+		got = json_object_get(sh, "received");
+		jkg(kg, sh, "kg");
+		printf("  %s  %s -> %s  %s kg, sent %s (entry "
+		       "%" JSON_INTEGER_FORMAT ")\n",
+		       jstr(sh, "shipment"), jstr(sh, "from"), jstr(sh, "to"),
+		       kg, jstr(sent, "event_time"), jint(sent, "index"));
+		if (json_is_true(json_object_get(sh, "voided")))
+			printf("      VOIDED by its sender\n");
+		else if (json_is_object(got)) {
+			jkg(kg2, got, "kg");
+			printf("      received %s kg (entry "
+			       "%" JSON_INTEGER_FORMAT ")\n",
+			       kg2, jint(got, "index"));
+		} else
+			printf("      in transit\n");
+	}
+}
 
 static void
 print_lot(json_t *j)
@@ -504,6 +548,28 @@ cmd_lot(int argc, char **argv)
 		return usage_error("lot", "give one lot id");
 	if (open_query(&q))
 		goto out;
+	if (q.shipments) {
+		if (q.node) {
+			if (ask_node(&q, &j, "/v1/lots/", argv[optind],
+				     "/shipments"))
+				goto out;
+		} else if ((rc = px_lot_shipments_json(
+				    &j, q.t, argv[optind])) == PX_ENOTFOUND) {
+			fail("lot '%s' is not in the ledger", argv[optind]);
+			goto out;
+		} else if (rc != PX_OK) {
+			fail("cannot read lot '%s': %s", argv[optind],
+			     px_strerror(rc));
+			goto out;
+		}
+		if (!json_is_array(json_object_get(j, "shipments"))) {
+			bad_answer(&q, "shipments without their list");
+			goto out;
+		}
+		print_answer(&q, j, print_lot_shipments);
+		status = 0;
+		goto out;
+	}
 	if (q.node) {
 		if (ask_node(&q, &j, "/v1/lots/", argv[optind], ""))
 			goto out;

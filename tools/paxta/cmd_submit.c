@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
 #include "paxta/signer.h"
@@ -241,8 +242,9 @@ static int sign_event(struct submit *s, size_t i, struct px_event **ev);
 
 /*
  * After a batch: an entry refused because an earlier entry of the same
- * author in the batch was refused (it was numbered after it: `sequence`)
- * is signed again, numbered from what the ledger holds, into slot[0..*m).
+ * author in the batch was refused or had been logged before (it was
+ * numbered after it: `sequence`) is signed again, numbered from what the
+ * ledger holds, into slot[0..*m).
  * Only that one event is reported refused; the author's later events go on.
  */
 static int
@@ -259,8 +261,11 @@ sign_followers(struct submit *s, size_t *slot, size_t *m)
 		if (o->rc != PX_EREFUSED ||
 		    o->refusal.code != PX_CODE_SEQUENCE || !s->events[i])
 			continue;
+		/* Numbered after an entry of its author that took no
+		 * number: one refused, or one logged before (a run again). */
 		for (size_t k = 0; k < i && !follows; k++)
-			follows = s->outcomes[k].rc != PX_OK &&
+			follows = (s->outcomes[k].rc != PX_OK ||
+				   s->outcomes[k].duplicate) &&
 				  strcmp(s->outcomes[k].actor, o->actor) == 0;
 		if (!follows)
 			continue;
@@ -548,9 +553,33 @@ out:
 	return rc;
 }
 
+/* Something read that is not an event (a CSV row with a kg that is not a
+ * number): refused here, why saying so, and reported in its place among
+ * the batch's outcomes. */
+static int
+add_unread(struct submit *s, const char *file, size_t number, size_t line,
+	   json_t *event, const char *why)
+{
+	struct outcome *o = &s->outcomes[s->n];
+
+	start_outcome(o, file, number, json_is_object(event) ? event : NULL);
+	o->line = line;
+	o->label = json_string_value(json_array_get(s->labels, number - 1));
+	o->rc = PX_EREFUSED;
+	px_refuse(&o->refusal, PX_CODE_MALFORMED, "%s", why);
+	s->leaves[s->n] = NULL;
+	s->events[s->n] = NULL; /* nothing to sign again */
+	if (++s->n == BATCH)
+		return flush(s);
+	return PX_OK;
+}
+
 static const char submit_help[] =
 	"usage: paxta submit (--data DIR | --node URL) (--key KEYFILE | --keys "
-	"KEYDIR)\n                    [--json] [-v] EVENT.json...\n\n"
+	"KEYDIR)\n                    [--json] [-v] EVENT.json...\n"
+	"       paxta submit (--data DIR | --node URL) (--key KEYFILE | --keys "
+	"KEYDIR)\n                    [--json] [-v] --csv KIND FILE.csv..."
+	"\n\n"
 	"Sign events and append them to the ledger in DIR, or send them to "
 	"the paxtad\nnode at URL. Each file holds one JSON event, a JSON "
 	"array of events, or JSON\nlines (one event per line); '-' reads "
@@ -568,6 +597,9 @@ static const char submit_help[] =
 	"  --node-key FILE with --data: the node's key, which signs the "
 	"checkpoint\n"
 	"                  (default DIR.key, beside the folder)\n"
+	"  --csv KIND      the files are CSV, one KIND event a row: harvest, "
+	"transfer,\n"
+	"                  receive or transform (below)\n"
 	"  --json          one result per event: {index, duplicate} or "
 	"{error, message}\n"
 	"  -v, --verbose   print every entry's index\n\n"
@@ -590,7 +622,21 @@ static const char submit_help[] =
 	"\"UZ-2026-F0042-001\",\n"
 	"   \"kg\": 12000, \"season\": 2026, \"district\": \"UZ-SA-KTK\", "
 	"\"method\": \"hand\",\n"
-	"   \"harvested_at\": \"2026-09-21T08:00:00Z\"}\n";
+	"   \"harvested_at\": \"2026-09-21T08:00:00Z\"}\n\n"
+	"CSV, as a spreadsheet saves it (docs/events.md, \"CSV\"): the first "
+	"row names the\ncolumns by the event's JSON fields; a nested field "
+	"by its path with dots\n(documents.0.type, documents.0.number: a "
+	"waybill); lots, inputs and outputs as\none cell of LOT:KG items "
+	"(outputs LOT:KG:PRODUCT) separated by ';'; an empty\ncell leaves "
+	"the field out. Separated by ',' or ';' (then 225,2 is a decimal\n"
+	"comma), quoted fields, CRLF and a UTF-8 byte order mark as Excel "
+	"writes them.\nA row that cannot be an event is refused with its "
+	"line and column; the other\nrows go on.\n"
+	"  paxta submit --data ledger --keys keys --csv transfer day.csv\n"
+	"day.csv:\n"
+	"  actor,to,shipment,lots,event_time\n"
+	"  uz.gin.1,uz.spin.1,WB-7781,PBI-1:225.2;PBI-2:226,"
+	"2026-10-15T08:10:00+05:00\n";
 
 /* An error of the load in one line: the node's, when it was the node. */
 static int
@@ -695,6 +741,7 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 	}
 	for (int f = 0; f < nfiles; f++) {
 		const char *file = names[f];
+		const char *problem;
 		json_t *event;
 		size_t number;
 		int more;
@@ -703,21 +750,17 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 		       0) {
 			if (strcmp(file, "-") == 0)
 				s->total++;
-			if (!json_is_object(event)) {
-				struct outcome o = { .file = file,
-						     .number = number,
-						     .rc = PX_EREFUSED };
-
-				px_refuse(&o.refusal, PX_CODE_MALFORMED,
-					  "an event is a JSON object");
-				snprintf(o.kind, sizeof(o.kind), "?");
-				snprintf(o.actor, sizeof(o.actor), "?");
-				report(s, &o);
-				json_decref(event);
-				continue;
-			}
-			rc = add_event(s, file, number,
-				       event_reader_line(readers[f]), event);
+			problem = event_reader_problem(readers[f]);
+			if (!json_is_object(event) && !problem)
+				problem = "an event is a JSON object";
+			if (problem)
+				rc = add_unread(s, file, number,
+						event_reader_line(readers[f]),
+						event, problem);
+			else
+				rc = add_event(s, file, number,
+					       event_reader_line(readers[f]),
+					       event);
 			json_decref(event);
 			if (rc != PX_OK) {
 				status = submit_fail(s, "cannot append", rc);
@@ -787,12 +830,14 @@ cmd_submit(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "keys", required_argument, NULL, 'K' },
 		{ "node-key", required_argument, NULL, 'N' },
+		{ "csv", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct submit_opts o = { 0 };
+	const char *csv_kind = NULL;
 	struct event_reader **readers = NULL;
 	const char *const *names;
 	int c, status = EXIT_ERROR, nfiles;
@@ -813,6 +858,9 @@ cmd_submit(int argc, char **argv)
 			break;
 		case 'N':
 			o.node_key = optarg;
+			break;
+		case 'C':
+			csv_kind = optarg;
 			break;
 		case 'j':
 			o.json = 1;
@@ -840,11 +888,19 @@ cmd_submit(int argc, char **argv)
 		return usage_error("submit", "give --key KEYFILE or --keys "
 					     "KEYDIR, and one or more event "
 					     "files");
+	if (csv_kind && !csv_kind_ok(csv_kind))
+		return usage_error("submit",
+				   "--csv takes the kind of every row: "
+				   "harvest, transfer, receive or transform, "
+				   "not '%s'",
+				   csv_kind);
 	readers = calloc((size_t)nfiles, sizeof(*readers));
 	if (!readers)
 		return fail("out of memory");
 	for (int f = 0; f < nfiles; f++)
-		if (event_reader_open(&readers[f], names[f]))
+		if (csv_kind ? event_reader_open_csv(&readers[f], names[f],
+						     csv_kind)
+			     : event_reader_open(&readers[f], names[f]))
 			goto out;
 	status = submit_events(&o, readers, names, nfiles);
 out:

@@ -1,7 +1,8 @@
 /*
  * paxta — reading events from files: one JSON object, a JSON array of
- * objects, or JSON lines (one object per line). JSON lines are streamed, so
- * a bulk load of millions of events holds one line in memory at a time.
+ * objects, or JSON lines (one object per line); or the rows of a CSV file
+ * (csv.h). JSON lines and CSV are streamed, so a bulk load of millions of
+ * events holds one line or row in memory at a time.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 
 /* The largest file read whole (an array, or one pretty-printed object). */
 #define WHOLE_MAX ((size_t)1 << 30)
@@ -24,6 +26,11 @@ struct event_reader {
 	json_t *numbers;   /* in memory: each event's own number, if given */
 	char *buf;
 	size_t cap;
+	/* CSV: rows of csv_kind (NULL: JSON), and why the last row returned
+	 * is not an event (empty when it is one). */
+	const char *csv_kind;
+	struct csv_events *csv;
+	char problem[CSV_ERROR_MAX];
 };
 
 /* The rest of f after prefix (prefix_len bytes), whole. */
@@ -155,6 +162,20 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 	ssize_t n;
 
 	*out = NULL;
+	if (r->csv_kind) {
+		char why[CSV_ERROR_MAX];
+		int rc = r->csv ? csv_events_next(r->csv, out, &r->event_line,
+						  r->problem, why)
+				: 0;
+
+		if (rc < 0) {
+			fail("%s: %s", r->path, why);
+			return -1;
+		}
+		if (rc > 0)
+			*number = ++r->number;
+		return rc;
+	}
 	/* Array mode, or the first line of JSON lines kept by start(). */
 	if (r->next < json_array_size(r->whole)) {
 		json_t *own = json_array_get(r->numbers, r->next);
@@ -196,7 +217,54 @@ event_reader_next(struct event_reader *r, json_t **out, size_t *number)
 size_t
 event_reader_line(const struct event_reader *r)
 {
+	if (r->csv_kind)
+		return r->event_line;
 	return r->whole && r->line == 0 ? 0 : r->event_line;
+}
+
+const char *
+event_reader_problem(const struct event_reader *r)
+{
+	return r->csv_kind && r->problem[0] ? r->problem : NULL;
+}
+
+/* (Re)start a CSV file: its header row. */
+static int
+start_csv(struct event_reader *r)
+{
+	char err[CSV_ERROR_MAX];
+
+	csv_events_free(r->csv);
+	r->csv = NULL;
+	r->number = 0;
+	r->problem[0] = '\0';
+	if (csv_events_open(&r->csv, r->f, r->csv_kind, err))
+		return fail("%s: %s", r->path, err);
+	return 0;
+}
+
+int
+event_reader_open_csv(struct event_reader **out, const char *path,
+		      const char *kind)
+{
+	struct event_reader *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r)
+		return fail("out of memory");
+	r->path = path;
+	r->csv_kind = kind;
+	r->f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!r->f) {
+		free(r);
+		return fail("cannot read '%s': %s", path, strerror(errno));
+	}
+	if (start_csv(r)) {
+		event_reader_close(r);
+		return EXIT_ERROR;
+	}
+	*out = r;
+	return 0;
 }
 
 int
@@ -224,6 +292,8 @@ event_reader_rewind(struct event_reader *r)
 	}
 	if (r->f == stdin || fseek(r->f, 0, SEEK_SET) != 0)
 		return -1;
+	if (r->csv_kind)
+		return start_csv(r) ? -1 : 0;
 	return start(r) ? -1 : 0;
 }
 
@@ -236,6 +306,7 @@ event_reader_close(struct event_reader *r)
 		fclose(r->f);
 	json_decref(r->whole);
 	json_decref(r->numbers);
+	csv_events_free(r->csv);
 	free(r->buf);
 	free(r);
 }

@@ -14,7 +14,7 @@ static const struct command {
 } commands[] = {
 	{ "keygen", cmd_keygen, "make a new Ed25519 key file" },
 	{ "init", cmd_init, "create a ledger: its node key and genesis" },
-	{ "submit", cmd_submit, "sign events (JSON) and append them" },
+	{ "submit", cmd_submit, "sign events (JSON or CSV) and append them" },
 	{ "sign", cmd_sign, "sign one event; the entry (protobuf) on stdout" },
 	{ "lot", cmd_lot, "a lot: product, holders, lineage, composition" },
 	{ "verify", cmd_verify, "is a lot free of forced labour? the verdict" },

@@ -32,4 +32,16 @@ int px_holdings_json(json_t **out, struct px_txn *t, const char *actor);
  */
 int px_shipment_json(json_t **out, struct px_txn *t, const char *shipment);
 
+/*
+ * Every shipment that carried lot (GET /v1/lots/{id}/shipments, `paxta lot
+ * ID --shipments`), oldest first: {"lot", "shipments": [{"shipment",
+ * "from", "to", "kg" (the lot's line), "lots" (every line), "sent":
+ * {"index", "time", "event_time"}, "received": {"index", "kg" (the lot as
+ * weighed on arrival)} or null, "in_transit", "voided"}]}. Read from the
+ * lot -> shipment index (px_state_each_lot_shipment) and each transfer's
+ * entry. PX_OK with *out; PX_ENOTFOUND when no such lot; PX_ESTORE,
+ * PX_ENOMEM.
+ */
+int px_lot_shipments_json(json_t **out, struct px_txn *t, const char *lot);
+
 #endif

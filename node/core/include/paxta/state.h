@@ -111,6 +111,19 @@ typedef int (*px_state_transit_fn)(void *ctx, const char *shipment,
 int px_state_each_transit(struct px_txn *t, const char *lot,
 			  px_state_transit_fn fn, void *ctx);
 
+/* The lot -> shipment index: shipment, sent by the transfer logged at
+ * index sent_at, carried lot. Kept for good (a void of the transfer
+ * leaves it: the shipment record says it was voided), so a lot's
+ * shipments are one prefix scan, never a scan of every shipment. */
+int px_state_put_lot_shipment(struct px_txn *t, const char *lot,
+			      const char *shipment, uint64_t sent_at);
+/* Call fn(ctx, shipment, sent_at) for each shipment that carried lot, in
+ * shipment id order. A non-zero return from fn stops and is returned. */
+typedef int (*px_state_lot_shipment_fn)(void *ctx, const char *shipment,
+					uint64_t sent_at);
+int px_state_each_lot_shipment(struct px_txn *t, const char *lot,
+			       px_state_lot_shipment_fn fn, void *ctx);
+
 /* Lineage: output was made from grams of input. */
 int px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 		      uint64_t grams);

@@ -61,6 +61,9 @@ enum px_table {
 	PX_TABLE_IN_TRANSIT, /* lot ‖ 0 ‖ shipment -> grams ‖ consignee */
 	PX_TABLE_PLACES,     /* country, region or district code -> record */
 	PX_TABLE_EVENTS,     /* author ‖ 0 ‖ event_id -> index (8 bytes) */
+	/* lot ‖ 0 ‖ shipment -> index of the transfer (8 bytes): every
+	 * shipment that ever carried the lot, voided ones too */
+	PX_TABLE_LOT_SHIPMENTS,
 	PX_TABLE__COUNT
 };
 
