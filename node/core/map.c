@@ -80,7 +80,8 @@ static int
 grow(struct px_map *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 16;
-	struct px_map_slot *slots = calloc(cap, sizeof(*slots)), *old = m->slots;
+	struct px_map_slot *slots = calloc(cap, sizeof(*slots)),
+			   *old = m->slots;
 	size_t old_cap = m->cap;
 
 	if (!slots)

@@ -98,9 +98,9 @@ test_against_reference(void **state)
 		if (rng >> 62) { /* three puts for each removal */
 			int made;
 
-			assert_int_equal(px_map_put(&m, keys[k], (void **)&v,
-						    &made),
-					 PX_OK);
+			assert_int_equal(
+				px_map_put(&m, keys[k], (void **)&v, &made),
+				PX_OK);
 			assert_int_equal(made, !present[k]);
 			if (made) {
 				assert_int_equal(v->n, 0);
