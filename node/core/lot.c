@@ -140,6 +140,34 @@ out:
 	return rc;
 }
 
+/* "transit": receives whose weight differed from the kg shipped, with
+ * the transit loss (or gain) the ledger's tolerance let through. */
+static int
+put_weighings(json_t *j, const Paxta__LotRecord *rec)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < rec->n_weighings; i++) {
+		const Paxta__Weighing *w = rec->weighings[i];
+		int light = w->weighed < w->shipped;
+		json_t *o = json_pack(
+			"{s:o,s:I,s:o,s:o,s:o}", "shipment",
+			px_json_text(w->shipment), "received_at",
+			(json_int_t)w->received_at, "shipped_kg",
+			json_grams(w->shipped), "weighed_kg",
+			json_grams(w->weighed), light ? "loss_kg" : "gain_kg",
+			json_grams(light ? w->shipped - w->weighed
+					 : w->weighed - w->shipped));
+
+		if (!o || json_array_append_new(arr, o) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	return arr && json_object_set_new(j, "transit", arr) == 0 ? PX_OK
+								  : PX_ENOMEM;
+}
+
 int
 px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 {
@@ -225,6 +253,8 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 		rc = PX_ENOMEM;
 		goto out;
 	}
+	if (rec->n_weighings && (rc = put_weighings(j, rec)) != PX_OK)
+		goto out;
 	if ((rc = put_record_times(j, t, rec->created_at)) != PX_OK)
 		goto out;
 	*out = j;

@@ -385,6 +385,23 @@ check_time_order(struct px_txn *t, const struct px_rules_ctx *ctx,
 	return PX_OK;
 }
 
+/* The transit tolerances and recording-delay caps of a genesis: a
+ * tolerance is a share of the kg shipped, a cap names an entry kind. */
+static int
+check_policy(struct apply *a, const Paxta__Policy *p)
+{
+	struct px_policy read;
+
+	if (p->transit_loss_ppm > 1000000 || p->transit_gain_ppm > 1000000)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a transit tolerance is at most 100 %%");
+	if (p->n_max_delay > PX_KIND_SLOTS || px_policy_read(&read, p) != PX_OK)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a recording-delay cap names an entry kind "
+				 "(harvest, transfer, receive, ...)");
+	return PX_OK;
+}
+
 static int
 apply_genesis(struct apply *a, const struct px_signed_entry *env)
 {
@@ -426,6 +443,8 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 				 "a harvest calendar runs between two "
 				 "month-days (MMDD) and a farm's yield is at "
 				 "most 100 t/ha");
+	if ((rc = check_policy(a, p)) != PX_OK)
+		return rc;
 	for (size_t i = 0; i < g->n_registrars; i++) {
 		const Paxta__Registrar *reg = g->registrars[i];
 		Paxta__ActorRecord rec = PAXTA__ACTOR_RECORD__INIT, *old;
@@ -1155,12 +1174,127 @@ apply_transfer(struct apply *a)
 	return px_state_put_shipment(a->t, &rec);
 }
 
+/* What a receive weighed against what was shipped, lot by lot: the
+ * differences, kept on the shipment record. */
+struct weighing {
+	Paxta__LotMass *lines; /* loss first, then gain */
+	Paxta__LotMass **loss, **gain;
+	size_t n_loss, n_gain;
+};
+
+static void
+weighing_release(struct weighing *w)
+{
+	free(w->lines);
+	free(w->loss);
+	free(w->gain);
+}
+
+/*
+ * Scales disagree (docs/events.md "receive"): the kg weighed on arrival
+ * may fall short of the kg shipped by the policy's transit loss, or exceed
+ * it by its transit gain, each a share of the kg shipped. A lot of the
+ * shipment the receive does not list weighed nothing. Exact in integers:
+ * grams <= 10^12 and ppm <= 10^6, so the products stay below 2^64.
+ */
+static int
+weigh(struct apply *a, const Paxta__ShipmentRecord *sh,
+      const Paxta__Receive *rv, struct weighing *w)
+{
+	const struct px_policy *pol = a->ctx->policy;
+	char k1[PX_KG_TEXT], k2[PX_KG_TEXT];
+
+	w->lines = calloc(sh->n_lots ? sh->n_lots : 1, sizeof(*w->lines));
+	w->loss = calloc(sh->n_lots ? sh->n_lots : 1, sizeof(*w->loss));
+	w->gain = calloc(sh->n_lots ? sh->n_lots : 1, sizeof(*w->gain));
+	if (!w->lines || !w->loss || !w->gain)
+		return PX_ENOMEM;
+	for (size_t j = 0; j < sh->n_lots; j++) {
+		const Paxta__LotMass *sent = sh->lots[j];
+		Paxta__LotMass *line;
+		uint64_t got = 0, diff;
+		uint32_t ppm;
+		int light;
+
+		for (size_t i = 0; i < rv->n_lots; i++)
+			if (strcmp(rv->lots[i]->lot, sent->lot) == 0)
+				got = rv->lots[i]->grams;
+		if (got == sent->grams)
+			continue;
+		light = got < sent->grams;
+		diff = light ? sent->grams - got : got - sent->grams;
+		ppm = light ? pol->transit_loss_ppm : pol->transit_gain_ppm;
+		if (diff > PX_GRAMS_MAX ||
+		    diff * 1000000 > sent->grams * (uint64_t)ppm) {
+			px_format_kg(k1, got);
+			px_format_kg(k2, sent->grams);
+			return px_refuse(
+				a->r, PX_CODE_WEIGHT,
+				"lot '%s' weighed %s kg on arrival, %s kg was "
+				"shipped in '%s': %.2f %% %s, over the "
+				"ledger's tolerance of %g %% %s",
+				sent->lot, k1, k2, sh->id,
+				(double)diff * 100.0 / (double)sent->grams,
+				light ? "less" : "more", ppm / 10000.0,
+				light ? "transit loss" : "transit gain");
+		}
+		line = &w->lines[w->n_loss + w->n_gain];
+		paxta__lot_mass__init(line);
+		line->lot = sent->lot;
+		line->grams = diff;
+		if (light)
+			w->loss[w->n_loss++] = line;
+		else
+			w->gain[w->n_gain++] = line;
+	}
+	return PX_OK;
+}
+
+/* The lot keeps the receives whose scales disagreed with the sender's,
+ * so its own view shows transit loss and gain without a shipment scan. */
+static int
+note_weighing(struct apply *a, const Paxta__ShipmentRecord *sh,
+	      const Paxta__Receive *rv, const char *id)
+{
+	Paxta__Weighing wg = PAXTA__WEIGHING__INIT, **old, **more;
+	Paxta__LotRecord *lot = NULL;
+	int rc = px_state_lot(a->t, id, &lot);
+
+	if (rc != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	wg.shipment = sh->id;
+	wg.received_at = a->index;
+	for (size_t j = 0; j < sh->n_lots; j++)
+		if (strcmp(sh->lots[j]->lot, id) == 0)
+			wg.shipped = sh->lots[j]->grams;
+	for (size_t i = 0; i < rv->n_lots; i++)
+		if (strcmp(rv->lots[i]->lot, id) == 0)
+			wg.weighed = rv->lots[i]->grams;
+	more = malloc((lot->n_weighings + 1) * sizeof(*more));
+	if (!more) {
+		px_state_free(lot);
+		return PX_ENOMEM;
+	}
+	if (lot->n_weighings)
+		memcpy(more, lot->weighings, lot->n_weighings * sizeof(*more));
+	more[lot->n_weighings] = &wg;
+	old = lot->weighings;
+	lot->weighings = more;
+	lot->n_weighings++;
+	rc = px_state_put_lot(a->t, lot);
+	lot->n_weighings--;
+	lot->weighings = old;
+	free(more);
+	px_state_free(lot);
+	return rc;
+}
+
 static int
 apply_receive(struct apply *a)
 {
 	const Paxta__Receive *rv = a->e->receive;
 	Paxta__ShipmentRecord *sh = NULL;
-	char k1[PX_KG_TEXT], k2[PX_KG_TEXT];
+	struct weighing w = { 0 };
 	int rc;
 
 	if ((rc = check_lines(a, rv->lots, rv->n_lots, "receive")) != PX_OK)
@@ -1193,29 +1327,25 @@ apply_receive(struct apply *a)
 	}
 	if ((rc = check_after(a, "the shipment's dispatch", sh->time)) != PX_OK)
 		goto out;
+	/* Every lot shipped is weighed on arrival, within the tolerance. */
 	for (size_t i = 0; i < rv->n_lots; i++) {
-		const Paxta__LotMass *got = rv->lots[i];
 		size_t j;
 
 		for (j = 0; j < sh->n_lots; j++)
-			if (strcmp(sh->lots[j]->lot, got->lot) == 0)
+			if (strcmp(sh->lots[j]->lot, rv->lots[i]->lot) == 0)
 				break;
 		if (j == sh->n_lots) {
 			rc = px_refuse(a->r, PX_CODE_UNKNOWN_LOT,
 				       "lot '%s' is not in shipment '%s'",
-				       got->lot, rv->shipment);
-			goto out;
-		}
-		if (got->grams > sh->lots[j]->grams) {
-			px_format_kg(k1, got->grams);
-			px_format_kg(k2, sh->lots[j]->grams);
-			rc = px_refuse(a->r, PX_CODE_OVERSPEND,
-				       "lot '%s': %s kg received, but shipment "
-				       "'%s' carried %s",
-				       got->lot, k1, rv->shipment, k2);
+				       rv->lots[i]->lot, rv->shipment);
 			goto out;
 		}
 	}
+	if ((rc = weigh(a, sh, rv, &w)) != PX_OK)
+		goto out;
+	for (size_t i = 0; i < w.n_loss + w.n_gain; i++)
+		if ((rc = note_weighing(a, sh, rv, w.lines[i].lot)) != PX_OK)
+			goto out;
 	for (size_t i = 0; i < rv->n_lots; i++) {
 		rc = add_holding(a->t, rv->lots[i]->lot, a->e->actor,
 				 (int64_t)rv->lots[i]->grams);
@@ -1232,16 +1362,28 @@ apply_receive(struct apply *a)
 		/* Point the record at the entry's lines while it is packed. */
 		size_t n_old = sh->n_received_lots;
 		Paxta__LotMass **old = sh->received_lots;
+		size_t n_loss = sh->n_transit_loss, n_gain = sh->n_transit_gain;
+		Paxta__LotMass **loss = sh->transit_loss,
+			       **gain = sh->transit_gain;
 
 		sh->received = 1;
 		sh->received_at = a->index;
 		sh->n_received_lots = rv->n_lots;
 		sh->received_lots = rv->lots;
+		sh->n_transit_loss = w.n_loss;
+		sh->transit_loss = w.loss;
+		sh->n_transit_gain = w.n_gain;
+		sh->transit_gain = w.gain;
 		rc = px_state_put_shipment(a->t, sh);
 		sh->n_received_lots = n_old;
 		sh->received_lots = old;
+		sh->n_transit_loss = n_loss;
+		sh->transit_loss = loss;
+		sh->n_transit_gain = n_gain;
+		sh->transit_gain = gain;
 	}
 out:
+	weighing_release(&w);
 	px_state_free(sh);
 	return rc;
 }
@@ -1759,20 +1901,6 @@ apply_publish(struct apply *a)
 
 /* ---- every entry ---- */
 
-void
-px_policy_default(struct px_policy *out)
-{
-	*out = (struct px_policy){ .ginning_ppm = 450000,
-				   .spinning_ppm = 950000,
-				   .weaving_ppm = 980000,
-				   .knitting_ppm = 980000,
-				   .making_ppm = 950000,
-				   .max_skew_s = 300,
-				   .harvest_from = PX_HARVEST_FROM,
-				   .harvest_until = PX_HARVEST_UNTIL,
-				   .max_yield_kg_ha = PX_MAX_YIELD_KG_HA };
-}
-
 /*
  * What every kind may carry beside its body (DESIGN.md §6.1): the event's
  * own time, and documents on the kinds that move cotton. An event is
@@ -1832,6 +1960,57 @@ check_event(struct apply *a)
 				 e->harvest->lot);
 	a->when = when;
 	return PX_OK;
+}
+
+/* A span of seconds for people: "40d 0h 0m 5s" without the zero heads. */
+static void
+format_span(char *out, size_t cap, int64_t s)
+{
+	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+
+	if (d)
+		snprintf(out, cap, "%" PRId64 "d %" PRId64 "h %" PRId64 "m", d,
+			 h, m);
+	else if (h)
+		snprintf(out, cap, "%" PRId64 "h %" PRId64 "m", h, m);
+	else
+		snprintf(out, cap, "%" PRId64 "m %" PRId64 "s", m, s % 60);
+}
+
+/*
+ * The policy's recording-delay cap (docs/events.md "Recording delay"): an
+ * event of a capped kind is recorded at most that long after it happened,
+ * measured from its event time (a harvest's harvested_at) to the node's
+ * acceptance time — ctx->now, never this machine's clock, so an audit that
+ * replays with the logged acceptance time decides the same. Without a
+ * node's time (INT64_MAX) there is nothing to measure against.
+ */
+static int
+check_delay(struct apply *a)
+{
+	const Paxta__Entry *e = a->e;
+	unsigned kind = (unsigned)e->body_case;
+	char t1[PX_TIME_TEXT], t2[PX_TIME_TEXT], late[48], cap[48];
+	int64_t when = a->when, max;
+
+	if (kind >= PX_KIND_SLOTS || !a->ctx->policy->max_delay_s[kind] ||
+	    a->ctx->now == INT64_MAX)
+		return PX_OK;
+	if (e->body_case == PAXTA__ENTRY__BODY_HARVEST && !e->event_time[0])
+		when = e->harvest->harvested_at;
+	max = (int64_t)a->ctx->policy->max_delay_s[kind];
+	if (when >= a->ctx->now - max)
+		return PX_OK;
+	px_format_time(t1, when);
+	px_format_time(t2, a->ctx->now);
+	format_span(late, sizeof(late), a->ctx->now - when);
+	format_span(cap, sizeof(cap), max);
+	return px_refuse(a->r, PX_CODE_TIME,
+			 "%s of %s is recorded %s after it happened (accepted "
+			 "%s); the ledger's policy records a %s at most %s "
+			 "after it happened",
+			 px_entry_kind_name(e->body_case), t1, late, t2,
+			 px_entry_kind_name(e->body_case), cap);
 }
 
 /*
@@ -1957,6 +2136,7 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 		goto out;
 	a.author = author;
 	if ((rc = check_event(&a)) != PX_OK ||
+	    (rc = check_delay(&a)) != PX_OK ||
 	    (rc = check_event_id(&a)) != PX_OK)
 		goto out;
 
