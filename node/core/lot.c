@@ -168,6 +168,43 @@ put_weighings(json_t *j, const Paxta__LotRecord *rec)
 								  : PX_ENOMEM;
 }
 
+static int
+collect_version(void *ctx, const Paxta__LotRecord *rec)
+{
+	char when[PX_TIME_TEXT];
+	json_t *j;
+
+	px_format_time(when, rec->time);
+	j = json_pack("{s:I,s:o,s:s,s:o,s:s,s:I,s:I}", "created_at",
+		      (json_int_t)rec->created_at, "creator",
+		      px_json_text(rec->creator), "product",
+		      or_unknown(px_product_name(rec->product)), "kg",
+		      json_grams(rec->grams), "time", when, "voided_at",
+		      (json_int_t)rec->voided_at, "superseded_at",
+		      (json_int_t)rec->superseded_at);
+	if (!j || json_array_append_new(ctx, j) != 0)
+		return PX_ENOMEM;
+	return PX_OK;
+}
+
+/* "previous": the versions of this id whose creation was voided before a
+ * corrected entry took the id again, earliest first (docs/api.md). */
+static int
+put_previous(json_t *j, struct px_txn *t, const char *id)
+{
+	json_t *arr = json_array();
+	int rc;
+
+	if (!arr)
+		return PX_ENOMEM;
+	rc = px_state_each_lot_version(t, id, collect_version, arr);
+	if (rc == PX_OK && json_array_size(arr) &&
+	    json_object_set(j, "previous", arr) != 0)
+		rc = PX_ENOMEM;
+	json_decref(arr);
+	return rc;
+}
+
 int
 px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 {
@@ -254,6 +291,8 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 		goto out;
 	}
 	if (rec->n_weighings && (rc = put_weighings(j, rec)) != PX_OK)
+		goto out;
+	if ((rc = put_previous(j, t, rec->id)) != PX_OK)
 		goto out;
 	if ((rc = put_record_times(j, t, rec->created_at)) != PX_OK)
 		goto out;

@@ -657,6 +657,28 @@ out:
 /* ---- lots ---- */
 
 /*
+ * Lot ids are unique (rule 5) among lots that stand: an id whose creation
+ * was voided is free again, so the corrected bale keeps its physical tag
+ * (docs/events.md "void"). The voided one stays in the lot's history.
+ */
+static int
+check_new_lot(struct apply *a, const char *id)
+{
+	Paxta__LotRecord *old = NULL;
+	int rc = px_state_lot(a->t, id, &old);
+
+	if (rc == PX_OK && !old->voided)
+		rc = px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
+			       "lot '%s' is in the ledger already (entry "
+			       "%" PRIu64 ")",
+			       id, old->created_at);
+	else if (rc == PX_OK || rc == PX_ENOTFOUND)
+		rc = PX_OK;
+	px_state_free(old);
+	return rc;
+}
+
+/*
  * The season cotton picked at seconds belongs to, by the policy's harvest
  * calendar (MMDD from .. until; a window that wraps past New Year is the
  * season of the year it starts in): 0 when it is outside every season.
@@ -736,7 +758,7 @@ static int
 apply_harvest(struct apply *a)
 {
 	const Paxta__Harvest *h = a->e->harvest;
-	Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT, *old = NULL;
+	Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT;
 	char region[PX_ID_MAX + 1], when[PX_TIME_TEXT];
 	uint32_t season;
 	int rc;
@@ -812,12 +834,8 @@ apply_harvest(struct apply *a)
 	if ((rc = check_mapped(a, h->district, 1)) != PX_OK ||
 	    (rc = check_yield(a, h)) != PX_OK)
 		return rc;
-	rc = px_state_lot(a->t, h->lot, &old);
-	px_state_free(old);
-	if (rc == PX_OK)
-		return px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
-				 "lot '%s' is in the ledger already", h->lot);
-	if (rc != PX_ENOTFOUND)
+	if ((rc = check_new_lot(a, h->lot)) != PX_OK ||
+	    (rc = px_state_supersede_lot(a->t, h->lot, a->index)) != PX_OK)
 		return rc;
 
 	/* The region is always the district's (DESIGN.md §3.4). */
@@ -971,7 +989,6 @@ apply_transform(struct apply *a)
 
 	for (size_t i = 0; i < tf->n_outputs; i++) {
 		const Paxta__Output *o = tf->outputs[i];
-		Paxta__LotRecord *old = NULL;
 		int allowed = o->product == pr->main ||
 			      o->product == pr->by[0] ||
 			      o->product == pr->by[1];
@@ -1002,13 +1019,7 @@ apply_transform(struct apply *a)
 						 "output lot '%s' is listed "
 						 "twice",
 						 o->lot);
-		rc = px_state_lot(a->t, o->lot, &old);
-		px_state_free(old);
-		if (rc == PX_OK)
-			return px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
-					 "lot '%s' is in the ledger already",
-					 o->lot);
-		if (rc != PX_ENOTFOUND)
+		if ((rc = check_new_lot(a, o->lot)) != PX_OK)
 			return rc;
 		out_total += o->grams;
 		if (o->product == pr->main)
@@ -1061,7 +1072,9 @@ apply_transform(struct apply *a)
 		rec.region = "";
 		rec.farm = "";
 		rec.process = tf->process;
-		if ((rc = px_state_put_lot(a->t, &rec)) != PX_OK)
+		if ((rc = px_state_supersede_lot(a->t, o->lot, a->index)) !=
+			    PX_OK ||
+		    (rc = px_state_put_lot(a->t, &rec)) != PX_OK)
 			return rc;
 		rc = px_state_set_holding(a->t, o->lot, a->e->actor, o->grams);
 		if (rc != PX_OK)
@@ -1663,16 +1676,24 @@ lot_untouched(struct apply *a, const Paxta__LotRecord *lot)
 }
 
 static int
-void_lot(struct apply *a, const char *id)
+void_lot(struct apply *a, const char *id, uint64_t entry)
 {
 	Paxta__LotRecord *lot = NULL;
 	int rc;
 
 	if ((rc = find_lot(a, id, &lot)) != PX_OK)
 		return rc;
+	/* The id may have been taken again after an earlier void: the lot
+	 * that stands now is not this entry's to void. */
+	if (lot->created_at != entry)
+		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
+			       "lot '%s' of entry %" PRIu64 " was voided "
+			       "already; the lot of that id now is entry "
+			       "%" PRIu64 "'s",
+			       id, entry, lot->created_at);
 	/* A lab's finding names the lot: voiding it (and making it again
 	 * under another id) would wash the finding away. */
-	if (lot->lab_results)
+	else if (lot->lab_results)
 		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
 			       "lot '%s' has a lab result; a lot a lab "
 			       "tested cannot be voided",
@@ -1717,7 +1738,7 @@ apply_void(struct apply *a)
 	}
 	switch (target->body_case) {
 	case PAXTA__ENTRY__BODY_HARVEST:
-		rc = void_lot(a, target->harvest->lot);
+		rc = void_lot(a, target->harvest->lot, v->index);
 		break;
 	case PAXTA__ENTRY__BODY_TRANSFORM: {
 		const Paxta__Transform *tf = target->transform;
@@ -1725,7 +1746,7 @@ apply_void(struct apply *a)
 		/* The outputs' lineage edges stay: as of before the void,
 		 * the verdict still walks them. */
 		for (size_t i = 0; i < tf->n_outputs && rc == PX_OK; i++)
-			rc = void_lot(a, tf->outputs[i]->lot);
+			rc = void_lot(a, tf->outputs[i]->lot, v->index);
 		for (size_t j = 0; j < tf->n_inputs && rc == PX_OK; j++)
 			rc = add_holding(a->t, tf->inputs[j]->lot, a->e->actor,
 					 (int64_t)tf->inputs[j]->grams);

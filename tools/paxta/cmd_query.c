@@ -463,6 +463,16 @@ print_lot(json_t *j)
 		       i ? "         " : "on the road to", jstr(p, "to"), kg,
 		       jstr(p, "shipment"));
 	}
+	json_array_foreach(json_object_get(j, "previous"), i, p)
+	{
+		jkg(kg, p, "kg");
+		printf("  %s %s kg %s by %s (entry %" JSON_INTEGER_FORMAT
+		       "), voided at entry %" JSON_INTEGER_FORMAT
+		       ", tag taken again at entry %" JSON_INTEGER_FORMAT "\n",
+		       i ? "         " : "earlier  ", kg, jstr(p, "product"),
+		       jstr(p, "creator"), jint(p, "created_at"),
+		       jint(p, "voided_at"), jint(p, "superseded_at"));
+	}
 	json_array_foreach(json_object_get(j, "transit"), i, p)
 	{
 		char shipped[PX_KG_TEXT], diff[PX_KG_TEXT];
