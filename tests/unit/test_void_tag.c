@@ -16,6 +16,8 @@
 
 #include "fixture.h"
 #include "paxta/audit.h"
+#include "paxta/bundle.h"
+#include "paxta/checkpoint.h"
 #include "paxta/lot.h"
 #include "paxta/provenance.h"
 #include "paxta/state.h"
@@ -198,6 +200,40 @@ list_edge(void *ctx, const char *lot, uint64_t grams)
 	return list_origin(ctx, lot, grams ? "" : "");
 }
 
+/* The lot's proof bundle verifies offline to the ledger's verdict: the
+ * corrected lot's lineage alone, not the voided one's. */
+static void
+bundle_verifies(struct pxt_ledger *fx, const char *lot,
+		enum px_verdict_kind want)
+{
+	struct px_note_verifier nv;
+	struct px_bundle_problem p;
+	struct px_verdict *v = NULL;
+	struct px_checkpoint cp;
+	Paxta__Bundle *b = NULL;
+	struct px_txn *t = NULL;
+	uint8_t *bytes = NULL;
+	char *key = NULL;
+	size_t len;
+	int rc;
+
+	assert_int_equal(px_ledger_checkpoint(fx->l, NULL), PX_OK);
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_bundle_build(&bytes, &len, t, lot, 0, NULL), PX_OK);
+	px_store_abort(t);
+	assert_int_equal(px_ledger_verifier_key(fx->l, &key), PX_OK);
+	assert_int_equal(px_note_verifier_parse(&nv, key), PX_OK);
+	assert_int_equal(px_bundle_decode(&b, bytes, len), PX_OK);
+	rc = px_bundle_verify(&v, &cp, &p, b, &nv, NULL);
+	if (rc != PX_OK)
+		fail_msg("bundle of '%s': %s", lot, p.message);
+	assert_int_equal(v->kind, want);
+	px_verdict_free(v);
+	px_bundle_free(b);
+	free(bytes);
+	free(key);
+}
+
 static void
 test_corrected_bale_same_tag(void **state)
 {
@@ -292,6 +328,7 @@ test_corrected_bale_same_tag(void **state)
 	v = verdict(fx, "UZ-F42-001", second + 1);
 	assert_int_equal(v->grams, 120000);
 	px_verdict_free(v);
+	bundle_verifies(fx, "UZ-F42-001", PX_VERDICT_FREE);
 	audit_intact(fx);
 }
 
@@ -358,6 +395,7 @@ test_corrected_transform_output(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "inputs")), 1);
 	assert_int_equal(json_array_size(json_object_get(j, "previous")), 1);
 	json_decref(j);
+	bundle_verifies(fx, "PBI-1", PX_VERDICT_FREE);
 	audit_intact(fx);
 }
 
