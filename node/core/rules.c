@@ -1208,7 +1208,8 @@ weighing_release(struct weighing *w)
  * may fall short of the kg shipped by the policy's transit loss, or exceed
  * it by its transit gain, each a share of the kg shipped. A lot of the
  * shipment the receive does not list weighed nothing. Exact in integers:
- * grams <= 10^12 and ppm <= 10^6, so the products stay below 2^64.
+ * for a whole diff, diff > floor(shipped x ppm / 10^6) exactly when
+ * diff x 10^6 > shipped x ppm, and scale_ppm cannot overflow.
  */
 static int
 weigh(struct apply *a, const Paxta__ShipmentRecord *sh,
@@ -1237,8 +1238,7 @@ weigh(struct apply *a, const Paxta__ShipmentRecord *sh,
 		light = got < sent->grams;
 		diff = light ? sent->grams - got : got - sent->grams;
 		ppm = light ? pol->transit_loss_ppm : pol->transit_gain_ppm;
-		if (diff > PX_GRAMS_MAX ||
-		    diff * 1000000 > sent->grams * (uint64_t)ppm) {
+		if (diff > scale_ppm(sent->grams, ppm)) {
 			px_format_kg(k1, got);
 			px_format_kg(k2, sent->grams);
 			return px_refuse(

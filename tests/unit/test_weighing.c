@@ -292,6 +292,32 @@ test_outside_tolerance(void **state)
 	pxt_ledger_free(fx);
 }
 
+/* At the largest mass a line may carry, the tolerance is still exact. */
+static void
+test_tolerance_at_the_largest_mass(void **state)
+{
+	struct pxt_ledger *fx = world(NULL);
+
+	(void)state;
+	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-BIG',"
+		      "'kg':1000000000000,'season':2026,'district':'" DISTRICT
+		      "','method':'hand','harvested_at':"
+		      "'2026-10-01T08:00:00Z'}");
+	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		      "','shipment':'WB-BIG','lots':[{'lot':'LOT-BIG','kg':"
+		      "1000000000000}]}");
+	refused(fx, PX_CODE_WEIGHT, "2.00 % less",
+		"{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
+		"'lots':[{'lot':'LOT-BIG','kg':979999999999.999}]}");
+	refused(fx, PX_CODE_WEIGHT, "over the ledger's tolerance of 2 %",
+		"{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
+		"'lots':[{'lot':'LOT-BIG','kg':1}]}");
+	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
+		      "'lots':[{'lot':'LOT-BIG','kg':980000000000}]}");
+	assert_int_equal(pxt_holding(fx, "LOT-BIG", GIN), 980000000000000ULL);
+	pxt_ledger_free(fx);
+}
+
 static void
 test_lot_not_weighed(void **state)
 {
@@ -443,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_light_within_tolerance),
 		cmocka_unit_test(test_heavy_within_tolerance),
 		cmocka_unit_test(test_outside_tolerance),
+		cmocka_unit_test(test_tolerance_at_the_largest_mass),
 		cmocka_unit_test(test_lot_not_weighed),
 		cmocka_unit_test(test_custom_tolerance),
 		cmocka_unit_test(test_old_genesis_defaults),
