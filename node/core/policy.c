@@ -22,6 +22,10 @@ px_policy_default(struct px_policy *out)
 				   .transit_gain_ppm = PX_TRANSIT_GAIN_PPM };
 }
 
+/* Every kind has a slot for its cap (proto/paxta.proto Entry.body). */
+_Static_assert(PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS < PX_KIND_SLOTS,
+	       "an entry kind past PX_KIND_SLOTS has no delay cap");
+
 /* The body case whose name is kind, or 0 (the genesis has no delay). */
 static unsigned
 kind_of(const char *kind)

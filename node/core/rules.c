@@ -1983,7 +1983,7 @@ check_event(struct apply *a)
 	return PX_OK;
 }
 
-/* A span of seconds for people: "40d 0h 0m 5s" without the zero heads. */
+/* A span of seconds for people: "40d 0h 0m", "3h 5m" or "4m 2s". */
 static void
 format_span(char *out, size_t cap, int64_t s)
 {
