@@ -42,28 +42,6 @@ problem(struct px_bundle_problem *p, int rc, const char *fmt, ...)
 	return rc;
 }
 
-/* The genesis's policy, with the defaults an older genesis left out (as
- * the ledger reads it when it opens). */
-static void
-policy_of(struct px_policy *out, const Paxta__Policy *p)
-{
-	*out = (struct px_policy){ .ginning_ppm = p->ginning_ppm,
-				   .spinning_ppm = p->spinning_ppm,
-				   .weaving_ppm = p->weaving_ppm,
-				   .knitting_ppm = p->knitting_ppm,
-				   .making_ppm = p->making_ppm,
-				   .max_skew_s = p->max_skew_s,
-				   .harvest_from = p->harvest_from,
-				   .harvest_until = p->harvest_until,
-				   .max_yield_kg_ha = p->max_yield_kg_ha };
-	if (!out->harvest_from && !out->harvest_until) {
-		out->harvest_from = PX_HARVEST_FROM;
-		out->harvest_until = PX_HARVEST_UNTIL;
-	}
-	if (!out->max_yield_kg_ha)
-		out->max_yield_kg_ha = PX_MAX_YIELD_KG_HA;
-}
-
 /* Leaf 0 must be a genesis of the checkpoint's origin by the trusted key:
  * the trust anchor of every registration after it. */
 static int
@@ -96,7 +74,10 @@ genesis(struct px_policy *policy, struct px_bundle_problem *p,
 		problem(p, rc, "the genesis is not signed by the trusted key");
 		goto out;
 	}
-	policy_of(policy, g->policy);
+	if (px_policy_read(policy, g->policy) != PX_OK) {
+		problem(p, rc, "the genesis's policy names an unknown kind");
+		goto out;
+	}
 	rc = PX_OK;
 out:
 	px_entry_release(&e);

@@ -70,6 +70,7 @@ static const char *const code_names[PX_CODE__COUNT] = {
 	[PX_CODE_ENCODING] = "encoding",
 	[PX_CODE_SEASON] = "season",
 	[PX_CODE_YIELD] = "yield",
+	[PX_CODE_WEIGHT] = "weight",
 };
 
 const char *

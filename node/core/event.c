@@ -1710,6 +1710,23 @@ put_genesis(int *ok, json_t *obj, const Paxta__Genesis *g)
 			if (pol->max_yield_kg_ha)
 				put(ok, policy, "max_yield_kg_ha",
 				    json_integer(pol->max_yield_kg_ha));
+			/* as fractions of the kg shipped, like the caps */
+			if (pol->transit_set) {
+				put(ok, policy, "transit_loss",
+				    json_real(pol->transit_loss_ppm / 1e6));
+				put(ok, policy, "transit_gain",
+				    json_real(pol->transit_gain_ppm / 1e6));
+			}
+			if (pol->n_max_delay) {
+				json_t *caps = json_object();
+
+				for (size_t i = 0; caps && i < pol->n_max_delay;
+				     i++)
+					put(ok, caps, pol->max_delay[i]->kind,
+					    json_integer(pol->max_delay[i]
+								 ->seconds));
+				put(ok, policy, "max_delay_s", caps);
+			}
 		}
 		put(ok, obj, "policy", policy);
 	}

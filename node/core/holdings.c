@@ -53,7 +53,14 @@ shipment_value(const Paxta__ShipmentRecord *rec)
 				 json_integer((json_int_t)rec->received_at)) ||
 	     json_object_set_new(
 		     j, "received_lots",
-		     lines_value(rec->received_lots, rec->n_received_lots)))) {
+		     lines_value(rec->received_lots, rec->n_received_lots)) ||
+	     /* what the scales found short or over, per lot (docs/api.md) */
+	     json_object_set_new(
+		     j, "transit_loss",
+		     lines_value(rec->transit_loss, rec->n_transit_loss)) ||
+	     json_object_set_new(
+		     j, "transit_gain",
+		     lines_value(rec->transit_gain, rec->n_transit_gain)))) {
 		json_decref(j);
 		return NULL;
 	}

@@ -131,7 +131,8 @@ genesis_leaf(uint8_t **out, size_t *out_len, const char *origin,
 {
 	Paxta__Entry entry = PAXTA__ENTRY__INIT;
 	Paxta__Genesis genesis = PAXTA__GENESIS__INIT;
-	Paxta__Policy pol = PAXTA__POLICY__INIT;
+	Paxta__Policy pol;
+	Paxta__DelayCap caps[PX_KIND_SLOTS], *cap_ptrs[PX_KIND_SLOTS];
 	Paxta__Registrar *regs = NULL, **reg_ptrs = NULL;
 	uint8_t *payload = NULL;
 	size_t payload_len;
@@ -148,15 +149,7 @@ genesis_leaf(uint8_t **out, size_t *out_len, const char *origin,
 		regs[i].public_key.len = PX_PUBKEY_LEN;
 		reg_ptrs[i] = &regs[i];
 	}
-	pol.ginning_ppm = policy->ginning_ppm;
-	pol.spinning_ppm = policy->spinning_ppm;
-	pol.weaving_ppm = policy->weaving_ppm;
-	pol.knitting_ppm = policy->knitting_ppm;
-	pol.making_ppm = policy->making_ppm;
-	pol.max_skew_s = policy->max_skew_s;
-	pol.harvest_from = policy->harvest_from;
-	pol.harvest_until = policy->harvest_until;
-	pol.max_yield_kg_ha = policy->max_yield_kg_ha;
+	px_policy_write(&pol, policy, caps, cap_ptrs);
 	genesis.format = PX_STORE_FORMAT;
 	genesis.origin = (char *)origin;
 	genesis.node_key.data = (uint8_t *)key->pub.b;
@@ -345,22 +338,8 @@ load_genesis(struct px_ledger *l)
 		goto out;
 	memcpy(l->node_pub.b, g->node_key.data, PX_PUBKEY_LEN);
 	snprintf(l->origin, sizeof(l->origin), "%s", g->origin);
-	l->policy = (struct px_policy){ .ginning_ppm = p->ginning_ppm,
-					.spinning_ppm = p->spinning_ppm,
-					.weaving_ppm = p->weaving_ppm,
-					.knitting_ppm = p->knitting_ppm,
-					.making_ppm = p->making_ppm,
-					.max_skew_s = p->max_skew_s,
-					.harvest_from = p->harvest_from,
-					.harvest_until = p->harvest_until,
-					.max_yield_kg_ha = p->max_yield_kg_ha };
-	/* A genesis without a calendar or a yield takes the defaults. */
-	if (!l->policy.harvest_from && !l->policy.harvest_until) {
-		l->policy.harvest_from = PX_HARVEST_FROM;
-		l->policy.harvest_until = PX_HARVEST_UNTIL;
-	}
-	if (!l->policy.max_yield_kg_ha)
-		l->policy.max_yield_kg_ha = PX_MAX_YIELD_KG_HA;
+	if (px_policy_read(&l->policy, p) != PX_OK)
+		goto out;
 	rc = PX_OK;
 out:
 	px_entry_release(&first);

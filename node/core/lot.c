@@ -143,6 +143,71 @@ out:
 	return rc;
 }
 
+/* "transit": receives whose weight differed from the kg shipped, with
+ * the transit loss (or gain) the ledger's tolerance let through. */
+static int
+put_weighings(json_t *j, const Paxta__LotRecord *rec)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < rec->n_weighings; i++) {
+		const Paxta__Weighing *w = rec->weighings[i];
+		int light = w->weighed < w->shipped;
+		json_t *o = json_pack(
+			"{s:o,s:I,s:o,s:o,s:o}", "shipment",
+			px_json_text(w->shipment), "received_at",
+			(json_int_t)w->received_at, "shipped_kg",
+			json_grams(w->shipped), "weighed_kg",
+			json_grams(w->weighed), light ? "loss_kg" : "gain_kg",
+			json_grams(light ? w->shipped - w->weighed
+					 : w->weighed - w->shipped));
+
+		if (!o || json_array_append_new(arr, o) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	return arr && json_object_set_new(j, "transit", arr) == 0 ? PX_OK
+								  : PX_ENOMEM;
+}
+
+static int
+collect_version(void *ctx, const Paxta__LotRecord *rec)
+{
+	char when[PX_TIME_TEXT];
+	json_t *j;
+
+	px_format_time(when, rec->time);
+	j = json_pack("{s:I,s:o,s:s,s:o,s:s,s:I,s:I}", "created_at",
+		      (json_int_t)rec->created_at, "creator",
+		      px_json_text(rec->creator), "product",
+		      or_unknown(px_product_name(rec->product)), "kg",
+		      json_grams(rec->grams), "time", when, "voided_at",
+		      (json_int_t)rec->voided_at, "superseded_at",
+		      (json_int_t)rec->superseded_at);
+	if (!j || json_array_append_new(ctx, j) != 0)
+		return PX_ENOMEM;
+	return PX_OK;
+}
+
+/* "previous": the versions of this id whose creation was voided before a
+ * corrected entry took the id again, earliest first (docs/api.md). */
+static int
+put_previous(json_t *j, struct px_txn *t, const char *id)
+{
+	json_t *arr = json_array();
+	int rc;
+
+	if (!arr)
+		return PX_ENOMEM;
+	rc = px_state_each_lot_version(t, id, collect_version, arr);
+	if (rc == PX_OK && json_array_size(arr) &&
+	    json_object_set(j, "previous", arr) != 0)
+		rc = PX_ENOMEM;
+	json_decref(arr);
+	return rc;
+}
+
 int
 px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 {
@@ -228,6 +293,10 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 		rc = PX_ENOMEM;
 		goto out;
 	}
+	if (rec->n_weighings && (rc = put_weighings(j, rec)) != PX_OK)
+		goto out;
+	if ((rc = put_previous(j, t, rec->id)) != PX_OK)
+		goto out;
 	if ((rc = put_record_times(j, t, rec->created_at)) != PX_OK)
 		goto out;
 	*out = j;

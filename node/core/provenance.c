@@ -162,19 +162,16 @@ graph_node(struct graph *g, const char *id, size_t *out)
 /* Read lot's record into its node: PX_ENOTFOUND when it did not exist as of
  * the graph's size. */
 static int
-load_lot(struct px_txn *t, struct graph *g, size_t i)
+load_lot(struct px_txn *t, struct graph *g, size_t i, Paxta__LotRecord **out)
 {
 	Paxta__LotRecord *rec = NULL;
 	struct node *n = &g->nodes[i];
-	int rc = px_state_lot(t, n->id, &rec);
+	/* The version that stood then: a tag voided and taken again by a
+	 * corrected entry is the old lot as of before the void. */
+	int rc = px_state_lot_as_of(t, n->id, g->at, &rec);
 
 	if (rc != PX_OK)
 		return rc;
-	if (rec->created_at >= g->at ||
-	    (rec->voided && rec->voided_at < g->at)) {
-		px_state_free(rec);
-		return PX_ENOTFOUND;
-	}
 	n->product = rec->product;
 	n->grams = rec->grams;
 	n->created_at = rec->created_at;
@@ -187,7 +184,7 @@ load_lot(struct px_txn *t, struct graph *g, size_t i)
 	copy_id(n->district, rec->district);
 	copy_id(n->region, rec->region);
 	copy_id(n->farm, rec->farm);
-	px_state_free(rec);
+	*out = rec;
 	return PX_OK;
 }
 
@@ -219,15 +216,26 @@ static int
 visit(struct px_txn *t, struct graph *g, size_t i, int up)
 {
 	struct edge_load el = { g, PX_OK };
+	Paxta__LotRecord *rec = NULL;
 	int rc;
 
 	g->nodes[i].visited = 1;
-	if ((rc = load_lot(t, g, i)) != PX_OK)
+	if ((rc = load_lot(t, g, i, &rec)) != PX_OK)
 		return rc;
 	g->nodes[i].first_edge = g->n_edges;
-	rc = up ? px_state_each_input(t, g->nodes[i].id, add_edge, &el)
-		: px_state_each_output(t, g->nodes[i].id, add_edge, &el);
+	if (rec->superseded_at) {
+		/* A superseded version keeps its own inputs; it had no
+		 * outputs (only a lot nothing was made from is voided). */
+		for (size_t k = 0; up && rc == PX_OK && k < rec->n_inputs; k++)
+			rc = add_edge(&el, rec->inputs[k]->lot,
+				      rec->inputs[k]->grams);
+	} else {
+		rc = up ? px_state_each_input(t, g->nodes[i].id, add_edge, &el)
+			: px_state_each_output(t, g->nodes[i].id, add_edge,
+					       &el);
+	}
 	g->nodes[i].n_edges = g->n_edges - g->nodes[i].first_edge;
+	px_state_free(rec);
 	return rc;
 }
 
@@ -1190,6 +1198,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	   uint64_t at)
 {
 	struct px_verdict *v = NULL;
+	Paxta__LotRecord *rec = NULL;
 	struct graph g;
 	size_t root, *order = NULL, n_order = 0, n_origins = 0;
 	json_t *statements = json_object();
@@ -1213,8 +1222,10 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	v->at = at;
 	if ((rc = graph_node(&g, lot, &root)) != PX_OK)
 		goto out;
-	if ((rc = load_lot(t, &g, root)) != PX_OK)
+	if ((rc = load_lot(t, &g, root, &rec)) != PX_OK)
 		goto out;
+	px_state_free(rec);
+	rec = NULL;
 	if ((rc = walk(t, &g, &root, 1, 1, &order, &n_order)) != PX_OK)
 		goto out;
 	v->product = g.nodes[root].product;

@@ -371,6 +371,23 @@ check_time_order(struct px_txn *t, const struct px_rules_ctx *ctx,
 	return PX_OK;
 }
 
+/* The transit tolerances and recording-delay caps of a genesis: a
+ * tolerance is a share of the kg shipped, a cap names an entry kind. */
+static int
+check_policy(struct apply *a, const Paxta__Policy *p)
+{
+	struct px_policy read;
+
+	if (p->transit_loss_ppm > 1000000 || p->transit_gain_ppm > 1000000)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a transit tolerance is at most 100 %%");
+	if (p->n_max_delay > PX_KIND_SLOTS || px_policy_read(&read, p) != PX_OK)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "a recording-delay cap names an entry kind "
+				 "(harvest, transfer, receive, ...)");
+	return PX_OK;
+}
+
 static int
 apply_genesis(struct apply *a, const struct px_signed_entry *env)
 {
@@ -412,6 +429,8 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 				 "a harvest calendar runs between two "
 				 "month-days (MMDD) and a farm's yield is at "
 				 "most 100 t/ha");
+	if ((rc = check_policy(a, p)) != PX_OK)
+		return rc;
 	for (size_t i = 0; i < g->n_registrars; i++) {
 		const Paxta__Registrar *reg = g->registrars[i];
 		Paxta__ActorRecord rec = PAXTA__ACTOR_RECORD__INIT, *old;
@@ -624,6 +643,28 @@ out:
 /* ---- lots ---- */
 
 /*
+ * Lot ids are unique (rule 5) among lots that stand: an id whose creation
+ * was voided is free again, so the corrected bale keeps its physical tag
+ * (docs/events.md "void"). The voided one stays in the lot's history.
+ */
+static int
+check_new_lot(struct apply *a, const char *id)
+{
+	Paxta__LotRecord *old = NULL;
+	int rc = px_state_lot(a->t, id, &old);
+
+	if (rc == PX_OK && !old->voided)
+		rc = px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
+			       "lot '%s' is in the ledger already (entry "
+			       "%" PRIu64 ")",
+			       id, old->created_at);
+	else if (rc == PX_OK || rc == PX_ENOTFOUND)
+		rc = PX_OK;
+	px_state_free(old);
+	return rc;
+}
+
+/*
  * The season cotton picked at seconds belongs to, by the policy's harvest
  * calendar (MMDD from .. until; a window that wraps past New Year is the
  * season of the year it starts in): 0 when it is outside every season.
@@ -703,7 +744,7 @@ static int
 apply_harvest(struct apply *a)
 {
 	const Paxta__Harvest *h = a->e->harvest;
-	Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT, *old = NULL;
+	Paxta__LotRecord rec = PAXTA__LOT_RECORD__INIT;
 	char region[PX_ID_MAX + 1], when[PX_TIME_TEXT];
 	uint32_t season;
 	int rc;
@@ -779,12 +820,8 @@ apply_harvest(struct apply *a)
 	if ((rc = check_mapped(a, h->district, 1)) != PX_OK ||
 	    (rc = check_yield(a, h)) != PX_OK)
 		return rc;
-	rc = px_state_lot(a->t, h->lot, &old);
-	px_state_free(old);
-	if (rc == PX_OK)
-		return px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
-				 "lot '%s' is in the ledger already", h->lot);
-	if (rc != PX_ENOTFOUND)
+	if ((rc = check_new_lot(a, h->lot)) != PX_OK ||
+	    (rc = px_state_supersede_lot(a->t, h->lot, a->index)) != PX_OK)
 		return rc;
 
 	/* The region is always the district's (DESIGN.md §3.4). */
@@ -938,7 +975,6 @@ apply_transform(struct apply *a)
 
 	for (size_t i = 0; i < tf->n_outputs; i++) {
 		const Paxta__Output *o = tf->outputs[i];
-		Paxta__LotRecord *old = NULL;
 		int allowed = o->product == pr->main ||
 			      o->product == pr->by[0] ||
 			      o->product == pr->by[1];
@@ -969,13 +1005,7 @@ apply_transform(struct apply *a)
 						 "output lot '%s' is listed "
 						 "twice",
 						 o->lot);
-		rc = px_state_lot(a->t, o->lot, &old);
-		px_state_free(old);
-		if (rc == PX_OK)
-			return px_refuse(a->r, PX_CODE_DUPLICATE_LOT,
-					 "lot '%s' is in the ledger already",
-					 o->lot);
-		if (rc != PX_ENOTFOUND)
+		if ((rc = check_new_lot(a, o->lot)) != PX_OK)
 			return rc;
 		out_total += o->grams;
 		if (o->product == pr->main)
@@ -1028,7 +1058,9 @@ apply_transform(struct apply *a)
 		rec.region = "";
 		rec.farm = "";
 		rec.process = tf->process;
-		if ((rc = px_state_put_lot(a->t, &rec)) != PX_OK)
+		if ((rc = px_state_supersede_lot(a->t, o->lot, a->index)) !=
+			    PX_OK ||
+		    (rc = px_state_put_lot(a->t, &rec)) != PX_OK)
 			return rc;
 		rc = px_state_set_holding(a->t, o->lot, a->e->actor, o->grams);
 		if (rc != PX_OK)
@@ -1144,12 +1176,127 @@ apply_transfer(struct apply *a)
 	return px_state_put_shipment(a->t, &rec);
 }
 
+/* What a receive weighed against what was shipped, lot by lot: the
+ * differences, kept on the shipment record. */
+struct weighing {
+	Paxta__LotMass *lines; /* loss first, then gain */
+	Paxta__LotMass **loss, **gain;
+	size_t n_loss, n_gain;
+};
+
+static void
+weighing_release(struct weighing *w)
+{
+	free(w->lines);
+	free(w->loss);
+	free(w->gain);
+}
+
+/*
+ * Scales disagree (docs/events.md "receive"): the kg weighed on arrival
+ * may fall short of the kg shipped by the policy's transit loss, or exceed
+ * it by its transit gain, each a share of the kg shipped. A lot of the
+ * shipment the receive does not list weighed nothing. Exact in integers:
+ * for a whole diff, diff > floor(shipped x ppm / 10^6) exactly when
+ * diff x 10^6 > shipped x ppm, and scale_ppm cannot overflow.
+ */
+static int
+weigh(struct apply *a, const Paxta__ShipmentRecord *sh,
+      const Paxta__Receive *rv, struct weighing *w)
+{
+	const struct px_policy *pol = a->ctx->policy;
+	char k1[PX_KG_TEXT], k2[PX_KG_TEXT];
+
+	w->lines = calloc(sh->n_lots ? sh->n_lots : 1, sizeof(*w->lines));
+	w->loss = calloc(sh->n_lots ? sh->n_lots : 1, sizeof(*w->loss));
+	w->gain = calloc(sh->n_lots ? sh->n_lots : 1, sizeof(*w->gain));
+	if (!w->lines || !w->loss || !w->gain)
+		return PX_ENOMEM;
+	for (size_t j = 0; j < sh->n_lots; j++) {
+		const Paxta__LotMass *sent = sh->lots[j];
+		Paxta__LotMass *line;
+		uint64_t got = 0, diff;
+		uint32_t ppm;
+		int light;
+
+		for (size_t i = 0; i < rv->n_lots; i++)
+			if (strcmp(rv->lots[i]->lot, sent->lot) == 0)
+				got = rv->lots[i]->grams;
+		if (got == sent->grams)
+			continue;
+		light = got < sent->grams;
+		diff = light ? sent->grams - got : got - sent->grams;
+		ppm = light ? pol->transit_loss_ppm : pol->transit_gain_ppm;
+		if (diff > scale_ppm(sent->grams, ppm)) {
+			px_format_kg(k1, got);
+			px_format_kg(k2, sent->grams);
+			return px_refuse(
+				a->r, PX_CODE_WEIGHT,
+				"lot '%s' weighed %s kg on arrival, %s kg was "
+				"shipped in '%s': %.2f %% %s, over the "
+				"ledger's tolerance of %g %% %s",
+				sent->lot, k1, k2, sh->id,
+				(double)diff * 100.0 / (double)sent->grams,
+				light ? "less" : "more", ppm / 10000.0,
+				light ? "transit loss" : "transit gain");
+		}
+		line = &w->lines[w->n_loss + w->n_gain];
+		paxta__lot_mass__init(line);
+		line->lot = sent->lot;
+		line->grams = diff;
+		if (light)
+			w->loss[w->n_loss++] = line;
+		else
+			w->gain[w->n_gain++] = line;
+	}
+	return PX_OK;
+}
+
+/* The lot keeps the receives whose scales disagreed with the sender's,
+ * so its own view shows transit loss and gain without a shipment scan. */
+static int
+note_weighing(struct apply *a, const Paxta__ShipmentRecord *sh,
+	      const Paxta__Receive *rv, const char *id)
+{
+	Paxta__Weighing wg = PAXTA__WEIGHING__INIT, **old, **more;
+	Paxta__LotRecord *lot = NULL;
+	int rc = px_state_lot(a->t, id, &lot);
+
+	if (rc != PX_OK)
+		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
+	wg.shipment = sh->id;
+	wg.received_at = a->index;
+	for (size_t j = 0; j < sh->n_lots; j++)
+		if (strcmp(sh->lots[j]->lot, id) == 0)
+			wg.shipped = sh->lots[j]->grams;
+	for (size_t i = 0; i < rv->n_lots; i++)
+		if (strcmp(rv->lots[i]->lot, id) == 0)
+			wg.weighed = rv->lots[i]->grams;
+	more = malloc((lot->n_weighings + 1) * sizeof(*more));
+	if (!more) {
+		px_state_free(lot);
+		return PX_ENOMEM;
+	}
+	if (lot->n_weighings)
+		memcpy(more, lot->weighings, lot->n_weighings * sizeof(*more));
+	more[lot->n_weighings] = &wg;
+	old = lot->weighings;
+	lot->weighings = more;
+	lot->n_weighings++;
+	rc = px_state_put_lot(a->t, lot);
+	lot->n_weighings--;
+	lot->weighings = old;
+	free(more);
+	px_state_free(lot);
+	return rc;
+}
+
 static int
 apply_receive(struct apply *a)
 {
 	const Paxta__Receive *rv = a->e->receive;
 	Paxta__ShipmentRecord *sh = NULL;
-	char k1[PX_KG_TEXT], k2[PX_KG_TEXT];
+	struct weighing w = { 0 };
 	int rc;
 
 	if ((rc = check_lines(a, rv->lots, rv->n_lots, "receive")) != PX_OK)
@@ -1182,29 +1329,25 @@ apply_receive(struct apply *a)
 	}
 	if ((rc = check_after(a, "the shipment's dispatch", sh->time)) != PX_OK)
 		goto out;
+	/* Every lot shipped is weighed on arrival, within the tolerance. */
 	for (size_t i = 0; i < rv->n_lots; i++) {
-		const Paxta__LotMass *got = rv->lots[i];
 		size_t j;
 
 		for (j = 0; j < sh->n_lots; j++)
-			if (strcmp(sh->lots[j]->lot, got->lot) == 0)
+			if (strcmp(sh->lots[j]->lot, rv->lots[i]->lot) == 0)
 				break;
 		if (j == sh->n_lots) {
 			rc = px_refuse(a->r, PX_CODE_UNKNOWN_LOT,
 				       "lot '%s' is not in shipment '%s'",
-				       got->lot, rv->shipment);
-			goto out;
-		}
-		if (got->grams > sh->lots[j]->grams) {
-			px_format_kg(k1, got->grams);
-			px_format_kg(k2, sh->lots[j]->grams);
-			rc = px_refuse(a->r, PX_CODE_OVERSPEND,
-				       "lot '%s': %s kg received, but shipment "
-				       "'%s' carried %s",
-				       got->lot, k1, rv->shipment, k2);
+				       rv->lots[i]->lot, rv->shipment);
 			goto out;
 		}
 	}
+	if ((rc = weigh(a, sh, rv, &w)) != PX_OK)
+		goto out;
+	for (size_t i = 0; i < w.n_loss + w.n_gain; i++)
+		if ((rc = note_weighing(a, sh, rv, w.lines[i].lot)) != PX_OK)
+			goto out;
 	for (size_t i = 0; i < rv->n_lots; i++) {
 		rc = add_holding(a->t, rv->lots[i]->lot, a->e->actor,
 				 (int64_t)rv->lots[i]->grams);
@@ -1221,16 +1364,28 @@ apply_receive(struct apply *a)
 		/* Point the record at the entry's lines while it is packed. */
 		size_t n_old = sh->n_received_lots;
 		Paxta__LotMass **old = sh->received_lots;
+		size_t n_loss = sh->n_transit_loss, n_gain = sh->n_transit_gain;
+		Paxta__LotMass **loss = sh->transit_loss,
+			       **gain = sh->transit_gain;
 
 		sh->received = 1;
 		sh->received_at = a->index;
 		sh->n_received_lots = rv->n_lots;
 		sh->received_lots = rv->lots;
+		sh->n_transit_loss = w.n_loss;
+		sh->transit_loss = w.loss;
+		sh->n_transit_gain = w.n_gain;
+		sh->transit_gain = w.gain;
 		rc = px_state_put_shipment(a->t, sh);
 		sh->n_received_lots = n_old;
 		sh->received_lots = old;
+		sh->n_transit_loss = n_loss;
+		sh->transit_loss = loss;
+		sh->n_transit_gain = n_gain;
+		sh->transit_gain = gain;
 	}
 out:
+	weighing_release(&w);
 	px_state_free(sh);
 	return rc;
 }
@@ -1510,16 +1665,24 @@ lot_untouched(struct apply *a, const Paxta__LotRecord *lot)
 }
 
 static int
-void_lot(struct apply *a, const char *id)
+void_lot(struct apply *a, const char *id, uint64_t entry)
 {
 	Paxta__LotRecord *lot = NULL;
 	int rc;
 
 	if ((rc = find_lot(a, id, &lot)) != PX_OK)
 		return rc;
+	/* The id may have been taken again after an earlier void: the lot
+	 * that stands now is not this entry's to void. */
+	if (lot->created_at != entry)
+		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
+			       "lot '%s' of entry %" PRIu64 " was voided "
+			       "already; the lot of that id now is entry "
+			       "%" PRIu64 "'s",
+			       id, entry, lot->created_at);
 	/* A lab's finding names the lot: voiding it (and making it again
 	 * under another id) would wash the finding away. */
-	if (lot->lab_results)
+	else if (lot->lab_results)
 		rc = px_refuse(a->r, PX_CODE_VOID_DENIED,
 			       "lot '%s' has a lab result; a lot a lab "
 			       "tested cannot be voided",
@@ -1564,7 +1727,7 @@ apply_void(struct apply *a)
 	}
 	switch (target->body_case) {
 	case PAXTA__ENTRY__BODY_HARVEST:
-		rc = void_lot(a, target->harvest->lot);
+		rc = void_lot(a, target->harvest->lot, v->index);
 		break;
 	case PAXTA__ENTRY__BODY_TRANSFORM: {
 		const Paxta__Transform *tf = target->transform;
@@ -1572,7 +1735,7 @@ apply_void(struct apply *a)
 		/* The outputs' lineage edges stay: as of before the void,
 		 * the verdict still walks them. */
 		for (size_t i = 0; i < tf->n_outputs && rc == PX_OK; i++)
-			rc = void_lot(a, tf->outputs[i]->lot);
+			rc = void_lot(a, tf->outputs[i]->lot, v->index);
 		for (size_t j = 0; j < tf->n_inputs && rc == PX_OK; j++)
 			rc = add_holding(a->t, tf->inputs[j]->lot, a->e->actor,
 					 (int64_t)tf->inputs[j]->grams);
@@ -1748,20 +1911,6 @@ apply_publish(struct apply *a)
 
 /* ---- every entry ---- */
 
-void
-px_policy_default(struct px_policy *out)
-{
-	*out = (struct px_policy){ .ginning_ppm = 450000,
-				   .spinning_ppm = 950000,
-				   .weaving_ppm = 980000,
-				   .knitting_ppm = 980000,
-				   .making_ppm = 950000,
-				   .max_skew_s = 300,
-				   .harvest_from = PX_HARVEST_FROM,
-				   .harvest_until = PX_HARVEST_UNTIL,
-				   .max_yield_kg_ha = PX_MAX_YIELD_KG_HA };
-}
-
 /*
  * What every kind may carry beside its body (DESIGN.md §6.1): the event's
  * own time, and documents on the kinds that move cotton. An event is
@@ -1821,6 +1970,57 @@ check_event(struct apply *a)
 				 e->harvest->lot);
 	a->when = when;
 	return PX_OK;
+}
+
+/* A span of seconds for people: "40d 0h 0m", "3h 5m" or "4m 2s". */
+static void
+format_span(char *out, size_t cap, int64_t s)
+{
+	int64_t d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60;
+
+	if (d)
+		snprintf(out, cap, "%" PRId64 "d %" PRId64 "h %" PRId64 "m", d,
+			 h, m);
+	else if (h)
+		snprintf(out, cap, "%" PRId64 "h %" PRId64 "m", h, m);
+	else
+		snprintf(out, cap, "%" PRId64 "m %" PRId64 "s", m, s % 60);
+}
+
+/*
+ * The policy's recording-delay cap (docs/events.md "Recording delay"): an
+ * event of a capped kind is recorded at most that long after it happened,
+ * measured from its event time (a harvest's harvested_at) to the node's
+ * acceptance time — ctx->now, never this machine's clock, so an audit that
+ * replays with the logged acceptance time decides the same. Without a
+ * node's time (INT64_MAX) there is nothing to measure against.
+ */
+static int
+check_delay(struct apply *a)
+{
+	const Paxta__Entry *e = a->e;
+	unsigned kind = (unsigned)e->body_case;
+	char t1[PX_TIME_TEXT], t2[PX_TIME_TEXT], late[48], cap[48];
+	int64_t when = a->when, max;
+
+	if (kind >= PX_KIND_SLOTS || !a->ctx->policy->max_delay_s[kind] ||
+	    a->ctx->now == INT64_MAX)
+		return PX_OK;
+	if (e->body_case == PAXTA__ENTRY__BODY_HARVEST && !e->event_time[0])
+		when = e->harvest->harvested_at;
+	max = (int64_t)a->ctx->policy->max_delay_s[kind];
+	if (when >= a->ctx->now - max)
+		return PX_OK;
+	px_format_time(t1, when);
+	px_format_time(t2, a->ctx->now);
+	format_span(late, sizeof(late), a->ctx->now - when);
+	format_span(cap, sizeof(cap), max);
+	return px_refuse(a->r, PX_CODE_TIME,
+			 "%s of %s is recorded %s after it happened (accepted "
+			 "%s); the ledger's policy records a %s at most %s "
+			 "after it happened",
+			 px_entry_kind_name(e->body_case), t1, late, t2,
+			 px_entry_kind_name(e->body_case), cap);
 }
 
 /*
@@ -1946,6 +2146,7 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 		goto out;
 	a.author = author;
 	if ((rc = check_event(&a)) != PX_OK ||
+	    (rc = check_delay(&a)) != PX_OK ||
 	    (rc = check_event_id(&a)) != PX_OK)
 		goto out;
 

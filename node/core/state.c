@@ -5,6 +5,15 @@
 #include "paxta/error.h"
 #include "paxta/state.h"
 
+struct msg_scan {
+	const ProtobufCMessageDescriptor *desc;
+	int (*fn)(void *ctx, const void *rec);
+	void *ctx;
+};
+
+static int msg_cb(void *ctx, const uint8_t *key, size_t klen,
+		  const uint8_t *value, size_t vlen);
+
 /* Longest key: two ids, a 0 byte, a season and an index. */
 #define KEY_MAX (2 * PX_ID_MAX + 16 + 8 + 4)
 
@@ -177,6 +186,163 @@ px_state_lot(struct px_txn *t, const char *id, Paxta__LotRecord **out)
 	}
 	return get_msg(t, PX_TABLE_LOTS, id, strlen(id),
 		       &paxta__lot_record__descriptor, (void **)out);
+}
+
+/* A version existed as of tree size at: made before, voided not before. */
+static int
+lot_exists_at(const Paxta__LotRecord *rec, uint64_t at)
+{
+	return rec->created_at < at && !(rec->voided && rec->voided_at < at);
+}
+
+struct version_find {
+	uint64_t at;
+	Paxta__LotRecord *found;
+};
+
+static int
+find_version(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	     size_t vlen)
+{
+	struct version_find *vf = ctx;
+	Paxta__LotRecord *rec;
+
+	(void)key;
+	(void)klen;
+	rec = paxta__lot_record__unpack(NULL, vlen, value);
+	if (!rec)
+		return PX_ESTORE;
+	if (lot_exists_at(rec, vf->at)) {
+		vf->found = rec;
+		return 1; /* versions never overlap: the first is the one */
+	}
+	px_state_free(rec);
+	return PX_OK;
+}
+
+int
+px_state_lot_as_of(struct px_txn *t, const char *id, uint64_t at,
+		   Paxta__LotRecord **out)
+{
+	struct version_find vf = { at, NULL };
+	uint8_t prefix[KEY_MAX];
+	int rc = px_state_lot(t, id, out);
+
+	if (rc != PX_OK)
+		return rc;
+	if (lot_exists_at(*out, at))
+		return PX_OK;
+	/* One cursor seek when the id was never taken again. */
+	px_state_free(*out);
+	*out = NULL;
+	rc = px_store_scan(t, PX_TABLE_LOTS, prefix, join(prefix, id, NULL, 1),
+			   find_version, &vf);
+	if (rc < 0) {
+		px_state_free(vf.found);
+		return rc;
+	}
+	*out = vf.found;
+	return vf.found ? PX_OK : PX_ENOTFOUND;
+}
+
+/* Collect the lineage inputs of a lot about to be superseded. */
+struct inputs_take {
+	Paxta__LotMass *lines;
+	size_t n, cap;
+	char (*ids)[PX_ID_MAX + 1];
+};
+
+static int
+take_input(void *ctx, const char *lot, uint64_t grams)
+{
+	struct inputs_take *it = ctx;
+
+	if (it->n == it->cap) {
+		size_t cap = it->cap ? 2 * it->cap : 8;
+		Paxta__LotMass *lines =
+			realloc(it->lines, cap * sizeof(*lines));
+		char(*ids)[PX_ID_MAX + 1];
+
+		if (!lines)
+			return PX_ENOMEM;
+		it->lines = lines;
+		ids = realloc(it->ids, cap * sizeof(*ids));
+		if (!ids)
+			return PX_ENOMEM;
+		it->ids = ids;
+		it->cap = cap;
+	}
+	strcpy(it->ids[it->n], lot); /* scan_pairs: at most PX_ID_MAX */
+	paxta__lot_mass__init(&it->lines[it->n]);
+	it->lines[it->n].grams = grams;
+	it->n++;
+	return PX_OK;
+}
+
+int
+px_state_supersede_lot(struct px_txn *t, const char *id, uint64_t index)
+{
+	struct inputs_take it = { 0 };
+	Paxta__LotRecord *rec = NULL;
+	Paxta__LotMass **ptrs = NULL;
+	uint8_t key[KEY_MAX];
+	size_t n;
+	int rc = px_state_lot(t, id, &rec);
+
+	if (rc == PX_ENOTFOUND)
+		return PX_OK;
+	if (rc != PX_OK)
+		return rc;
+	if (!rec->voided || rec->n_inputs) {
+		rc = PX_EINVAL;
+		goto out;
+	}
+	if ((rc = px_state_each_input(t, id, take_input, &it)) != PX_OK)
+		goto out;
+	if (it.n && !(ptrs = calloc(it.n, sizeof(*ptrs)))) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < it.n; i++) {
+		it.lines[i].lot = it.ids[i];
+		ptrs[i] = &it.lines[i];
+		/* Its edges leave the live tables with it. */
+		rc = px_store_del(t, PX_TABLE_EDGES_UP, key,
+				  join(key, id, it.ids[i], 1));
+		if (rc == PX_OK)
+			rc = px_store_del(t, PX_TABLE_EDGES_DOWN, key,
+					  join(key, it.ids[i], id, 1));
+		if (rc != PX_OK)
+			goto out;
+	}
+	rec->superseded_at = index;
+	rec->n_inputs = it.n;
+	rec->inputs = ptrs;
+	n = join(key, id, NULL, 1);
+	px_put_be64(key + n, rec->created_at);
+	rc = put_msg(t, PX_TABLE_LOTS, key, n + 8, &rec->base);
+	rec->n_inputs = 0;
+	rec->inputs = NULL;
+	if (rc == PX_OK)
+		rc = px_store_del(t, PX_TABLE_LOTS, id, strlen(id));
+out:
+	free(ptrs);
+	free(it.lines);
+	free(it.ids);
+	px_state_free(rec);
+	return rc;
+}
+
+int
+px_state_each_lot_version(struct px_txn *t, const char *id, px_state_lot_fn fn,
+			  void *ctx)
+{
+	uint8_t prefix[KEY_MAX];
+	struct msg_scan ms = { &paxta__lot_record__descriptor,
+			       (int (*)(void *, const void *))fn, ctx };
+
+	return px_store_scan(t, PX_TABLE_LOTS, prefix,
+			     join(prefix, id, NULL, 1), msg_cb, &ms);
 }
 
 int
@@ -509,12 +675,6 @@ px_state_put_attestation(struct px_txn *t, const Paxta__AttestationRecord *rec)
 	px_put_be64(key + n + 4, rec->index);
 	return put_msg(t, PX_TABLE_ATTESTATIONS, key, n + 12, &rec->base);
 }
-
-struct msg_scan {
-	const ProtobufCMessageDescriptor *desc;
-	int (*fn)(void *ctx, const void *rec);
-	void *ctx;
-};
 
 static int
 msg_cb(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,

@@ -33,6 +33,7 @@ pxd_code_status(enum px_code code)
 	case PX_CODE_ORIGIN:
 	case PX_CODE_SEASON:
 	case PX_CODE_YIELD:
+	case PX_CODE_WEIGHT:
 		return 422; /* the entry itself breaks a rule */
 	case PX_CODE_TOO_LARGE:
 		return 413;

@@ -141,6 +141,30 @@ expect_status 0 -- "$PAXTA" lot --data ledger --shipments PBI-0101
 expect_in out "WB-8001  uz.gin.1 -> uz.spin.1  227 kg, sent 2026-10-19T08:00:00+05:00"
 expect_in out "in transit"
 
+# Scales disagree: 0.3 % light is kept as transit loss, 3 % light is refused.
+printf '%s\n' '{"kind":"harvest","actor":"uz.farm.a","lot":"A-5","kg":1000,"season":2026,"district":"UZ-SA-KTK","method":"hand","harvested_at":"2026-10-01T08:00:00Z"}' \
+	'{"kind":"transfer","actor":"uz.farm.a","to":"uz.gin.1","shipment":"WB-7800","lots":[{"lot":"A-5","kg":1000}]}' >scale.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys scale.jsonl
+printf '%s\n' '{"kind":"receive","actor":"uz.gin.1","shipment":"WB-7800","lots":[{"lot":"A-5","kg":970}]}' >light.jsonl
+expect_status 1 -- "$PAXTA" submit --data ledger --keys keys light.jsonl
+expect_in err "weight: lot 'A-5' weighed 970 kg on arrival, 1000 kg was shipped in 'WB-7800': 3.00 % less, over the ledger's tolerance of 2 % transit loss"
+printf '%s\n' '{"kind":"receive","actor":"uz.gin.1","shipment":"WB-7800","lots":[{"lot":"A-5","kg":997}]}' >light.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys light.jsonl
+expect_status 0 -- "$PAXTA" lot --data ledger A-5
+expect_in out "weighed   997 kg of 1000 kg shipped in WB-7800: transit loss 3 kg"
+# A typo voided, and the corrected bale keeps its tag.
+printf '%s\n' '{"kind":"transform","actor":"uz.gin.1","process":"ginning","inputs":[{"lot":"A-5","kg":600}],"outputs":[{"lot":"PBI-0002","kg":262,"product":"lint"}]}' >bale.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys --json bale.jsonl
+typo=$(jq -s '[.. | objects | select(has("index"))][0].index' out)
+printf '{"kind":"void","actor":"uz.gin.1","entry":%s,"reason":"262 for 226"}\n' "$typo" >void.jsonl
+printf '%s\n' '{"kind":"transform","actor":"uz.gin.1","process":"ginning","inputs":[{"lot":"A-5","kg":600}],"outputs":[{"lot":"PBI-0002","kg":226,"product":"lint"}]}' >>void.jsonl
+expect_status 0 -- "$PAXTA" submit --data ledger --keys keys void.jsonl
+expect_status 0 -- "$PAXTA" lot --data ledger PBI-0002
+expect_in out "lot PBI-0002 · lint · 226 kg"
+expect_in out "earlier   262 kg lint by uz.gin.1 (entry $typo), voided at entry $((typo + 1))"
+expect_status 0 -- "$PAXTA" actor --data ledger uz.gin.1 --holdings --json
+expect_eq "$(jq -c '[.holdings[] | select(.lot == "A-5" or .lot == "PBI-0002") | [.lot, .kg]]' out)" '[["A-5",397],["PBI-0002",226]]' "the gin's stock after the correction"
+
 # A long load over --node, the node killed with -9 in the middle, then the
 # same file again: it finishes, and every event is logged exactly once.
 for i in $(seq 1 3000); do
@@ -164,6 +188,8 @@ expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys bales.jsonl
 expect_in out " 0 refused"
 expect_eq "$(curl -s "$URL/v1/shipments/WB-7790" | jq -c '[.from, .to, .received]')" '["uz.farm.a","uz.gin.1",true]' "GET /v1/shipments/{id}"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/shipments/WB-404")" 404 "an unknown shipment"
+expect_eq "$(curl -s "$URL/v1/shipments/WB-7800" | jq -c '.transit_loss')" '[{"lot":"A-5","kg":3}]' "a shipment's transit loss"
+expect_eq "$(curl -s "$URL/v1/lots/PBI-0002" | jq -c '[.kg, (.previous | map(.kg))]')" '[226,[262]]' "a lot's earlier version"
 expect_eq "$(curl -s "$URL/v1/actors/uz.farm.a/holdings" | jq '.holdings | length')" 3002 "GET /v1/actors/{id}/holdings"
 expect_status 0 -- "$PAXTA" actor --node "$URL" uz.farm.a --holdings --json
 expect_eq "$(jq '.holdings | length' out)" 3002 "paxta actor --holdings over --node"

@@ -30,6 +30,21 @@ expect_status 0 -- "$PAXTA" init --data wrap --origin x --registrar "a=$pub" --h
 expect_status 0 -- "$PAXTA" entry --data wrap 0 --json
 expect_in out '"harvest_from": 1001'
 expect_in out '"max_yield_kg_ha": 4000'
+# The transit tolerance and the recording-delay caps are the genesis's too.
+expect_status 2 -- "$PAXTA" init --data other --origin x --registrar "a=$pub" --transit-loss 200%
+expect_in err "--transit-loss takes a percentage"
+expect_status 2 -- "$PAXTA" init --data other --origin x --registrar "a=$pub" --max-delay harvset=30d
+expect_in err "--max-delay takes KIND=SPAN"
+expect_status 2 -- "$PAXTA" init --data other --origin x --registrar "a=$pub" --max-delay harvest=30y
+expect_status 0 -- "$PAXTA" init --data tol --origin x --registrar "a=$pub" --transit-loss 1% --transit-gain 0 --max-delay harvest=30d,receive=12h
+expect_in out "transit tolerance: 1 % loss, 0 % gain"
+expect_in out "recording delay: a harvest at most 2592000 s after it happened"
+expect_status 0 -- "$PAXTA" entry --data tol 0 --json
+expect_in out '"transit_loss": 0.01'
+expect_in out '"harvest": 2592000'
+expect_in out '"receive": 43200'
+expect_status 0 -- "$PAXTA" init --help
+expect_in out "--max-delay"
 
 {
 	register uz.farm.a farm UZ-SA UZ-SA-KTK

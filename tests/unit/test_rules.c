@@ -1414,11 +1414,11 @@ test_receive_refusals(void **state)
 		       "{'kind':'receive','actor':'" FARM
 		       "','shipment':'WB-1','lots':[{'lot':'" LOT
 		       "','kg':12000}]}");
-	/* More than shipped. */
-	expect_refused(fx, PX_EREFUSED, PX_CODE_OVERSPEND,
+	/* More than shipped, past the 0.5 % transit gain (60 kg). */
+	expect_refused(fx, PX_EREFUSED, PX_CODE_WEIGHT,
 		       "{'kind':'receive','actor':'" GIN
 		       "','shipment':'WB-1','lots':[{'lot':'" LOT
-		       "','kg':12000.001}]}");
+		       "','kg':12060.001}]}");
 	/* A lot the shipment does not carry. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_UNKNOWN_LOT,
 		       "{'kind':'receive','actor':'" GIN
@@ -1441,15 +1441,15 @@ test_receive_refusals(void **state)
 		       "{'kind':'receive','actor':'" GIN
 		       "','shipment':'WB-1','event_id':'second','lots':[{"
 		       "'lot':'" LOT "','kg':12000}]}");
-	/* Also after a short first receipt. */
+	/* Also after a short first receipt (within the 2 % loss). */
 	ship(fx, FARM, GIN, "WB-2", "UZ-2026-F0042-002", "10");
-	receive(fx, GIN, "WB-2", "UZ-2026-F0042-002", "4");
+	receive(fx, GIN, "WB-2", "UZ-2026-F0042-002", "9.9");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_OVERSPEND,
 		       "{'kind':'receive','actor':'" GIN
 		       "','shipment':'WB-2','lots':[{'lot':"
 		       "'UZ-2026-F0042-002','kg':6}]}");
 	assert_int_equal(pxt_holding(fx, LOT, GIN), 12000000);
-	assert_int_equal(pxt_holding(fx, "UZ-2026-F0042-002", GIN), 4000);
+	assert_int_equal(pxt_holding(fx, "UZ-2026-F0042-002", GIN), 9900);
 }
 
 static void

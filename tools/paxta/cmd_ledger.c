@@ -143,6 +143,25 @@ static const char init_help[] =
 	"  --max-yield KG       most seed cotton a farm registered with "
 	"area_ha may pick\n"
 	"                       per hectare and season (default 6000)\n"
+	"  --transit-loss P     how much less than shipped a receive may "
+	"weigh, as a\n"
+	"                       percentage (2%) or a fraction (0.02); "
+	"default 2%\n"
+	"  --transit-gain P     how much more than shipped it may weigh "
+	"(default 0.5%);\n"
+	"                       outside these a receive is refused as "
+	"'weight'\n"
+	"  --max-delay KIND=SPAN[,KIND=SPAN...]\n"
+	"                       how long after it happened an event of KIND "
+	"may still be\n"
+	"                       recorded (by the node's clock when it "
+	"accepts it), e.g.\n"
+	"                       harvest=30d,receive=7d; SPAN in s, m, h or "
+	"d; kinds are\n"
+	"                       harvest, transfer, receive, transform, "
+	"lab_result,\n"
+	"                       attest, void, ... (default: no cap; "
+	"docs/events.md)\n"
 	"  --json               print the result as JSON\n\n"
 	"example:\n"
 	"  paxta keygen --out registrar.key\n"
@@ -162,6 +181,72 @@ parse_cap(const char *text, uint32_t *out)
 	return 0;
 }
 
+/* "2%" (a percentage) or "0.02" (a fraction) -> ppm, at most 100 %. */
+static int
+parse_share(const char *text, uint32_t *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text)
+		return -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || !(v >= 0 && v <= 1))
+		return -1;
+	*out = (uint32_t)llround(v * 1e6);
+	return 0;
+}
+
+/* "harvest=30d,receive=7d" into policy->max_delay_s. */
+static int
+parse_delays(const char *text, struct px_policy *policy)
+{
+	char *copy = strdup(text), *save = NULL;
+	int rc = copy && *text ? 0 : -1;
+
+	for (char *item = copy ? strtok_r(copy, ",", &save) : NULL;
+	     item && rc == 0; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '='), *end;
+		unsigned long long n;
+		uint64_t unit = 1;
+		unsigned k;
+
+		rc = -1;
+		if (!eq)
+			break;
+		*eq = '\0';
+		for (k = PAXTA__ENTRY__BODY_GENESIS + 1; k < PX_KIND_SLOTS; k++)
+			if (strcmp(px_entry_kind_name(
+					   (Paxta__Entry__BodyCase)k),
+				   item) == 0)
+				break;
+		if (k == PX_KIND_SLOTS || strcmp(item, "unknown") == 0)
+			break;
+		if (eq[1] < '0' || eq[1] > '9')
+			break;
+		n = strtoull(eq + 1, &end, 10);
+		if (*end == 'd')
+			unit = 86400;
+		else if (*end == 'h')
+			unit = 3600;
+		else if (*end == 'm')
+			unit = 60;
+		else if (*end && *end != 's')
+			break;
+		if (*end && end[1])
+			break;
+		if (n == 0 || n > UINT32_MAX / unit)
+			break;
+		policy->max_delay_s[k] = (uint32_t)(n * unit);
+		rc = 0;
+	}
+	free(copy);
+	return rc;
+}
+
 int
 cmd_init(int argc, char **argv)
 {
@@ -179,6 +264,9 @@ cmd_init(int argc, char **argv)
 		{ "genesis-time", required_argument, NULL, 'g' },
 		{ "harvest", required_argument, NULL, 'H' },
 		{ "max-yield", required_argument, NULL, 'Y' },
+		{ "transit-loss", required_argument, NULL, 'L' },
+		{ "transit-gain", required_argument, NULL, 'A' },
+		{ "max-delay", required_argument, NULL, 'D' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -301,6 +389,33 @@ cmd_init(int argc, char **argv)
 			}
 			policy.max_yield_kg_ha = (uint32_t)yield;
 			break;
+		case 'L':
+		case 'A':
+			if (parse_share(optarg,
+					c == 'L' ? &policy.transit_loss_ppm
+						 : &policy.transit_gain_ppm)) {
+				status = usage_error(
+					"init",
+					"--transit-%s takes a percentage "
+					"(2%%) or a fraction (0.02) from 0 to "
+					"1, not '%s'",
+					c == 'L' ? "loss" : "gain", optarg);
+				goto out;
+			}
+			break;
+		case 'D':
+			if (parse_delays(optarg, &policy)) {
+				status = usage_error(
+					"init",
+					"--max-delay takes KIND=SPAN[,...] "
+					"with an entry kind (harvest, "
+					"receive, ...) and a span above 0 in "
+					"s, m, h or d (at most 136 years), "
+					"not '%s'",
+					optarg);
+				goto out;
+			}
+			break;
 		case 'j':
 			json = 1;
 			break;
@@ -404,6 +519,16 @@ cmd_init(int argc, char **argv)
 		       policy.ginning_ppm / 1e6, policy.spinning_ppm / 1e6,
 		       policy.weaving_ppm / 1e6, policy.knitting_ppm / 1e6,
 		       policy.making_ppm / 1e6);
+		printf("transit tolerance: %g %% loss, %g %% gain\n",
+		       policy.transit_loss_ppm / 1e4,
+		       policy.transit_gain_ppm / 1e4);
+		for (unsigned k = 0; k < PX_KIND_SLOTS; k++)
+			if (policy.max_delay_s[k])
+				printf("recording delay: a %s at most %" PRIu32
+				       " s after it happened\n",
+				       px_entry_kind_name(
+					       (Paxta__Entry__BodyCase)k),
+				       policy.max_delay_s[k]);
 		printf("next: register actors with 'paxta submit --data %s "
 		       "--key REGISTRAR.key EVENT.json'\n",
 		       data);

@@ -507,6 +507,30 @@ print_lot(json_t *j)
 		       i ? "         " : "on the road to", jstr(p, "to"), kg,
 		       jstr(p, "shipment"));
 	}
+	json_array_foreach(json_object_get(j, "previous"), i, p)
+	{
+		jkg(kg, p, "kg");
+		printf("  %s %s kg %s by %s (entry %" JSON_INTEGER_FORMAT
+		       "), voided at entry %" JSON_INTEGER_FORMAT
+		       ", tag taken again at entry %" JSON_INTEGER_FORMAT "\n",
+		       i ? "         " : "earlier  ", kg, jstr(p, "product"),
+		       jstr(p, "creator"), jint(p, "created_at"),
+		       jint(p, "voided_at"), jint(p, "superseded_at"));
+	}
+	json_array_foreach(json_object_get(j, "transit"), i, p)
+	{
+		char shipped[PX_KG_TEXT], diff[PX_KG_TEXT];
+		int loss = json_object_get(p, "loss_kg") != NULL;
+
+		jkg(kg, p, "weighed_kg");
+		jkg(shipped, p, "shipped_kg");
+		jkg(diff, p, loss ? "loss_kg" : "gain_kg");
+		printf("  %s %s kg of %s kg shipped in %s: transit %s %s kg "
+		       "(entry %" JSON_INTEGER_FORMAT ")\n",
+		       i ? "         " : "weighed  ", kg, shipped,
+		       jstr(p, "shipment"), loss ? "loss" : "gain", diff,
+		       jint(p, "received_at"));
+	}
 	json_array_foreach(outputs, i, p)
 	{
 		jkg(kg, p, "kg_used");

@@ -51,6 +51,10 @@ int px_state_event(struct px_txn *t, const char *author, const char *event_id,
 int px_state_put_event(struct px_txn *t, const char *author,
 		       const char *event_id, uint64_t index);
 
+/* A lot record passed to a callback, borrowed until it returns; a
+ * non-zero return stops the scan. */
+typedef int (*px_state_lot_fn)(void *ctx, const Paxta__LotRecord *rec);
+
 /* Free any record this module returned; accepts NULL. */
 void px_state_free(void *record);
 
@@ -59,6 +63,28 @@ int px_state_actor(struct px_txn *t, const char *id, Paxta__ActorRecord **out);
 int px_state_lot(struct px_txn *t, const char *id, Paxta__LotRecord **out);
 int px_state_shipment(struct px_txn *t, const char *id,
 		      Paxta__ShipmentRecord **out);
+
+/*
+ * The version of lot id that existed as of tree size at: created before at
+ * and not voided before at — the live record, or a superseded one (a voided
+ * creation whose id a later entry took again). PX_ENOTFOUND when none did.
+ */
+int px_state_lot_as_of(struct px_txn *t, const char *id, uint64_t at,
+		       Paxta__LotRecord **out);
+
+/*
+ * Before the entry at index creates lot id again: when the live record of
+ * id is voided, keep it as a superseded version (id ‖ 0 ‖ created_at, with
+ * superseded_at = index and its lineage inputs) and take its lineage edges
+ * out of the live tables, so they cannot mix with the new lot's. PX_OK
+ * (also when there is no record of id); PX_EINVAL when the record is not
+ * voided.
+ */
+int px_state_supersede_lot(struct px_txn *t, const char *id, uint64_t index);
+
+/* Call fn for each superseded version of lot id, earliest first. */
+int px_state_each_lot_version(struct px_txn *t, const char *id,
+			      px_state_lot_fn fn, void *ctx);
 
 int px_state_put_actor(struct px_txn *t, const Paxta__ActorRecord *rec);
 int px_state_put_lot(struct px_txn *t, const Paxta__LotRecord *rec);
@@ -147,9 +173,9 @@ int px_state_each_attestation(struct px_txn *t, const char *subject,
 			      uint32_t season, px_state_attestation_fn fn,
 			      void *ctx);
 
-/* Call fn for every lot record, in id order (a recall from a facility's
- * finding: no index by maker, so it reads them all). */
-typedef int (*px_state_lot_fn)(void *ctx, const Paxta__LotRecord *rec);
+/* Call fn for every lot record, in id order, superseded versions (voided)
+ * included (a recall from a facility's finding: no index by maker, so it
+ * reads them all). */
 int px_state_each_lot(struct px_txn *t, px_state_lot_fn fn, void *ctx);
 
 /* A lab result on a lot, and every lab result on a lot in log order. */
