@@ -11,6 +11,7 @@
 #include "paxta/encoding.h"
 #include "paxta/event.h"
 #include "paxta/lot.h"
+#include "paxta/map.h"
 #include "paxta/names.h"
 #include "paxta/state.h"
 #include "paxta/units.h"
@@ -369,8 +370,8 @@ struct walk {
 	struct px_txn *t;
 	struct px_lineage *g;
 	size_t cap_lots, cap_edges, max_lots;
-	json_t *index;  /* lot id -> position in g->lots */
-	size_t current; /* the lot whose inputs are being read */
+	struct px_map index; /* lot id -> position in g->lots (size_t) */
+	size_t current;      /* the lot whose inputs are being read */
 };
 
 /* Read lot's record into a new slot; *out its position. */
@@ -379,6 +380,7 @@ add_lot(struct walk *w, const char *id, size_t *out)
 {
 	Paxta__LotRecord *rec = NULL;
 	struct px_lineage_lot *l;
+	size_t *slot;
 	int rc;
 
 	if (w->g->n_lots >= w->max_lots)
@@ -408,9 +410,9 @@ add_lot(struct walk *w, const char *id, size_t *out)
 		l->method = rec->method;
 	}
 	px_state_free(rec);
-	if (json_object_set_new(w->index, l->lot,
-				json_integer((json_int_t)w->g->n_lots)) != 0)
+	if (px_map_put(&w->index, l->lot, (void **)&slot, NULL) != PX_OK)
 		return PX_ENOMEM;
+	*slot = w->g->n_lots;
 	*out = w->g->n_lots++;
 	return PX_OK;
 }
@@ -419,12 +421,12 @@ static int
 add_input(void *ctx, const char *lot, uint64_t grams)
 {
 	struct walk *w = ctx;
-	json_t *seen = json_object_get(w->index, lot);
+	const size_t *seen = px_map_get(&w->index, lot);
 	size_t at;
 	int rc;
 
 	if (seen) {
-		at = (size_t)json_integer_value(seen);
+		at = *seen;
 	} else if ((rc = add_lot(w, lot, &at)) != PX_OK) {
 		/* An edge to a lot with no record: the state is damaged. */
 		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
@@ -450,8 +452,8 @@ px_lineage(struct px_lineage **out, struct px_txn *t, const char *lot,
 
 	*out = NULL;
 	w.g = calloc(1, sizeof(*w.g));
-	w.index = json_object();
-	if (!w.g || !w.index) {
+	px_map_init(&w.index, sizeof(size_t));
+	if (!w.g) {
 		rc = PX_ENOMEM;
 		goto out;
 	}
@@ -470,7 +472,7 @@ px_lineage(struct px_lineage **out, struct px_txn *t, const char *lot,
 out:
 	if (rc > 0)
 		rc = PX_ESTORE;
-	json_decref(w.index);
+	px_map_clear(&w.index);
 	px_lineage_free(w.g);
 	return rc;
 }

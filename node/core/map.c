@@ -53,6 +53,20 @@ px_map_size(const struct px_map *m)
 	return m->n;
 }
 
+int
+px_map_each(const struct px_map *m,
+	    int (*fn)(void *ctx, const char *key, void *value), void *ctx)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		int rc;
+
+		if (m->slots[i].key &&
+		    (rc = fn(ctx, m->slots[i].key, m->slots[i].value)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* The slot of key, or the empty slot where it would go. */
 static size_t
 find(const struct px_map *m, const char *key, uint64_t h)

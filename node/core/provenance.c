@@ -12,6 +12,7 @@
 #include "array.h"
 #include "paxta/encoding.h"
 #include "paxta/entry.h"
+#include "paxta/map.h"
 #include "paxta/names.h"
 #include "paxta/provenance.h"
 #include "paxta/state.h"
@@ -474,6 +475,30 @@ take_statement(void *ctx, const Paxta__AttestationRecord *rec)
 	return 0;
 }
 
+/* A question's statements, read once per subject and season: key ->
+ * json_t * (a reference the cache holds). */
+static void
+cache_init(struct px_map *cache)
+{
+	px_map_init(cache, sizeof(json_t *));
+}
+
+static int
+cache_drop(void *ctx, const char *key, void *value)
+{
+	(void)ctx;
+	(void)key;
+	json_decref(*(json_t **)value);
+	return 0;
+}
+
+static void
+cache_free(struct px_map *cache)
+{
+	px_map_each(cache, cache_drop, NULL);
+	px_map_clear(cache);
+}
+
 /*
  * The statements on subject for season (0: every season) as of at, in
  * *out: {"s": [statements], "suspended": [[monitor, suspension]]}
@@ -481,14 +506,14 @@ take_statement(void *ctx, const Paxta__AttestationRecord *rec)
  * a country, so each is read once per question.
  */
 static int
-statements_on(struct px_txn *t, json_t *cache, const char *subject,
+statements_on(struct px_txn *t, struct px_map *cache, const char *subject,
 	      uint32_t season, uint64_t at, json_t **out)
 {
 	char key[PX_ID_MAX + 16 + 8];
 	struct statement_scan ss = { t,    at, subject, season, json_array(),
 				     NULL, 0,  0,       PX_OK };
 	size_t n = strnlen(subject, PX_ID_MAX + 16);
-	json_t *entry = NULL, *suspended = json_array();
+	json_t *entry = NULL, *suspended = json_array(), **held;
 	int rc;
 
 	/* season (4 bytes, never 0 in a byte that ends the key) ‖ subject:
@@ -499,7 +524,8 @@ statements_on(struct px_txn *t, json_t *cache, const char *subject,
 	key[3] = (char)('0' + season % 10);
 	memcpy(key + 4, subject, n);
 	key[4 + n] = '\0';
-	if ((*out = json_object_get(cache, key))) {
+	if ((held = px_map_get(cache, key))) {
+		*out = *held;
 		rc = PX_OK;
 		goto out;
 	}
@@ -522,10 +548,12 @@ statements_on(struct px_txn *t, json_t *cache, const char *subject,
 	if (rc != PX_OK)
 		goto out;
 	entry = json_pack("{s:O,s:O}", "s", ss.list, "suspended", suspended);
-	if (!entry || json_object_set_new(cache, key, entry) != 0) {
+	if (!entry || px_map_put(cache, key, (void **)&held, NULL) != PX_OK) {
+		json_decref(entry);
 		rc = PX_ENOMEM;
 		goto out;
 	}
+	*held = entry;
 	*out = entry;
 out:
 	json_decref(ss.list);
@@ -661,7 +689,8 @@ place_of(const char *district, char *region, char *country)
 }
 
 static int
-origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
+origin_status(struct px_txn *t, struct px_map *cache, struct px_origin *o,
+	      uint64_t at)
 {
 	char subjects[4][PX_ID_MAX + 16], country[PX_ID_MAX + 1];
 	int rc;
@@ -706,13 +735,12 @@ origin_status(struct px_txn *t, json_t *cache, struct px_origin *o, uint64_t at)
 int
 px_origin_status(struct px_txn *t, struct px_origin *o, uint64_t at)
 {
-	json_t *cache = json_object();
+	struct px_map cache;
 	int rc;
 
-	if (!cache)
-		return PX_ENOMEM;
-	rc = origin_status(t, cache, o, at);
-	json_decref(cache);
+	cache_init(&cache);
+	rc = origin_status(t, &cache, o, at);
+	cache_free(&cache);
 	return rc;
 }
 
@@ -1073,7 +1101,7 @@ explain(struct px_verdict *v)
  * v->facilities, and stops there: it is in no origin's share.
  */
 static int
-facility_finding(struct px_verdict *v, struct px_txn *t, json_t *cache,
+facility_finding(struct px_verdict *v, struct px_txn *t, struct px_map *cache,
 		 struct node *n, uint64_t at)
 {
 	char subject[PX_ID_MAX + 16];
@@ -1201,18 +1229,17 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	Paxta__LotRecord *rec = NULL;
 	struct graph g;
 	size_t root, *order = NULL, n_order = 0, n_origins = 0;
-	json_t *statements = json_object();
+	struct px_map statements;
 	int rc;
 
 	*out = NULL;
-	if (!statements)
-		return PX_ENOMEM;
 	if (at == 0 || at > px_store_size(t))
 		at = px_store_size(t);
-	if (!px_state_valid_id(lot) || (rc = graph_init(&g, at)) != PX_OK) {
-		json_decref(statements);
-		return px_state_valid_id(lot) ? rc : PX_ENOTFOUND;
-	}
+	if (!px_state_valid_id(lot))
+		return PX_ENOTFOUND;
+	if ((rc = graph_init(&g, at)) != PX_OK)
+		return rc;
+	cache_init(&statements);
 	v = calloc(1, sizeof(*v));
 	if (!v) {
 		rc = PX_ENOMEM;
@@ -1245,7 +1272,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		/* A lot a facility made while a finding covered it: its
 		 * share is flagged as the facility's, whatever came in. */
 		if (!n->is_origin && n->creator[0] && n->weight > 0) {
-			if ((rc = facility_finding(v, t, statements, n, at)) !=
+			if ((rc = facility_finding(v, t, &statements, n, at)) !=
 			    PX_OK)
 				goto out;
 		}
@@ -1287,7 +1314,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		o->harvested_at = n->time;
 		o->method = n->method;
 		o->share = n->weight;
-		if ((rc = origin_status(t, statements, o, at)) != PX_OK)
+		if ((rc = origin_status(t, &statements, o, at)) != PX_OK)
 			goto out;
 		v->by_status[o->status] += o->share;
 	}
@@ -1320,7 +1347,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		rc = add_reason(v, "every kg traces to origins whose monitors "
 				   "certified them for the season");
 out:
-	json_decref(statements);
+	cache_free(&statements);
 	free(order);
 	graph_release(&g);
 	if (rc != PX_OK) {

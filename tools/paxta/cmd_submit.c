@@ -12,6 +12,7 @@
 #include "csv.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
+#include "paxta/map.h"
 #include "paxta/signer.h"
 #include "paxta/state.h"
 #include "paxta/verify.h"
@@ -32,7 +33,7 @@
 struct keyring {
 	const char *file;
 	const char *dir;
-	json_t *index; /* actor -> slot in keys */
+	struct px_map index; /* actor -> slot in keys (size_t) */
 	struct px_seckey *keys;
 	size_t n;
 };
@@ -40,13 +41,13 @@ struct keyring {
 static int
 key_for(struct keyring *kr, const char *actor, const struct px_seckey **out)
 {
-	json_t *slot = json_object_get(kr->index, actor);
+	size_t *slot = px_map_get(&kr->index, actor);
 	struct px_seckey *keys;
 	char *path = NULL;
 	int rc;
 
 	if (slot) {
-		*out = &kr->keys[json_integer_value(slot)];
+		*out = &kr->keys[*slot];
 		return PX_OK;
 	}
 	if (kr->file) {
@@ -68,7 +69,11 @@ key_for(struct keyring *kr, const char *actor, const struct px_seckey **out)
 	free(path);
 	if (rc != PX_OK)
 		return rc;
-	json_object_set_new(kr->index, actor, json_integer((json_int_t)kr->n));
+	if (px_map_put(&kr->index, actor, (void **)&slot, NULL) != PX_OK) {
+		px_key_wipe(&kr->keys[kr->n]);
+		return PX_ENOMEM;
+	}
+	*slot = kr->n;
 	*out = &kr->keys[kr->n++];
 	return PX_OK;
 }
@@ -79,7 +84,7 @@ keyring_release(struct keyring *kr)
 	for (size_t i = 0; i < kr->n; i++)
 		px_key_wipe(&kr->keys[i]);
 	free(kr->keys);
-	json_decref(kr->index);
+	px_map_clear(&kr->index);
 }
 
 /* What became of one event. */
@@ -698,9 +703,9 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 				file);
 		}
 	}
-	s->keys.index = json_object();
+	px_map_init(&s->keys.index, sizeof(size_t));
 	s->results = json_array();
-	if (!s->keys.index || !s->results) {
+	if (!s->results) {
 		status = fail("out of memory");
 		goto out;
 	}

@@ -49,4 +49,9 @@ void px_map_del(struct px_map *m, const char *key);
 /* Keys in the map. */
 size_t px_map_size(const struct px_map *m);
 
+/* Call fn for every key and its value, in no order; the map must not
+ * change meanwhile. A non-zero return from fn stops and is returned. */
+int px_map_each(const struct px_map *m,
+		int (*fn)(void *ctx, const char *key, void *value), void *ctx);
+
 #endif
