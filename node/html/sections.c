@@ -359,6 +359,8 @@ px_put_origins(struct px_html *h, const struct px_dossier *d,
 	px_html_put(h, "</section>");
 }
 
+/* Each document on one row (type, number, date, issuer), its SHA-256
+ * and URI on a row of their own beneath: a hash takes a line's room. */
 static void
 put_documents(struct px_html *h, Paxta__Document *const *docs, size_t n,
 	      enum px_lang l)
@@ -369,22 +371,29 @@ put_documents(struct px_html *h, Paxta__Document *const *docs, size_t n,
 		return;
 	px_html_put(h,
 		    "<table class=\"docs\"><tr><th>%s</th><th>%s</th><th>%s"
-		    "</th><th>%s</th><th>SHA-256</th><th>URI</th></tr>",
+		    "</th><th>%s</th></tr>",
 		    M(l, DOC_TYPE), M(l, DOC_NUMBER), M(l, DATE),
 		    M(l, DOC_ISSUER));
 	for (size_t i = 0; i < n; i++) {
 		const Paxta__Document *doc = docs[i];
+		int more = doc->sha256.len || doc->uri[0];
 
 		px_fmt_date(when, doc->date);
-		px_html_put(h, "<tr><td>");
+		px_html_put(h, "<tr%s><td>", more ? " class=\"first\"" : "");
 		px_html_text(h, doc->type, 0);
 		px_html_put(h, "</td><td>");
 		px_html_text(h, doc->number, 0);
-		px_html_put(h, "</td><td>%s</td><td>", when);
+		px_html_put(h, "</td><td class=\"date\">%s</td><td>", when);
 		px_html_text(h, doc->issuer, 0);
-		px_html_put(h, "</td><td>");
-		put_hex(h, doc->sha256.data, doc->sha256.len);
-		px_html_put(h, "</td><td class=\"uri\">");
+		px_html_put(h, "</td></tr>");
+		if (!more)
+			continue;
+		px_html_put(h, "<tr><td colspan=\"4\" class=\"uri\">");
+		if (doc->sha256.len) {
+			px_html_put(h, "SHA-256 ");
+			put_hex(h, doc->sha256.data, doc->sha256.len);
+			px_html_put(h, " ");
+		}
 		px_html_text(h, doc->uri, 200);
 		px_html_put(h, "</td></tr>");
 	}
