@@ -315,8 +315,9 @@ px_chart_svg(struct px_html *h, const struct px_dossier *d,
 		px_html_put(&label, "%s · %s %d · %s kg",
 			    px_msg_product(o->lang, row_product(&c, r)),
 			    M(o->lang, LOTS), c.n_in_row[r], kg);
-		/* A white ground under the label, for the edges that pass
-		 * behind it: its width guessed from its characters. */
+		/* Right of the first box's middle, where edges come in: between
+		 * it and the next box's, on a white ground (its width guessed
+		 * from its characters) for the edges that cross it. */
 		for (size_t k = 0; k < label.len; k++)
 			chars += ((unsigned char)label.buf[k] & 0xc0) != 0x80;
 		if (!label.failed)
@@ -325,8 +326,8 @@ px_chart_svg(struct px_html *h, const struct px_dossier *d,
 				"<rect x=\"%d\" y=\"%d\" width=\"%zu\" "
 				"height=\"16\" fill=\"#fff\"/><text x=\"%d\" "
 				"y=\"%d\" class=\"s\">%s</text>",
-				x - 3, y - 20, chars * 13 / 2 + 6, x, y - 7,
-				label.buf);
+				x + BOX_W / 2 + 3, y - 20, chars * 13 / 2 + 6,
+				x + BOX_W / 2 + 6, y - 7, label.buf);
 		h->failed |= label.failed;
 		px_html_release(&label);
 	}
