@@ -50,7 +50,7 @@ static const char style[] =
 	"space:nowrap;"
 	"text-align:right;font-variant-numeric:tabular-nums}.scroll{"
 	"overflow-x:auto}.item{border-top:1px solid #eeece6;padding:8px 0}"
-	".kv th{width:30%;font-weight:500;color:#5f6677}.date{white-space:"
+	".kv th{width:30%;font-weight:500;color:#5f6677}.nw{white-space:"
 	"nowrap}.docs tr.first td{border-bottom:0}.hash{font-size:"
 	"11px;word-break:break-all}.uri{overflow-wrap:anywhere}svg.chart{"
 	"width:100%;height:auto;display:block;margin:0 "

@@ -286,7 +286,7 @@ px_put_parties(struct px_html *h, const struct px_dossier *d,
 					    px_msg_part(l, parts[k]));
 				first = 0;
 			}
-		px_html_put(h, "</td><td>");
+		px_html_put(h, "</td><td class=\"nw\">");
 		if (a) {
 			px_html_text(
 				h, a->district[0] ? a->district : a->region, 0);
@@ -383,7 +383,7 @@ put_documents(struct px_html *h, Paxta__Document *const *docs, size_t n,
 		px_html_text(h, doc->type, 0);
 		px_html_put(h, "</td><td>");
 		px_html_text(h, doc->number, 0);
-		px_html_put(h, "</td><td class=\"date\">%s</td><td>", when);
+		px_html_put(h, "</td><td class=\"nw\">%s</td><td>", when);
 		px_html_text(h, doc->issuer, 0);
 		px_html_put(h, "</td></tr>");
 		if (!more)
