@@ -143,35 +143,40 @@ put_check(struct px_html *h, const struct px_dossier *d,
 {
 	enum px_lang l = o->lang;
 
-	px_html_put(h,
-		    "<section id=\"check\"><h2>%s</h2><p>%s</p><ul><li>"
-		    "<a href=\"/v1/lots/",
+	px_html_put(h, "<section id=\"check\"><h2>%s</h2><p>%s</p><ul>",
 		    M(l, CHECK_TITLE), M(l, CHECK_PAGE_TEXT));
-	px_html_segment(h, d->lot->id);
-	px_html_put(h,
-		    "/bundle?size=%" PRIu64 "\">%s</a></li><li><a href=\""
-		    "/v1/lots/",
-		    d->size, M(l, BUNDLE));
-	px_html_segment(h, d->lot->id);
-	px_html_put(h, "/verdict\">%s</a></li><li><a href=\"/v1/lots/",
-		    M(l, VERDICT_JSON));
-	px_html_segment(h, d->lot->id);
-	px_html_put(h, "/provenance\">%s</a></li>", M(l, LINEAGE_JSON));
-	if (d->checkpointed)
+	if (d->checkpointed) {
+		px_html_put(h, "<li><a href=\"/v1/lots/");
+		px_html_segment(h, d->lot->id);
 		px_html_put(h,
-			    "<li><a href=\"/v1/checkpoint?size=%" PRIu64
+			    "/bundle?size=%" PRIu64 "\">%s</a></li><li><a "
+			    "href=\"/v1/checkpoint?size=%" PRIu64
 			    "\">%s %" PRIu64 "</a></li>",
-			    d->size, M(l, CHECKPOINT_OF), d->size);
-	px_html_put(h, "</ul><p>%s <code>", M(l, SIGNED_BY));
-	px_html_text(h, o->verifier_key, 0);
-	px_html_put(h, "</code></p><pre><code>paxta bundle ");
-	px_html_text(h, d->lot->id, 0);
+			    d->size, M(l, BUNDLE), d->size, M(l, CHECKPOINT_OF),
+			    d->size);
+	}
+	px_html_put(h, "<li><a href=\"/v1/lots/");
+	px_html_segment(h, d->lot->id);
 	px_html_put(h,
-		    " --at %" PRIu64 " --node URL --out lot.bundle\n"
-		    "paxta verify-bundle lot.bundle --trust ",
-		    d->size);
+		    "/verdict?at=%" PRIu64 "\">%s</a></li><li><a href=\""
+		    "/v1/lots/",
+		    d->size, M(l, VERDICT_JSON));
+	px_html_segment(h, d->lot->id);
+	px_html_put(h, "/provenance\">%s</a></li></ul><p>%s <code>",
+		    M(l, LINEAGE_JSON), M(l, SIGNED_BY));
 	px_html_text(h, o->verifier_key, 0);
-	px_html_put(h, "</code></pre></section>");
+	px_html_put(h, "</code></p>");
+	if (d->checkpointed) {
+		px_html_put(h, "<pre><code>paxta bundle ");
+		px_put_shell_word(h, d->lot->id);
+		px_html_put(h, " --at %" PRIu64 " --node ", d->size);
+		px_put_shell_word(h, o->base_url ? o->base_url : "URL");
+		px_html_put(h, " --out lot.bundle\npaxta verify-bundle "
+			       "lot.bundle --trust ");
+		px_put_shell_word(h, o->verifier_key);
+		px_html_put(h, "</code></pre>");
+	}
+	px_html_put(h, "</section>");
 }
 
 int
@@ -210,11 +215,15 @@ px_html_lot_page(struct px_html *h, unsigned *status, struct px_txn *t,
 	put_summary(h, d, o);
 	px_html_put(h, "<p class=\"links\"><a href=\"/lots/");
 	px_html_segment(h, d->lot->id);
-	px_html_put(h, "/report?lang=%s\">%s</a><a href=\"/v1/lots/",
-		    px_lang_tag(l), M(l, REPORT_LINK));
-	px_html_segment(h, d->lot->id);
-	px_html_put(h, "/bundle?size=%" PRIu64 "\">%s</a></p></div>", d->size,
-		    M(l, BUNDLE));
+	px_html_put(h, "/report?lang=%s\">%s</a>", px_lang_tag(l),
+		    M(l, REPORT_LINK));
+	if (d->checkpointed) {
+		px_html_put(h, "<a href=\"/v1/lots/");
+		px_html_segment(h, d->lot->id);
+		px_html_put(h, "/bundle?size=%" PRIu64 "\">%s</a>", d->size,
+			    M(l, BUNDLE));
+	}
+	px_html_put(h, "</p></div>");
 	if (o->base_url) {
 		struct px_html url = { 0 };
 

@@ -106,22 +106,6 @@ put_page_boxes(struct px_html *h, const struct px_dossier *d,
 		       "</style>");
 }
 
-/* A shell word: in single quotes, a quote inside as '\''. */
-static void
-put_shell_word(struct px_html *h, const char *s)
-{
-	px_html_put(h, "'");
-	for (; s && *s; s++) {
-		char one[2] = { *s, 0 };
-
-		if (*s == '\'')
-			px_html_put(h, "'\\''");
-		else
-			px_html_text(h, one, 0);
-	}
-	px_html_put(h, "'");
-}
-
 static void
 put_check(struct px_html *h, const struct px_dossier *d,
 	  const struct px_html_opts *o)
@@ -150,18 +134,18 @@ put_check(struct px_html *h, const struct px_dossier *d,
 		px_html_text(h, o->verifier_key, 0);
 		px_html_put(h, "</code></td></tr></table><pre><code>paxta "
 			       "bundle ");
-		put_shell_word(h, d->lot->id);
+		px_put_shell_word(h, d->lot->id);
 		px_html_put(h, " --at %" PRIu64 " ", d->size);
 		if (o->data_dir_hint) {
 			px_html_put(h, "--data ");
-			put_shell_word(h, o->data_dir_hint);
+			px_put_shell_word(h, o->data_dir_hint);
 		} else {
 			px_html_put(h, "--node ");
-			put_shell_word(h, o->base_url ? o->base_url : "URL");
+			px_put_shell_word(h, o->base_url ? o->base_url : "URL");
 		}
 		px_html_put(h, " --out lot.bundle\nsha256sum lot.bundle\n"
 			       "paxta verify-bundle lot.bundle --trust ");
-		put_shell_word(h, o->verifier_key);
+		px_put_shell_word(h, o->verifier_key);
 		px_html_put(h, "</code></pre><p>%s</p>", M(l, CHECK_EXIT));
 	} else if (rc == PX_OK || rc == PX_ENOMEM) {
 		h->failed = 1;

@@ -90,6 +90,21 @@ put_party(struct px_html *h, const struct px_dossier *d, const char *id)
 }
 
 void
+px_put_shell_word(struct px_html *h, const char *s)
+{
+	px_html_put(h, "'");
+	for (; s && *s; s++) {
+		char one[2] = { *s, 0 };
+
+		if (*s == '\'')
+			px_html_put(h, "'\\''");
+		else
+			px_html_text(h, one, 0);
+	}
+	px_html_put(h, "'");
+}
+
+void
 px_put_head(struct px_html *h, const struct px_html_opts *o, const char *title,
 	    const char *lot, const char *style)
 {

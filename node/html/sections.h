@@ -13,6 +13,9 @@
 void px_fmt_date(char out[PX_DATE_TEXT], int64_t seconds);
 void px_fmt_datetime(char out[PX_DATE_TEXT], int64_t seconds);
 
+/* A shell word for a command people copy: single-quoted, a quote in it
+ * as '\'', HTML-escaped. */
+void px_put_shell_word(struct px_html *h, const char *s);
 /* The head of a document: doctype, <html lang>, title "TITLE LOT — paxta",
  * the style sheet (trusted), and <body>. */
 void px_put_head(struct px_html *h, const struct px_html_opts *o,

@@ -373,6 +373,45 @@ test_pages_in_three_languages(void **state)
 	pxt_ledger_free(fx);
 }
 
+/* A lot logged after the last checkpoint: the page says so, as of the
+ * log; the report has no bundle to point at yet. */
+static void
+test_a_lot_no_checkpoint_covers(void **state)
+{
+	struct pxt_ledger *fx = hostile_ledger();
+	struct px_html_opts o = { .origin = "o", .verifier_key = "k" };
+	struct px_html h = { 0 };
+	struct px_txn *t = NULL;
+	unsigned status;
+
+	(void)state;
+	submit_ok(fx, "{\"kind\":\"harvest\",\"actor\":\"uz.farm.evil\","
+		      "\"lot\":\"LATE-1\",\"kg\":10,\"season\":2026,"
+		      "\"district\":\"UZ-SA-KTK\",\"method\":\"hand\","
+		      "\"harvested_at\":\"2026-09-22T08:00:00Z\"}");
+	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
+	assert_int_equal(px_html_lot_page(&h, &status, t, "LATE-1", &o), PX_OK);
+	assert_int_equal(status, 200);
+	assert_non_null(
+		strstr(h.buf, px_msg(PX_LANG_EN, PX_M_NOT_CHECKPOINTED)));
+	assert_null(strstr(h.buf, "/v1/checkpoint?size="));
+	assert_null(strstr(h.buf, "/bundle"));
+	px_html_release(&h);
+	assert_int_equal(px_html_report(&h, &status, t, "LATE-1", &o), PX_OK);
+	assert_int_equal(status, 200);
+	assert_non_null(
+		strstr(h.buf, px_msg(PX_LANG_EN, PX_M_NO_CHECKPOINT_YET)));
+	assert_null(strstr(h.buf, "bundle-sha256"));
+	px_html_release(&h);
+	/* as of a size that was never signed: not found */
+	o.size = 3;
+	assert_int_equal(px_html_report(&h, &status, t, EVIL_RAW, &o), PX_OK);
+	assert_int_equal(status, 404);
+	px_html_release(&h);
+	px_store_abort(t);
+	pxt_ledger_free(fx);
+}
+
 int
 main(void)
 {
@@ -385,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_qr_svg),
 		cmocka_unit_test(test_pages_escape_the_ledger),
 		cmocka_unit_test(test_pages_in_three_languages),
+		cmocka_unit_test(test_a_lot_no_checkpoint_covers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
