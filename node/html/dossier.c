@@ -351,10 +351,18 @@ px_dossier_build(struct px_dossier **out, struct px_txn *t, const char *lot,
 		rc = px_state_each_transit(t, lot, on_transit, d);
 	if (rc != PX_OK)
 		goto out;
-	qsort(d->shipments, d->n_shipments, sizeof(*d->shipments), cmp_sent);
-	qsort(d->statements, d->n_statements, sizeof(uint64_t), cmp_u64);
-	qsort(d->labs, d->n_labs, sizeof(uint64_t), cmp_u64);
-	qsort(d->transforms, d->n_transforms, sizeof(uint64_t), cmp_u64);
+	/* qsort takes no NULL, even for none */
+	if (d->n_shipments)
+		qsort(d->shipments, d->n_shipments, sizeof(*d->shipments),
+		      cmp_sent);
+	if (d->n_statements)
+		qsort(d->statements, d->n_statements, sizeof(uint64_t),
+		      cmp_u64);
+	if (d->n_labs)
+		qsort(d->labs, d->n_labs, sizeof(uint64_t), cmp_u64);
+	if (d->n_transforms)
+		qsort(d->transforms, d->n_transforms, sizeof(uint64_t),
+		      cmp_u64);
 	*out = d;
 	d = NULL;
 out:
