@@ -13,6 +13,10 @@
 #include "paxta/units.h"
 #include "sections.h"
 
+/* The page lists at most this many origins, statements and lab results
+ * (the report lists them all). */
+#define PX_PAGE_ROWS 100
+
 /* Shared by the page and the landing page. */
 static const char style[] =
 	"*{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;"
@@ -245,11 +249,11 @@ px_html_lot_page(struct px_html *h, unsigned *status, struct px_txn *t,
 	px_put_verdict(h, d, o, 1);
 	px_put_holders(h, d, o);
 	px_put_chart(h, d, o, 1);
-	px_put_labs(h, d, o);
+	px_put_labs(h, d, PX_PAGE_ROWS, o);
 	px_html_put(h, "<div class=\"scroll\">");
-	px_put_origins(h, d, o, 1);
+	px_put_origins(h, d, PX_PAGE_ROWS, o, 1);
 	px_html_put(h, "</div>");
-	px_put_statements(h, d, o);
+	px_put_statements(h, d, PX_PAGE_ROWS, o);
 	put_check(h, d, o);
 	put_tail(h);
 out:

@@ -11,6 +11,7 @@
  * Paged Media §5, which Chromium prints).
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,11 +224,11 @@ px_html_report(struct px_html *h, unsigned *status, struct px_txn *t,
 	px_put_verdict(h, d, o, 0);
 	px_put_parties(h, d, o);
 	px_put_chart(h, d, o, 0);
-	px_put_origins(h, d, o, 0);
-	px_put_shipments(h, d, o);
-	px_put_transforms(h, d, o);
-	px_put_statements(h, d, o);
-	px_put_labs(h, d, o);
+	px_put_origins(h, d, SIZE_MAX, o, 0);
+	px_put_shipments(h, d, SIZE_MAX, o);
+	px_put_transforms(h, d, SIZE_MAX, o);
+	px_put_statements(h, d, SIZE_MAX, o);
+	px_put_labs(h, d, SIZE_MAX, o);
 	put_check(h, d, o);
 	px_html_put(h, "</main></body></html>\n");
 out:

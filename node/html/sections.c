@@ -40,6 +40,15 @@ px_fmt_datetime(char out[PX_DATE_TEXT], int64_t seconds)
 		strcpy(out, "—");
 }
 
+/* "+ more rows: N" after a table cut at max rows. */
+static void
+put_more(struct px_html *h, enum px_lang l, size_t n, size_t max)
+{
+	if (n > max)
+		px_html_put(h, "<p class=\"muted\">+ %s %zu</p>",
+			    M(l, MORE_ROWS), n - max);
+}
+
 static const char *
 status_class(Paxta__Status s)
 {
@@ -325,7 +334,7 @@ px_put_parties(struct px_html *h, const struct px_dossier *d,
 }
 
 void
-px_put_origins(struct px_html *h, const struct px_dossier *d,
+px_put_origins(struct px_html *h, const struct px_dossier *d, size_t max,
 	       const struct px_html_opts *o, int link)
 {
 	const struct px_verdict *v = d->v;
@@ -342,7 +351,7 @@ px_put_origins(struct px_html *h, const struct px_dossier *d,
 		    M(l, ORIGINS_TITLE), M(l, HARVEST_LOT), M(l, FARM),
 		    M(l, DISTRICT), M(l, SEASON), M(l, PICKED), M(l, SHARE),
 		    M(l, STATUS));
-	for (size_t i = 0; i < v->n_origins && i < LIST_MAX; i++) {
+	for (size_t i = 0; i < v->n_origins && i < max; i++) {
 		const struct px_origin *og = &v->origins[i];
 
 		px_fmt_date(when, og->harvested_at);
@@ -368,9 +377,7 @@ px_put_origins(struct px_html *h, const struct px_dossier *d,
 			    px_msg_status(l, og->status));
 	}
 	px_html_put(h, "</table>");
-	if (v->n_origins > LIST_MAX)
-		px_html_put(h, "<p class=\"muted\">+ %s %zu</p>",
-			    M(l, MORE_ROWS), v->n_origins - LIST_MAX);
+	put_more(h, l, v->n_origins, max);
 	px_html_put(h, "</section>");
 }
 
@@ -429,7 +436,7 @@ put_lot_masses(struct px_html *h, Paxta__LotMass *const *lots, size_t n)
 }
 
 void
-px_put_shipments(struct px_html *h, const struct px_dossier *d,
+px_put_shipments(struct px_html *h, const struct px_dossier *d, size_t max,
 		 const struct px_html_opts *o)
 {
 	enum px_lang l = o->lang;
@@ -439,7 +446,7 @@ px_put_shipments(struct px_html *h, const struct px_dossier *d,
 		    M(l, SHIPMENTS_TITLE));
 	if (!d->n_shipments)
 		px_html_put(h, "<p class=\"muted\">%s</p>", M(l, NO_SHIPMENTS));
-	for (size_t i = 0; i < d->n_shipments && i < LIST_MAX; i++) {
+	for (size_t i = 0; i < d->n_shipments && i < max; i++) {
 		Paxta__ShipmentRecord *s = NULL;
 		struct px_entry sent = { 0 }, got = { 0 };
 		const Paxta__Transfer *tr = NULL;
@@ -506,11 +513,12 @@ px_put_shipments(struct px_html *h, const struct px_dossier *d,
 		px_entry_release(&got);
 		px_state_free(s);
 	}
+	put_more(h, l, d->n_shipments, max);
 	px_html_put(h, "</section>");
 }
 
 void
-px_put_transforms(struct px_html *h, const struct px_dossier *d,
+px_put_transforms(struct px_html *h, const struct px_dossier *d, size_t max,
 		  const struct px_html_opts *o)
 {
 	enum px_lang l = o->lang;
@@ -521,7 +529,7 @@ px_put_transforms(struct px_html *h, const struct px_dossier *d,
 	if (!d->n_transforms)
 		px_html_put(h, "<p class=\"muted\">%s</p>",
 			    M(l, NO_TRANSFORMS));
-	for (size_t i = 0; i < d->n_transforms && i < LIST_MAX; i++) {
+	for (size_t i = 0; i < d->n_transforms && i < max; i++) {
 		struct px_entry e = { 0 };
 		const Paxta__Transform *tf;
 		uint64_t in = 0, main_out = 0;
@@ -569,11 +577,12 @@ px_put_transforms(struct px_html *h, const struct px_dossier *d,
 		px_html_put(h, "</div>");
 		px_entry_release(&e);
 	}
+	put_more(h, l, d->n_transforms, max);
 	px_html_put(h, "</section>");
 }
 
 void
-px_put_statements(struct px_html *h, const struct px_dossier *d,
+px_put_statements(struct px_html *h, const struct px_dossier *d, size_t max,
 		  const struct px_html_opts *o)
 {
 	enum px_lang l = o->lang;
@@ -584,7 +593,7 @@ px_put_statements(struct px_html *h, const struct px_dossier *d,
 	if (!d->n_statements)
 		px_html_put(h, "<p class=\"muted\">%s</p>",
 			    M(l, NO_STATEMENTS));
-	for (size_t i = 0; i < d->n_statements && i < LIST_MAX; i++) {
+	for (size_t i = 0; i < d->n_statements && i < max; i++) {
 		struct px_entry e = { 0 };
 		const Paxta__Attest *a;
 
@@ -633,11 +642,12 @@ px_put_statements(struct px_html *h, const struct px_dossier *d,
 		px_html_put(h, "</div>");
 		px_entry_release(&e);
 	}
+	put_more(h, l, d->n_statements, max);
 	px_html_put(h, "</section>");
 }
 
 void
-px_put_labs(struct px_html *h, const struct px_dossier *d,
+px_put_labs(struct px_html *h, const struct px_dossier *d, size_t max,
 	    const struct px_html_opts *o)
 {
 	enum px_lang l = o->lang;
@@ -646,7 +656,7 @@ px_put_labs(struct px_html *h, const struct px_dossier *d,
 	px_html_put(h, "<section id=\"labs\"><h2>%s</h2>", M(l, LABS_TITLE));
 	if (!d->n_labs)
 		px_html_put(h, "<p class=\"muted\">%s</p>", M(l, NO_LABS));
-	for (size_t i = 0; i < d->n_labs && i < LIST_MAX; i++) {
+	for (size_t i = 0; i < d->n_labs && i < max; i++) {
 		struct px_entry e = { 0 };
 		const Paxta__LabResult *r;
 
@@ -693,6 +703,7 @@ px_put_labs(struct px_html *h, const struct px_dossier *d,
 		px_html_put(h, "</div>");
 		px_entry_release(&e);
 	}
+	put_more(h, l, d->n_labs, max);
 	px_html_put(h, "</section>");
 }
 

@@ -7,6 +7,7 @@
 #define PAXTA_HTML_SECTIONS_H
 #include "dossier.h"
 #include "paxta/html.h"
+#include <stdint.h>
 
 /* "2026-09-21" and "2026-09-21 08:00 UTC" (0: "—"). */
 #define PX_DATE_TEXT 32
@@ -31,21 +32,23 @@ void px_put_holders(struct px_html *h, const struct px_dossier *d,
  * registration entry. */
 void px_put_parties(struct px_html *h, const struct px_dossier *d,
 		    const struct px_html_opts *o);
+/* Tables below list at most max rows (SIZE_MAX: all, as the report does)
+ * and say how many more there are. */
 /* The origin harvests: farm, district, season, method, date, share,
  * status. */
-void px_put_origins(struct px_html *h, const struct px_dossier *d,
+void px_put_origins(struct px_html *h, const struct px_dossier *d, size_t max,
 		    const struct px_html_opts *o, int link);
 /* Shipments that carried the lineage, with their documents. */
-void px_put_shipments(struct px_html *h, const struct px_dossier *d,
+void px_put_shipments(struct px_html *h, const struct px_dossier *d, size_t max,
 		      const struct px_html_opts *o);
 /* Transforms that made the lineage, with their yields. */
 void px_put_transforms(struct px_html *h, const struct px_dossier *d,
-		       const struct px_html_opts *o);
+		       size_t max, const struct px_html_opts *o);
 /* Monitors' statements that bear on the lot. */
 void px_put_statements(struct px_html *h, const struct px_dossier *d,
-		       const struct px_html_opts *o);
+		       size_t max, const struct px_html_opts *o);
 /* Lab results on lots of the lineage. */
-void px_put_labs(struct px_html *h, const struct px_dossier *d,
+void px_put_labs(struct px_html *h, const struct px_dossier *d, size_t max,
 		 const struct px_html_opts *o);
 /* The flow chart, or why there is none. */
 void px_put_chart(struct px_html *h, const struct px_dossier *d,
