@@ -340,8 +340,12 @@ void pxd_get_tile(struct pxd_request *rq);
 /* epcis.c: GET /v1/epcis/events */
 void pxd_get_epcis_events(struct pxd_request *rq);
 
-/* page.c: GET /lots/{id} */
+/* page.c: the pages for people. GET /lots/{id}, GET /lots/{id}/report,
+ * GET / (a search box) and GET /lots?id= (where it goes). */
 void pxd_page_lot(struct pxd_request *rq);
+void pxd_page_report(struct pxd_request *rq);
+void pxd_page_landing(struct pxd_request *rq);
+void pxd_page_search(struct pxd_request *rq);
 
 /* batch.c: the entries of an EntryBatch body, pointing into body.
  * PX_OK; PX_EMALFORMED when it is not an EntryBatch; PX_ETOOLARGE past

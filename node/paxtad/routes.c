@@ -105,7 +105,12 @@ const struct pxd_route pxd_routes[] = {
 	  .handler = pxd_get_epcis_events },
 	{ .method = "GET", .pattern = "/healthz", .handler = pxd_get_healthz },
 	{ .method = "GET", .pattern = "/metrics", .handler = pxd_get_metrics },
+	{ .method = "GET", .pattern = "/", .handler = pxd_page_landing },
+	{ .method = "GET", .pattern = "/lots", .handler = pxd_page_search },
 	{ .method = "GET", .pattern = "/lots/{id}", .handler = pxd_page_lot },
+	{ .method = "GET",
+	  .pattern = "/lots/{id}/report",
+	  .handler = pxd_page_report },
 };
 
 const size_t pxd_n_routes = sizeof(pxd_routes) / sizeof(pxd_routes[0]);

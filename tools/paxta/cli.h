@@ -55,6 +55,7 @@ int cmd_proof(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_verify_bundle(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_mirror(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -25,6 +25,7 @@ static const struct command {
 	{ "bundle", cmd_bundle, "a lot's proof bundle, to check offline" },
 	{ "verify-bundle", cmd_verify_bundle,
 	  "check a bundle offline: its proofs and verdict" },
+	{ "report", cmd_report, "a lot's evidence report (HTML, for print)" },
 	{ "proof", cmd_proof, "check an inclusion or consistency proof" },
 	{ "audit", cmd_audit, "re-verify the whole ledger" },
 	{ "evidence", cmd_evidence, "check the evidence of a log's fork" },
