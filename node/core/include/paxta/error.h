@@ -52,9 +52,10 @@ enum px_code {
 	PX_CODE_ORIGIN,
 	PX_CODE_TOO_LARGE,
 	PX_CODE_MALFORMED,
-	PX_CODE_ENCODING, /* a string that is not UTF-8, or holds NUL */
-	PX_CODE_SEASON,   /* a harvest's season is not its calendar's */
-	PX_CODE_YIELD,    /* more seed cotton than the farm's area can give */
+	PX_CODE_ENCODING,   /* a string that is not UTF-8, or holds NUL */
+	PX_CODE_SEASON,     /* a harvest's season is not its calendar's */
+	PX_CODE_YIELD,      /* more seed cotton than the farm's area can give */
+	PX_CODE_INDEX_ROOT, /* a logged index root that is not the log's */
 	PX_CODE__COUNT
 };
 
