@@ -59,8 +59,7 @@ get_leaf(struct px_txn *t, const uint8_t *key, struct px_smt_leaf *out)
 	size_t len;
 	int rc;
 
-	rc = px_store_get(t, PX_TABLE_INDEX_LEAVES, key, PX_HASH_LEN, &v,
-			  &len);
+	rc = px_store_get(t, PX_TABLE_INDEX_LEAVES, key, PX_HASH_LEN, &v, &len);
 	if (rc != PX_OK)
 		return rc;
 	if (len != PX_HASH_LEN)
@@ -94,7 +93,11 @@ first_from(struct px_txn *t, const struct px_hash *key, const uint8_t **out)
 	return rc;
 }
 
-enum shape { EMPTY, ONE, MANY };
+enum shape {
+	EMPTY,
+	ONE,
+	MANY
+};
 
 /* What the subtree at depth d with path holds: nothing, one leaf (into
  * *one), or more. */
@@ -239,8 +242,8 @@ chain(struct px_hash *out, const struct px_hash *prev, uint64_t index)
 	uint8_t be[8];
 
 	px_put_be64(be, index);
-	return px_sha256_prefixed(out, PX_INDEX_VALUE_TAG, prev->b,
-				  PX_HASH_LEN, be, sizeof(be));
+	return px_sha256_prefixed(out, PX_INDEX_VALUE_TAG, prev->b, PX_HASH_LEN,
+				  be, sizeof(be));
 }
 
 int
@@ -406,8 +409,7 @@ take_all(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
 	index = px_get_be64(key + PX_HASH_LEN);
 	if (index >= r->size)
 		return 0;
-	if (!r->n ||
-	    memcmp(r->leaves[r->n - 1].key.b, key, PX_HASH_LEN) != 0) {
+	if (!r->n || memcmp(r->leaves[r->n - 1].key.b, key, PX_HASH_LEN) != 0) {
 		rc = px_array_grow((void **)&r->leaves, &r->cap, r->n + 1,
 				   sizeof(*r->leaves));
 		if (rc != PX_OK)

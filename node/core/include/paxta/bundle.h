@@ -20,7 +20,7 @@
 /* Cap on a bundle's bytes, checked before parsing, and on its leaves. */
 #define PX_BUNDLE_MAX        ((size_t)256 << 20)
 #define PX_BUNDLE_MAX_LEAVES 1000000
-#define PX_BUNDLE_VERSION    1
+#define PX_BUNDLE_VERSION    2
 
 /*
  * The bundle of lot as of the checkpoint of size leaves (0: the latest
