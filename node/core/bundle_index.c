@@ -178,8 +178,8 @@ one_proof(Paxta__IndexProof **out, struct px_txn *t, const char *label,
 		goto out;
 	paxta__index_proof__init(ip);
 	ip->label = NULL;
-	if ((rc = px_index_list(&ip->indexes, &ip->n_indexes, t, &key,
-				size)) != PX_OK)
+	if ((rc = px_index_list(&ip->indexes, &ip->n_indexes, t, &key, size)) !=
+	    PX_OK)
 		goto out;
 	/* The stored tree when nothing was indexed since the root; else the
 	 * tree as it was, rebuilt from the lists. */
@@ -202,8 +202,8 @@ one_proof(Paxta__IndexProof **out, struct px_txn *t, const char *label,
 	}
 	ip->ends_at_leaf = proof->ends_at_leaf;
 	if (proof->ends_at_leaf &&
-	    ((rc = copy_bytes(&ip->leaf_key, proof->leaf.key.b,
-			      PX_HASH_LEN)) != PX_OK ||
+	    ((rc = copy_bytes(&ip->leaf_key, proof->leaf.key.b, PX_HASH_LEN)) !=
+		     PX_OK ||
 	     (rc = copy_bytes(&ip->leaf_value, proof->leaf.value.b,
 			      PX_HASH_LEN)) != PX_OK))
 		goto out;
@@ -309,7 +309,8 @@ static const Paxta__IndexProof *
 proof_of(const Paxta__Bundle *b, const char *label)
 {
 	for (size_t i = 0; i < b->n_index; i++)
-		if (b->index[i]->label && strcmp(b->index[i]->label, label) == 0)
+		if (b->index[i]->label &&
+		    strcmp(b->index[i]->label, label) == 0)
 			return b->index[i];
 	return NULL;
 }
@@ -357,8 +358,7 @@ check_one(struct px_bundle_problem *p, const Paxta__Bundle *b,
 				     ip->label);
 			goto out;
 		}
-		memcpy(proof->siblings[i].b, ip->siblings[i].data,
-		       PX_HASH_LEN);
+		memcpy(proof->siblings[i].b, ip->siblings[i].data, PX_HASH_LEN);
 	}
 	proof->ends_at_leaf = ip->ends_at_leaf;
 	if (ip->ends_at_leaf) {

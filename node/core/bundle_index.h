@@ -40,9 +40,9 @@ int px_bundle_index_check(struct px_bundle_problem *p, const Paxta__Bundle *b,
 			  const struct px_lineage *lin);
 
 /* Whether leaf (a bundle leaf's bytes) is an index root signed by node_key
- * (NULL: any key) and covering the index-many leaves before it: PX_OK, or PX_EVERIFY
- * (with *p) when it is an index root but not a good one; PX_ENOTFOUND when
- * it is another kind of entry. */
+ * (NULL: any key) and covering the index-many leaves before it: PX_OK, or
+ * PX_EVERIFY (with *p) when it is an index root but not a good one;
+ * PX_ENOTFOUND when it is another kind of entry. */
 int px_bundle_index_root_leaf(struct px_bundle_problem *p,
 			      const Paxta__BundleLeaf *bl,
 			      const struct px_pubkey *node_key,
