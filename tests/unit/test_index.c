@@ -288,8 +288,7 @@ test_index_root_logged_and_checked(void **state)
 	assert_int_equal(px_state_entry(t, size, &e), PX_OK);
 	assert_int_equal(e.body->body_case, PAXTA__ENTRY__BODY_INDEX_ROOT);
 	assert_int_equal(e.body->index_root->size, size);
-	assert_memory_equal(e.body->index_root->root.data, root.b,
-			    PX_HASH_LEN);
+	assert_memory_equal(e.body->index_root->root.data, root.b, PX_HASH_LEN);
 	px_entry_release(&e);
 	px_store_abort(t);
 	/* Nothing new: no second root, no new checkpoint. */
@@ -306,8 +305,7 @@ test_index_root_logged_and_checked(void **state)
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
 	assert_int_equal(px_state_entry(t, size + 2, &e), PX_OK);
 	assert_int_equal(e.body->body_case, PAXTA__ENTRY__BODY_INDEX_ROOT);
-	assert_memory_equal(e.body->index_root->root.data, root.b,
-			    PX_HASH_LEN);
+	assert_memory_equal(e.body->index_root->root.data, root.b, PX_HASH_LEN);
 	px_entry_release(&e);
 	px_store_abort(t);
 	px_key_wipe(&node);
@@ -478,9 +476,9 @@ test_bundle_with_a_statement_removed_is_refused(void **state)
 	assert_int_equal(verify(s->fx, b, "not in the bundle"), PX_EVERIFY);
 	/* And out of the proof's list: the root says otherwise. */
 	farm->n_indexes = 0;
-	assert_int_equal(verify(s->fx, b, "nothing is logged on 'farm:" FARM_1
-					  "'"),
-			 PX_EVERIFY);
+	assert_int_equal(
+		verify(s->fx, b, "nothing is logged on 'farm:" FARM_1 "'"),
+		PX_EVERIFY);
 	farm->n_indexes = 1;
 	/* And the proof dropped. */
 	for (size_t k = 0; k < b->n_index; k++)
@@ -489,8 +487,9 @@ test_bundle_with_a_statement_removed_is_refused(void **state)
 			b->index[b->n_index - 1] = farm;
 		}
 	b->n_index--;
-	assert_int_equal(verify(s->fx, b, "does not prove what is logged on "
-					  "'farm:" FARM_1 "'"),
+	assert_int_equal(verify(s->fx, b,
+				"does not prove what is logged on "
+				"'farm:" FARM_1 "'"),
 			 PX_EVERIFY);
 	b->n_index++;
 	put_back(b, i, gone);
@@ -519,8 +518,9 @@ static void
 test_bundle_proves_absence(void **state)
 {
 	static const char *const labels[] = {
-		"lot:H-3", "farm:" FARM_2, "actor:" FARM_2, "district:UZ-SA-KTK",
-		"region:UZ-SA", "country:UZ",
+		"lot:H-3",       "farm:" FARM_2,
+		"actor:" FARM_2, "district:UZ-SA-KTK",
+		"region:UZ-SA",  "country:UZ",
 	};
 	struct season *s = *state;
 	Paxta__Bundle *b = bundle_of(s->fx, "H-3");
@@ -577,9 +577,9 @@ test_incremental_equals_scratch(void **state)
 	assert_non_null(sorted);
 	assert_non_null(used);
 	assert_non_null(proof);
-	assert_int_equal(px_store_open(&st, dir,
-				       PX_STORE_CREATE | PX_STORE_SCRATCH),
-			 PX_OK);
+	assert_int_equal(
+		px_store_open(&st, dir, PX_STORE_CREATE | PX_STORE_SCRATCH),
+		PX_OK);
 	assert_int_equal(px_store_begin(&t, st, 1), PX_OK);
 	for (size_t k = 0; k < N_LABELS; k++) {
 		snprintf(label, sizeof(label), "farm:uz.farm.%zu", k);
@@ -614,14 +614,14 @@ test_incremental_equals_scratch(void **state)
 		assert_memory_equal(again.b, want.b, PX_HASH_LEN);
 		/* Every key's path from the stored tree, present or not. */
 		for (size_t j = 0; j < N_LABELS; j += 7) {
-			assert_int_equal(px_index_prove(proof, t,
-							&leaves[j].key),
-					 PX_OK);
-			assert_int_equal(px_smt_verify(proof, &want,
-						       &leaves[j].key,
-						       used[j] ? &leaves[j].value
-							       : NULL),
-					 PX_OK);
+			assert_int_equal(
+				px_index_prove(proof, t, &leaves[j].key),
+				PX_OK);
+			assert_int_equal(
+				px_smt_verify(proof, &want, &leaves[j].key,
+					      used[j] ? &leaves[j].value
+						      : NULL),
+				PX_OK);
 		}
 	}
 	/* An index out of log order is refused; the same one again is no
