@@ -64,71 +64,8 @@ get_leaf(struct px_txn *t, const uint8_t *key, struct px_smt_leaf *out)
 		return rc;
 	if (len != PX_HASH_LEN)
 		return PX_ESTORE;
-	memcpy(out->key.b, key, PX_HASH_LEN);
+	memmove(out->key.b, key, PX_HASH_LEN); /* key may be out->key */
 	memcpy(out->value.b, v, PX_HASH_LEN);
-	return PX_OK;
-}
-
-/* The first leaf key at or after key: *out NULL when none. */
-static int
-first_from(struct px_txn *t, const struct px_hash *key, const uint8_t **out)
-{
-	const uint8_t *v, *below, *above;
-	size_t len, below_len, above_len;
-	int rc;
-
-	rc = px_store_get(t, PX_TABLE_INDEX_LEAVES, key->b, PX_HASH_LEN, &v,
-			  &len);
-	if (rc == PX_OK) {
-		*out = key->b;
-		return PX_OK;
-	}
-	if (rc != PX_ENOTFOUND)
-		return rc;
-	rc = px_store_near(t, PX_TABLE_INDEX_LEAVES, key->b, PX_HASH_LEN,
-			   &below, &below_len, &above, &above_len);
-	if (rc == PX_OK && above && above_len != PX_HASH_LEN)
-		rc = PX_ESTORE;
-	*out = rc == PX_OK ? above : NULL;
-	return rc;
-}
-
-enum shape {
-	EMPTY,
-	ONE,
-	MANY
-};
-
-/* What the subtree at depth d with path holds: nothing, one leaf (into
- * *one), or more. */
-static int
-shape_of(enum shape *out, struct px_smt_leaf *one, struct px_txn *t,
-	 const struct px_hash *path, size_t d)
-{
-	struct px_hash last, first;
-	const uint8_t *k, *below, *above;
-	size_t below_len, above_len;
-	int rc;
-
-	last_of(&last, path, d);
-	if ((rc = first_from(t, path, &k)) != PX_OK)
-		return rc;
-	if (!k || memcmp(k, last.b, PX_HASH_LEN) > 0) {
-		*out = EMPTY;
-		return PX_OK;
-	}
-	memcpy(first.b, k, PX_HASH_LEN);
-	rc = px_store_near(t, PX_TABLE_INDEX_LEAVES, first.b, PX_HASH_LEN,
-			   &below, &below_len, &above, &above_len);
-	if (rc != PX_OK)
-		return rc;
-	if (above && above_len != PX_HASH_LEN)
-		return PX_ESTORE;
-	if (!above || memcmp(above, last.b, PX_HASH_LEN) > 0) {
-		*out = ONE;
-		return get_leaf(t, first.b, one);
-	}
-	*out = MANY;
 	return PX_OK;
 }
 
@@ -139,34 +76,75 @@ node_key(uint8_t out[NODE_KEY_LEN], const struct px_hash *path, size_t d)
 	memcpy(out + 1, path->b, PX_HASH_LEN);
 }
 
+enum shape {
+	EMPTY,
+	ONE,
+	MANY
+};
+
+/*
+ * What the subtree at depth d with path holds: two leaves or more (its
+ * stored hash into *hash), one (into *one), or nothing. A stored subtree
+ * is looked up first — one lookup for most siblings — and only when there
+ * is none, the first leaf of its range.
+ */
+static int
+shape_of(enum shape *out, struct px_hash *hash, struct px_smt_leaf *one,
+	 struct px_txn *t, const struct px_hash *path, size_t d)
+{
+	struct px_hash last;
+	uint8_t nk[NODE_KEY_LEN];
+	const uint8_t *k, *v;
+	size_t klen, vlen;
+	int rc;
+
+	if (d < PX_SMT_DEPTH) {
+		node_key(nk, path, d);
+		rc = px_store_get(t, PX_TABLE_INDEX_NODES, nk, sizeof(nk), &v,
+				  &vlen);
+		if (rc == PX_OK) {
+			if (vlen != PX_HASH_LEN)
+				return PX_ESTORE;
+			memcpy(hash->b, v, PX_HASH_LEN);
+			*out = MANY;
+			return PX_OK;
+		}
+		if (rc != PX_ENOTFOUND)
+			return rc;
+	}
+	last_of(&last, path, d);
+	rc = px_store_seek(t, PX_TABLE_INDEX_LEAVES, path->b, PX_HASH_LEN, &k,
+			   &klen, &v, &vlen);
+	if (rc == PX_ENOTFOUND ||
+	    (rc == PX_OK && memcmp(k, last.b, PX_HASH_LEN) > 0)) {
+		*out = EMPTY;
+		return PX_OK;
+	}
+	if (rc != PX_OK)
+		return rc;
+	if (klen != PX_HASH_LEN || vlen != PX_HASH_LEN)
+		return PX_ESTORE;
+	memcpy(one->key.b, k, PX_HASH_LEN);
+	memcpy(one->value.b, v, PX_HASH_LEN);
+	*out = ONE;
+	return PX_OK;
+}
+
 /* The hash of the subtree at depth d with path. */
 static int
 subtree(struct px_hash *out, struct px_txn *t, const struct px_hash *path,
 	size_t d)
 {
 	struct px_smt_leaf one;
-	uint8_t nk[NODE_KEY_LEN];
-	const uint8_t *v;
-	size_t len;
 	enum shape shape;
 	int rc;
 
-	if ((rc = shape_of(&shape, &one, t, path, d)) != PX_OK)
+	if ((rc = shape_of(&shape, out, &one, t, path, d)) != PX_OK)
 		return rc;
-	if (shape == EMPTY) {
+	if (shape == EMPTY)
 		memset(out->b, 0, sizeof(out->b));
-		return PX_OK;
-	}
-	if (shape == ONE)
-		return px_smt_leaf_hash(out, &one);
-	if (d >= PX_SMT_DEPTH)
-		return PX_ESTORE;
-	node_key(nk, path, d);
-	rc = px_store_get(t, PX_TABLE_INDEX_NODES, nk, sizeof(nk), &v, &len);
-	if (rc == PX_ENOTFOUND || (rc == PX_OK && len != PX_HASH_LEN))
-		return PX_ESTORE; /* two leaves and no subtree kept */
-	if (rc == PX_OK)
-		memcpy(out->b, v, PX_HASH_LEN);
+	else if (shape == ONE)
+		rc = px_smt_leaf_hash(out, &one);
 	return rc;
 }
 
@@ -366,8 +344,10 @@ px_index_prove(struct px_smt_proof *out, struct px_txn *t,
 	memset(out, 0, sizeof(*out));
 	/* Down the key's path while two or more leaves share it. */
 	for (;;) {
+		struct px_hash here;
+
 		path_of(&path, key, d);
-		rc = shape_of(&shape, &out->leaf, t, &path, d);
+		rc = shape_of(&shape, &here, &out->leaf, t, &path, d);
 		if (rc != PX_OK)
 			return rc;
 		if (shape != MANY)

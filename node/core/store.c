@@ -1000,6 +1000,31 @@ px_store_near(struct px_txn *t, enum px_table table, const void *key,
 	return rc == MDB_SUCCESS || rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
 }
 
+int
+px_store_seek(struct px_txn *t, enum px_table table, const void *key,
+	      size_t klen, const uint8_t **out_key, size_t *out_klen,
+	      const uint8_t **value, size_t *vlen)
+{
+	MDB_cursor *c;
+	MDB_val k = { klen, (void *)key }, v;
+	int rc;
+
+	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
+		return PX_EINVAL;
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB__LOG_COUNT + table], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	mdb_cursor_close(c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	*out_key = k.mv_data;
+	*out_klen = k.mv_size;
+	*value = v.mv_data;
+	*vlen = v.mv_size;
+	return PX_OK;
+}
+
 const char *
 px_store_table_name(enum px_table table)
 {

@@ -144,7 +144,8 @@ bench_index(int argc, char **argv)
 	leaves_s = bench_now() - t0;
 	if (memcmp(incremental.b, from_lists.b, PX_HASH_LEN) != 0 ||
 	    memcmp(incremental.b, from_leaves.b, PX_HASH_LEN) != 0)
-		bench_die("the stored tree's root is not the root from scratch");
+		bench_die(
+			"the stored tree's root is not the root from scratch");
 	verifies = bench_raw_rate(1, 4000);
 
 	printf("index: %zu keys, one checkpoint of %zu changes\n", keys,

@@ -269,6 +269,15 @@ int px_store_near(struct px_txn *t, enum px_table table, const void *key,
 		  size_t klen, const uint8_t **below, size_t *below_len,
 		  const uint8_t **above, size_t *above_len);
 
+/*
+ * The first record of table whose key is key or after it: *out_key and
+ * *value borrowed as px_store_near's. PX_OK, PX_ENOTFOUND (none), PX_EINVAL,
+ * PX_ESTORE.
+ */
+int px_store_seek(struct px_txn *t, enum px_table table, const void *key,
+		  size_t klen, const uint8_t **out_key, size_t *out_klen,
+		  const uint8_t **value, size_t *vlen);
+
 /* The table's name, "holdings" etc. */
 const char *px_store_table_name(enum px_table table);
 
