@@ -270,7 +270,7 @@ px_bundle_index_build(Paxta__Bundle *b, uint64_t **extra, size_t *n_extra,
 		b->index[b->n_index++] = ip;
 		rc = px_array_grow((void **)&idx, &cap_idx,
 				   n_idx + ip->n_indexes, sizeof(*idx));
-		if (rc == PX_OK) {
+		if (rc == PX_OK && ip->n_indexes) {
 			memcpy(idx + n_idx, ip->indexes,
 			       ip->n_indexes * sizeof(*idx));
 			n_idx += ip->n_indexes;
