@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "bundle_index.h"
 #include "paxta/bundle.h"
 #include "paxta/entry.h"
 #include "paxta/error.h"
@@ -406,7 +407,8 @@ px_bundle_build(uint8_t **out, size_t *out_len, struct px_txn *t,
 	struct gather g = { 0 };
 	struct px_lineage *lin = NULL;
 	uint8_t *bytes = NULL;
-	size_t n = 0;
+	uint64_t *indexed = NULL;
+	size_t n = 0, n_indexed = 0, first;
 	int rc;
 
 	/* The initialiser points strings at protobuf-c's shared "": ours are
@@ -428,6 +430,17 @@ px_bundle_build(uint8_t **out, size_t *out_len, struct px_txn *t,
 	for (size_t i = 0; i < lin->n_lots && rc == PX_OK; i++)
 		rc = px_state_each_lot_shipment(t, lin->lots[i].lot,
 						on_shipment, &g);
+	/* Completeness (bundle_index.h): the index root, a proof for each
+	 * key the verdict reads, and every entry the proofs name, with
+	 * their authors. */
+	if (rc == PX_OK)
+		rc = px_bundle_index_build(&b, &indexed, &n_indexed, t, lin,
+					   size);
+	first = g.n_idx;
+	for (size_t i = 0; i < n_indexed && rc == PX_OK; i++)
+		rc = add_index(&g, indexed[i]);
+	if (rc == PX_OK)
+		rc = authors_of(&g, first);
 	if (rc == PX_OK)
 		rc = registrations(&g);
 	if (rc != PX_OK)
@@ -463,6 +476,10 @@ out:
 	for (size_t i = 0; i < b.n_leaves; i++)
 		paxta__bundle_leaf__free_unpacked(b.leaves[i], NULL);
 	free(b.leaves);
+	for (size_t i = 0; i < b.n_index; i++)
+		paxta__index_proof__free_unpacked(b.index[i], NULL);
+	free(b.index);
+	free(indexed);
 	free(b.lot);
 	free(b.checkpoint);
 	free(bytes);
@@ -482,6 +499,9 @@ known_fields(const Paxta__Bundle *b)
 	for (size_t i = 0; i < b->n_leaves; i++)
 		if (b->leaves[i]->base.n_unknown_fields)
 			return 0;
+	for (size_t i = 0; i < b->n_index; i++)
+		if (b->index[i]->base.n_unknown_fields)
+			return 0;
 	return 1;
 }
 
@@ -496,7 +516,8 @@ px_bundle_decode(Paxta__Bundle **out, const uint8_t *bytes, size_t len)
 	if (!b)
 		return PX_EMALFORMED;
 	if (b->version != PX_BUNDLE_VERSION ||
-	    b->n_leaves > PX_BUNDLE_MAX_LEAVES || !known_fields(b)) {
+	    b->n_leaves > PX_BUNDLE_MAX_LEAVES ||
+	    b->n_index > PX_BUNDLE_MAX_LEAVES || !known_fields(b)) {
 		paxta__bundle__free_unpacked(b, NULL);
 		return PX_EMALFORMED;
 	}

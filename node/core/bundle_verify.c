@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "bundle_index.h"
 #include "paxta/bundle.h"
 #include "paxta/entry.h"
 #include "paxta/error.h"
@@ -193,6 +194,37 @@ replay_leaf(struct px_txn *t, const struct px_rules_ctx *ctx,
 			     e.result.refusal.message);
 		goto out;
 	}
+	/* An index root commits to the whole log's index, of which the
+	 * scratch store holds a part: it is checked against the proofs
+	 * (px_bundle_index_check), not replayed, and kept at its index. */
+	if (e.body->body_case == PAXTA__ENTRY__BODY_INDEX_ROOT) {
+		rc = px_bundle_index_root_leaf(p, bl, ctx->node_key, NULL);
+		if (rc == PX_OK)
+			rc = px_store_append(t, e.leaf, e.leaf_len,
+					     &e.leaf_hash, &e.entry_hash);
+		goto out;
+	}
+	/* A void the index lists under a lot whose id a corrected entry took
+	 * again withdraws that lot's earlier version, which is not in the
+	 * bundle (its leaf here is a gap): nothing of the lineage rests on
+	 * it, so it is checked (signature, inclusion, the index's list) and
+	 * kept at its index, not replayed. A void of an entry the bundle
+	 * holds is replayed like any other. */
+	if (e.body->body_case == PAXTA__ENTRY__BODY_VOID) {
+		struct px_entry target;
+		int held = px_state_entry(t, e.body->void_->index, &target);
+
+		px_entry_release(&target);
+		if (held == PX_ESTORE || held == PX_ENOTFOUND) {
+			rc = px_store_append(t, e.leaf, e.leaf_len,
+					     &e.leaf_hash, &e.entry_hash);
+			goto out;
+		}
+		if (held != PX_OK) {
+			rc = held;
+			goto out;
+		}
+	}
 	if (e.body->body_case != PAXTA__ENTRY__BODY_GENESIS &&
 	    (rc = skip_ahead(t, e.body)) != PX_OK)
 		goto out;
@@ -317,15 +349,17 @@ remove_scratch(char *path)
 	free(path);
 }
 
-/* No lot of the lineage may be one taken on a shipment's word. */
+/* No lot of the lineage may be one taken on a shipment's word, and
+ * nothing logged on the lineage's keys may be left out. */
 static int
-no_strangers(struct px_txn *t, struct px_bundle_problem *p, const char *lot,
-	     const struct strangers *st)
+no_strangers(struct px_txn *t, struct px_bundle_problem *p,
+	     const Paxta__Bundle *b, const struct px_checkpoint *cp,
+	     const struct px_pubkey *node_key, const struct strangers *st)
 {
 	struct px_lineage *g = NULL;
 	int rc;
 
-	if ((rc = px_lineage(&g, t, lot, 0)) != PX_OK)
+	if ((rc = px_lineage(&g, t, b->lot, 0)) != PX_OK)
 		return rc;
 	for (size_t i = 0; i < g->n_lots && rc == PX_OK; i++)
 		for (size_t k = 0; k < st->n; k++)
@@ -336,6 +370,8 @@ no_strangers(struct px_txn *t, struct px_bundle_problem *p, const char *lot,
 					     st->ids[k]);
 				break;
 			}
+	if (rc == PX_OK)
+		rc = px_bundle_index_check(p, b, cp, node_key, g);
 	px_lineage_free(g);
 	return rc;
 }
@@ -373,7 +409,7 @@ px_bundle_verify(struct px_verdict **out, struct px_checkpoint *cp,
 	if (rc == PX_OK)
 		rc = px_store_begin(&t, s, 0);
 	if (rc == PX_OK)
-		rc = no_strangers(t, p, b->lot, &st);
+		rc = no_strangers(t, p, b, cp, &verifier->pub, &st);
 	if (rc == PX_OK)
 		rc = px_verdict(out, t, b->lot, cp->size);
 	if (rc == PX_ENOTFOUND)

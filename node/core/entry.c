@@ -400,6 +400,8 @@ px_entry_kind_name(Paxta__Entry__BodyCase kind)
 		return "suspend";
 	case PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS:
 		return "publish_districts";
+	case PAXTA__ENTRY__BODY_INDEX_ROOT:
+		return "index_root";
 	case PAXTA__ENTRY__BODY__NOT_SET:
 	default:
 		return "unknown";

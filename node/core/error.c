@@ -71,6 +71,7 @@ static const char *const code_names[PX_CODE__COUNT] = {
 	[PX_CODE_SEASON] = "season",
 	[PX_CODE_YIELD] = "yield",
 	[PX_CODE_WEIGHT] = "weight",
+	[PX_CODE_INDEX_ROOT] = "index_root",
 };
 
 const char *

@@ -490,6 +490,12 @@ put_body(int *ok, json_t *obj, const Paxta__Entry *e)
 		if (e->publish_districts)
 			put_publish(ok, obj, e->publish_districts);
 		break;
+	case PAXTA__ENTRY__BODY_INDEX_ROOT:
+		if (!e->index_root)
+			break;
+		put(ok, obj, "size", u64_value(e->index_root->size));
+		put_hex(ok, obj, "root", &e->index_root->root);
+		break;
 	case PAXTA__ENTRY__BODY__NOT_SET:
 	default:
 		break;

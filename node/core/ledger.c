@@ -14,6 +14,7 @@
 #include "paxta/checkpoint.h"
 #include "paxta/cpseal.h"
 #include "paxta/entry.h"
+#include "paxta/index.h"
 #include "paxta/ledger.h"
 #include "paxta/rules.h"
 #include "paxta/signer.h"
@@ -664,6 +665,67 @@ px_ledger_append(struct px_ledger *l, struct px_entry *const *entries, size_t n,
 	return PX_EFULL;
 }
 
+/*
+ * DESIGN.md §4 "Verifiable index": the node's signed commitment to the
+ * index of everything logged before it, appended in t just before a
+ * checkpoint is signed, so that the checkpoint's last leaf is always an
+ * index root (a bundle proves completeness against that leaf and no other:
+ * an older root would not cover what came after it). Nothing is logged
+ * while nothing is indexed, nor when the last leaf is an index root
+ * already.
+ */
+static int
+log_index_root(struct px_ledger *l, struct px_txn *t)
+{
+	Paxta__Entry body = PAXTA__ENTRY__INIT;
+	Paxta__IndexRoot ir = PAXTA__INDEX_ROOT__INIT;
+	static const struct px_hash none = { { 0 } };
+	struct px_entry last = { 0 }, e = { 0 };
+	struct px_rules_ctx ctx;
+	struct px_hash root;
+	uint8_t *payload = NULL, *leaf = NULL;
+	size_t payload_len, leaf_len;
+	uint64_t size = px_store_size(t);
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	if ((rc = px_index_root(t, &root)) != PX_OK)
+		return rc;
+	if (memcmp(root.b, none.b, PX_HASH_LEN) == 0 || size == 0)
+		return PX_OK;
+	if ((rc = px_state_entry(t, size - 1, &last)) != PX_OK)
+		goto out;
+	if (last.body && last.body->body_case == PAXTA__ENTRY__BODY_INDEX_ROOT)
+		goto out;
+	ir.size = size;
+	ir.root.data = root.b;
+	ir.root.len = PX_HASH_LEN;
+	body.actor = l->origin;
+	body.time = now;
+	body.body_case = PAXTA__ENTRY__BODY_INDEX_ROOT;
+	body.index_root = &ir;
+	if ((rc = px_entry_body_encode(&payload, &payload_len, &body)) !=
+		    PX_OK ||
+	    (rc = px_entry_seal(&leaf, &leaf_len, payload, payload_len,
+				&l->node_key)) != PX_OK)
+		goto out;
+	px_entry_init(&e, leaf, leaf_len);
+	if ((rc = px_entry_prepare(&e, PX_ENTRY_ALL)) != PX_OK)
+		goto out;
+	px_ledger_rules_ctx(l, now, &ctx);
+	rc = e.status != PX_OK ? PX_ECRYPTO : px_ledger_apply(t, &ctx, &e);
+	/* The node's own root refused by its own rules: the stored index is
+	 * not the log's. */
+	if (rc == PX_EREFUSED || rc == PX_EVERIFY)
+		rc = PX_ESTORE;
+out:
+	px_entry_release(&e);
+	px_entry_release(&last);
+	free(leaf);
+	free(payload);
+	return rc;
+}
+
 int
 px_ledger_checkpoint(struct px_ledger *l, char **out)
 {
@@ -684,6 +746,8 @@ px_ledger_checkpoint(struct px_ledger *l, char **out)
 		if (rc != PX_OK && rc != PX_ENOTFOUND)
 			goto out;
 		if (rc == PX_ENOTFOUND || px_store_size(t) > latest) {
+			if ((rc = log_index_root(l, t)) != PX_OK)
+				goto out;
 			snprintf(cp.origin, sizeof(cp.origin), "%s", l->origin);
 			cp.size = px_store_size(t);
 			if ((rc = px_store_root(t, cp.size, &cp.root)) != PX_OK)

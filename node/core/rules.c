@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "paxta/index.h"
 #include "paxta/names.h"
 #include "paxta/rules.h"
 #include "paxta/state.h"
@@ -30,6 +31,7 @@ struct apply {
 };
 
 static int check_documents(struct apply *a, Paxta__Document **docs, size_t n);
+static int index_lot(struct apply *a, const char *lot);
 
 static int
 has_role(const Paxta__Actor *actor, Paxta__Role role)
@@ -462,6 +464,42 @@ apply_genesis(struct apply *a, const struct px_signed_entry *env)
 		if (rc != PX_OK)
 			return rc;
 	}
+	return PX_OK;
+}
+
+/*
+ * The node's commitment to the verifiable index (index.h): signed by the
+ * node's key, as the genesis, covering every leaf before it. A replay (a
+ * replica, paxta audit) recomputes the root from the log it holds, so a
+ * wrong root is refused at its own index.
+ */
+static int
+apply_index_root(struct apply *a, const struct px_signed_entry *env)
+{
+	const Paxta__IndexRoot *ir = a->e->index_root;
+	struct px_hash root;
+	int rc;
+
+	if (memcmp(env->pub.b, a->ctx->node_key->b, PX_PUBKEY_LEN) != 0)
+		return px_refuse(a->r, PX_CODE_BAD_SIGNATURE,
+				 "an index root must be signed by this node's "
+				 "key");
+	if (!ir || ir->size != a->index || ir->root.len != PX_HASH_LEN ||
+	    a->e->seq != 0)
+		return px_refuse(a->r, PX_CODE_MALFORMED,
+				 "an index root at entry %" PRIu64
+				 " covers the %" PRIu64
+				 " entries before it with a 32-byte root and "
+				 "sequence 0",
+				 a->index, a->index);
+	if ((rc = px_index_root(a->t, &root)) != PX_OK)
+		return rc;
+	if (memcmp(root.b, ir->root.data, PX_HASH_LEN) != 0)
+		return px_refuse(a->r, PX_CODE_INDEX_ROOT,
+				 "the index root at entry %" PRIu64
+				 " is not the root of the statements, lab "
+				 "results and voids logged before it",
+				 a->index);
 	return PX_OK;
 }
 
@@ -1568,7 +1606,10 @@ apply_attest(struct apply *a)
 	rec.monitor = a->e->actor;
 	rec.time = a->e->time;
 	rec.attest = (Paxta__Attest *)at;
-	return px_state_put_attestation(a->t, &rec);
+	if ((rc = px_state_put_attestation(a->t, &rec)) != PX_OK)
+		return rc;
+	/* The verifiable index: every statement on the subject. */
+	return px_index_add(a->t, at->subject, a->index);
 }
 
 static int
@@ -1607,10 +1648,23 @@ apply_lab(struct apply *a)
 	rec.lab = a->e->actor;
 	rec.time = a->e->time;
 	rec.result = (Paxta__LabResult *)lr;
-	return px_state_put_lab(a->t, &rec);
+	if ((rc = px_state_put_lab(a->t, &rec)) != PX_OK)
+		return rc;
+	return index_lot(a, lr->lot);
 }
 
 /* ---- void ---- */
+
+/* The verifiable index (index.h): a lab result or a void about lot. */
+static int
+index_lot(struct apply *a, const char *lot)
+{
+	char label[PX_ID_MAX + 8];
+
+	if (snprintf(label, sizeof(label), "lot:%s", lot) >= (int)sizeof(label))
+		return PX_EINVAL; /* ids were checked before */
+	return px_index_add(a->t, label, a->index);
+}
 
 struct untouched {
 	const char *holder;
@@ -1728,14 +1782,19 @@ apply_void(struct apply *a)
 	switch (target->body_case) {
 	case PAXTA__ENTRY__BODY_HARVEST:
 		rc = void_lot(a, target->harvest->lot, v->index);
+		if (rc == PX_OK)
+			rc = index_lot(a, target->harvest->lot);
 		break;
 	case PAXTA__ENTRY__BODY_TRANSFORM: {
 		const Paxta__Transform *tf = target->transform;
 
 		/* The outputs' lineage edges stay: as of before the void,
 		 * the verdict still walks them. */
-		for (size_t i = 0; i < tf->n_outputs && rc == PX_OK; i++)
+		for (size_t i = 0; i < tf->n_outputs && rc == PX_OK; i++) {
 			rc = void_lot(a, tf->outputs[i]->lot, v->index);
+			if (rc == PX_OK)
+				rc = index_lot(a, tf->outputs[i]->lot);
+		}
 		for (size_t j = 0; j < tf->n_inputs && rc == PX_OK; j++)
 			rc = add_holding(a->t, tf->inputs[j]->lot, a->e->actor,
 					 (int64_t)tf->inputs[j]->grams);
@@ -2071,6 +2130,8 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	if (index == 0)
 		return px_refuse(r, PX_CODE_MALFORMED,
 				 "leaf 0 must be the genesis");
+	if (e->body_case == PAXTA__ENTRY__BODY_INDEX_ROOT)
+		return apply_index_root(&a, env);
 	if (e->body_case == PAXTA__ENTRY__BODY__NOT_SET)
 		return px_refuse(r, PX_CODE_MALFORMED,
 				 "the entry has no kind this node knows");

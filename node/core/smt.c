@@ -80,6 +80,25 @@ subtree(struct px_hash *out, const struct px_smt_leaf *leaves, size_t lo,
 }
 
 int
+px_smt_leaf_hash(struct px_hash *out, const struct px_smt_leaf *leaf)
+{
+	return leaf_hash(out, leaf);
+}
+
+int
+px_smt_node_hash(struct px_hash *out, const struct px_hash *left,
+		 const struct px_hash *right)
+{
+	return node_hash(out, left, right);
+}
+
+int
+px_smt_bit(const struct px_hash *key, size_t d)
+{
+	return bit(key, d);
+}
+
+int
 px_smt_key(struct px_hash *out, const char *label)
 {
 	return px_sha256(out, label, strlen(label));

@@ -52,6 +52,9 @@ static const char *const db_names[DB_COUNT] = {
 	[DB__LOG_COUNT + PX_TABLE_PLACES] = "places",
 	[DB__LOG_COUNT + PX_TABLE_EVENTS] = "events",
 	[DB__LOG_COUNT + PX_TABLE_LOT_SHIPMENTS] = "lot_shipments",
+	[DB__LOG_COUNT + PX_TABLE_INDEX_LISTS] = "index_lists",
+	[DB__LOG_COUNT + PX_TABLE_INDEX_LEAVES] = "index_leaves",
+	[DB__LOG_COUNT + PX_TABLE_INDEX_NODES] = "index_nodes",
 };
 
 /* What a witness keeps (witness.h), beside the log: made on the first
@@ -943,6 +946,77 @@ px_store_scan(struct px_txn *t, enum px_table table, const void *prefix,
 	if (r != 0)
 		return r;
 	return rc == MDB_NOTFOUND || rc == MDB_SUCCESS ? PX_OK : map_err(rc);
+}
+
+/* ---- the verifiable index's neighbours (index.c) ---- */
+
+int
+px_store_near(struct px_txn *t, enum px_table table, const void *key,
+	      size_t klen, const uint8_t **below, size_t *below_len,
+	      const uint8_t **above, size_t *above_len)
+{
+	MDB_cursor *c;
+	MDB_val k = { klen, (void *)key }, v;
+	int rc;
+
+	*below = *above = NULL;
+	*below_len = *above_len = 0;
+	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
+		return PX_EINVAL;
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB__LOG_COUNT + table], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	/* The first key at or after key; the one before it is below. */
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	if (rc == MDB_SUCCESS) {
+		MDB_val at = k;
+
+		if (at.mv_size == klen && memcmp(at.mv_data, key, klen) == 0)
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		if (rc == MDB_SUCCESS) {
+			*above = k.mv_data;
+			*above_len = k.mv_size;
+		}
+		if (rc == MDB_SUCCESS || rc == MDB_NOTFOUND) {
+			k = (MDB_val){ klen, (void *)key };
+			rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+			if (rc == MDB_SUCCESS)
+				rc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+		}
+	} else if (rc == MDB_NOTFOUND) {
+		rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	}
+	if (rc == MDB_SUCCESS) {
+		*below = k.mv_data;
+		*below_len = k.mv_size;
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_SUCCESS || rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
+}
+
+int
+px_store_seek(struct px_txn *t, enum px_table table, const void *key,
+	      size_t klen, const uint8_t **out_key, size_t *out_klen,
+	      const uint8_t **value, size_t *vlen)
+{
+	MDB_cursor *c;
+	MDB_val k = { klen, (void *)key }, v;
+	int rc;
+
+	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
+		return PX_EINVAL;
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB__LOG_COUNT + table], &c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	mdb_cursor_close(c);
+	if (rc != MDB_SUCCESS)
+		return map_err(rc);
+	*out_key = k.mv_data;
+	*out_klen = k.mv_size;
+	*value = v.mv_data;
+	*vlen = v.mv_size;
+	return PX_OK;
 }
 
 const char *

@@ -26,6 +26,7 @@ pxd_code_status(enum px_code code)
 	case PX_CODE_DUPLICATE_SHIPMENT:
 	case PX_CODE_DUPLICATE_ACTOR:
 	case PX_CODE_VOID_DENIED:
+	case PX_CODE_INDEX_ROOT:
 		return 409; /* conflicts with the ledger's state */
 	case PX_CODE_MASS_BALANCE:
 	case PX_CODE_PRODUCT:

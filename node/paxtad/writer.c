@@ -86,6 +86,12 @@ checkpoint(struct pxd_writer *w, char **note, int *signed_new)
 		return rc;
 	if ((rc = px_ledger_checkpoint(w->l, note)) != PX_OK)
 		return rc;
+	/* The checkpoint may have logged the index root first (ledger.h):
+	 * its size is the log's now. */
+	if (size > cp_size && px_ledger_read(w->l, &t) == PX_OK) {
+		size = px_store_size(t);
+		px_store_abort(t);
+	}
 	if (signed_new)
 		*signed_new = size > cp_size;
 	if (size > cp_size)

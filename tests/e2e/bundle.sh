@@ -28,12 +28,13 @@ JSON
 expect_status 0 -- "$PAXTA" submit --data ledger --keys keys season.jsonl
 expect_status 0 -- "$PAXTA" checkpoint --data ledger
 size=$(sed -n 2p out)
-expect_eq "$size" 9 "the checkpoint's size"
+expect_eq "$size" 10 "the checkpoint's size"
 
 # From the folder: every entry but none (the genesis, 3 registrations, 5
-# of the season) and a line people can read.
+# of the season, and the index root the node logged before the checkpoint
+# since the statement is indexed) and a line people can read.
 expect_status 0 -- "$PAXTA" bundle --data ledger --out bale.bundle BALE-1
-expect_in out "bundle of lot 'BALE-1': 9 entries, checkpoint 9 of e2e.example/cotton"
+expect_in out "bundle of lot 'BALE-1': 10 entries, checkpoint 10 of e2e.example/cotton"
 expect_in out "sha256 $(sha256sum bale.bundle | cut -d' ' -f1)"
 expect_status 2 -- "$PAXTA" bundle --data ledger --out x.bundle NOPE
 expect_in err "lot 'NOPE' is not in the ledger"
@@ -47,9 +48,10 @@ expect_status 0 -- "$PAXTA" submit --data ledger --keys keys - <<'JSON'
 JSON
 expect_status 0 -- "$PAXTA" checkpoint --data ledger
 expect_status 0 -- "$PAXTA" bundle --data ledger --out late.bundle BALE-1
-expect_in out "10 entries, checkpoint 10 of"
-expect_status 0 -- "$PAXTA" bundle --data ledger --out early.bundle --at 9 BALE-1
-cmp -s early.bundle bale.bundle && ok || bad "--at 9 is the bundle made at 9"
+# The new statement and its index root in, the old root out.
+expect_in out "11 entries, checkpoint 12 of"
+expect_status 0 -- "$PAXTA" bundle --data ledger --out early.bundle --at 10 BALE-1
+cmp -s early.bundle bale.bundle && ok || bad "--at 10 is the bundle made at 10"
 
 # ---- verify-bundle: no ledger, no network ----
 expect_status 0 -- "$PAXTA" checkpoint --data ledger --json
@@ -58,14 +60,14 @@ mkdir away
 cp bale.bundle late.bundle away/
 cd away
 expect_status 0 -- "$PAXTA" verify-bundle bale.bundle --trust "$trust"
-expect_in "$WORK/out" "checked offline against checkpoint 9 of e2e.example/cotton"
-expect_in "$WORK/out" "not proven by the bundle"
+expect_in "$WORK/out" "checked offline against checkpoint 10 of e2e.example/cotton"
+expect_in "$WORK/out" "complete: every statement, lab result and void on its 8 keys"
 head -n -4 "$WORK/out" >offline.txt
 cd ..
-expect_status 0 -- "$PAXTA" verify --data ledger --at 9 BALE-1
+expect_status 0 -- "$PAXTA" verify --data ledger --at 10 BALE-1
 cmp -s out away/offline.txt && ok || bad "verify-bundle prints the verdict as paxta verify: $(diff out away/offline.txt)"
 expect_status 0 -- "$PAXTA" verify-bundle away/late.bundle --trust "$trust" --json
-expect_eq "$(jq -c '[.verdict, .checkpoint.size, .checkpoint.origin]' out)" '["free",10,"e2e.example/cotton"]' "--json"
+expect_eq "$(jq -c '[.verdict, .checkpoint.size, .checkpoint.origin]' out)" '["free",12,"e2e.example/cotton"]' "--json"
 
 # A byte changed anywhere: refused, naming what.
 flip() { # FILE OFFSET
@@ -117,8 +119,8 @@ expect_status 0 -- "$PAXTA" bundle --data ledger --out latest.bundle BALE-1
 start_node --checkpoint-interval 0
 expect_status 0 -- "$PAXTA" bundle --node "$URL" --out node.bundle BALE-1
 cmp -s node.bundle latest.bundle && ok || bad "the node's bundle is the folder's"
-expect_status 0 -- "$PAXTA" bundle --node "$URL" --out node9.bundle --at 9 BALE-1
-cmp -s node9.bundle bale.bundle && ok || bad "the node's ?size=9 is the folder's --at 9"
+expect_status 0 -- "$PAXTA" bundle --node "$URL" --out node10.bundle --at 10 BALE-1
+cmp -s node10.bundle bale.bundle && ok || bad "the node's ?size=10 is the folder's --at 10"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$URL/v1/lots/BALE-1/bundle")" \
 	"200 application/vnd.paxta.bundle+protobuf" "the bundle's type"
 expect_eq "$(curl -s "$URL/v1/lots/NOPE/bundle" | jq -r .error)" not_found "an unknown lot"

@@ -68,8 +68,10 @@ expect_eq "$(jq '[.[] | select(.error)] | length' out)" 0 "no refusals"
 # JSON lines from stdin, one key for every event.
 echo '{"kind":"attest","actor":"monitor.tpm","subject":"district:UZ-QA-NKS","season":2026,"status":"forced_labour","indicators":["abuse_of_vulnerability"]}' >finding.jsonl
 expect_status 0 -- "$PAXTA" submit --node "$URL" --key keys/monitor.tpm.key -v - <finding.jsonl
-expect_in out "entry 22: attest by 'monitor.tpm'"
-finding=22
+# 22 is the index root the node logged with the checkpoint submit asked
+# for: the season ends with a statement.
+expect_in out "entry 23: attest by 'monitor.tpm'"
+finding=23
 
 # A bulk load in batches: 1,200 harvests, two requests.
 for i in $(seq 1 1200); do
@@ -78,14 +80,14 @@ done >bulk.jsonl
 size0=$(curl -s "$URL/v1/log" | jq .size)
 expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys bulk.jsonl
 expect_in out "1200 logged"
-expect_eq "$(curl -s "$URL/v1/log" | jq .size)" $((size0 + 1200)) "the bulk load is logged"
+expect_eq "$(entries_since "$size0")" 1200 "the bulk load is logged"
 expect_eq "$(curl -s "$URL/metrics" | sed -n 's/^paxtad_commit_entries_bucket{le="+Inf"} //p')" \
 	"$(curl -s "$URL/metrics" | sed -n 's/^paxtad_commit_entries_count //p')" "metrics readable"
 # The same events again (signed again, with new sequence numbers): each is
 # already logged, by its event_id, and nothing is logged twice.
 expect_status 0 -- "$PAXTA" submit --node "$URL" --keys keys --json bulk.jsonl
 expect_eq "$(jq -c '[([.[] | select(.duplicate)] | length), ([.[] | select(.error)] | length)]' out)" '[1200,0]' "a bulk load twice"
-expect_eq "$(curl -s "$URL/v1/log" | jq .size)" $((size0 + 1200)) "a bulk load twice logs nothing"
+expect_eq "$(entries_since "$size0")" 1200 "a bulk load twice logs nothing"
 
 # ---- refusals over HTTP: the codes of the local mode, exit 1 ----
 before=$(curl -s "$URL/v1/log" | jq -c '[.size, .root]')
@@ -158,7 +160,7 @@ for i in 1 2 3 4; do
 	if wait "${pids[$((i - 1))]}"; then ok; else bad "submitter $i: $(cat "c$i.err")"; fi
 	expect_in "c$i.out" "25 logged"
 done
-expect_eq "$(curl -s "$URL/v1/log" | jq .size)" $((size0 + 100)) "concurrent submitters all logged"
+expect_eq "$(entries_since "$size0")" 100 "concurrent submitters all logged"
 
 # ---- proofs, checked against signed checkpoints ----
 "$PAXTA" submit --node "$URL" --keys keys finding.jsonl >/dev/null 2>&1 || true # a checkpoint now

@@ -69,3 +69,20 @@ sign() {
 expect_http() {
 	expect_eq "$STATUS" "$1" "$2 (HTTP status; body $(head -c 300 "$WORK/resp"))"
 }
+
+# Entries logged from index $1 to the end of the node's log, its index roots
+# left out: a checkpoint logs one as its last leaf when something indexed (a
+# statement, a lab result, a void) came before it (docs/bundle.md).
+entries_since() {
+	local start=$1 size n s
+	size=$(curl -s "$URL/v1/log" | jq .size)
+	n=$((size - start))
+	# Checkpoints signed after the size was read (a root logged since)
+	# are past it.
+	for s in $(curl -s "$URL/v1/checkpoints?start=$((start + 1))&count=1000" | jq '.sizes[]'); do
+		[ "$s" -le "$size" ] &&
+			[ "$(curl -s "$URL/v1/entries/$((s - 1))" | jq -r .entry.kind)" = index_root ] &&
+			n=$((n - 1))
+	done
+	echo "$n"
+}

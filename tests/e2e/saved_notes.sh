@@ -32,9 +32,10 @@ attest forced_labour >fl.json
 expect_status 0 -- "$PAXTA" proof --data ledger --from-note at3.note --trust "$key"
 expect_in out "verified: the log extends the saved note"
 expect_status 0 -- "$PAXTA" proof --data ledger --from-note at4.note --trust "$key" --json
-expect_eq "$(jq -r .log_size out)" 4 "log size"
+# The statement and the index root logged before the checkpoint: 5.
+expect_eq "$(jq -r .log_size out)" 5 "log size"
 expect_status 0 -- "$PAXTA" audit --data ledger --checkpoint at3.note --checkpoint at4.note
-expect_in out "size 4, root $(sed -n 3p at4.note)"
+expect_in out "size 5, root $(sed -n 3p at4.note)"
 expect_in out "saved checkpoint 'at3.note': extended"
 # A note of another key, and garbage, are not evidence of anything.
 "$PAXTA" keygen --out other-registrar.key >/dev/null
@@ -52,14 +53,14 @@ expect_status 2 -- "$PAXTA" proof --data ledger --from-note huge.note --trust "$
 expect_in err "over 16384 bytes"
 
 # The folder restored from the copy, another statement logged, signed
-# with the same key: a checkpoint of 4 entries with another root.
+# with the same key: a checkpoint of 5 entries with another root.
 rm -rf ledger ledger.key
 mv copy ledger
 mv copy.key ledger.key
 attest certified >ok.json
 "$PAXTA" submit --data ledger --key keys/monitor.tpm.key ok.json >/dev/null
 "$PAXTA" checkpoint --data ledger >forked4.note
-expect_eq "$(sed -n 2p forked4.note)" 4 "the fork's size"
+expect_eq "$(sed -n 2p forked4.note)" 5 "the fork's size"
 [ "$(sed -n 3p forked4.note)" != "$(sed -n 3p at4.note)" ] && ok || bad "the fork has the same root"
 
 # Audit alone says intact: nothing inside the folder shows the fork.
@@ -67,8 +68,8 @@ expect_status 0 -- "$PAXTA" audit --data ledger
 # The saved note does.
 expect_status 1 -- "$PAXTA" proof --data ledger --from-note at4.note --trust "$key"
 expect_in out "NOT VERIFIED: the log does not extend the saved note"
-expect_in out "saved note: 4 entries, root $(sed -n 3p at4.note)"
-expect_in out "the log:    4 entries, root $(sed -n 3p forked4.note)"
+expect_in out "saved note: 5 entries, root $(sed -n 3p at4.note)"
+expect_in out "the log:    5 entries, root $(sed -n 3p forked4.note)"
 expect_status 1 -- "$PAXTA" audit --data ledger --checkpoint at3.note --checkpoint at4.note --json
 expect_eq "$(jq -r .intact out)" false "audit with the saved note"
 expect_eq "$(jq -r '.saved_checkpoints[0].extended' out)" true "the older note is extended"
@@ -81,10 +82,10 @@ expect_eq "$(jq -r '.saved_checkpoints[1].log_root' out)" "$(sed -n 3p forked4.n
 start_node --checkpoint-interval 0
 curl -sf -X POST "$URL/v1/checkpoint" >at5.note
 curl -sf "$URL/v1/checkpoints" >sizes.json
-expect_eq "$(jq -c .sizes sizes.json)" "[1,3,4,5]" "signed sizes"
+expect_eq "$(jq -c .sizes sizes.json)" "[1,3,5,7]" "signed sizes"
 expect_eq "$(jq -r .next sizes.json)" null "one page"
 curl -sf "$URL/v1/checkpoints?start=2&count=2" >sizes.json
-expect_eq "$(jq -c '[.sizes, .next]' sizes.json)" "[[3,4],5]" "a page of signed sizes"
+expect_eq "$(jq -c '[.sizes, .next]' sizes.json)" "[[3,5],7]" "a page of signed sizes"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/checkpoints?count=0")" 400 "count 0"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/checkpoints?start=x")" 400 "start x"
 expect_status 0 -- "$PAXTA" proof --node "$URL" --from-note at3.note --trust "$key"
@@ -95,7 +96,7 @@ expect_eq "$(jq -r .log_root_at_note_size out)" "$(sed -n 3p forked4.note)" "the
 stop_node
 # A note of a size the log does not reach: it went back.
 expect_status 1 -- "$PAXTA" proof --data early --from-note at5.note --trust "$key"
-expect_in out "the log went back: its latest signed tree has 3 entries, the saved note 5"
+expect_in out "the log went back: its latest signed tree has 3 entries, the saved note 7"
 expect_status 1 -- "$PAXTA" audit --data early --checkpoint at5.note
-expect_in out "the ledger holds 3 entries, the note 5: it went back"
+expect_in out "the ledger holds 3 entries, the note 7: it went back"
 finish

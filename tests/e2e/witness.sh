@@ -96,7 +96,17 @@ expect_in w1.log "witness of 1 log as $k1"
 serve log log --witness "$URL_w1=$k1" --witness "$URL_w2=$k2" --quorum 2 --checkpoint-interval 1
 expect_status 0 -- "$PAXTA" submit --node "$URL_log" --keys sim/keys sim/events/*.jsonl
 size=$(curl -sf "$URL_log/v1/log" | jq .size)
-expect_eq "$size" $(($(jq .totals.entries sim/expect.json) + 1)) "the season is logged"
+# The genesis and every event, and the index roots the node logged with
+# its checkpoints (each after statements: docs/bundle.md), the last one
+# the log's last leaf.
+roots=0
+for s in $(curl -sf "$URL_log/v1/checkpoints?count=1000" | jq '.sizes[]'); do
+	[ "$s" -le "$size" ] &&
+		[ "$(curl -sf "$URL_log/v1/entries/$((s - 1))" | jq -r .entry.kind)" = index_root ] &&
+		roots=$((roots + 1))
+done
+expect_eq "$((size - roots))" $(($(jq .totals.entries sim/expect.json) + 1)) "the season is logged"
+expect_eq "$(curl -sf "$URL_log/v1/entries/$((size - 1))" | jq -r .entry.kind)" index_root "the last leaf is an index root"
 
 # Every checkpoint is cosigned by both, quickly.
 cosigned() {
@@ -193,12 +203,13 @@ register_farm() {
 for i in 1 2 3; do register_farm "uz.farm.honest-$i"; done >honest.jsonl
 serve log log --witness "$URL_w1=$k1" --witness "$URL_w2=$k2" --quorum 2 --checkpoint-interval 1
 "$PAXTA" submit --node "$URL_log" --key sim/keys/uz.registrar.key honest.jsonl >/dev/null
-honest=$((size + 3))
+# Three registrations and the index root the checkpoint logs after them.
+honest=$((size + 4))
 # A power of two has no root of its own in a consistency proof: one more.
 if [ $((honest & (honest - 1))) -eq 0 ]; then
 	register_farm uz.farm.honest-4 >h4.jsonl
 	"$PAXTA" submit --node "$URL_log" --key sim/keys/uz.registrar.key h4.jsonl >/dev/null
-	honest=$((honest + 1))
+	honest=$((honest + 2))
 fi
 cosigned "$honest" && ok || bad "the honest checkpoint of $honest was not cosigned"
 cp cp.note saved.note
@@ -212,7 +223,7 @@ mv log.copy log
 mv log.copy.key log.key
 for i in 1 2 3 4 5 6; do register_farm "uz.farm.forked-$i"; done >forked.jsonl
 "$PAXTA" submit --data log --key sim/keys/uz.registrar.key forked.jsonl >/dev/null
-forked=$((size + 6))
+forked=$((size + 7)) # six registrations and an index root
 expect_status 0 -- "$PAXTA" audit --data log
 serve log log --witness "$URL_w1=$k1" --witness "$URL_w2=$k2" --quorum 2 --checkpoint-interval 1
 for i in $(seq 1 200); do

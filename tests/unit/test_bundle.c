@@ -324,7 +324,9 @@ test_bundle_holds_the_lineage(void **state)
 			fail_msg("entry %zu should not be in the bundle",
 				 (size_t)s->out[i]);
 	assert_true(holds(b, s->late));
-	assert_int_equal(b->n_leaves, s->n_in + 1);
+	/* And the index root that ends the checkpoint. */
+	assert_true(holds(b, pxt_log_size(s->fx->l) - 1));
+	assert_int_equal(b->n_leaves, s->n_in + 2);
 	assert_checks(b, &v, PX_OK, NULL);
 	px_bundle_free(b);
 }
@@ -342,7 +344,8 @@ test_bundle_at_a_checkpoint(void **state)
 
 	verifier(s, &v);
 	assert_false(holds(b, s->late));
-	assert_int_equal(b->n_leaves, s->n_in);
+	assert_true(holds(b, s->first_size - 1)); /* its index root */
+	assert_int_equal(b->n_leaves, s->n_in + 1);
 	assert_int_equal(px_bundle_check(&cp, &p, b, &v), PX_OK);
 	assert_int_equal(cp.size, s->first_size);
 	px_bundle_free(b);
@@ -441,12 +444,12 @@ test_bundle_decode_refuses(void **state)
 {
 	Paxta__Bundle *b = NULL;
 	static const uint8_t junk[] = { 0xff, 0xff, 0xff };
-	static const uint8_t version2[] = { 0x08, 0x02 };
+	static const uint8_t version3[] = { 0x08, 0x03 };
 
 	(void)state;
 	assert_int_equal(px_bundle_decode(&b, junk, sizeof(junk)),
 			 PX_EMALFORMED);
-	assert_int_equal(px_bundle_decode(&b, version2, sizeof(version2)),
+	assert_int_equal(px_bundle_decode(&b, version3, sizeof(version3)),
 			 PX_EMALFORMED);
 	assert_int_equal(px_bundle_decode(&b, junk, PX_BUNDLE_MAX + 1),
 			 PX_ETOOLARGE);
@@ -584,9 +587,9 @@ test_bundle_with_an_entry_removed_never_verifies(void **state)
 
 	verifier(s, &v);
 	/* Each leaf but the genesis (px_bundle_check names that one) and
-	 * the lab result and statements on the way (a verdict of its own
-	 * without them: only the completeness proof can show them missing,
-	 * docs/bundle.md). */
+	 * the map (no index lists the places): the statements and the lab
+	 * result on the way too, which the completeness proofs miss, and
+	 * the index root. */
 	for (size_t i = 1; i < n; i++) {
 		struct px_bundle_problem p;
 		struct px_verdict *verdict = NULL;
@@ -600,9 +603,7 @@ test_bundle_with_an_entry_removed_never_verifies(void **state)
 				 PX_OK);
 		kind = e.body->body_case;
 		px_entry_release(&e);
-		if (kind == PAXTA__ENTRY__BODY_ATTEST ||
-		    kind == PAXTA__ENTRY__BODY_LAB_RESULT ||
-		    kind == PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS)
+		if (kind == PAXTA__ENTRY__BODY_PUBLISH_DISTRICTS)
 			continue;
 		memmove(&b->leaves[i], &b->leaves[i + 1],
 			(n - i - 1) * sizeof(*b->leaves));

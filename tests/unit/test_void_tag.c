@@ -226,7 +226,8 @@ bundle_verifies(struct pxt_ledger *fx, const char *lot,
 	assert_int_equal(px_bundle_decode(&b, bytes, len), PX_OK);
 	rc = px_bundle_verify(&v, &cp, &p, b, &nv, NULL);
 	if (rc != PX_OK)
-		fail_msg("bundle of '%s': %s", lot, p.message);
+		fail_msg("bundle of '%s': %s (%s)", lot, p.message,
+			 px_strerror(rc));
 	assert_int_equal(v->kind, want);
 	px_verdict_free(v);
 	px_bundle_free(b);

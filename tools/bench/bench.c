@@ -703,13 +703,17 @@ main(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-') {
 		fputs("usage: paxta-bench (log | ledger) [--entries N] "
 		      "[--batch B] [--dir DIR] [--smoke]\n"
-		      "       paxta-bench node [--help]\n",
+		      "       paxta-bench node [--help]\n"
+		      "       paxta-bench index [--keys N] [--changes K] "
+		      "[--smoke]\n",
 		      stderr);
 		return 2;
 	}
 	what = argv[1];
 	if (strcmp(what, "node") == 0)
 		return bench_node(argc - 1, argv + 1);
+	if (strcmp(what, "index") == 0)
+		return bench_index(argc - 1, argv + 1);
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "n:b:d:sh", opts, NULL)) != -1) {
 		switch (c) {

@@ -66,4 +66,11 @@ void bench_append(struct px_ledger *l, struct px_verifier *pool,
  */
 int bench_node(int argc, char **argv);
 
+/*
+ * paxta-bench index [--keys N] [--changes K] [--smoke]: one checkpoint's
+ * changes to the verifiable index, incremental against from scratch
+ * (index.c). argv[0] is "index". Returns the exit status.
+ */
+int bench_index(int argc, char **argv);
+
 #endif

@@ -22,9 +22,13 @@ static const char bundle_help[] =
 	"witnesses'\n"
 	"cosignatures when the node has them), every entry its verdict rests "
 	"on, and\n"
-	"an inclusion proof for each (docs/bundle.md). Check it anywhere, "
-	"with no\n"
-	"ledger and no network, with paxta verify-bundle.\n\n"
+	"an inclusion proof for each, with the node's index root and a "
+	"proof for every\n"
+	"subject and lot the verdict reads that nothing about it was left "
+	"out\n"
+	"(docs/bundle.md). Check it anywhere, with no ledger and no "
+	"network, with\n"
+	"paxta verify-bundle.\n\n"
 	"  --out FILE  where to write it (replaced if it exists)\n"
 	"  --at SIZE   as of the checkpoint of SIZE entries (default: the "
 	"latest)\n"
@@ -237,11 +241,15 @@ static const char verify_bundle_help[] =
 	"  --json       the verdict as paxta verify --json prints it, with "
 	"\"checkpoint\":\n"
 	"               {\"origin\", \"size\"}\n\n"
-	"Not proven by a bundle alone: the author's entries it leaves out, "
-	"kg spent\n"
-	"elsewhere from the same lots, and statements or lab results left "
-	"out of it\n"
-	"(docs/bundle.md).\n\n"
+	"Complete: the checkpoint's last entry is the node's index root; "
+	"every statement,\n"
+	"lab result and void it lists on the lot's lineage, makers and "
+	"origins (farm,\n"
+	"district, region, country) must be in the bundle, and what is "
+	"absent is proven\n"
+	"absent. Not proven by a bundle alone: the author's entries it "
+	"leaves out and\n"
+	"kg spent elsewhere from the same lots (docs/bundle.md).\n\n"
 	"Exit 0 only when everything verifies and the lot is free; 1 when it "
 	"is not free\n"
 	"or something does not verify (named); 2 when FILE cannot be read.\n";
@@ -340,10 +348,10 @@ cmd_verify_bundle(int argc, char **argv)
 		printf("\nchecked offline against checkpoint %" PRIu64
 		       " of %s\n",
 		       cp.size, cp.origin);
-		printf("%snot proven by the bundle: that no statement or lab "
-		       "result on these\norigins and lots was left out of "
-		       "it%s\n",
-		       style("dim"), style("reset"));
+		printf("%scomplete: every statement, lab result and void on "
+		       "its %zu keys is in it\n(index root at entry %" PRIu64
+		       ")%s\n",
+		       style("dim"), b->n_index, cp.size - 1, style("reset"));
 	}
 	rc = v->kind == PX_VERDICT_FREE ? 0 : EXIT_NO;
 out:

@@ -20,7 +20,7 @@
 /* Cap on a bundle's bytes, checked before parsing, and on its leaves. */
 #define PX_BUNDLE_MAX        ((size_t)256 << 20)
 #define PX_BUNDLE_MAX_LEAVES 1000000
-#define PX_BUNDLE_VERSION    1
+#define PX_BUNDLE_VERSION    2
 
 /*
  * The bundle of lot as of the checkpoint of size leaves (0: the latest
@@ -29,6 +29,9 @@
  * note, when not NULL, is the signed note to carry instead of the stored
  * one: the same note with cosignatures added (it must begin with the
  * stored note's bytes; PX_EINVAL otherwise).
+ *
+ * With it go the checkpoint's last leaf when it is an index root, and a
+ * completeness proof for every key the verdict reads (bundle_index.h).
  *
  * Only entries logged before size count: a lot made later is
  * PX_ENOTFOUND, a receive or void logged later is left out.
@@ -89,7 +92,12 @@ int px_bundle_check(struct px_checkpoint *cp, struct px_bundle_problem *problem,
  *     prove it, by an author that holds the role, custody and mass balance
  *     along the lineage, the places published, lot ids unique, times
  *     forward (not the node's clock skew);
- *  4. the verdict on b->lot as of the checkpoint, by px_verdict.
+ *  4. completeness: the bundle's last leaf is the checkpoint's last, an
+ *     index root signed by verifier; for every key the verdict on the
+ *     replayed lineage reads (index.h), a proof leading to that root, and
+ *     every entry it lists among the bundle's leaves — a statement, lab
+ *     result or void left out is named;
+ *  5. the verdict on b->lot as of the checkpoint, by px_verdict.
  *
  * What a replay of part of a log cannot check (docs/bundle.md): an
  * author's entries the bundle leaves out — its chain is taken up at each
@@ -97,8 +105,8 @@ int px_bundle_check(struct px_checkpoint *cp, struct px_bundle_problem *problem,
  * entries are linked; entries that spent the same kg on another path; the
  * history of lots outside the lineage that share a shipment with it (the
  * sender is taken to hold what it ships of them, and none may turn out to
- * be in the lineage); and statements or lab results left out of the
- * bundle.
+ * be in the lineage); and an index root the node computed wrongly (audit's
+ * question).
  *
  * PX_OK with *out (free with px_verdict_free) and *cp; PX_EVERIFY or
  * PX_EMALFORMED with *problem naming the leaf and what is wrong; PX_EIO

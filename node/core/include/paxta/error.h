@@ -58,6 +58,7 @@ enum px_code {
 	PX_CODE_SEASON,   /* a harvest's season is not its calendar's */
 	PX_CODE_YIELD,    /* more seed cotton than the farm's area can give */
 	PX_CODE_WEIGHT,   /* a receive's weight outside the transit tolerance */
+	PX_CODE_INDEX_ROOT, /* a logged index root that is not the log's */
 	PX_CODE__COUNT
 };
 

@@ -161,6 +161,12 @@ void px_ledger_rules_ctx(const struct px_ledger *l, int64_t now,
  * latest one (a node never signs two checkpoints of one size), store it, and
  * return the latest note in *out (malloc'd, NUL-terminated; may be NULL to
  * only sign). A read-only ledger returns the latest stored note.
+ *
+ * Before signing, in the same transaction, it appends the node's index
+ * root (index.h, docs/bundle.md) unless nothing is indexed yet or the last
+ * leaf is one already: once anything is indexed, every checkpoint's last
+ * leaf is an index root, and the checkpoint covers it. PX_ESTORE when the
+ * node's own rules refuse it (the stored index is not the log's).
  */
 int px_ledger_checkpoint(struct px_ledger *l, char **out);
 

@@ -32,6 +32,16 @@ struct px_smt_leaf {
 	struct px_hash value;
 };
 
+/* The hash of a lone leaf, SHA-256(0x10 ‖ key ‖ value), and of a subtree
+ * of two or more, SHA-256(0x11 ‖ left ‖ right): for a tree kept
+ * elsewhere (index.c). PX_OK or PX_ECRYPTO. */
+int px_smt_leaf_hash(struct px_hash *out, const struct px_smt_leaf *leaf);
+int px_smt_node_hash(struct px_hash *out, const struct px_hash *left,
+		     const struct px_hash *right);
+
+/* Bit d (0: the most significant) of key: the path's turn at depth d. */
+int px_smt_bit(const struct px_hash *key, size_t d);
+
 /* The key of label: SHA-256 of its bytes. PX_OK or PX_ECRYPTO. */
 int px_smt_key(struct px_hash *out, const char *label);
 

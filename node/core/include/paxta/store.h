@@ -64,6 +64,11 @@ enum px_table {
 	/* lot ‖ 0 ‖ shipment -> index of the transfer (8 bytes): every
 	 * shipment that ever carried the lot, voided ones too */
 	PX_TABLE_LOT_SHIPMENTS,
+	/* The verifiable index (index.h): each key's entries, its value, and
+	 * the sparse Merkle tree's subtrees of two leaves or more. */
+	PX_TABLE_INDEX_LISTS,  /* key (32) ‖ index (8) -> nothing */
+	PX_TABLE_INDEX_LEAVES, /* key (32) -> value (32) */
+	PX_TABLE_INDEX_NODES,  /* depth (1) ‖ path (32) -> hash (32) */
 	PX_TABLE__COUNT
 };
 
@@ -261,6 +266,25 @@ typedef int (*px_store_scan_fn)(void *ctx, const uint8_t *key, size_t klen,
 				const uint8_t *value, size_t vlen);
 int px_store_scan(struct px_txn *t, enum px_table table, const void *prefix,
 		  size_t plen, px_store_scan_fn fn, void *ctx);
+
+/*
+ * The nearest keys of table around key, in key order: *below the greatest
+ * key less than key, *above the least greater one (NULL, 0 when there is
+ * none). Borrowed until t ends or the table is written. PX_OK, PX_EINVAL
+ * (no such table), PX_ESTORE.
+ */
+int px_store_near(struct px_txn *t, enum px_table table, const void *key,
+		  size_t klen, const uint8_t **below, size_t *below_len,
+		  const uint8_t **above, size_t *above_len);
+
+/*
+ * The first record of table whose key is key or after it: *out_key and
+ * *value borrowed as px_store_near's. PX_OK, PX_ENOTFOUND (none), PX_EINVAL,
+ * PX_ESTORE.
+ */
+int px_store_seek(struct px_txn *t, enum px_table table, const void *key,
+		  size_t klen, const uint8_t **out_key, size_t *out_klen,
+		  const uint8_t **value, size_t *vlen);
 
 /* The table's name, "holdings" etc. */
 const char *px_store_table_name(enum px_table table);
