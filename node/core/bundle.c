@@ -229,44 +229,20 @@ on_shipment(void *ctx, const char *shipment, uint64_t sent_at)
 }
 
 static int
-on_key(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
-       size_t vlen)
+add_actor_entry(void *ctx, uint64_t index)
 {
-	(void)value;
-	(void)vlen;
-	if (klen < 8)
-		return PX_ESTORE;
-	return add_index(ctx, px_get_be64(key + klen - 8));
+	return add_index(ctx, index);
 }
 
-/* One author's registration, rotations, revocation and suspension (the
- * genesis, index 0, registers the first registrars; the node that signs
- * it is no actor). */
+/* One author's history: registration, changes of roles, name or place,
+ * key rotations, revocation and suspension (the genesis, index 0,
+ * registers the first registrars; the node that signs it is no actor). A
+ * verifier replaying the bundle must see each, or an actor's later roles
+ * and keys would not be the ledger's. */
 static int
 author(struct gather *g, const char *actor)
 {
-	Paxta__ActorRecord *rec = NULL;
-	uint8_t prefix[PX_ID_MAX + 1];
-	size_t n = strlen(actor);
-	int rc;
-
-	rc = px_state_actor(g->t, actor, &rec);
-	if (rc == PX_ENOTFOUND)
-		return PX_OK; /* the genesis's author, the node */
-	if (rc != PX_OK)
-		return rc;
-	rc = add_index(g, rec->registered_at);
-	if (rc == PX_OK && rec->revoked)
-		rc = add_index(g, rec->revoked_at);
-	if (rc == PX_OK && rec->suspended_at)
-		rc = add_index(g, rec->suspended_at);
-	memcpy(prefix, actor, n);
-	prefix[n] = 0;
-	if (rc == PX_OK)
-		rc = px_store_scan(g->t, PX_TABLE_KEYS, prefix, n + 1, on_key,
-				   g);
-	px_state_free(rec);
-	return rc;
+	return px_state_each_actor_entry(g->t, actor, add_actor_entry, g);
 }
 
 /* Authors of the entries at idx[from..n_idx): the registrars behind the

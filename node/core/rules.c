@@ -2082,6 +2082,26 @@ check_delay(struct apply *a)
 			 px_entry_kind_name(e->body_case), cap);
 }
 
+/* The actor an entry changes, or NULL. */
+static const char *
+actor_changed(const Paxta__Entry *e)
+{
+	switch (e->body_case) {
+	case PAXTA__ENTRY__BODY_REGISTER_ACTOR:
+		return e->register_actor->subject->id;
+	case PAXTA__ENTRY__BODY_UPDATE_ACTOR:
+		return e->update_actor->subject->id;
+	case PAXTA__ENTRY__BODY_REVOKE_ACTOR:
+		return e->revoke_actor->subject;
+	case PAXTA__ENTRY__BODY_ROTATE_KEY:
+		return e->rotate_key->subject;
+	case PAXTA__ENTRY__BODY_SUSPEND:
+		return e->suspend->subject;
+	default:
+		return NULL;
+	}
+}
+
 /*
  * An event's id (DESIGN.md §6.1): an id, logged once per author. The
  * ledger answers a repeat as already logged before it gets here; a log
@@ -2122,6 +2142,7 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	struct apply a = { t, ctx, index, e, NULL, r, 0 };
 	Paxta__ActorRecord *author = NULL;
 	ProtobufCBinaryData last;
+	const char *subject;
 	char t1[PX_TIME_TEXT];
 	int rc;
 
@@ -2258,6 +2279,10 @@ px_rules_apply(struct px_txn *t, const struct px_rules_ctx *ctx, uint64_t index,
 	/* In the same transaction as the entry: an event is logged once. */
 	if (rc == PX_OK && e->event_id[0])
 		rc = px_state_put_event(t, e->actor, e->event_id, index);
+	/* An actor's own history (registration, changes, keys, revocation,
+	 * suspension): what a bundle gathers for each author it holds. */
+	if (rc == PX_OK && (subject = actor_changed(e)))
+		rc = px_state_put_actor_entry(t, subject, index);
 out:
 	px_state_free(author);
 	return rc;

@@ -627,6 +627,65 @@ px_state_each_lot_shipment(struct px_txn *t, const char *lot,
 	return scan_pairs(t, PX_TABLE_LOT_SHIPMENTS, lot, fn, ctx);
 }
 
+/* actor ‖ 0 ‖ index: *out its length, 0 for an id over the cap. */
+static size_t
+actor_entry_key(uint8_t key[KEY_MAX], const char *actor, uint64_t index)
+{
+	size_t n = strlen(actor);
+
+	if (n > PX_ID_MAX)
+		return 0;
+	memcpy(key, actor, n);
+	key[n] = 0;
+	px_put_be64(key + n + 1, index);
+	return n + 9;
+}
+
+int
+px_state_put_actor_entry(struct px_txn *t, const char *actor, uint64_t index)
+{
+	uint8_t key[KEY_MAX];
+	size_t n = actor_entry_key(key, actor, index);
+
+	if (!n)
+		return PX_EINVAL;
+	return px_store_put(t, PX_TABLE_ACTOR_ENTRIES, key, n, "", 0);
+}
+
+struct actor_entry_scan {
+	int (*fn)(void *ctx, uint64_t index);
+	void *ctx;
+};
+
+static int
+on_actor_entry(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
+	       size_t vlen)
+{
+	struct actor_entry_scan *sc = ctx;
+
+	(void)value;
+	(void)vlen;
+	if (klen < 9)
+		return PX_ESTORE;
+	return sc->fn(sc->ctx, px_get_be64(key + klen - 8));
+}
+
+int
+px_state_each_actor_entry(struct px_txn *t, const char *actor,
+			  int (*fn)(void *ctx, uint64_t index), void *ctx)
+{
+	struct actor_entry_scan sc = { fn, ctx };
+	uint8_t prefix[KEY_MAX];
+	size_t n = strlen(actor);
+
+	if (n > PX_ID_MAX)
+		return PX_ENOTFOUND;
+	memcpy(prefix, actor, n);
+	prefix[n] = 0;
+	return px_store_scan(t, PX_TABLE_ACTOR_ENTRIES, prefix, n + 1,
+			     on_actor_entry, &sc);
+}
+
 int
 px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 		  uint64_t grams)

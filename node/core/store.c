@@ -52,6 +52,7 @@ static const char *const db_names[DB_COUNT] = {
 	[DB__LOG_COUNT + PX_TABLE_PLACES] = "places",
 	[DB__LOG_COUNT + PX_TABLE_EVENTS] = "events",
 	[DB__LOG_COUNT + PX_TABLE_LOT_SHIPMENTS] = "lot_shipments",
+	[DB__LOG_COUNT + PX_TABLE_ACTOR_ENTRIES] = "actor_entries",
 	[DB__LOG_COUNT + PX_TABLE_INDEX_LISTS] = "index_lists",
 	[DB__LOG_COUNT + PX_TABLE_INDEX_LEAVES] = "index_leaves",
 	[DB__LOG_COUNT + PX_TABLE_INDEX_NODES] = "index_nodes",

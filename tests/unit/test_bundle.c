@@ -545,6 +545,41 @@ test_bundle_verifies_to_the_ledgers_verdict(void **state)
 	}
 }
 
+/* A maker whose roles a registrar changed after registering it: its
+ * update is in the bundle, and the replay sees the role it gins with. */
+static void
+test_bundle_carries_actor_updates(void **state)
+{
+	struct season *s = *state;
+	struct px_bundle_problem p;
+	Paxta__Bundle *b;
+	uint64_t update;
+	uint8_t *bytes;
+	size_t len;
+
+	pxt_register(s->fx, "uz.farm.d", "farm", "UZ-SA", "UZ-SA-KTK");
+	update = submit(s->fx,
+			"{'kind':'update_actor','actor':'" PXT_REGISTRAR
+			"','subject':{'id':'uz.farm.d','name':'Farm D and "
+			"its gin','roles':['farm','gin'],'region':'UZ-SA',"
+			"'district':'UZ-SA-KTK'}}");
+	submit(s->fx,
+	       "{'kind':'harvest','actor':'uz.farm.d','lot':'D-1','kg':1000,"
+	       "'season':2026,'district':'UZ-SA-KTK','method':'hand',"
+	       "'harvested_at':'2026-09-21T08:00:00Z'}");
+	submit(s->fx, "{'kind':'transform','actor':'uz.farm.d','process':"
+		      "'ginning','inputs':[{'lot':'D-1','kg':1000}],'outputs':"
+		      "[{'lot':'LINT-D','kg':400,'product':'lint'}]}");
+	assert_int_equal(px_ledger_checkpoint(s->fx->l, NULL), PX_OK);
+	b = build(s, "LINT-D", 0, NULL, PX_OK);
+	assert_true(holds(b, update));
+	px_bundle_free(b);
+	bytes = bundle_bytes(s, "LINT-D", &len);
+	if (verify_bytes(s, bytes, len, NULL, &p) != PX_OK)
+		fail_msg("LINT-D: %s", p.message);
+	free(bytes);
+}
+
 /* Every byte of a small bundle flipped in turn: none verifies. */
 static void
 test_bundle_with_a_byte_changed_never_verifies(void **state)
@@ -632,6 +667,7 @@ main(void)
 		T(test_bundle_carries_a_cosigned_note),
 		T(test_bundle_check_refuses),
 		T(test_bundle_verifies_to_the_ledgers_verdict),
+		T(test_bundle_carries_actor_updates),
 		T(test_bundle_with_a_byte_changed_never_verifies),
 		T(test_bundle_with_an_entry_removed_never_verifies),
 		cmocka_unit_test(test_bundle_decode_refuses),

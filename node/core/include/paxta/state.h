@@ -150,6 +150,14 @@ typedef int (*px_state_lot_shipment_fn)(void *ctx, const char *shipment,
 int px_state_each_lot_shipment(struct px_txn *t, const char *lot,
 			       px_state_lot_shipment_fn fn, void *ctx);
 
+/* The entry at index registered, changed, re-keyed, revoked or suspended
+ * actor (PX_TABLE_ACTOR_ENTRIES). */
+int px_state_put_actor_entry(struct px_txn *t, const char *actor,
+			     uint64_t index);
+/* Call fn(ctx, index) for each such entry of actor, in log order. */
+int px_state_each_actor_entry(struct px_txn *t, const char *actor,
+			      int (*fn)(void *ctx, uint64_t index), void *ctx);
+
 /* Lineage: output was made from grams of input. */
 int px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 		      uint64_t grams);

@@ -64,6 +64,9 @@ enum px_table {
 	/* lot ‖ 0 ‖ shipment -> index of the transfer (8 bytes): every
 	 * shipment that ever carried the lot, voided ones too */
 	PX_TABLE_LOT_SHIPMENTS,
+	/* actor ‖ 0 ‖ index (8) -> nothing: every entry that registered,
+	 * changed, re-keyed, revoked or suspended the actor */
+	PX_TABLE_ACTOR_ENTRIES,
 	/* The verifiable index (index.h): each key's entries, its value, and
 	 * the sparse Merkle tree's subtrees of two leaves or more. */
 	PX_TABLE_INDEX_LISTS,  /* key (32) ‖ index (8) -> nothing */
