@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "fixture.h"
+#include "paxta/audit.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
 #include "paxta/state.h"
@@ -351,4 +352,76 @@ pxt_signed_at(struct px_ledger *l, uint64_t index, size_t *out_len)
 	px_entry_release(&e);
 	px_store_abort(t);
 	return copy;
+}
+
+/* printf the event, then every ' becomes ". malloc'd. */
+static char *squote(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+
+static char *
+squote(const char *fmt, va_list ap)
+{
+	char *text = NULL;
+
+	assert_true(vasprintf(&text, fmt, ap) >= 0);
+	for (char *c = text; *c; c++)
+		if (*c == '\'')
+			*c = '"';
+	return text;
+}
+
+uint64_t
+pxt_ok(struct pxt_ledger *fx, const char *fmt, ...)
+{
+	struct px_append_result res = { 0 };
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = squote(fmt, ap);
+	va_end(ap);
+	if (pxt_submit(fx, &res, "%s", text) != PX_OK || res.duplicate)
+		fail_msg("%s\n%s: %s: %s", text,
+			 res.duplicate ? "already logged" : "refused",
+			 px_code_name(res.refusal.code), res.refusal.message);
+	free(text);
+	return res.index;
+}
+
+void
+pxt_refused(struct pxt_ledger *fx, enum px_code code, const char *needle,
+	    const char *fmt, ...)
+{
+	struct px_append_result res = { 0 };
+	struct pxt_snapshot before, after;
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = squote(fmt, ap);
+	va_end(ap);
+	pxt_snapshot(fx, &before);
+	pxt_submit(fx, &res, "%s", text);
+	if (res.rc == PX_OK || res.refusal.code != code ||
+	    (needle && !strstr(res.refusal.message, needle)))
+		fail_msg("%s\nwant %s '%s', got %s: %s", text,
+			 px_code_name(code), needle ? needle : "",
+			 res.rc == PX_OK ? "logged"
+					 : px_code_name(res.refusal.code),
+			 res.refusal.message);
+	pxt_snapshot(fx, &after);
+	assert_true(pxt_snapshot_equal(&before, &after));
+	free(text);
+}
+
+void
+pxt_audit_intact(struct pxt_ledger *fx)
+{
+	struct px_audit_report rep;
+
+	memset(&rep, 0, sizeof(rep));
+	assert_int_equal(px_audit(&rep, fx->l, NULL, NULL, NULL, NULL), PX_OK);
+	if (!rep.intact)
+		fail_msg("audit: entry %llu: %s",
+			 (unsigned long long)rep.bad_index, rep.problem);
 }

@@ -84,6 +84,22 @@ int pxt_snapshot_equal(const struct pxt_snapshot *a,
 uint64_t pxt_log_size(struct px_ledger *l);
 uint64_t pxt_checkpoint_count(struct px_ledger *l);
 
+/*
+ * Events written with single quotes for double ones (a test's JSON reads
+ * better so), printf-formatted:
+ * pxt_ok: logged (not a refusal, not a duplicate), at the index returned;
+ * pxt_refused: refused with code, needle in its message (NULL: any), and
+ * the ledger as it was.
+ */
+uint64_t pxt_ok(struct pxt_ledger *fx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pxt_refused(struct pxt_ledger *fx, enum px_code code, const char *needle,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Audit fx's ledger (as it is open): intact, or the test fails naming the
+ * entry and the problem. */
+void pxt_audit_intact(struct pxt_ledger *fx);
+
 /* The entry hash (entry.h) of the leaf at index of t's log. */
 void pxt_entry_hash_at(struct px_txn *t, uint64_t index, struct px_hash *out);
 

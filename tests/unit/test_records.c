@@ -27,69 +27,6 @@
 #define DISTRICT  "UZ-SA-KTK"
 #define LOT       "UZ-2026-F0042-001"
 
-static char *squote(const char *fmt, va_list ap)
-	__attribute__((format(printf, 1, 0)));
-
-/* printf the event, then every ' becomes ". malloc'd. */
-static char *
-squote(const char *fmt, va_list ap)
-{
-	char *text = NULL;
-
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	return text;
-}
-
-static void submit_ok(struct pxt_ledger *fx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-submit_ok(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res = { 0 };
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	text = squote(fmt, ap);
-	va_end(ap);
-	if (pxt_submit(fx, &res, "%s", text) != PX_OK)
-		fail_msg("refused %s: %s: %s", text,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-}
-
-static void refused(struct pxt_ledger *fx, enum px_code want,
-		    const char *needle, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Refused with code want and needle in the message; nothing changed. */
-static void
-refused(struct pxt_ledger *fx, enum px_code want, const char *needle,
-	const char *fmt, ...)
-{
-	struct px_append_result res = { 0 };
-	struct pxt_snapshot before, after;
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	text = squote(fmt, ap);
-	va_end(ap);
-	pxt_snapshot(fx, &before);
-	pxt_submit(fx, &res, "%s", text);
-	if (res.refusal.code != want || !strstr(res.refusal.message, needle))
-		fail_msg("%s: want %s '%s', got %s: %s", text,
-			 px_code_name(want), needle,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	pxt_snapshot(fx, &after);
-	assert_true(pxt_snapshot_equal(&before, &after));
-	free(text);
-}
-
 static int
 setup(void **state)
 {
@@ -99,10 +36,10 @@ setup(void **state)
 	pxt_register(fx, FARM, "farm", REGION, DISTRICT);
 	pxt_register(fx, GIN, "gin", REGION, DISTRICT);
 	/* picked 21 September, keyed in weeks later */
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		      "','kg':12000,'season':2026,'district':'" DISTRICT
-		      "','method':'hand',"
-		      "'event_time':'2026-09-21T13:00:00+05:00'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		   "','kg':12000,'season':2026,'district':'" DISTRICT
+		   "','method':'hand',"
+		   "'event_time':'2026-09-21T13:00:00+05:00'}");
 	*state = fx;
 	return 0;
 }
@@ -126,35 +63,34 @@ test_receive_by_event_time(void **state)
 	/* The farm ships on 15 October, recorded today (the entry's time is
 	 * the node's now); the gin received on 16 October. Before, the
 	 * receive had to be dated after the transfer's signing. */
-	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		      "','shipment':'WB-7781','lots':[{'lot':'" LOT
-		      "','kg':12000}],"
-		      "'event_time':'2026-10-15T08:10:00+05:00',"
-		      "'documents':[{'type':'waybill','number':'WB-7781'}]}");
+	pxt_ok(fx,
+	       "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+	       "','shipment':'WB-7781','lots':[{'lot':'" LOT "','kg':12000}],"
+	       "'event_time':'2026-10-15T08:10:00+05:00',"
+	       "'documents':[{'type':'waybill','number':'WB-7781'}]}");
 	/* a receive that happened before its dispatch */
-	refused(fx, PX_CODE_TIME,
-		"event time 2026-10-15T03:09:59Z is before the shipment's "
-		"dispatch at 2026-10-15T03:10:00Z",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
-		"'lots':[{'lot':'" LOT "','kg':12000}],"
-		"'event_time':'2026-10-15T08:09:59+05:00'}");
+	pxt_refused(fx, PX_CODE_TIME,
+		    "event time 2026-10-15T03:09:59Z is before the shipment's "
+		    "dispatch at 2026-10-15T03:10:00Z",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		    "'lots':[{'lot':'" LOT "','kg':12000}],"
+		    "'event_time':'2026-10-15T08:09:59+05:00'}");
 	/* an event recorded before it happened */
-	refused(fx, PX_CODE_TIME, "is after the entry's own time",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
-		"'lots':[{'lot':'" LOT "','kg':12000}],"
-		"'event_time':'2026-11-15T08:00:00+05:00'}");
+	pxt_refused(fx, PX_CODE_TIME, "is after the entry's own time",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		    "'lots':[{'lot':'" LOT "','kg':12000}],"
+		    "'event_time':'2026-11-15T08:00:00+05:00'}");
 	/* documents are checked by the rules as well */
-	refused(fx, PX_CODE_MALFORMED, "document 1 needs",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
-		"'lots':[{'lot':'" LOT "','kg':12000}],"
-		"'documents':[{'type':'waybill','number':'%0300d'}]}",
-		1);
-	submit_ok(fx,
-		  "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
-		  "'lots':[{'lot':'" LOT "','kg':12000}],"
-		  "'event_time':'2026-10-16T09:00:00+05:00',"
-		  "'documents':[{'type':'weighbridge_ticket',"
-		  "'number':'W-1'}]}");
+	pxt_refused(fx, PX_CODE_MALFORMED, "document 1 needs",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		    "'lots':[{'lot':'" LOT "','kg':12000}],"
+		    "'documents':[{'type':'waybill','number':'%0300d'}]}",
+		    1);
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		   "'lots':[{'lot':'" LOT "','kg':12000}],"
+		   "'event_time':'2026-10-16T09:00:00+05:00',"
+		   "'documents':[{'type':'weighbridge_ticket',"
+		   "'number':'W-1'}]}");
 	assert_int_equal(pxt_holding(fx, LOT, GIN), 12000000);
 
 	/* the shipment is dated by its dispatch, the lot by its picking */
@@ -168,16 +104,17 @@ test_receive_by_event_time(void **state)
 	px_store_abort(t);
 
 	/* a transform before its input was picked, by event time */
-	refused(fx, PX_CODE_TIME, "event time 2026-09-20T00:00:00Z is before",
-		"{'kind':'transform','actor':'" GIN "','process':'ginning',"
-		"'event_time':'2026-09-20T05:00:00+05:00',"
-		"'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
-		"'lot':'PBI-1','kg':400,'product':'lint'}]}");
-	submit_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
-		      "'ginning','event_time':'2026-10-17T10:00:00+05:00',"
-		      "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
-		      "'lot':'PBI-1','kg':400,'product':'lint'}],"
-		      "'documents':[{'type':'hvi_report','number':'H-1'}]}");
+	pxt_refused(fx, PX_CODE_TIME,
+		    "event time 2026-09-20T00:00:00Z is before",
+		    "{'kind':'transform','actor':'" GIN "','process':'ginning',"
+		    "'event_time':'2026-09-20T05:00:00+05:00',"
+		    "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
+		    "'lot':'PBI-1','kg':400,'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
+		   "'ginning','event_time':'2026-10-17T10:00:00+05:00',"
+		   "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
+		   "'lot':'PBI-1','kg':400,'product':'lint'}],"
+		   "'documents':[{'type':'hvi_report','number':'H-1'}]}");
 
 	/* the lot shows when it happened, when it was recorded, its papers */
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
@@ -243,15 +180,14 @@ test_event_id(void **state)
 		       "','shipment':'WB-1','time':'2026-10-22T09:00:00Z',"
 		       "'lots':[{'lot':'" LOT "','kg':100}]}");
 	/* the author's chain goes on after a repeat */
-	submit_ok(fx,
-		  "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		  "','shipment':'WB-2','lots':[{'lot':'" LOT "','kg':100}]}");
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		   "','shipment':'WB-2','lots':[{'lot':'" LOT "','kg':100}]}");
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 11800000);
 
 	/* given: the author's own id names the event */
-	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		      "','shipment':'WB-3','event_id':'day-1/row-7','lots':[{"
-		      "'lot':'" LOT "','kg':1}]}");
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		   "','shipment':'WB-3','event_id':'day-1/row-7','lots':[{"
+		   "'lot':'" LOT "','kg':1}]}");
 	assert_int_equal(pxt_submit(fx, &res,
 				    "{\"kind\":\"void\",\"actor\":\"" FARM
 				    "\",\"entry\":1,\"event_id\":"
@@ -259,12 +195,13 @@ test_event_id(void **state)
 			 PX_OK);
 	assert_int_equal(res.duplicate, 1);
 	/* another author may use the same id */
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
-		      "'event_id':'day-1/row-7','lots':[{'lot':'" LOT
-		      "','kg':1}]}");
+	pxt_ok(fx,
+	       "{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
+	       "'event_id':'day-1/row-7','lots':[{'lot':'" LOT "','kg':1}]}");
 	assert_int_equal(pxt_holding(fx, LOT, GIN), 1000);
 	/* an id is an id */
-	refused(fx, PX_CODE_MALFORMED, "field 'event_id' 'row 8' is not an id",
+	pxt_refused(
+		fx, PX_CODE_MALFORMED, "field 'event_id' 'row 8' is not an id",
 		"{'kind':'transfer','actor':'" FARM "','to':'" GIN
 		"','shipment':'WB-4','event_id':'row 8','lots':[{'lot':'" LOT
 		"','kg':1}]}");
@@ -298,10 +235,10 @@ test_holdings_and_shipments(void **state)
 			"kg")),
 		12000);
 	json_decref(j);
-	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		      "','shipment':'WB-7781','lots':[{'lot':'" LOT
-		      "','kg':12000}],"
-		      "'event_time':'2026-10-15T08:10:00+05:00'}");
+	pxt_ok(fx,
+	       "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+	       "','shipment':'WB-7781','lots':[{'lot':'" LOT "','kg':12000}],"
+	       "'event_time':'2026-10-15T08:10:00+05:00'}");
 	/* on the road: the farm holds nothing, the gin has it to receive */
 	j = holdings(fx, FARM);
 	assert_int_equal(json_array_size(json_object_get(j, "holdings")), 0);
@@ -317,9 +254,8 @@ test_holdings_and_shipments(void **state)
 		json_string_value(json_object_get(sh, "dispatched")),
 		"2026-10-15T03:10:00Z");
 	json_decref(j);
-	submit_ok(fx,
-		  "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
-		  "'lots':[{'lot':'" LOT "','kg':12000}]}");
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-7781',"
+		   "'lots':[{'lot':'" LOT "','kg':12000}]}");
 	j = holdings(fx, GIN);
 	assert_int_equal(json_array_size(json_object_get(j, "to_receive")), 0);
 	assert_string_equal(
@@ -400,8 +336,8 @@ test_lot_shipments(void **state)
 				    "\"lot\":\"" LOT "\",\"kg\":1200}]}"),
 			 PX_OK);
 	voided_at = res.index;
-	submit_ok(fx, "{'kind':'void','actor':'" FARM "','entry':%llu}",
-		  (unsigned long long)voided_at);
+	pxt_ok(fx, "{'kind':'void','actor':'" FARM "','entry':%llu}",
+	       (unsigned long long)voided_at);
 	/* The right one, sent on 15 October in Tashkent time. */
 	assert_int_equal(
 		pxt_submit(fx, &res,
@@ -412,10 +348,11 @@ test_lot_shipments(void **state)
 			   "\"2026-10-15T08:10:00+05:00\"}"),
 		PX_OK);
 	/* A refused transfer (nothing left to send) leaves the index as it
-	 * was: refused() compares every table. */
-	refused(fx, PX_CODE_NOT_HOLDER, LOT,
-		"{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		"','shipment':'WB-7782','lots':[{'lot':'" LOT "','kg':1}]}");
+	 * was: pxt_refused() compares every table. */
+	pxt_refused(fx, PX_CODE_NOT_HOLDER, LOT,
+		    "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		    "','shipment':'WB-7782','lots':[{'lot':'" LOT
+		    "','kg':1}]}");
 
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
 	assert_int_equal(px_state_each_lot_shipment(t, LOT, see, &seen), PX_OK);

@@ -32,81 +32,6 @@
 #define REPORT \
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
-static char *squote(const char *fmt, va_list ap)
-	__attribute__((format(printf, 1, 0)));
-
-static char *
-squote(const char *fmt, va_list ap)
-{
-	char *text = NULL;
-
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	return text;
-}
-
-static uint64_t submit(struct pxt_ledger *fx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Logged, at the index returned. */
-static uint64_t
-submit(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res = { 0 };
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	text = squote(fmt, ap);
-	va_end(ap);
-	if (pxt_submit(fx, &res, "%s", text) != PX_OK || res.duplicate)
-		fail_msg("refused %s: %s: %s", text,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-	return res.index;
-}
-
-static void refused(struct pxt_ledger *fx, enum px_code want,
-		    const char *needle, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void
-refused(struct pxt_ledger *fx, enum px_code want, const char *needle,
-	const char *fmt, ...)
-{
-	struct px_append_result res = { 0 };
-	struct pxt_snapshot before, after;
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	text = squote(fmt, ap);
-	va_end(ap);
-	pxt_snapshot(fx, &before);
-	assert_int_equal(pxt_submit(fx, &res, "%s", text), PX_EREFUSED);
-	if (res.refusal.code != want || !strstr(res.refusal.message, needle))
-		fail_msg("%s: want %s '%s', got %s: %s", text,
-			 px_code_name(want), needle,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	pxt_snapshot(fx, &after);
-	assert_true(pxt_snapshot_equal(&before, &after));
-	free(text);
-}
-
-static void
-audit_intact(struct pxt_ledger *fx)
-{
-	struct px_audit_report rep;
-
-	memset(&rep, 0, sizeof(rep));
-	assert_int_equal(px_audit(&rep, fx->l, NULL, NULL, NULL, NULL), PX_OK);
-	if (!rep.intact)
-		fail_msg("audit: entry %llu: %s",
-			 (unsigned long long)rep.bad_index, rep.problem);
-}
-
 static int
 setup(void **state)
 {
@@ -117,7 +42,7 @@ setup(void **state)
 	pxt_register(fx, GIN, "gin", REGION, DISTRICT);
 	pxt_register(fx, MONITOR, "monitor", REGION, DISTRICT);
 	/* 2026 is certified; 2025 has no statement (uncertified) */
-	submit(fx, "{'kind':'attest','actor':'" MONITOR
+	pxt_ok(fx, "{'kind':'attest','actor':'" MONITOR
 		   "','subject':'district:" DISTRICT
 		   "','season':2026,'status':'certified','indicators':"
 		   "[],'report_uri':'https://example.org/tpm.pdf',"
@@ -136,7 +61,7 @@ teardown(void **state)
 static uint64_t
 harvest(struct pxt_ledger *fx, const char *lot, const char *kg, int season)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'harvest','actor':'" FARM "','lot':'%s',"
 		      "'kg':%s,'season':%d,'district':'" DISTRICT "',"
 		      "'method':'hand','harvested_at':'%d-09-21T08:00:00Z'}",
@@ -146,7 +71,7 @@ harvest(struct pxt_ledger *fx, const char *lot, const char *kg, int season)
 static uint64_t
 void_entry(struct pxt_ledger *fx, const char *actor, uint64_t index)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'void','actor':'%s','entry':%llu,"
 		      "'reason':'typo'}",
 		      actor, (unsigned long long)index);
@@ -308,15 +233,16 @@ test_corrected_bale_same_tag(void **state)
 	px_store_abort(t);
 
 	/* a standing lot's id is still taken */
-	refused(fx, PX_CODE_DUPLICATE_LOT, "lot 'UZ-F42-001' is in the ledger",
-		"{'kind':'harvest','actor':'" FARM "','lot':'UZ-F42-001',"
-		"'kg':5,'season':2026,'district':'" DISTRICT "','method':"
-		"'hand','harvested_at':'2026-09-22T08:00:00Z'}");
+	pxt_refused(fx, PX_CODE_DUPLICATE_LOT,
+		    "lot 'UZ-F42-001' is in the ledger",
+		    "{'kind':'harvest','actor':'" FARM "','lot':'UZ-F42-001',"
+		    "'kg':5,'season':2026,'district':'" DISTRICT "','method':"
+		    "'hand','harvested_at':'2026-09-22T08:00:00Z'}");
 	/* the old entry cannot void the new lot */
-	refused(fx, PX_CODE_VOID_DENIED, "was voided already",
-		"{'kind':'void','actor':'" FARM "','entry':%llu}",
-		(unsigned long long)first);
-	audit_intact(fx);
+	pxt_refused(fx, PX_CODE_VOID_DENIED, "was voided already",
+		    "{'kind':'void','actor':'" FARM "','entry':%llu}",
+		    (unsigned long long)first);
+	pxt_audit_intact(fx);
 
 	/* a third version: both earlier ones in the history */
 	void_entry(fx, FARM, second);
@@ -330,7 +256,7 @@ test_corrected_bale_same_tag(void **state)
 	assert_int_equal(v->grams, 120000);
 	px_verdict_free(v);
 	bundle_verifies(fx, "UZ-F42-001", PX_VERDICT_FREE);
-	audit_intact(fx);
+	pxt_audit_intact(fx);
 }
 
 static void
@@ -346,21 +272,21 @@ test_corrected_transform_output(void **state)
 
 	harvest(fx, "LOT-A", "1000", 2025);
 	harvest(fx, "LOT-B", "1000", 2026);
-	submit(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
 		   "','shipment':'WB-1','lots':[{'lot':'LOT-A','kg':1000},"
 		   "{'lot':'LOT-B','kg':1000}]}");
-	submit(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-1',"
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-1',"
 		   "'lots':[{'lot':'LOT-A','kg':1000},{'lot':'LOT-B',"
 		   "'kg':1000}]}");
 	/* ginned from the wrong lot */
-	ginned = submit(fx, "{'kind':'transform','actor':'" GIN "','process':"
+	ginned = pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
 			    "'ginning','inputs':[{'lot':'LOT-A','kg':500}],"
 			    "'outputs':[{'lot':'PBI-1','kg':200,'product':"
 			    "'lint'}]}");
 	voided = void_entry(fx, GIN, ginned);
 	assert_int_equal(pxt_holding(fx, "LOT-A", GIN), 1000000);
 	/* the same bale tag, from the right lot */
-	submit(fx, "{'kind':'transform','actor':'" GIN "','process':"
+	pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
 		   "'ginning','inputs':[{'lot':'LOT-B','kg':500}],"
 		   "'outputs':[{'lot':'PBI-1','kg':210,'product':'lint'}]}");
 
@@ -397,7 +323,7 @@ test_corrected_transform_output(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "previous")), 1);
 	json_decref(j);
 	bundle_verifies(fx, "PBI-1", PX_VERDICT_FREE);
-	audit_intact(fx);
+	pxt_audit_intact(fx);
 }
 
 static void
@@ -407,17 +333,17 @@ test_void_refused_when_shipped(void **state)
 	uint64_t made;
 
 	made = harvest(fx, "LOT-S", "500", 2026);
-	submit(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
 		   "','shipment':'WB-2','lots':[{'lot':'LOT-S','kg':500}]}");
-	refused(fx, PX_CODE_VOID_DENIED, "lot 'LOT-S' has been used since",
-		"{'kind':'void','actor':'" FARM "','entry':%llu}",
-		(unsigned long long)made);
+	pxt_refused(fx, PX_CODE_VOID_DENIED, "lot 'LOT-S' has been used since",
+		    "{'kind':'void','actor':'" FARM "','entry':%llu}",
+		    (unsigned long long)made);
 	/* so the tag stays taken */
-	refused(fx, PX_CODE_DUPLICATE_LOT, "lot 'LOT-S' is in the ledger",
-		"{'kind':'harvest','actor':'" FARM "','lot':'LOT-S','kg':5,"
-		"'season':2026,'district':'" DISTRICT "','method':'hand',"
-		"'harvested_at':'2026-09-22T08:00:00Z'}");
-	audit_intact(fx);
+	pxt_refused(fx, PX_CODE_DUPLICATE_LOT, "lot 'LOT-S' is in the ledger",
+		    "{'kind':'harvest','actor':'" FARM "','lot':'LOT-S','kg':5,"
+		    "'season':2026,'district':'" DISTRICT "','method':'hand',"
+		    "'harvested_at':'2026-09-22T08:00:00Z'}");
+	pxt_audit_intact(fx);
 }
 
 int

@@ -31,81 +31,6 @@
 #define REGION    "UZ-SA"
 #define DISTRICT  "UZ-SA-KTK"
 
-static char *squote(const char *fmt, va_list ap)
-	__attribute__((format(printf, 1, 0)));
-
-/* printf the event, then every ' becomes ". malloc'd. */
-static char *
-squote(const char *fmt, va_list ap)
-{
-	char *text = NULL;
-
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	return text;
-}
-
-static void submit_ok(struct pxt_ledger *fx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-submit_ok(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res = { 0 };
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	text = squote(fmt, ap);
-	va_end(ap);
-	if (pxt_submit(fx, &res, "%s", text) != PX_OK)
-		fail_msg("refused %s: %s: %s", text,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-}
-
-static void refused(struct pxt_ledger *fx, enum px_code want,
-		    const char *needle, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* Refused with code want and needle in the message; nothing changed. */
-static void
-refused(struct pxt_ledger *fx, enum px_code want, const char *needle,
-	const char *fmt, ...)
-{
-	struct px_append_result res = { 0 };
-	struct pxt_snapshot before, after;
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	text = squote(fmt, ap);
-	va_end(ap);
-	pxt_snapshot(fx, &before);
-	assert_int_equal(pxt_submit(fx, &res, "%s", text), PX_EREFUSED);
-	if (res.refusal.code != want || !strstr(res.refusal.message, needle))
-		fail_msg("%s: want %s '%s', got %s: %s", text,
-			 px_code_name(want), needle,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	pxt_snapshot(fx, &after);
-	assert_true(pxt_snapshot_equal(&before, &after));
-	free(text);
-}
-
-static void
-audit_intact(struct pxt_ledger *fx)
-{
-	struct px_audit_report rep;
-
-	memset(&rep, 0, sizeof(rep));
-	assert_int_equal(px_audit(&rep, fx->l, NULL, NULL, NULL, NULL), PX_OK);
-	if (!rep.intact)
-		fail_msg("audit: entry %llu: %s",
-			 (unsigned long long)rep.bad_index, rep.problem);
-}
-
 static struct pxt_ledger *
 world(const struct px_policy *policy)
 {
@@ -121,16 +46,16 @@ world(const struct px_policy *policy)
 static void
 harvest_and_ship(struct pxt_ledger *fx, const char *lot, const char *shipment)
 {
-	submit_ok(fx,
-		  "{'kind':'harvest','actor':'" FARM "','lot':'%s',"
-		  "'kg':1000,'season':2026,'district':'" DISTRICT
-		  "','method':'hand','harvested_at':"
-		  "'2026-10-01T08:00:00Z'}",
-		  lot);
-	submit_ok(fx,
-		  "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		  "','shipment':'%s','lots':[{'lot':'%s','kg':1000}]}",
-		  shipment, lot);
+	pxt_ok(fx,
+	       "{'kind':'harvest','actor':'" FARM "','lot':'%s',"
+	       "'kg':1000,'season':2026,'district':'" DISTRICT
+	       "','method':'hand','harvested_at':"
+	       "'2026-10-01T08:00:00Z'}",
+	       lot);
+	pxt_ok(fx,
+	       "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+	       "','shipment':'%s','lots':[{'lot':'%s','kg':1000}]}",
+	       shipment, lot);
 }
 
 static json_t *
@@ -173,8 +98,8 @@ test_light_within_tolerance(void **state)
 	(void)state;
 	harvest_and_ship(fx, "LOT-A", "WB-1");
 	/* 0.3 % light: 997 kg weighed of 1000 shipped */
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-1',"
-		      "'lots':[{'lot':'LOT-A','kg':997}]}");
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-1',"
+		   "'lots':[{'lot':'LOT-A','kg':997}]}");
 	assert_int_equal(pxt_holding(fx, "LOT-A", GIN), 997000);
 	assert_int_equal(pxt_holding(fx, "LOT-A", FARM), 0);
 
@@ -199,20 +124,20 @@ test_light_within_tolerance(void **state)
 	json_decref(j);
 
 	/* Downstream, the gin holds and spends what it weighed: 997 kg. */
-	refused(fx, PX_CODE_OVERSPEND, "holds 997 kg, not 997.001",
-		"{'kind':'transform','actor':'" GIN "','process':'ginning',"
-		"'inputs':[{'lot':'LOT-A','kg':997.001}],'outputs':[{'lot':"
-		"'PBI-1','kg':400,'product':'lint'}]}");
+	pxt_refused(fx, PX_CODE_OVERSPEND, "holds 997 kg, not 997.001",
+		    "{'kind':'transform','actor':'" GIN "','process':'ginning',"
+		    "'inputs':[{'lot':'LOT-A','kg':997.001}],'outputs':[{'lot':"
+		    "'PBI-1','kg':400,'product':'lint'}]}");
 	/* the yield cap is on the 997 kg consumed: 448.65 kg of lint */
-	refused(fx, PX_CODE_MASS_BALANCE, "over the yield cap of 448.65 kg",
-		"{'kind':'transform','actor':'" GIN "','process':'ginning',"
-		"'inputs':[{'lot':'LOT-A','kg':997}],'outputs':[{'lot':"
-		"'PBI-1','kg':448.651,'product':'lint'}]}");
-	submit_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
-		      "'ginning','inputs':[{'lot':'LOT-A','kg':997}],"
-		      "'outputs':[{'lot':'PBI-1','kg':448.65,'product':"
-		      "'lint'},{'lot':'SEED-1','kg':540,'product':"
-		      "'cottonseed'}]}");
+	pxt_refused(fx, PX_CODE_MASS_BALANCE, "over the yield cap of 448.65 kg",
+		    "{'kind':'transform','actor':'" GIN "','process':'ginning',"
+		    "'inputs':[{'lot':'LOT-A','kg':997}],'outputs':[{'lot':"
+		    "'PBI-1','kg':448.651,'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
+		   "'ginning','inputs':[{'lot':'LOT-A','kg':997}],"
+		   "'outputs':[{'lot':'PBI-1','kg':448.65,'product':"
+		   "'lint'},{'lot':'SEED-1','kg':540,'product':"
+		   "'cottonseed'}]}");
 	assert_int_equal(pxt_holding(fx, "LOT-A", GIN), 0);
 	/* all of the lint is still the one farm's cotton */
 	j = lot_view(fx, "PBI-1");
@@ -221,7 +146,7 @@ test_light_within_tolerance(void **state)
 			json_array_get(json_object_get(j, "composition"), 0),
 			"share")) == 1.0);
 	json_decref(j);
-	audit_intact(fx);
+	pxt_audit_intact(fx);
 	pxt_ledger_free(fx);
 }
 
@@ -234,8 +159,8 @@ test_heavy_within_tolerance(void **state)
 	(void)state;
 	harvest_and_ship(fx, "LOT-B", "WB-2");
 	/* 0.4 % heavy: the gin's scale says 1004 kg */
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-2',"
-		      "'lots':[{'lot':'LOT-B','kg':1004}]}");
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-2',"
+		   "'lots':[{'lot':'LOT-B','kg':1004}]}");
 	assert_int_equal(pxt_holding(fx, "LOT-B", GIN), 1004000);
 	j = shipment(fx, "WB-2");
 	assert_true(kg_of(json_object_get(j, "transit_gain"), 0) == 4);
@@ -247,11 +172,11 @@ test_heavy_within_tolerance(void **state)
 	assert_true(json_number_value(json_object_get(w, "gain_kg")) == 4);
 	json_decref(j);
 	/* and all 1004 kg may be ginned */
-	submit_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
-		      "'ginning','inputs':[{'lot':'LOT-B','kg':1004}],"
-		      "'outputs':[{'lot':'PBI-2','kg':451.8,'product':"
-		      "'lint'}]}");
-	audit_intact(fx);
+	pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
+		   "'ginning','inputs':[{'lot':'LOT-B','kg':1004}],"
+		   "'outputs':[{'lot':'PBI-2','kg':451.8,'product':"
+		   "'lint'}]}");
+	pxt_audit_intact(fx);
 	pxt_ledger_free(fx);
 }
 
@@ -263,32 +188,34 @@ test_outside_tolerance(void **state)
 	(void)state;
 	harvest_and_ship(fx, "LOT-C", "WB-3");
 	/* 3 % light */
-	refused(fx, PX_CODE_WEIGHT,
+	pxt_refused(
+		fx, PX_CODE_WEIGHT,
 		"lot 'LOT-C' weighed 970 kg on arrival, 1000 kg was shipped "
 		"in 'WB-3': 3.00 % less, over the ledger's tolerance of 2 % "
 		"transit loss",
 		"{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
 		"'lots':[{'lot':'LOT-C','kg':970}]}");
 	/* 1 % heavy */
-	refused(fx, PX_CODE_WEIGHT,
+	pxt_refused(
+		fx, PX_CODE_WEIGHT,
 		"lot 'LOT-C' weighed 1010 kg on arrival, 1000 kg was shipped "
 		"in 'WB-3': 1.00 % more, over the ledger's tolerance of 0.5 % "
 		"transit gain",
 		"{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
 		"'lots':[{'lot':'LOT-C','kg':1010}]}");
 	/* just past either edge (20 kg and 5 kg of 1000) */
-	refused(fx, PX_CODE_WEIGHT, "2.00 % less",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
-		"'lots':[{'lot':'LOT-C','kg':979.999}]}");
-	refused(fx, PX_CODE_WEIGHT, "0.50 % more",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
-		"'lots':[{'lot':'LOT-C','kg':1005.001}]}");
+	pxt_refused(fx, PX_CODE_WEIGHT, "2.00 % less",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
+		    "'lots':[{'lot':'LOT-C','kg':979.999}]}");
+	pxt_refused(fx, PX_CODE_WEIGHT, "0.50 % more",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
+		    "'lots':[{'lot':'LOT-C','kg':1005.001}]}");
 	assert_int_equal(pxt_holding(fx, "LOT-C", GIN), 0);
 	/* on the edge: 2 % light is still within */
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
-		      "'lots':[{'lot':'LOT-C','kg':980}]}");
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-3',"
+		   "'lots':[{'lot':'LOT-C','kg':980}]}");
 	assert_int_equal(pxt_holding(fx, "LOT-C", GIN), 980000);
-	audit_intact(fx);
+	pxt_audit_intact(fx);
 	pxt_ledger_free(fx);
 }
 
@@ -299,21 +226,21 @@ test_tolerance_at_the_largest_mass(void **state)
 	struct pxt_ledger *fx = world(NULL);
 
 	(void)state;
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-BIG',"
-		      "'kg':1000000000000,'season':2026,'district':'" DISTRICT
-		      "','method':'hand','harvested_at':"
-		      "'2026-10-01T08:00:00Z'}");
-	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		      "','shipment':'WB-BIG','lots':[{'lot':'LOT-BIG','kg':"
-		      "1000000000000}]}");
-	refused(fx, PX_CODE_WEIGHT, "2.00 % less",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
-		"'lots':[{'lot':'LOT-BIG','kg':979999999999.999}]}");
-	refused(fx, PX_CODE_WEIGHT, "over the ledger's tolerance of 2 %",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
-		"'lots':[{'lot':'LOT-BIG','kg':1}]}");
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
-		      "'lots':[{'lot':'LOT-BIG','kg':980000000000}]}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-BIG',"
+		   "'kg':1000000000000,'season':2026,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':"
+		   "'2026-10-01T08:00:00Z'}");
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		   "','shipment':'WB-BIG','lots':[{'lot':'LOT-BIG','kg':"
+		   "1000000000000}]}");
+	pxt_refused(fx, PX_CODE_WEIGHT, "2.00 % less",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
+		    "'lots':[{'lot':'LOT-BIG','kg':979999999999.999}]}");
+	pxt_refused(fx, PX_CODE_WEIGHT, "over the ledger's tolerance of 2 %",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
+		    "'lots':[{'lot':'LOT-BIG','kg':1}]}");
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-BIG',"
+		   "'lots':[{'lot':'LOT-BIG','kg':980000000000}]}");
 	assert_int_equal(pxt_holding(fx, "LOT-BIG", GIN), 980000000000000ULL);
 	pxt_ledger_free(fx);
 }
@@ -324,22 +251,22 @@ test_lot_not_weighed(void **state)
 	struct pxt_ledger *fx = world(NULL);
 
 	(void)state;
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-D',"
-		      "'kg':10,'season':2026,'district':'" DISTRICT
-		      "','method':'hand','harvested_at':"
-		      "'2026-10-01T08:00:00Z'}");
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-E',"
-		      "'kg':10,'season':2026,'district':'" DISTRICT
-		      "','method':'hand','harvested_at':"
-		      "'2026-10-01T08:00:00Z'}");
-	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		      "','shipment':'WB-4','lots':[{'lot':'LOT-D','kg':10},"
-		      "{'lot':'LOT-E','kg':10}]}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-D',"
+		   "'kg':10,'season':2026,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':"
+		   "'2026-10-01T08:00:00Z'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-E',"
+		   "'kg':10,'season':2026,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':"
+		   "'2026-10-01T08:00:00Z'}");
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		   "','shipment':'WB-4','lots':[{'lot':'LOT-D','kg':10},"
+		   "{'lot':'LOT-E','kg':10}]}");
 	/* a lot of the shipment left out weighed nothing */
-	refused(fx, PX_CODE_WEIGHT,
-		"lot 'LOT-E' weighed 0 kg on arrival, 10 kg was shipped",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-4',"
-		"'lots':[{'lot':'LOT-D','kg':10}]}");
+	pxt_refused(fx, PX_CODE_WEIGHT,
+		    "lot 'LOT-E' weighed 0 kg on arrival, 10 kg was shipped",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-4',"
+		    "'lots':[{'lot':'LOT-D','kg':10}]}");
 	pxt_ledger_free(fx);
 }
 
@@ -359,16 +286,16 @@ test_custom_tolerance(void **state)
 	assert_int_equal(px_ledger_policy(fx->l)->transit_loss_ppm, 5000);
 	assert_int_equal(px_ledger_policy(fx->l)->transit_gain_ppm, 0);
 	harvest_and_ship(fx, "LOT-F", "WB-5");
-	refused(fx, PX_CODE_WEIGHT, "tolerance of 0.5 % transit loss",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-5',"
-		"'lots':[{'lot':'LOT-F','kg':994}]}");
-	refused(fx, PX_CODE_WEIGHT, "tolerance of 0 % transit gain",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-5',"
-		"'lots':[{'lot':'LOT-F','kg':1000.001}]}");
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-5',"
-		      "'lots':[{'lot':'LOT-F','kg':997}]}");
+	pxt_refused(fx, PX_CODE_WEIGHT, "tolerance of 0.5 % transit loss",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-5',"
+		    "'lots':[{'lot':'LOT-F','kg':994}]}");
+	pxt_refused(fx, PX_CODE_WEIGHT, "tolerance of 0 % transit gain",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-5',"
+		    "'lots':[{'lot':'LOT-F','kg':1000.001}]}");
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-5',"
+		   "'lots':[{'lot':'LOT-F','kg':997}]}");
 	assert_int_equal(pxt_holding(fx, "LOT-F", GIN), 997000);
-	audit_intact(fx);
+	pxt_audit_intact(fx);
 	pxt_ledger_free(fx);
 }
 
@@ -423,7 +350,8 @@ test_delay_cap(void **state)
 	policy.max_delay_s[PAXTA__ENTRY__BODY_RECEIVE] = 7 * DAY;
 	fx = world(&policy);
 	/* picked 40 days before the node accepts it (12 September) */
-	refused(fx, PX_CODE_TIME,
+	pxt_refused(
+		fx, PX_CODE_TIME,
 		"harvest of 2026-09-12T08:00:00Z is recorded 40d 0h 0m after "
 		"it happened (accepted 2026-10-22T08:00:00Z); the ledger's "
 		"policy records a harvest at most 30d 0h 0m after it happened",
@@ -431,34 +359,35 @@ test_delay_cap(void **state)
 		"'season':2026,'district':'" DISTRICT "','method':'hand',"
 		"'harvested_at':'2026-09-12T08:00:00Z'}");
 	/* by event_time as well, in its own offset */
-	refused(fx, PX_CODE_TIME, "recorded 40d 0h 0m after",
-		"{'kind':'harvest','actor':'" FARM "','lot':'LOT-OLD','kg':100,"
-		"'season':2026,'district':'" DISTRICT "','method':'hand',"
-		"'event_time':'2026-09-12T13:00:00+05:00'}");
+	pxt_refused(fx, PX_CODE_TIME, "recorded 40d 0h 0m after",
+		    "{'kind':'harvest','actor':'" FARM
+		    "','lot':'LOT-OLD','kg':100,"
+		    "'season':2026,'district':'" DISTRICT "','method':'hand',"
+		    "'event_time':'2026-09-12T13:00:00+05:00'}");
 	/* 10 days: within the cap */
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-NEW',"
-		      "'kg':100,'season':2026,'district':'" DISTRICT
-		      "','method':'hand','harvested_at':"
-		      "'2026-10-12T08:00:00Z'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'LOT-NEW',"
+		   "'kg':100,'season':2026,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':"
+		   "'2026-10-12T08:00:00Z'}");
 	/* a transfer has no cap: a month-old dispatch is recorded */
-	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		      "','shipment':'WB-9','lots':[{'lot':'LOT-NEW','kg':100}],"
-		      "'event_time':'2026-10-13T08:00:00Z'}");
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		   "','shipment':'WB-9','lots':[{'lot':'LOT-NEW','kg':100}],"
+		   "'event_time':'2026-10-13T08:00:00Z'}");
 	/* a receive 8 days back is refused, 6 days back is fine */
-	refused(fx, PX_CODE_TIME, "recorded 8d 0h 0m after",
-		"{'kind':'receive','actor':'" GIN "','shipment':'WB-9',"
-		"'lots':[{'lot':'LOT-NEW','kg':100}],"
-		"'event_time':'2026-10-14T08:00:00Z'}");
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-9',"
-		      "'lots':[{'lot':'LOT-NEW','kg':100}],"
-		      "'event_time':'2026-10-16T08:00:00Z'}");
+	pxt_refused(fx, PX_CODE_TIME, "recorded 8d 0h 0m after",
+		    "{'kind':'receive','actor':'" GIN "','shipment':'WB-9',"
+		    "'lots':[{'lot':'LOT-NEW','kg':100}],"
+		    "'event_time':'2026-10-14T08:00:00Z'}");
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-9',"
+		   "'lots':[{'lot':'LOT-NEW','kg':100}],"
+		   "'event_time':'2026-10-16T08:00:00Z'}");
 	/* the node's clock moves on: the cap is measured from it */
 	fx->now = NOW + 25 * DAY;
-	refused(fx, PX_CODE_TIME, "recorded 31d 0h 0m after",
-		"{'kind':'harvest','actor':'" FARM "','lot':'LOT-LATE',"
-		"'kg':100,'season':2026,'district':'" DISTRICT
-		"','method':'hand','harvested_at':'2026-10-16T08:00:00Z'}");
-	audit_intact(fx);
+	pxt_refused(fx, PX_CODE_TIME, "recorded 31d 0h 0m after",
+		    "{'kind':'harvest','actor':'" FARM "','lot':'LOT-LATE',"
+		    "'kg':100,'season':2026,'district':'" DISTRICT
+		    "','method':'hand','harvested_at':'2026-10-16T08:00:00Z'}");
+	pxt_audit_intact(fx);
 	pxt_ledger_free(fx);
 }
 
