@@ -697,6 +697,9 @@ log_index_root(struct px_ledger *l, struct px_txn *t)
 		goto out;
 	if (last.body && last.body->body_case == PAXTA__ENTRY__BODY_INDEX_ROOT)
 		goto out;
+	/* The log's times run forward, whatever the clock does. */
+	if (now < last.accepted_at)
+		now = last.accepted_at;
 	ir.size = size;
 	ir.root.data = root.b;
 	ir.root.len = PX_HASH_LEN;

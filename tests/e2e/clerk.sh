@@ -209,8 +209,10 @@ expect_eq "$(curl -s "$URL/v1/lots/PBI-0101/shipments" | jq -c '[.shipments[] | 
 	'[["WB-8001",false,226.8,true]]' "a lot's shipments once received"
 expect_status 0 -- "$PAXTA" lot --node "$URL" --shipments PBI-0101
 expect_in out "received 226.8 kg"
+# Every event once: the node's index roots (one before each checkpoint it
+# signed) are not events.
+expect_eq "$(entries_since "$before")" 3001 "entries after the load, cut and run again"
 stop_node
-expect_eq "$(log_size)" "$((before + 3001))" "log size after the load, cut and run again"
 expect_status 0 -- "$PAXTA" audit --data ledger
 
 finish

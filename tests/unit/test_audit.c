@@ -778,6 +778,14 @@ test_leaf_times(void **state)
 	assert_int_equal(res.index, k);
 	assert_int_equal(pxt_log_size(fx->l), size);
 	free(leaf);
+	/* Leaves logged on a clock a month ahead, then a checkpoint, whose
+	 * index root the node logs on its own clock: still forward. */
+	fx->now = first + 30 * 86400;
+	harvest(fx, FARM_1, "LOT-T5", 10);
+	size = pxt_log_size(fx->l);
+	checkpoint(fx);
+	assert_int_equal(pxt_log_size(fx->l), size + 1); /* the index root */
+	assert_int_equal(accepted_at(fx, size), fx->now);
 	open_readonly(fx);
 	expect_intact(fx);
 	pxt_ledger_free(fx);
