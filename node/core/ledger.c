@@ -554,7 +554,8 @@ last_accepted(struct px_txn *t, int64_t *out)
  * batch.
  */
 static int
-append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e)
+append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e,
+	   int64_t last)
 {
 	struct px_append_result *res = &e->result;
 	struct px_txn *child = NULL;
@@ -585,6 +586,15 @@ append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e)
 		}
 		if (rc != PX_ENOTFOUND)
 			return rc;
+	}
+	/* A leaf from another log (a mirror's): its source's times must run
+	 * forward too. */
+	if (e->logged && e->accepted_at < last) {
+		res->rc = px_refuse(&res->refusal, PX_CODE_TIME,
+				    "the leaf was accepted at %" PRId64
+				    ", before the leaf before it (%" PRId64 ")",
+				    e->accepted_at, last);
+		return PX_OK;
 	}
 	/* A nested transaction: a refusal undoes this entry alone. */
 	if ((rc = px_store_begin_nested(&child, t)) != PX_OK)
@@ -630,21 +640,7 @@ px_ledger_append(struct px_ledger *l, struct px_entry *const *entries, size_t n,
 			 * the bytes were found to be stays. */
 			e->result.rc = e->status;
 			e->result.duplicate = 0;
-			if ((rc = px_entry_prepare(e, PX_ENTRY_ALL)) != PX_OK)
-				break;
-			if (e->logged && e->status == PX_OK &&
-			    e->accepted_at < last) {
-				/* A mirror's leaf: its source's times must
-				 * run forward too. */
-				e->result.rc = px_refuse(
-					&e->result.refusal, PX_CODE_TIME,
-					"the leaf was accepted at %" PRId64
-					", before the leaf before it (%" PRId64
-					")",
-					e->accepted_at, last);
-				continue;
-			}
-			rc = append_one(t, &ctx, e);
+			rc = append_one(t, &ctx, e, last);
 			if (rc == PX_OK && e->logged && e->result.rc == PX_OK &&
 			    !e->result.duplicate)
 				last = e->accepted_at;

@@ -790,6 +790,38 @@ test_leaf_times(void **state)
 	expect_intact(fx);
 	pxt_ledger_free(fx);
 
+	/* A leaf from another log (as a mirror appends them) whose time is
+	 * before this log's last: refused as 'time', nothing stored. */
+	{
+		struct px_entry mirrored, *ptr = &mirrored;
+		struct pxt_snapshot before, after;
+		uint8_t *signed_entry, *wrapped;
+		size_t signed_len, wrapped_len;
+
+		fx = pxt_ledger_new(NULL);
+		build(fx);
+		signed_entry =
+			sign_harvest_at(fx, "LOT-M1", fx->now, &signed_len);
+		assert_int_equal(
+			px_leaf_make(&wrapped, &wrapped_len, signed_entry,
+				     signed_len,
+				     accepted_at(fx, pxt_log_size(fx->l) - 1) -
+					     1),
+			PX_OK);
+		pxt_snapshot(fx, &before);
+		px_entry_init_logged(&mirrored, wrapped, wrapped_len);
+		assert_int_equal(px_ledger_append(fx->l, &ptr, 1, fx->now),
+				 PX_OK);
+		assert_int_equal(mirrored.result.rc, PX_EREFUSED);
+		assert_int_equal(mirrored.result.refusal.code, PX_CODE_TIME);
+		px_entry_release(&mirrored);
+		pxt_snapshot(fx, &after);
+		assert_true(pxt_snapshot_equal(&before, &after));
+		free(wrapped);
+		free(signed_entry);
+		pxt_ledger_free(fx);
+	}
+
 	/* A leaf put in with a time before the leaf before it. */
 	fx = pxt_ledger_new(NULL);
 	build(fx);
