@@ -136,12 +136,14 @@ static void
 move_lot(struct px_txn *t, struct world *w)
 {
 	Paxta__LotRecord *rec = NULL;
+	char *own;
 
 	(void)w;
 	assert_int_equal(px_state_lot(t, LOT, &rec), PX_OK);
+	own = rec->district;
 	rec->district = DIST_2;
 	assert_int_equal(px_state_put_lot(t, rec), PX_OK);
-	rec->district = NULL; /* not ours to free */
+	rec->district = own; /* the record's, freed with it */
 	px_state_free(rec);
 }
 
