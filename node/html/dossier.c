@@ -359,6 +359,17 @@ px_dossier_build(struct px_dossier **out, struct px_txn *t, const char *lot,
 		size = px_store_size(t);
 	}
 	d->size = size;
+	/* When the lot was recorded: the time in its creating entry's leaf
+	 * (a record keyed in long after the picking shows as such). */
+	{
+		struct px_entry made;
+
+		if ((rc = px_state_entry(t, d->lot->created_at, &made)) !=
+		    PX_OK)
+			goto out;
+		d->recorded = made.accepted_at;
+		px_entry_release(&made);
+	}
 	/* The log as of that size ends with a leaf, and the leaf says when the
 	 * node took it: the date the facts stand at. */
 	if (size > 0) {

@@ -47,6 +47,7 @@ struct px_dossier {
 	struct px_txn *t;
 	uint64_t size;    /* as of this many entries */
 	int64_t as_of;    /* when the node accepted the last of them */
+	int64_t recorded; /* when it accepted the entry that made the lot */
 	int checkpointed; /* size is a signed checkpoint's */
 	Paxta__LotRecord *lot;
 	struct px_verdict *v;   /* NULL when the lot is voided */

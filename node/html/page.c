@@ -120,10 +120,11 @@ put_summary(struct px_html *h, const struct px_dossier *d,
 {
 	const Paxta__LotRecord *lot = d->lot;
 	enum px_lang l = o->lang;
-	char kg[PX_KG_TEXT], when[PX_DATE_TEXT];
+	char kg[PX_KG_TEXT], when[PX_DATE_TEXT], recorded[PX_DATE_TEXT];
 
 	px_format_kg(kg, lot->grams);
 	px_fmt_datetime(when, lot->time);
+	px_fmt_datetime(recorded, d->recorded);
 	px_html_put(h, "<p>%s · %s kg · ", px_msg_product(l, lot->product), kg);
 	if (lot->farm[0]) {
 		px_html_put(h, "%s ", M(l, HARVESTED_BY));
@@ -136,7 +137,12 @@ put_summary(struct px_html *h, const struct px_dossier *d,
 		px_html_text(h, px_dossier_name(d, lot->creator), 80);
 		px_html_put(h, " (%s)", px_msg_process(l, lot->process));
 	}
-	px_html_put(h, " · %s · %s %" PRIu64 "%s</p>", when, M(l, ENTRY),
+	/* When it happened and when the node recorded it: a record made long
+	 * after the event shows. */
+	px_html_put(h,
+		    " · <span id=\"happened\">%s %s</span> · <span "
+		    "id=\"recorded\">%s %s</span> · %s %" PRIu64 "%s</p>",
+		    M(l, HAPPENED), when, M(l, RECORDED), recorded, M(l, ENTRY),
 		    lot->created_at,
 		    lot->voided ? " · <strong>voided</strong>" : "");
 }

@@ -106,6 +106,9 @@ expect_in page.html "href=\"/v1/checkpoint?size=$size\""
 expect_in page.html "href=\"/v1/lots/YARN-1/bundle?size=$size\""
 expect_in page.html 'href="/lots/YARN-1/report?lang=en"'
 expect_in page.html 'class="qr"'
+# When the lot's making happened and when the node recorded it (its leaf's time).
+expect_eq "$(grep -o '<span id="recorded">recorded [0-9-]*' page.html | wc -l)" 1 "the page shows when the lot was recorded"
+expect_in page.html '<span id="happened">happened '
 expect_in page.html 'viewBox='
 expect_eq "$(grep -c -i -e '<script' -e ' src=' page.html || true)" 0 "the page runs and fetches nothing"
 # The languages: ?lang= and Accept-Language.
