@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -751,6 +752,9 @@ test_leaf_times(void **state)
 
 	(void)state;
 	build(fx);
+	/* build() checkpoints, and the node logs each index root on the
+	 * real clock: the test's clock runs a minute ahead of it. */
+	fx->now = (int64_t)time(NULL) + 60;
 	/* Stamped with the node's clock, inside the leaf. */
 	k = harvest(fx, FARM_1, "LOT-T1", 10);
 	first = fx->now;
@@ -800,6 +804,9 @@ test_leaf_times(void **state)
 
 		fx = pxt_ledger_new(NULL);
 		build(fx);
+		/* build() checkpoints, and the node logs each index root on the
+		 * real clock: the test's clock runs a minute ahead of it. */
+		fx->now = (int64_t)time(NULL) + 60;
 		signed_entry =
 			sign_harvest_at(fx, "LOT-M1", fx->now, &signed_len);
 		assert_int_equal(
@@ -825,6 +832,9 @@ test_leaf_times(void **state)
 	/* A leaf put in with a time before the leaf before it. */
 	fx = pxt_ledger_new(NULL);
 	build(fx);
+	/* build() checkpoints, and the node logs each index root on the
+	 * real clock: the test's clock runs a minute ahead of it. */
+	fx->now = (int64_t)time(NULL) + 60;
 	size = pxt_log_size(fx->l);
 	leaf = sign_harvest_at(fx, "LOT-T3", fx->now, &len);
 	append_raw_at(fx, leaf, len, accepted_at(fx, size - 1) - 1);
@@ -841,6 +851,9 @@ test_leaf_times(void **state)
 	 * it, and audit, judging at the leaf's time, does too. */
 	fx = pxt_ledger_new(NULL);
 	build(fx);
+	/* build() checkpoints, and the node logs each index root on the
+	 * real clock: the test's clock runs a minute ahead of it. */
+	fx->now = (int64_t)time(NULL) + 60;
 	size = pxt_log_size(fx->l);
 	leaf = sign_harvest_at(fx, "LOT-T4", fx->now + 301, &len);
 	append_raw_at(fx, leaf, len, fx->now);
