@@ -535,17 +535,9 @@ static int
 last_accepted(struct px_txn *t, int64_t *out)
 {
 	uint64_t size = px_store_size(t);
-	struct px_entry last;
-	int rc;
 
 	*out = INT64_MIN;
-	if (size == 0)
-		return PX_OK;
-	if ((rc = px_state_entry(t, size - 1, &last)) != PX_OK)
-		return rc;
-	*out = last.accepted_at;
-	px_entry_release(&last);
-	return PX_OK;
+	return size ? px_state_accepted_at(t, size - 1, out) : PX_OK;
 }
 
 /*

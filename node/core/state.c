@@ -56,6 +56,18 @@ px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out)
 }
 
 int
+px_state_accepted_at(struct px_txn *t, uint64_t index, int64_t *out)
+{
+	struct px_entry e;
+	int rc = px_state_entry(t, index, &e);
+
+	if (rc == PX_OK)
+		*out = e.accepted_at;
+	px_entry_release(&e);
+	return rc;
+}
+
+int
 px_state_find_entry(struct px_txn *t, const struct px_hash *entry_hash,
 		    uint64_t *out_index)
 {

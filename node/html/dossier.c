@@ -360,26 +360,14 @@ px_dossier_build(struct px_dossier **out, struct px_txn *t, const char *lot,
 	}
 	d->size = size;
 	/* When the lot was recorded: the time in its creating entry's leaf
-	 * (a record keyed in long after the picking shows as such). */
-	{
-		struct px_entry made;
-
-		if ((rc = px_state_entry(t, d->lot->created_at, &made)) !=
-		    PX_OK)
-			goto out;
-		d->recorded = made.accepted_at;
-		px_entry_release(&made);
-	}
-	/* The log as of that size ends with a leaf, and the leaf says when the
-	 * node took it: the date the facts stand at. */
-	if (size > 0) {
-		struct px_entry last;
-
-		if ((rc = px_state_entry(t, size - 1, &last)) != PX_OK)
-			goto out;
-		d->as_of = last.accepted_at;
-		px_entry_release(&last);
-	}
+	 * (a record keyed in long after the picking shows as such). The log
+	 * as of that size ends with a leaf, and the leaf says when the node
+	 * took it: the date the facts stand at. */
+	if ((rc = px_state_accepted_at(t, d->lot->created_at, &d->recorded)) !=
+		    PX_OK ||
+	    (size > 0 &&
+	     (rc = px_state_accepted_at(t, size - 1, &d->as_of)) != PX_OK))
+		goto out;
 	if (d->lot->created_at >= size) {
 		rc = PX_ENOTFOUND;
 		goto out;

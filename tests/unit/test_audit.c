@@ -702,13 +702,10 @@ static int64_t
 accepted_at(struct pxt_ledger *fx, uint64_t index)
 {
 	struct px_txn *t = NULL;
-	struct px_entry e;
 	int64_t at;
 
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
-	assert_int_equal(px_state_entry(t, index, &e), PX_OK);
-	at = e.accepted_at;
-	px_entry_release(&e);
+	assert_int_equal(px_state_accepted_at(t, index, &at), PX_OK);
 	px_store_abort(t);
 	return at;
 }

@@ -32,6 +32,10 @@ int px_state_valid_id(const char *id);
  */
 int px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out);
 
+/* When the node accepted the entry logged at index (the time its leaf
+ * carries: entry.h); errors as px_state_entry. */
+int px_state_accepted_at(struct px_txn *t, uint64_t index, int64_t *out);
+
 /*
  * The index of the logged entry whose entry hash (entry.h) is entry_hash:
  * PX_ENOTFOUND, or PX_ESTORE when the index record names a leaf whose
