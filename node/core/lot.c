@@ -22,25 +22,6 @@ or_unknown(const char *s)
 	return s ? s : "unknown";
 }
 
-/* kg as JSON: an integer when whole, else a number with its decimals (the
- * form `paxta lot --json` has always printed). */
-static json_t *
-json_grams(uint64_t grams)
-{
-	return grams % 1000 ? json_real((double)grams / 1000.0)
-			    : json_integer((json_int_t)(grams / 1000));
-}
-
-/* Copy an id into a PX_ID_MAX + 1 buffer, cut rather than overflowed. */
-static void
-copy_id(char *out, const char *id)
-{
-	size_t n = strnlen(id ? id : "", PX_ID_MAX);
-
-	memcpy(out, id ? id : "", n);
-	out[n] = '\0';
-}
-
 /* ---- the lot's state ---- */
 
 struct pairs {
@@ -54,7 +35,7 @@ collect_pair(void *ctx, const char *id, uint64_t grams)
 {
 	struct pairs *p = ctx;
 	json_t *j = json_pack("{s:o,s:o}", p->key, px_json_text(id), p->kg_key,
-			      json_grams(grams));
+			      px_kg_json((double)grams));
 
 	if (!j || json_array_append_new(p->arr, j) != 0)
 		return PX_ENOMEM;
@@ -100,9 +81,9 @@ static int
 collect_transit(void *ctx, const char *shipment, const char *consignee,
 		uint64_t grams)
 {
-	json_t *j = json_pack("{s:o,s:o,s:o}", "shipment",
-			      px_json_text(shipment), "to",
-			      px_json_text(consignee), "kg", json_grams(grams));
+	json_t *j = json_pack(
+		"{s:o,s:o,s:o}", "shipment", px_json_text(shipment), "to",
+		px_json_text(consignee), "kg", px_kg_json((double)grams));
 
 	if (!j || json_array_append_new(ctx, j) != 0)
 		return PX_ENOMEM;
@@ -158,10 +139,11 @@ put_weighings(json_t *j, const Paxta__LotRecord *rec)
 			"{s:o,s:I,s:o,s:o,s:o}", "shipment",
 			px_json_text(w->shipment), "received_at",
 			(json_int_t)w->received_at, "shipped_kg",
-			json_grams(w->shipped), "weighed_kg",
-			json_grams(w->weighed), light ? "loss_kg" : "gain_kg",
-			json_grams(light ? w->shipped - w->weighed
-					 : w->weighed - w->shipped));
+			px_kg_json((double)w->shipped), "weighed_kg",
+			px_kg_json((double)w->weighed),
+			light ? "loss_kg" : "gain_kg",
+			px_kg_json((double)light ? w->shipped - w->weighed
+						 : w->weighed - w->shipped));
 
 		if (!o || json_array_append_new(arr, o) != 0) {
 			json_decref(arr);
@@ -183,7 +165,7 @@ collect_version(void *ctx, const Paxta__LotRecord *rec)
 		      (json_int_t)rec->created_at, "creator",
 		      px_json_text(rec->creator), "product",
 		      or_unknown(px_product_name(rec->product)), "kg",
-		      json_grams(rec->grams), "time", when, "voided_at",
+		      px_kg_json((double)rec->grams), "time", when, "voided_at",
 		      (json_int_t)rec->voided_at, "superseded_at",
 		      (json_int_t)rec->superseded_at);
 	if (!j || json_array_append_new(ctx, j) != 0)
@@ -247,7 +229,7 @@ px_lot_json(json_t **out, struct px_txn *t, const char *lot)
 		      or_unknown(px_product_name(rec->product)), "creator",
 		      px_json_text(rec->creator), "created_at",
 		      (json_int_t)rec->created_at, "time", when, "kg",
-		      json_grams(rec->grams), "voided", rec->voided);
+		      px_kg_json((double)rec->grams), "voided", rec->voided);
 	if (!j) {
 		rc = PX_ENOMEM;
 		goto out;
@@ -362,194 +344,4 @@ px_actor_json(const Paxta__ActorRecord *rec)
 fail:
 	json_decref(roles);
 	return NULL;
-}
-
-/* ---- the lineage graph ---- */
-
-struct walk {
-	struct px_txn *t;
-	struct px_lineage *g;
-	size_t cap_lots, cap_edges, max_lots;
-	struct px_map index; /* lot id -> position in g->lots (size_t) */
-	size_t current;      /* the lot whose inputs are being read */
-};
-
-/* Read lot's record into a new slot; *out its position. */
-static int
-add_lot(struct walk *w, const char *id, size_t *out)
-{
-	Paxta__LotRecord *rec = NULL;
-	struct px_lineage_lot *l;
-	size_t *slot;
-	int rc;
-
-	if (w->g->n_lots >= w->max_lots)
-		return PX_ETOOLARGE;
-	if ((rc = px_array_grow((void **)&w->g->lots, &w->cap_lots,
-				w->g->n_lots + 1, sizeof(*w->g->lots))) !=
-	    PX_OK)
-		return rc;
-	if ((rc = px_state_lot(w->t, id, &rec)) != PX_OK)
-		return rc;
-	l = &w->g->lots[w->g->n_lots];
-	memset(l, 0, sizeof(*l));
-	copy_id(l->lot, rec->id);
-	copy_id(l->creator, rec->creator);
-	l->product = rec->product;
-	l->process = rec->process;
-	l->grams = rec->grams;
-	l->created_at = rec->created_at;
-	l->time = rec->time;
-	l->voided = rec->voided;
-	l->is_origin = rec->farm[0] != '\0';
-	if (l->is_origin) {
-		copy_id(l->farm, rec->farm);
-		copy_id(l->district, rec->district);
-		copy_id(l->region, rec->region);
-		l->season = rec->season;
-		l->method = rec->method;
-	}
-	px_state_free(rec);
-	if (px_map_put(&w->index, l->lot, (void **)&slot, NULL) != PX_OK)
-		return PX_ENOMEM;
-	*slot = w->g->n_lots;
-	*out = w->g->n_lots++;
-	return PX_OK;
-}
-
-static int
-add_input(void *ctx, const char *lot, uint64_t grams)
-{
-	struct walk *w = ctx;
-	const size_t *seen = px_map_get(&w->index, lot);
-	size_t at;
-	int rc;
-
-	if (seen) {
-		at = *seen;
-	} else if ((rc = add_lot(w, lot, &at)) != PX_OK) {
-		/* An edge to a lot with no record: the state is damaged. */
-		return rc == PX_ENOTFOUND ? PX_ESTORE : rc;
-	}
-	if ((rc = px_array_grow((void **)&w->g->edges, &w->cap_edges,
-				w->g->n_edges + 1, sizeof(*w->g->edges))) !=
-	    PX_OK)
-		return rc;
-	w->g->edges[w->g->n_edges++] =
-		(struct px_lineage_edge){ at, w->current, grams };
-	return PX_OK;
-}
-
-int
-px_lineage(struct px_lineage **out, struct px_txn *t, const char *lot,
-	   size_t max_lots)
-{
-	struct walk w = { .t = t,
-			  .max_lots = max_lots ? max_lots
-					       : PX_PROVENANCE_MAX_LOTS };
-	size_t first;
-	int rc;
-
-	*out = NULL;
-	w.g = calloc(1, sizeof(*w.g));
-	px_map_init(&w.index, sizeof(size_t));
-	if (!w.g) {
-		rc = PX_ENOMEM;
-		goto out;
-	}
-	if ((rc = add_lot(&w, lot, &first)) != PX_OK)
-		goto out;
-	/* Breadth first: the slots appended while reading one lot's inputs
-	 * are read after it, each lot once. */
-	for (w.current = 0; w.current < w.g->n_lots; w.current++) {
-		rc = px_state_each_input(t, w.g->lots[w.current].lot, add_input,
-					 &w);
-		if (rc != PX_OK)
-			goto out;
-	}
-	*out = w.g;
-	w.g = NULL;
-out:
-	if (rc > 0)
-		rc = PX_ESTORE;
-	px_map_clear(&w.index);
-	px_lineage_free(w.g);
-	return rc;
-}
-
-void
-px_lineage_free(struct px_lineage *g)
-{
-	if (!g)
-		return;
-	free(g->lots);
-	free(g->edges);
-	free(g);
-}
-
-json_t *
-px_lineage_json(const struct px_lineage *g)
-{
-	json_t *root = NULL, *nodes = json_array(), *edges = json_array();
-	char when[PX_TIME_TEXT];
-
-	if (!nodes || !edges)
-		goto fail;
-	for (size_t i = 0; i < g->n_lots; i++) {
-		const struct px_lineage_lot *l = &g->lots[i];
-		json_t *n;
-
-		px_format_time(when, l->time);
-		n = json_pack("{s:s,s:s,s:o,s:s,s:I,s:s,s:b}", "lot", l->lot,
-			      "product",
-			      or_unknown(px_product_name(l->product)), "kg",
-			      json_grams(l->grams), "creator", l->creator,
-			      "created_at", (json_int_t)l->created_at, "time",
-			      when, "voided", l->voided);
-		if (!n || json_array_append_new(nodes, n) != 0)
-			goto fail;
-		if (l->is_origin &&
-		    json_object_set_new(
-			    n, "harvest",
-			    json_pack("{s:s,s:s,s:s,s:i,s:s}", "farm", l->farm,
-				      "district", l->district, "region",
-				      l->region, "season", (int)l->season,
-				      "method",
-				      or_unknown(px_method_name(l->method)))) !=
-			    0)
-			goto fail;
-		if (l->process &&
-		    json_object_set_new(n, "process",
-					json_string(or_unknown(px_process_name(
-						l->process)))) != 0)
-			goto fail;
-	}
-	for (size_t i = 0; i < g->n_edges; i++) {
-		const struct px_lineage_edge *e = &g->edges[i];
-
-		if (json_array_append_new(
-			    edges, json_pack("{s:s,s:s,s:o}", "from",
-					     g->lots[e->input].lot, "to",
-					     g->lots[e->output].lot, "kg",
-					     json_grams(e->grams))) != 0)
-			goto fail;
-	}
-	root = json_pack("{s:s,s:o,s:o}", "lot",
-			 g->n_lots ? g->lots[0].lot : "", "nodes", nodes,
-			 "edges", edges);
-	return root;
-fail:
-	json_decref(nodes);
-	json_decref(edges);
-	return NULL;
-}
-
-/* ---- recall of one lot ---- */
-
-int
-px_lot_recall(struct px_recall **out, struct px_txn *t, const char *lot)
-{
-	struct px_recall_query q = { .lot = lot };
-
-	return px_recall(out, t, &q);
 }

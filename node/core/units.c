@@ -1,5 +1,6 @@
 /* paxta — masses and times as people read and write them. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +24,16 @@ px_format_kg(char out[PX_KG_TEXT], uint64_t grams)
 	else
 		snprintf(out, PX_KG_TEXT, "%llu.%03llu", (unsigned long long)kg,
 			 (unsigned long long)g);
+}
+
+json_t *
+px_kg_json(double grams)
+{
+	double g = round(grams);
+
+	if (fmod(g, 1000.0) == 0)
+		return json_integer((json_int_t)(g / 1000.0));
+	return json_real(g / 1000.0);
 }
 
 void

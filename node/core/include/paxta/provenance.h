@@ -19,9 +19,6 @@
 #include "paxta/state.h"
 #include "paxta/store.h"
 
-/* Cap on the lots one question may walk, so a query cannot eat the node. */
-#define PX_PROVENANCE_MAX_LOTS 2000000
-
 enum px_verdict_kind {
 	PX_VERDICT_FREE,
 	PX_VERDICT_FLAGGED,

@@ -10,6 +10,7 @@
 #define PAXTA_STATE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "paxta.pb-c.h"
 #include "paxta/entry.h"
@@ -20,6 +21,21 @@
 /* A season is a year in [PX_SEASON_MIN, PX_SEASON_MAX]. */
 #define PX_SEASON_MIN 1900
 #define PX_SEASON_MAX 2200
+
+/* Cap on the lots one question (a verdict, a recall, a lineage) may walk,
+ * so a query cannot eat the node. */
+#define PX_PROVENANCE_MAX_LOTS 2000000
+
+/* Copy an id into a PX_ID_MAX + 1 buffer: cut rather than overflowed
+ * (ids from the state are valid; NULL copies as ""). */
+static inline void
+px_id_copy(char *out, const char *id)
+{
+	size_t n = strnlen(id ? id : "", PX_ID_MAX);
+
+	memcpy(out, id ? id : "", n);
+	out[n] = '\0';
+}
 
 /* A valid id: 1..PX_ID_MAX printable ASCII bytes, no space. */
 int px_state_valid_id(const char *id);

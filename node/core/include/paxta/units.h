@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* The largest mass of one lot or line: 10^15 g, a billion tonnes, far
  * above a country's harvest, and small enough that sums of a batch of
  * lines cannot overflow 64 bits. */
@@ -19,6 +21,11 @@
 
 /* "12000", "11.98", "0.005": kg with trailing zeros dropped. */
 void px_format_kg(char out[PX_KG_TEXT], uint64_t grams);
+
+/* kg of grams as JSON, rounded to the gram: an integer when whole, else
+ * a number with its decimals (the form every kg in the JSON has). NULL
+ * when out of memory. */
+json_t *px_kg_json(double grams);
 
 /* "2026-09-21T08:00:00Z". */
 void px_format_time(char out[PX_TIME_TEXT], int64_t seconds);
