@@ -411,42 +411,6 @@ replay_chunk(struct audit *a, struct px_store *scratch, struct chunk *c,
 	return px_store_commit(st);
 }
 
-static char *
-make_scratch(const char *dir)
-{
-	const char *base = dir ? dir : getenv("TMPDIR");
-	char *path;
-
-	if (!base || !*base)
-		base = "/tmp";
-	if (asprintf(&path, "%s/paxta-audit-XXXXXX", base) < 0)
-		return NULL;
-	if (!mkdtemp(path)) {
-		free(path);
-		return NULL;
-	}
-	return path;
-}
-
-static void
-remove_scratch(char *path)
-{
-	const char *files[] = { "data.mdb", "lock.mdb", "writer.lock" };
-
-	if (!path)
-		return;
-	for (size_t i = 0; i < 3; i++) {
-		char *f;
-
-		if (asprintf(&f, "%s/%s", path, files[i]) >= 0) {
-			unlink(f);
-			free(f);
-		}
-	}
-	rmdir(path);
-	free(path);
-}
-
 int
 px_audit(struct px_audit_report *out, struct px_ledger *l,
 	 struct px_verifier *v, const char *scratch_dir,
@@ -458,7 +422,6 @@ px_audit(struct px_audit_report *out, struct px_ledger *l,
 	struct px_txn *st = NULL;
 	struct chunk *chunks = NULL;
 	pthread_t verifier_thread;
-	char *scratch_path = NULL;
 	uint64_t size;
 	int rc;
 
@@ -482,15 +445,8 @@ px_audit(struct px_audit_report *out, struct px_ledger *l,
 		goto out;
 	}
 	chunks[0].pool = chunks[1].pool = v;
-	if (!(scratch_path = make_scratch(scratch_dir))) {
-		rc = PX_EIO;
-		goto out;
-	}
-	/* The scratch store holds no ledger of its own: remove its folder
-	 * so px_store_open can create it. */
-	rmdir(scratch_path);
-	if ((rc = px_store_open(&scratch, scratch_path,
-				PX_STORE_CREATE | PX_STORE_SCRATCH)) != PX_OK)
+	if ((rc = px_store_open_scratch(&scratch, scratch_dir,
+					"paxta-audit")) != PX_OK)
 		goto out;
 	if ((rc = px_ledger_read(l, &a.src)) != PX_OK)
 		goto out;
@@ -545,7 +501,6 @@ out:
 	px_store_abort(st);
 	px_store_abort(a.src);
 	px_store_close(scratch);
-	remove_scratch(scratch_path);
 	for (size_t i = 0; i < a.n_cps; i++)
 		free(a.cps[i].note);
 	free(a.cps);

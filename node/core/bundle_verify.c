@@ -310,45 +310,6 @@ replay(struct px_store *s, const struct px_rules_ctx *ctx,
 	return rc;
 }
 
-static char *
-make_scratch(const char *dir)
-{
-	const char *base = dir ? dir : getenv("TMPDIR");
-	char *path;
-
-	if (!base || !*base)
-		base = "/tmp";
-	if (asprintf(&path, "%s/paxta-bundle-XXXXXX", base) < 0)
-		return NULL;
-	if (!mkdtemp(path)) {
-		free(path);
-		return NULL;
-	}
-	/* px_store_open makes the folder itself. */
-	rmdir(path);
-	return path;
-}
-
-static void
-remove_scratch(char *path)
-{
-	static const char *const files[] = { "data.mdb", "lock.mdb",
-					     "writer.lock" };
-
-	if (!path)
-		return;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char *f;
-
-		if (asprintf(&f, "%s/%s", path, files[i]) >= 0) {
-			unlink(f);
-			free(f);
-		}
-	}
-	rmdir(path);
-	free(path);
-}
-
 /* No lot of the lineage may be one taken on a shipment's word, and
  * nothing logged on the lineage's keys may be left out. */
 static int
@@ -387,7 +348,6 @@ px_bundle_verify(struct px_verdict **out, struct px_checkpoint *cp,
 	struct strangers st = { 0 };
 	struct px_store *s = NULL;
 	struct px_txn *t = NULL;
-	char *path = NULL;
 	int rc;
 
 	*out = NULL;
@@ -401,9 +361,7 @@ px_bundle_verify(struct px_verdict **out, struct px_checkpoint *cp,
 	ctx = (struct px_rules_ctx){ .policy = &policy,
 				     .node_key = &verifier->pub,
 				     .now = INT64_MAX };
-	if (!(path = make_scratch(scratch_dir)))
-		return PX_EIO;
-	rc = px_store_open(&s, path, PX_STORE_CREATE | PX_STORE_SCRATCH);
+	rc = px_store_open_scratch(&s, scratch_dir, "paxta-bundle");
 	if (rc == PX_OK)
 		rc = replay(s, &ctx, p, b, cp->size, &st);
 	if (rc == PX_OK)
@@ -422,6 +380,5 @@ px_bundle_verify(struct px_verdict **out, struct px_checkpoint *cp,
 	free(st.ids);
 	px_store_abort(t);
 	px_store_close(s);
-	remove_scratch(path);
 	return rc;
 }

@@ -206,8 +206,9 @@ pae_fill(uint8_t *buf, const char *tlen, const char *blen, const char *type,
 }
 
 /*
- * The PAE of (type, body) in stack when it fits, else malloc'd; *out points
- * at whichever holds it and *heap at what the caller must free (or NULL).
+ * The PAE of (type, body) in stack when it fits (stack may be NULL), else
+ * malloc'd; *out points at whichever holds it and *heap at what the caller
+ * must free (or NULL).
  */
 static int
 pae_build(uint8_t **out, uint8_t **heap, size_t *out_len,
@@ -224,8 +225,8 @@ pae_build(uint8_t **out, uint8_t **heap, size_t *out_len,
 	rc = pae_size(&len, tlen, blen, type_len, body_len);
 	if (rc != PX_OK)
 		goto out;
-	if (len > PX_PAE_STACK) {
-		buf = malloc(len);
+	if (!stack || len > PX_PAE_STACK) {
+		buf = malloc(len ? len : 1);
 		if (!buf) {
 			rc = PX_ENOMEM;
 			goto out;
@@ -243,25 +244,9 @@ int
 px_dsse_pae(uint8_t **out, size_t *out_len, const char *type,
 	    const uint8_t *body, size_t body_len)
 {
-	char tlen[PX_PAE_DECIMAL_MAX], blen[PX_PAE_DECIMAL_MAX];
-	size_t type_len = strlen(type);
-	size_t len;
-	uint8_t *buf = NULL;
-	int rc;
+	uint8_t *heap;
 
-	rc = pae_size(&len, tlen, blen, type_len, body_len);
-	if (rc != PX_OK)
-		goto out;
-	buf = malloc(len);
-	if (!buf) {
-		rc = PX_ENOMEM;
-		goto out;
-	}
-	pae_fill(buf, tlen, blen, type, type_len, body, body_len);
-	*out = buf;
-	*out_len = len;
-out:
-	return rc;
+	return pae_build(out, &heap, out_len, NULL, type, body, body_len);
 }
 
 int

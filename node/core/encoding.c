@@ -158,10 +158,16 @@ read_varint(uint64_t *out, const uint8_t *p, size_t len, size_t *pos)
 static void
 path_push(char *path, size_t *used, const char *name)
 {
-	size_t n = *used;
+	size_t n = *used, k = strlen(name);
 
-	snprintf(path + n, PATH_MAX_LEN - n, "%s%s", n ? "." : "", name);
-	*used = strnlen(path, PATH_MAX_LEN);
+	/* On every entry's way in: no printf. Cut, never overflowed. */
+	if (n && n + 1 < PATH_MAX_LEN)
+		path[n++] = '.';
+	if (k > PATH_MAX_LEN - 1 - n)
+		k = PATH_MAX_LEN - 1 - n;
+	memcpy(path + n, name, k);
+	path[n + k] = '\0';
+	*used = n + k;
 }
 
 static int

@@ -75,6 +75,7 @@ struct px_store {
 	char *dir;
 	int lock_fd;
 	int readonly;
+	int owns_dir; /* px_store_open_scratch made it: close removes it */
 
 	/*
 	 * LMDB may change the map's size only while no transaction of this
@@ -311,8 +312,47 @@ px_store_close(struct px_store *s)
 		close(s->lock_fd); /* releases the flock */
 	pthread_cond_destroy(&s->map_cv);
 	pthread_mutex_destroy(&s->map_mu);
+	if (s->owns_dir) {
+		static const char *const files[] = { DATA_FILE, "lock.mdb" };
+
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			char *f = path_in(s->dir, files[i]);
+
+			if (f)
+				unlink(f);
+			free(f);
+		}
+		rmdir(s->dir);
+	}
 	free(s->dir);
 	free(s);
+}
+
+int
+px_store_open_scratch(struct px_store **out, const char *dir, const char *name)
+{
+	const char *base = dir ? dir : getenv("TMPDIR");
+	char *path;
+	int rc;
+
+	*out = NULL;
+	if (!base || !*base)
+		base = "/tmp";
+	if (asprintf(&path, "%s/%s-XXXXXX", base, name) < 0)
+		return PX_ENOMEM;
+	if (!mkdtemp(path)) {
+		free(path);
+		return PX_EIO;
+	}
+	/* A fresh name, taken; px_store_open makes the folder itself. */
+	rmdir(path);
+	rc = px_store_open(out, path, PX_STORE_CREATE | PX_STORE_SCRATCH);
+	if (rc == PX_OK)
+		(*out)->owns_dir = 1;
+	else
+		rmdir(path);
+	free(path);
+	return rc;
 }
 
 const char *
@@ -889,11 +929,29 @@ px_store_evidence_each(struct px_txn *t, px_store_evidence_fn fn, void *ctx)
 	return rc == MDB_NOTFOUND ? PX_OK : map_err(rc);
 }
 
+/* A key of table is 1..511 bytes (LMDB's default key size limit). */
+static int
+table_key_ok(enum px_table table, size_t klen)
+{
+	return (unsigned)table < PX_TABLE__COUNT && klen > 0 && klen <= 511;
+}
+
+/* A cursor on table (klen: the key it will look for, 0 for none). */
+static int
+table_cursor(struct px_txn *t, enum px_table table, size_t klen, MDB_cursor **c)
+{
+	if (klen ? !table_key_ok(table, klen)
+		 : (unsigned)table >= PX_TABLE__COUNT)
+		return PX_EINVAL;
+	return map_err(
+		mdb_cursor_open(t->txn, t->s->dbi[DB__LOG_COUNT + table], c));
+}
+
 int
 px_store_get(struct px_txn *t, enum px_table table, const void *key,
 	     size_t klen, const uint8_t **out, size_t *out_len)
 {
-	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
+	if (!table_key_ok(table, klen))
 		return PX_EINVAL;
 	return get_raw(t, DB__LOG_COUNT + table, key, klen, out, out_len);
 }
@@ -902,7 +960,7 @@ int
 px_store_put(struct px_txn *t, enum px_table table, const void *key,
 	     size_t klen, const void *value, size_t vlen)
 {
-	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
+	if (!table_key_ok(table, klen))
 		return PX_EINVAL;
 	return put_raw(t, DB__LOG_COUNT + table, key, klen, value, vlen, 0);
 }
@@ -913,8 +971,7 @@ px_store_del(struct px_txn *t, enum px_table table, const void *key,
 {
 	MDB_val k = { klen, (void *)key };
 
-	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511 ||
-	    !t->write)
+	if (!table_key_ok(table, klen) || !t->write)
 		return PX_EINVAL;
 	return map_err(
 		mdb_del(t->txn, t->s->dbi[DB__LOG_COUNT + table], &k, NULL));
@@ -928,11 +985,8 @@ px_store_scan(struct px_txn *t, enum px_table table, const void *prefix,
 	MDB_val k = { plen, (void *)prefix }, v;
 	int rc, r = 0;
 
-	if ((unsigned)table >= PX_TABLE__COUNT)
-		return PX_EINVAL;
-	rc = mdb_cursor_open(t->txn, t->s->dbi[DB__LOG_COUNT + table], &c);
-	if (rc != MDB_SUCCESS)
-		return map_err(rc);
+	if ((rc = table_cursor(t, table, 0, &c)) != PX_OK)
+		return rc;
 	rc = mdb_cursor_get(c, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
 	while (rc == MDB_SUCCESS) {
 		if (plen &&
@@ -962,11 +1016,8 @@ px_store_near(struct px_txn *t, enum px_table table, const void *key,
 
 	*below = *above = NULL;
 	*below_len = *above_len = 0;
-	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
-		return PX_EINVAL;
-	rc = mdb_cursor_open(t->txn, t->s->dbi[DB__LOG_COUNT + table], &c);
-	if (rc != MDB_SUCCESS)
-		return map_err(rc);
+	if ((rc = table_cursor(t, table, klen, &c)) != PX_OK)
+		return rc;
 	/* The first key at or after key; the one before it is below. */
 	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
 	if (rc == MDB_SUCCESS) {
@@ -1004,11 +1055,8 @@ px_store_seek(struct px_txn *t, enum px_table table, const void *key,
 	MDB_val k = { klen, (void *)key }, v;
 	int rc;
 
-	if ((unsigned)table >= PX_TABLE__COUNT || klen == 0 || klen > 511)
-		return PX_EINVAL;
-	rc = mdb_cursor_open(t->txn, t->s->dbi[DB__LOG_COUNT + table], &c);
-	if (rc != MDB_SUCCESS)
-		return map_err(rc);
+	if ((rc = table_cursor(t, table, klen, &c)) != PX_OK)
+		return rc;
 	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
 	mdb_cursor_close(c);
 	if (rc != MDB_SUCCESS)

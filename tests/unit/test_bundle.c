@@ -57,28 +57,6 @@ struct season {
 	uint64_t first_size;
 };
 
-__attribute__((format(printf, 2, 3))) static uint64_t
-submit(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res;
-	char *text = NULL;
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	va_end(ap);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	rc = pxt_submit(fx, &res, "%s", text);
-	if (rc != PX_OK)
-		fail_msg("%s\nrefused: %s: %s", text,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-	return res.index;
-}
-
 static void
 in(struct season *s, uint64_t index)
 {
@@ -123,11 +101,11 @@ ship(struct season *s, const char *from, const char *to, const char *shipment,
 {
 	void (*put)(struct season *, uint64_t) = wanted ? in : out;
 
-	put(s, submit(s->fx,
+	put(s, pxt_ok(s->fx,
 		      "{'kind':'transfer','actor':'%s','to':'%s','shipment':"
 		      "'%s','lots':[{'lot':'%s','kg':%u}]}",
 		      from, to, shipment, lot, kg));
-	put(s, submit(s->fx,
+	put(s, pxt_ok(s->fx,
 		      "{'kind':'receive','actor':'%s','shipment':'%s',"
 		      "'lots':[{'lot':'%s','kg':%u}]}",
 		      to, shipment, lot, kg));
@@ -136,7 +114,7 @@ ship(struct season *s, const char *from, const char *to, const char *shipment,
 static uint64_t
 attest(struct pxt_ledger *fx, const char *subject, const char *status)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'attest','actor':'%s','subject':'%s',"
 		      "'season':2026,'status':'%s','indicators':[],"
 		      "'report_uri':'https://example.org/tpm.pdf',"
@@ -147,7 +125,7 @@ attest(struct pxt_ledger *fx, const char *subject, const char *status)
 static uint64_t
 lab(struct pxt_ledger *fx, const char *lot, int matches)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'lab_result','actor':'%s','lot':'%s',"
 		      "'matches':%s,'claimed_region':'UZ-SA',"
 		      "'report_sha256':'%s'}",
@@ -163,7 +141,7 @@ setup(void **state)
 	s->fx = pxt_ledger_new(NULL);
 	in(s, 0);
 	in(s, registered_at(s->fx, PXT_REGISTRAR));
-	in(s, submit(s->fx, MAP_UZ));
+	in(s, pxt_ok(s->fx, MAP_UZ));
 	reg(s, FARM_A, "farm", "UZ-SA", "UZ-SA-KTK", 1);
 	reg(s, FARM_B, "farm", "UZ-QA", "UZ-QA-NKS", 1);
 	reg(s, FARM_C, "farm", "UZ-QA", "UZ-QA-NKS", 0);
@@ -171,48 +149,48 @@ setup(void **state)
 	reg(s, SPINNER, "spinner", "UZ-SA", "UZ-SA-KTK", 1);
 	reg(s, MONITOR, "monitor", "UZ-SA", "UZ-SA-KTK", 1);
 	reg(s, LAB, "lab", "UZ-SA", "UZ-SA-KTK", 1);
-	in(s, submit(s->fx,
+	in(s, pxt_ok(s->fx,
 		     "{'kind':'harvest','actor':'%s','lot':'A-1','kg':1000,"
 		     "'season':2026,'district':'UZ-SA-KTK','method':'hand',"
 		     "'harvested_at':'2026-09-21T08:00:00Z'}",
 		     FARM_A));
-	in(s, submit(s->fx,
+	in(s, pxt_ok(s->fx,
 		     "{'kind':'harvest','actor':'%s','lot':'B-1','kg':1000,"
 		     "'season':2026,'district':'UZ-QA-NKS','method':"
 		     "'machine','harvested_at':'2026-09-21T08:00:00Z'}",
 		     FARM_B));
-	out(s, submit(s->fx,
+	out(s, pxt_ok(s->fx,
 		      "{'kind':'harvest','actor':'%s','lot':'C-1','kg':500,"
 		      "'season':2026,'district':'UZ-QA-NKS','method':"
 		      "'machine','harvested_at':'2026-09-21T08:00:00Z'}",
 		      FARM_C));
 	ship(s, FARM_A, GIN, "WB-A", "A-1", 1000, 1);
 	ship(s, FARM_B, GIN, "WB-B", "B-1", 1000, 1);
-	in(s, submit(s->fx,
+	in(s, pxt_ok(s->fx,
 		     "{'kind':'transform','actor':'%s','process':'ginning',"
 		     "'inputs':[{'lot':'A-1','kg':600},{'lot':'B-1','kg':400}"
 		     "],'outputs':[{'lot':'LINT-1','kg':400,'product':'lint'}"
 		     ",{'lot':'SEED-1','kg':500,'product':'cottonseed'}]}",
 		     GIN));
-	out(s, submit(s->fx,
+	out(s, pxt_ok(s->fx,
 		      "{'kind':'transform','actor':'%s','process':'ginning',"
 		      "'inputs':[{'lot':'A-1','kg':400}],'outputs':[{'lot':"
 		      "'LINT-2','kg':150,'product':'lint'}]}",
 		      GIN));
 	/* One truck with a lot of YARN-1's lineage and one from outside
 	 * it: the replay takes LINT-2 on the shipment's word. */
-	in(s, submit(s->fx,
+	in(s, pxt_ok(s->fx,
 		     "{'kind':'transfer','actor':'%s','to':'%s','shipment':"
 		     "'TR-1','lots':[{'lot':'LINT-1','kg':400},{'lot':"
 		     "'LINT-2','kg':150}]}",
 		     GIN, SPINNER));
-	in(s, submit(s->fx,
+	in(s, pxt_ok(s->fx,
 		     "{'kind':'receive','actor':'%s','shipment':'TR-1',"
 		     "'lots':[{'lot':'LINT-1','kg':400},{'lot':'LINT-2','kg':"
 		     "150}]}",
 		     SPINNER));
 	ship(s, FARM_C, GIN, "WB-C", "C-1", 500, 0);
-	in(s, submit(s->fx,
+	in(s, pxt_ok(s->fx,
 		     "{'kind':'transform','actor':'%s','process':'spinning',"
 		     "'inputs':[{'lot':'LINT-1','kg':400}],'outputs':[{'lot':"
 		     "'YARN-1','kg':380,'product':'yarn'}]}",
@@ -220,7 +198,7 @@ setup(void **state)
 	in(s, attest(s->fx, "district:UZ-SA-KTK", "certified"));
 	in(s, attest(s->fx, "farm:" FARM_B, "certified"));
 	in(s, attest(s->fx, "region:UZ-QA", "under_review"));
-	in(s, submit(s->fx,
+	in(s, pxt_ok(s->fx,
 		     "{'kind':'attest','actor':'%s','subject':'actor:%s',"
 		     "'season':2026,'status':'under_review','indicators':[],"
 		     "'from':'2026-01-01T00:00:00Z'}",
@@ -229,7 +207,7 @@ setup(void **state)
 	in(s, lab(s->fx, "LINT-1", 1));
 	out(s, lab(s->fx, "LINT-2", 1));
 	/* A lot a lab found not to be from where it claims. */
-	out(s, submit(s->fx,
+	out(s, pxt_ok(s->fx,
 		      "{'kind':'harvest','actor':'%s','lot':'A-2','kg':300,"
 		      "'season':2026,'district':'UZ-SA-KTK','method':'hand',"
 		      "'harvested_at':'2026-09-22T08:00:00Z'}",
@@ -558,16 +536,16 @@ test_bundle_carries_actor_updates(void **state)
 	size_t len;
 
 	pxt_register(s->fx, "uz.farm.d", "farm", "UZ-SA", "UZ-SA-KTK");
-	update = submit(s->fx,
+	update = pxt_ok(s->fx,
 			"{'kind':'update_actor','actor':'" PXT_REGISTRAR
 			"','subject':{'id':'uz.farm.d','name':'Farm D and "
 			"its gin','roles':['farm','gin'],'region':'UZ-SA',"
 			"'district':'UZ-SA-KTK'}}");
-	submit(s->fx,
+	pxt_ok(s->fx,
 	       "{'kind':'harvest','actor':'uz.farm.d','lot':'D-1','kg':1000,"
 	       "'season':2026,'district':'UZ-SA-KTK','method':'hand',"
 	       "'harvested_at':'2026-09-21T08:00:00Z'}");
-	submit(s->fx, "{'kind':'transform','actor':'uz.farm.d','process':"
+	pxt_ok(s->fx, "{'kind':'transform','actor':'uz.farm.d','process':"
 		      "'ginning','inputs':[{'lot':'D-1','kg':1000}],'outputs':"
 		      "[{'lot':'LINT-D','kg':400,'product':'lint'}]}");
 	assert_int_equal(px_ledger_checkpoint(s->fx->l, NULL), PX_OK);

@@ -43,28 +43,6 @@ struct season {
 	uint64_t attest, lab, void_, harvest_2;
 };
 
-__attribute__((format(printf, 2, 3))) static uint64_t
-submit(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res;
-	char *text = NULL;
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	va_end(ap);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	rc = pxt_submit(fx, &res, "%s", text);
-	if (rc != PX_OK)
-		fail_msg("%s\nrefused: %s: %s", text,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-	return res.index;
-}
-
 static struct px_hash
 root_now(struct pxt_ledger *fx)
 {
@@ -86,7 +64,7 @@ same(const struct px_hash *a, const struct px_hash *b)
 static uint64_t
 harvest(struct pxt_ledger *fx, const char *farm, const char *lot)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'harvest','actor':'%s','lot':'%s','kg':1000,"
 		      "'season':2026,'district':'UZ-SA-KTK','method':'hand',"
 		      "'harvested_at':'2026-09-21T08:00:00Z'}",
@@ -114,7 +92,7 @@ setup(void **state)
 	r0 = root_now(fx);
 	assert_true(same(&r0, &(struct px_hash){ { 0 } })); /* nothing yet */
 
-	s->attest = submit(fx,
+	s->attest = pxt_ok(fx,
 			   "{'kind':'attest','actor':'%s','subject':'farm:%s',"
 			   "'season':2026,'status':'certified','indicators':"
 			   "[],'report_uri':'https://example.org/tpm.pdf',"
@@ -124,18 +102,18 @@ setup(void **state)
 	assert_false(same(&r, &r0)); /* a statement moves it */
 	r0 = r;
 
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'WB-1',"
 	       "'lots':[{'lot':'H-1','kg':1000}]}",
 	       FARM_1, GIN);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'receive','actor':'%s','shipment':'WB-1','lots':[{"
 	       "'lot':'H-1','kg':1000}]}",
 	       GIN);
 	r = root_now(fx);
 	assert_true(same(&r, &r0)); /* a transfer and a receive do not */
 
-	s->lab = submit(fx,
+	s->lab = pxt_ok(fx,
 			"{'kind':'lab_result','actor':'%s','lot':'H-1',"
 			"'matches':true,'claimed_region':'UZ-SA',"
 			"'report_sha256':'%s'}",
@@ -144,7 +122,7 @@ setup(void **state)
 	assert_false(same(&r, &r0)); /* a lab result does */
 	r0 = r;
 
-	s->void_ = submit(fx, "{'kind':'void','actor':'%s','entry':%llu}",
+	s->void_ = pxt_ok(fx, "{'kind':'void','actor':'%s','entry':%llu}",
 			  FARM_1, (unsigned long long)s->harvest_2);
 	r = root_now(fx);
 	assert_false(same(&r, &r0)); /* and a void */
@@ -296,7 +274,7 @@ test_index_root_logged_and_checked(void **state)
 	assert_int_equal(pxt_log_size(fx->l), size + 1);
 	/* A transfer logged after it: the next checkpoint ends with a root
 	 * again, the same one (nothing indexed moved). */
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'WB-3',"
 	       "'lots':[{'lot':'H-3','kg':10}]}",
 	       FARM_2, GIN);
@@ -335,7 +313,7 @@ test_audit_catches_a_wrong_root(void **state)
 		fail_msg("a good index root: %s", rep.problem);
 
 	node_key(fx, &node);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'attest','actor':'%s','subject':'farm:%s','season':"
 	       "2026,'status':'forced_labour','indicators':[],'report_uri':"
 	       "'https://example.org/tpm.pdf','report_sha256':'%s'}",

