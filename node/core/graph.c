@@ -234,7 +234,8 @@ px_graph_walk(struct px_txn *t, struct px_graph *g, const size_t *roots,
 		queue[kept++] = i;
 		for (size_t e = 0; rc == PX_OK && e < g->nodes[i].n_edges;
 		     e++) {
-			size_t child = g->edges[g->nodes[i].first_edge + e].node;
+			size_t child =
+				g->edges[g->nodes[i].first_edge + e].node;
 
 			if (g->nodes[child].reached)
 				continue;

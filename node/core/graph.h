@@ -42,8 +42,8 @@ struct px_graph_node {
 	int is_origin;
 	int has_labs;
 	int voided;
-	int reached;  /* a walk reached it (queued to be read) */
-	int is_seed;  /* a recalled lot itself */
+	int reached; /* a walk reached it (queued to be read) */
+	int is_seed; /* a recalled lot itself */
 	double weight;
 	size_t first_edge, n_edges; /* into px_graph.edges */
 };

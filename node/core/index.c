@@ -8,6 +8,10 @@
  * zeros (smt.h), so neither is stored: which of the three a subtree is, the
  * leaves table says by its first two keys in the subtree's range. Keys are
  * never removed, so a stored subtree never becomes a lone leaf again.
+ *
+ * A key's leaf is written when its list grows; the subtrees above the
+ * keys a transaction changed are rewritten once, when it commits
+ * (px_store_pending), or before anything in it reads a stored subtree.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +41,6 @@ last_of(struct px_hash *out, const struct px_hash *path, size_t d)
 		return;
 	out->b[d / 8] |= (uint8_t)(0xff >> (d % 8));
 	memset(out->b + d / 8 + 1, 0xff, PX_HASH_LEN - d / 8 - 1);
-}
-
-/* Bits a and b share from the top. */
-static size_t
-common_bits(const uint8_t *a, const uint8_t *b)
-{
-	size_t i = 0;
-
-	while (i < PX_HASH_LEN && a[i] == b[i])
-		i++;
-	if (i == PX_HASH_LEN)
-		return PX_SMT_DEPTH;
-	return i * 8 + (size_t)__builtin_clz((unsigned)(a[i] ^ b[i])) - 24;
 }
 
 static int
@@ -160,58 +151,177 @@ sibling(struct px_hash *out, struct px_txn *t, const struct px_hash *key,
 	return subtree(out, t, &path, d + 1);
 }
 
+/* ---- the paths above the keys a transaction changed ---- */
+
+/* The keys whose leaves changed since the transaction began, rewritten at
+ * its commit (px_store_pending): a batch's keys share the top of the tree,
+ * and each subtree on their paths is rewritten once. */
+struct dirty {
+	struct px_hash *keys;
+	size_t n, cap;
+	size_t sorted; /* keys[0..sorted) are in order, without repeats */
+};
+
+static int
+by_key(const void *a, const void *b)
+{
+	return memcmp(a, b, PX_HASH_LEN);
+}
+
 /*
- * The leaf of key now holds value: rewrite the subtrees on its path. Below
- * depth `alone` the key's subtree holds it alone (its nearest keys part
- * from it there), so the path is rewritten from there up, one level at a
- * time from the sibling's stored hash.
+ * How many leaves (0, 1, or 2 for two or more) the subtree at depth d with
+ * path holds, counted in the leaves table: while paths are pending, a
+ * subtree that just got its second leaf has no stored node yet. *first
+ * gets its first leaf.
  */
 static int
-update(struct px_txn *t, const struct px_smt_leaf *leaf)
+count_leaves(int *count, struct px_smt_leaf *first, struct px_txn *t,
+	     const struct px_hash *path, size_t d)
 {
-	const uint8_t *below, *above;
-	size_t below_len, above_len, alone = 0;
-	struct px_hash h, sib, path;
-	uint8_t nk[NODE_KEY_LEN];
+	struct px_hash last;
+	const uint8_t *k, *v, *below, *above;
+	size_t klen, vlen, below_len, above_len;
 	int rc;
 
-	rc = px_store_put(t, PX_TABLE_INDEX_LEAVES, leaf->key.b, PX_HASH_LEN,
-			  leaf->value.b, PX_HASH_LEN);
-	if (rc == PX_OK)
-		rc = px_store_near(t, PX_TABLE_INDEX_LEAVES, leaf->key.b,
-				   PX_HASH_LEN, &below, &below_len, &above,
-				   &above_len);
+	last_of(&last, path, d);
+	rc = px_store_seek(t, PX_TABLE_INDEX_LEAVES, path->b, PX_HASH_LEN, &k,
+			   &klen, &v, &vlen);
+	if (rc == PX_ENOTFOUND ||
+	    (rc == PX_OK && memcmp(k, last.b, PX_HASH_LEN) > 0)) {
+		*count = 0;
+		return PX_OK;
+	}
 	if (rc != PX_OK)
 		return rc;
-	if ((below && below_len != PX_HASH_LEN) ||
-	    (above && above_len != PX_HASH_LEN))
+	if (klen != PX_HASH_LEN || vlen != PX_HASH_LEN)
 		return PX_ESTORE;
-	if (below)
-		alone = common_bits(below, leaf->key.b) + 1;
-	if (above && common_bits(above, leaf->key.b) + 1 > alone)
-		alone = common_bits(above, leaf->key.b) + 1;
-	if (alone > PX_SMT_DEPTH)
-		return PX_ESTORE; /* a key twice */
-	if ((rc = px_smt_leaf_hash(&h, leaf)) != PX_OK)
+	memcpy(first->key.b, k, PX_HASH_LEN);
+	memcpy(first->value.b, v, PX_HASH_LEN);
+	rc = px_store_near(t, PX_TABLE_INDEX_LEAVES, first->key.b, PX_HASH_LEN,
+			   &below, &below_len, &above, &above_len);
+	if (rc != PX_OK)
 		return rc;
-	for (size_t d = alone; d-- > 0;) {
-		struct px_hash below_h = h;
-
-		if ((rc = sibling(&sib, t, &leaf->key, d)) != PX_OK)
-			return rc;
-		rc = px_smt_bit(&leaf->key, d)
-			     ? px_smt_node_hash(&h, &sib, &below_h)
-			     : px_smt_node_hash(&h, &below_h, &sib);
-		if (rc != PX_OK)
-			return rc;
-		path_of(&path, &leaf->key, d);
-		node_key(nk, &path, d);
-		rc = px_store_put(t, PX_TABLE_INDEX_NODES, nk, sizeof(nk), h.b,
-				  PX_HASH_LEN);
-		if (rc != PX_OK)
-			return rc;
-	}
+	*count = above && above_len == PX_HASH_LEN &&
+				 memcmp(above, last.b, PX_HASH_LEN) <= 0
+			 ? 2
+			 : 1;
 	return PX_OK;
+}
+
+/*
+ * The hash of the subtree at depth d with path, in which the leaves of
+ * keys[0..n) (in order, all in the subtree) may have changed: every stored
+ * subtree on their paths is rewritten, each once; the others are read as
+ * they are. A key with no leaf (its entry was refused after it was noted)
+ * changes nothing.
+ */
+static int
+rewrite(struct px_hash *out, struct px_txn *t, const struct px_hash *path,
+	size_t d, const struct px_hash *keys, size_t n)
+{
+	struct px_smt_leaf first;
+	struct px_hash left, right, rpath;
+	uint8_t nk[NODE_KEY_LEN];
+	const uint8_t *v;
+	size_t vlen, split = 0;
+	int count = 2, rc;
+
+	if (n == 0 || d >= PX_SMT_DEPTH)
+		return subtree(out, t, path, d);
+	/* A stored subtree holds two leaves or more, for good (keys are
+	 * never removed); else count them. */
+	node_key(nk, path, d);
+	rc = px_store_get(t, PX_TABLE_INDEX_NODES, nk, sizeof(nk), &v, &vlen);
+	if (rc == PX_ENOTFOUND)
+		rc = count_leaves(&count, &first, t, path, d);
+	if (rc != PX_OK)
+		return rc;
+	if (count == 0) {
+		memset(out->b, 0, sizeof(out->b));
+		return PX_OK;
+	}
+	if (count == 1)
+		return px_smt_leaf_hash(out, &first);
+	while (split < n && !px_smt_bit(&keys[split], d))
+		split++;
+	rpath = *path;
+	rpath.b[d / 8] |= (uint8_t)(0x80 >> (d % 8));
+	if ((rc = rewrite(&left, t, path, d + 1, keys, split)) != PX_OK ||
+	    (rc = rewrite(&right, t, &rpath, d + 1, keys + split, n - split)) !=
+		    PX_OK ||
+	    (rc = px_smt_node_hash(out, &left, &right)) != PX_OK)
+		return rc;
+	return px_store_put(t, PX_TABLE_INDEX_NODES, nk, sizeof(nk), out->b,
+			    PX_HASH_LEN);
+}
+
+/* Rewrite the paths of every key noted so far. */
+static int
+flush_paths(struct px_txn *t, void *state)
+{
+	struct dirty *dt = state;
+	struct px_hash root, top = { { 0 } };
+	size_t n = 0;
+
+	if (dt->sorted < dt->n) {
+		qsort(dt->keys, dt->n, sizeof(*dt->keys), by_key);
+		for (size_t i = 0; i < dt->n; i++)
+			if (n == 0 || memcmp(dt->keys[n - 1].b, dt->keys[i].b,
+					     PX_HASH_LEN) != 0)
+				dt->keys[n++] = dt->keys[i];
+		dt->n = dt->sorted = n;
+	}
+	return rewrite(&root, t, &top, 0, dt->keys, dt->n);
+}
+
+static void
+drop_paths(void *state)
+{
+	struct dirty *dt = state;
+
+	if (dt)
+		free(dt->keys);
+	free(dt);
+}
+
+static const struct px_store_pending pending_paths = { flush_paths,
+						       drop_paths };
+
+/* Note that key's leaf changed: its path is rewritten at commit. */
+static int
+note_key(struct px_txn *t, const struct px_hash *key)
+{
+	struct dirty *dt = px_store_pending_get(t, &pending_paths);
+	int rc;
+
+	if (!dt) {
+		if (!(dt = calloc(1, sizeof(*dt))))
+			return PX_ENOMEM;
+		if ((rc = px_store_pending_set(t, &pending_paths, dt)) !=
+		    PX_OK) {
+			free(dt);
+			return rc;
+		}
+	}
+	rc = px_array_grow((void **)&dt->keys, &dt->cap, dt->n + 1,
+			   sizeof(*dt->keys));
+	if (rc == PX_OK)
+		dt->keys[dt->n++] = *key;
+	return rc;
+}
+
+/* Readers of the stored subtrees see the paths rewritten first. In the
+ * outermost transaction they are then done with; a nested one may still
+ * be undone, so there the keys stay noted for the commit. */
+static int
+paths_current(struct px_txn *t)
+{
+	struct dirty *dt = px_store_pending_get(t, &pending_paths);
+	int rc = dt ? flush_paths(t, dt) : PX_OK;
+
+	if (rc == PX_OK && dt && !px_store_nested(t))
+		dt->n = dt->sorted = 0;
+	return rc;
 }
 
 static int
@@ -273,7 +383,10 @@ px_index_add(struct px_txn *t, const char *label, uint64_t index)
 	if (rc == PX_OK)
 		rc = chain(&leaf.value, &prev, index);
 	if (rc == PX_OK)
-		rc = update(t, &leaf);
+		rc = px_store_put(t, PX_TABLE_INDEX_LEAVES, leaf.key.b,
+				  PX_HASH_LEN, leaf.value.b, PX_HASH_LEN);
+	if (rc == PX_OK)
+		rc = note_key(t, &leaf.key);
 	return rc;
 }
 
@@ -281,8 +394,9 @@ int
 px_index_root(struct px_txn *t, struct px_hash *out)
 {
 	struct px_hash top = { { 0 } };
+	int rc = paths_current(t);
 
-	return subtree(out, t, &top, 0);
+	return rc == PX_OK ? subtree(out, t, &top, 0) : rc;
 }
 
 struct list {
@@ -342,6 +456,8 @@ px_index_prove(struct px_smt_proof *out, struct px_txn *t,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if ((rc = paths_current(t)) != PX_OK)
+		return rc;
 	/* Down the key's path while two or more leaves share it. */
 	for (;;) {
 		struct px_hash here;

@@ -35,15 +35,14 @@ px_lineage(struct px_lineage **out, struct px_txn *t, const char *lot,
 	if ((rc = px_graph_node(&g, lot, &root)) != PX_OK ||
 	    (rc = px_graph_load(t, &g, root)) != PX_OK)
 		goto out;
-	if ((rc = px_graph_walk(t, &g, &root, 1, 1, &order, &n_order)) !=
-	    PX_OK)
+	if ((rc = px_graph_walk(t, &g, &root, 1, 1, &order, &n_order)) != PX_OK)
 		goto out;
 	l = calloc(1, sizeof(*l));
 	pos = malloc(g.n_nodes * sizeof(*pos));
 	if (!l || !pos ||
 	    !(l->lots = calloc(n_order ? n_order : 1, sizeof(*l->lots))) ||
-	    !(l->edges = calloc(g.n_edges ? g.n_edges : 1,
-				sizeof(*l->edges)))) {
+	    !(l->edges =
+		      calloc(g.n_edges ? g.n_edges : 1, sizeof(*l->edges)))) {
 		rc = PX_ENOMEM;
 		goto out;
 	}
@@ -75,9 +74,9 @@ px_lineage(struct px_lineage **out, struct px_txn *t, const char *lot,
 			const struct px_graph_edge *ed =
 				&g.edges[n->first_edge + e];
 
-			l->edges[l->n_edges++] = (struct px_lineage_edge){
-				pos[ed->node], k, ed->grams
-			};
+			l->edges[l->n_edges++] =
+				(struct px_lineage_edge){ pos[ed->node], k,
+							  ed->grams };
 		}
 	}
 	*out = l;
@@ -113,12 +112,12 @@ px_lineage_json(const struct px_lineage *g)
 		json_t *n;
 
 		px_format_time(when, l->time);
-		n = json_pack("{s:s,s:s,s:o,s:s,s:I,s:s,s:b}", "lot", l->lot,
-			      "product",
-			      or_unknown(px_product_name(l->product)), "kg",
-			      px_kg_json((double)l->grams), "creator", l->creator,
-			      "created_at", (json_int_t)l->created_at, "time",
-			      when, "voided", l->voided);
+		n = json_pack(
+			"{s:s,s:s,s:o,s:s,s:I,s:s,s:b}", "lot", l->lot,
+			"product", or_unknown(px_product_name(l->product)),
+			"kg", px_kg_json((double)l->grams), "creator",
+			l->creator, "created_at", (json_int_t)l->created_at,
+			"time", when, "voided", l->voided);
 		if (!n || json_array_append_new(nodes, n) != 0)
 			goto fail;
 		if (l->is_origin &&
@@ -144,7 +143,8 @@ px_lineage_json(const struct px_lineage *g)
 			    edges, json_pack("{s:s,s:s,s:o}", "from",
 					     g->lots[e->input].lot, "to",
 					     g->lots[e->output].lot, "kg",
-					     px_kg_json((double)e->grams))) != 0)
+					     px_kg_json((double)e->grams))) !=
+		    0)
 			goto fail;
 	}
 	root = json_pack("{s:s,s:o,s:o}", "lot",
@@ -156,4 +156,3 @@ fail:
 	json_decref(edges);
 	return NULL;
 }
-

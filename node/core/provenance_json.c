@@ -77,7 +77,8 @@ px_verdict_json(const struct px_verdict *v)
 	if (v->facility > 0)
 		put(&ok, status, "facility",
 		    json_pack("{s:o,s:o}", "share", json_share(v->facility),
-			      "kg", px_kg_json(v->facility * (double)v->grams)));
+			      "kg",
+			      px_kg_json(v->facility * (double)v->grams)));
 	put(&ok, root, "by_status", json_incref(status));
 	if (v->n_facilities) {
 		json_t *list = json_array();
@@ -86,14 +87,15 @@ px_verdict_json(const struct px_verdict *v)
 			const struct px_facility_finding *f = &v->facilities[i];
 
 			push(&ok, list,
-			     json_pack("{s:o,s:o,s:s,s:o,s:I,s:o,s:o}",
-				       "facility", px_json_text(f->facility),
-				       "lot", px_json_text(f->lot), "status",
-				       px_status_name(f->status), "monitor",
-				       px_json_text(f->monitor), "decided_by",
-				       (json_int_t)f->decided_by, "share",
-				       json_share(f->share), "kg",
-				       px_kg_json(f->share * (double)v->grams)));
+			     json_pack(
+				     "{s:o,s:o,s:s,s:o,s:I,s:o,s:o}",
+				     "facility", px_json_text(f->facility),
+				     "lot", px_json_text(f->lot), "status",
+				     px_status_name(f->status), "monitor",
+				     px_json_text(f->monitor), "decided_by",
+				     (json_int_t)f->decided_by, "share",
+				     json_share(f->share), "kg",
+				     px_kg_json(f->share * (double)v->grams)));
 		}
 		put(&ok, root, "facilities", list);
 	}
@@ -103,15 +105,15 @@ px_verdict_json(const struct px_verdict *v)
 		for (size_t i = 0; labs && i < v->n_labs; i++) {
 			const struct px_lab_finding *f = &v->labs[i];
 			char hex[2 * 32 + 1];
-			json_t *j =
-				json_pack("{s:o,s:o,s:o,s:I,s:o,s:o,s:o}",
-					  "lab", px_json_text(f->lab), "lot",
-					  px_json_text(f->lot), "method",
-					  px_json_text(f->method), "index",
-					  (json_int_t)f->index, "lot_share",
-					  json_share(f->lot_share), "share",
-					  json_share(f->share), "kg",
-					  px_kg_json(f->share * (double)v->grams));
+			json_t *j = json_pack(
+				"{s:o,s:o,s:o,s:I,s:o,s:o,s:o}", "lab",
+				px_json_text(f->lab), "lot",
+				px_json_text(f->lot), "method",
+				px_json_text(f->method), "index",
+				(json_int_t)f->index, "lot_share",
+				json_share(f->lot_share), "share",
+				json_share(f->share), "kg",
+				px_kg_json(f->share * (double)v->grams));
 
 			if (j && f->has_report) {
 				px_hex_encode(hex, f->report_sha256, 32);
@@ -241,16 +243,18 @@ px_recall_json(const struct px_recall *r)
 
 		for (size_t k = 0; transit && k < rl->n_transit; k++)
 			push(&ok, transit,
-			     json_pack("{s:o,s:o,s:o}", "shipment",
-				       px_json_text(rl->transit[k].shipment),
-				       "to", px_json_text(rl->transit[k].to),
-				       "kg",
-				       px_kg_json((double)rl->transit[k].grams)));
+			     json_pack(
+				     "{s:o,s:o,s:o}", "shipment",
+				     px_json_text(rl->transit[k].shipment),
+				     "to", px_json_text(rl->transit[k].to),
+				     "kg",
+				     px_kg_json((double)rl->transit[k].grams)));
 		for (size_t h = 0; holders && h < rl->n_holders; h++)
 			push(&ok, holders,
-			     json_pack("{s:o,s:o}", "holder",
-				       px_json_text(rl->holders[h]), "kg",
-				       px_kg_json((double)rl->holder_grams[h])));
+			     json_pack(
+				     "{s:o,s:o}", "holder",
+				     px_json_text(rl->holders[h]), "kg",
+				     px_kg_json((double)rl->holder_grams[h])));
 		if (!holders || !transit)
 			ok = 0;
 		/* "o" steals holders even when the pack fails */

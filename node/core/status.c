@@ -270,7 +270,8 @@ struct word {
  * farm itself) never count.
  */
 static int
-judge(const json_t *entry, int64_t when, const char *skip, struct px_judgement *j)
+judge(const json_t *entry, int64_t when, const char *skip,
+      struct px_judgement *j)
 {
 	const json_t *list = json_object_get(entry, "s"), *s;
 	struct word *words = NULL;
@@ -317,7 +318,8 @@ judge(const json_t *entry, int64_t when, const char *skip, struct px_judgement *
 		}
 		if ((from && when < from) || (until && when > until))
 			continue; /* outside its period */
-		if (px_status_is_finding(w->status) && !px_status_is_finding(st))
+		if (px_status_is_finding(w->status) &&
+		    !px_status_is_finding(st))
 			continue;
 		w->status = st;
 		w->index = index;
@@ -388,7 +390,7 @@ px_place_of(const char *district, char *region, char *country)
 
 int
 px_origin_judge(struct px_txn *t, struct px_map *cache, struct px_origin *o,
-	      uint64_t at)
+		uint64_t at)
 {
 	char subjects[4][PX_ID_MAX + 16], country[PX_ID_MAX + 1];
 	int rc;

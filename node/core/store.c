@@ -95,7 +95,54 @@ struct px_txn {
 	struct px_txn *parent;
 	int write;
 	uint64_t size; /* leaves in this snapshot */
+	/* work owed before commit (outermost write transaction only) */
+	const struct px_store_pending *pending;
+	void *pending_state;
 };
+
+/* The outermost transaction of t. */
+static struct px_txn *
+outermost(struct px_txn *t)
+{
+	while (t->parent)
+		t = t->parent;
+	return t;
+}
+
+/* The transaction ends: its pending work goes. */
+static void
+drop_pending(struct px_txn *t)
+{
+	if (t->pending)
+		t->pending->drop(t->pending_state);
+	t->pending = NULL;
+	t->pending_state = NULL;
+}
+
+int
+px_store_nested(const struct px_txn *t)
+{
+	return t->parent != NULL;
+}
+
+void *
+px_store_pending_get(struct px_txn *t, const struct px_store_pending *kind)
+{
+	t = outermost(t);
+	return t->pending == kind ? t->pending_state : NULL;
+}
+
+int
+px_store_pending_set(struct px_txn *t, const struct px_store_pending *kind,
+		     void *state)
+{
+	t = outermost(t);
+	if (!t->write || (t->pending && t->pending != kind))
+		return PX_EINVAL;
+	t->pending = kind;
+	t->pending_state = state;
+	return PX_OK;
+}
 
 void
 px_put_be64(uint8_t out[8], uint64_t v)
@@ -529,6 +576,12 @@ px_store_commit(struct px_txn *t)
 		px_store_abort(t);
 		return PX_OK;
 	}
+	if (!t->parent && t->pending &&
+	    (rc = t->pending->flush(t, t->pending_state)) != PX_OK) {
+		px_store_abort(t);
+		return rc;
+	}
+	drop_pending(t);
 	rc = mdb_txn_commit(t->txn);
 	if (rc == MDB_SUCCESS && t->parent)
 		t->parent->size = t->size;
@@ -541,6 +594,7 @@ px_store_abort(struct px_txn *t)
 {
 	if (!t)
 		return;
+	drop_pending(t);
 	mdb_txn_abort(t->txn);
 	if (!t->write)
 		reader_leave(t->s);

@@ -113,8 +113,8 @@ take_lab(void *ctx, const Paxta__LabRecord *rec)
  * does not match; the findings that say so join v->labs.
  */
 static int
-lab_findings(struct px_verdict *v, struct px_txn *t, const struct px_graph_node *n,
-	     uint64_t at, double *out_share)
+lab_findings(struct px_verdict *v, struct px_txn *t,
+	     const struct px_graph_node *n, uint64_t at, double *out_share)
 {
 	struct lab_scan ls = { at, NULL, 0, 0, PX_OK };
 	double worst = 0;
@@ -500,8 +500,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		goto out;
 	if ((rc = px_graph_load(t, &g, root)) != PX_OK)
 		goto out;
-	if ((rc = px_graph_walk(t, &g, &root, 1, 1, &order, &n_order)) !=
-	    PX_OK)
+	if ((rc = px_graph_walk(t, &g, &root, 1, 1, &order, &n_order)) != PX_OK)
 		goto out;
 	/* Newest first: every lot before its inputs, so the mass flows up
 	 * in one pass. */
@@ -535,7 +534,8 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		for (size_t e = 0; e < n->n_edges; e++)
 			total += g.edges[n->first_edge + e].grams;
 		for (size_t e = 0; e < n->n_edges && total; e++) {
-			const struct px_graph_edge *ed = &g.edges[n->first_edge + e];
+			const struct px_graph_edge *ed =
+				&g.edges[n->first_edge + e];
 
 			g.nodes[ed->node].weight +=
 				n->weight * (double)ed->grams / (double)total;

@@ -626,6 +626,102 @@ test_incremental_equals_scratch(void **state)
 	free(leaves);
 }
 
+/* The stored root of st (a fresh snapshot) is the root from the lists,
+ * and key's path proves its value under it. */
+static void
+assert_stored_root(struct px_store *st, const char *label)
+{
+	struct px_smt_proof *proof = malloc(sizeof(*proof));
+	struct px_hash stored, from_lists, key;
+	struct px_txn *t;
+	uint64_t *idx = NULL;
+	size_t n = 0;
+
+	assert_non_null(proof);
+	assert_int_equal(px_store_begin(&t, st, 0), PX_OK);
+	assert_int_equal(px_index_root(t, &stored), PX_OK);
+	assert_int_equal(px_index_at(&from_lists, NULL, t, UINT64_MAX, NULL),
+			 PX_OK);
+	assert_memory_equal(stored.b, from_lists.b, PX_HASH_LEN);
+	assert_int_equal(px_smt_key(&key, label), PX_OK);
+	assert_int_equal(px_index_list(&idx, &n, t, &key, UINT64_MAX), PX_OK);
+	assert_int_equal(px_index_prove(proof, t, &key), PX_OK);
+	if (n) {
+		struct px_hash value;
+
+		assert_int_equal(px_index_value(&value, idx, n), PX_OK);
+		assert_int_equal(px_smt_verify(proof, &stored, &key, &value),
+				 PX_OK);
+	} else {
+		assert_int_equal(px_smt_verify(proof, &stored, &key, NULL),
+				 PX_OK);
+	}
+	free(idx);
+	free(proof);
+	px_store_abort(t);
+}
+
+/*
+ * The paths above the keys a transaction changed are rewritten when it
+ * commits, once: nobody read the root in it, a nested transaction read the
+ * root and was then undone, a key was new in the undone part only.
+ */
+static void
+test_paths_rewritten_at_commit(void **state)
+{
+	char *dir = pxt_tempdir();
+	struct px_store *st = NULL;
+	struct px_txn *t = NULL, *nested = NULL;
+	struct px_hash root;
+	uint64_t x = 0x51ed2701a3c5b7e9u, index = 1;
+	char label[32];
+
+	(void)state;
+	assert_int_equal(
+		px_store_open(&st, dir, PX_STORE_CREATE | PX_STORE_SCRATCH),
+		PX_OK);
+	/* 1. a batch, committed without a look at the root */
+	assert_int_equal(px_store_begin(&t, st, 1), PX_OK);
+	for (size_t i = 0; i < 500; i++) {
+		snprintf(label, sizeof(label), "farm:uz.farm.%u",
+			 (unsigned)(next_random(&x) % 200));
+		assert_int_equal(px_index_add(t, label, index++), PX_OK);
+	}
+	assert_int_equal(px_store_commit(t), PX_OK);
+	assert_stored_root(st, "farm:uz.farm.7");
+
+	/* 2. more, then a nested part that reads the root and is undone */
+	assert_int_equal(px_store_begin(&t, st, 1), PX_OK);
+	for (size_t i = 0; i < 100; i++) {
+		snprintf(label, sizeof(label), "farm:uz.farm.%u",
+			 (unsigned)(next_random(&x) % 300));
+		assert_int_equal(px_index_add(t, label, index++), PX_OK);
+	}
+	assert_int_equal(px_store_begin_nested(&nested, t), PX_OK);
+	assert_int_equal(px_index_add(nested, "farm:only.in.undone", index++),
+			 PX_OK);
+	assert_int_equal(px_index_add(nested, "farm:uz.farm.7", index++),
+			 PX_OK);
+	assert_int_equal(px_index_root(nested, &root), PX_OK);
+	px_store_abort(nested);
+	assert_int_equal(px_index_add(t, "farm:uz.farm.8", index++), PX_OK);
+	assert_int_equal(px_store_commit(t), PX_OK);
+	assert_stored_root(st, "farm:uz.farm.7");
+	assert_stored_root(st, "farm:only.in.undone");
+
+	/* 3. the root read in the outermost transaction, then more keys */
+	assert_int_equal(px_store_begin(&t, st, 1), PX_OK);
+	assert_int_equal(px_index_add(t, "farm:uz.farm.9", index++), PX_OK);
+	assert_int_equal(px_index_root(t, &root), PX_OK);
+	assert_int_equal(px_index_add(t, "farm:uz.farm.10", index++), PX_OK);
+	assert_int_equal(px_index_add(t, "farm:new.after.root", index++),
+			 PX_OK);
+	assert_int_equal(px_store_commit(t), PX_OK);
+	assert_stored_root(st, "farm:new.after.root");
+	px_store_close(st);
+	pxt_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -638,6 +734,7 @@ main(void)
 		T(test_bundle_proves_absence),
 #undef T
 		cmocka_unit_test(test_incremental_equals_scratch),
+		cmocka_unit_test(test_paths_rewritten_at_commit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,33 @@ int px_store_commit(struct px_txn *t);
 /* Undo and free; accepts NULL. */
 void px_store_abort(struct px_txn *t);
 
+/*
+ * Work a write transaction owes before it commits. The verifiable index
+ * (index.c) puts each leaf it changes at once but rewrites the subtrees
+ * above them once for the whole transaction: a batch's keys share the top
+ * of the tree. The work is registered on the outermost transaction, whose
+ * px_store_commit runs flush before LMDB commits (a failure undoes the
+ * transaction and is returned, PX_EFULL included, so a grow-and-retry
+ * redoes it); every end of the transaction, commit or abort, runs drop.
+ * Work noted in a nested transaction that is then undone stays noted: its
+ * flush must be harmless for it.
+ */
+struct px_store_pending {
+	int (*flush)(struct px_txn *t, void *state);
+	void (*drop)(void *state);
+};
+
+/* Is t nested in another write transaction? */
+int px_store_nested(const struct px_txn *t);
+
+/* The state registered for kind on t's outermost transaction, or NULL. */
+void *px_store_pending_get(struct px_txn *t,
+			   const struct px_store_pending *kind);
+/* Register state for kind (one kind per transaction): PX_EINVAL on a read
+ * snapshot or when another kind is registered. */
+int px_store_pending_set(struct px_txn *t, const struct px_store_pending *kind,
+			 void *state);
+
 /* Double the map. The calling thread holds no transaction; the call waits
  * until other threads' read snapshots end (see "Threads" above). */
 int px_store_grow(struct px_store *s);
