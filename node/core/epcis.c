@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paxta/crypto.h"
 #include "paxta/entry.h"
 #include "paxta/epcis.h"
 #include "paxta/event.h"
@@ -50,18 +51,6 @@ uri_value(const char *origin, const char *kind, const char *id)
 	return v;
 }
 
-static int
-hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The id in an http(s) URI whose last two segments are KIND/ID (any
  * node's: a document from another paxta node names its own origin).
@@ -84,12 +73,12 @@ uri_id(char out[PX_ID_MAX + 1], const char *uri, const char *kind)
 		int c = (unsigned char)*p;
 
 		if (c == '%') {
-			int hi = hex_digit(p[1]),
-			    lo = hi < 0 ? -1 : hex_digit(p[2]);
+			uint8_t b;
 
-			if (lo < 0)
+			/* reads p[2] only when p[1] is a hex digit */
+			if (px_hex_decode(&b, 1, p + 1) != PX_OK)
 				return PX_EMALFORMED;
-			c = hi * 16 + lo;
+			c = b;
 			p += 2;
 		}
 		if (n == PX_ID_MAX || c == 0)

@@ -1453,21 +1453,6 @@ check_documents(struct apply *a, Paxta__Document **docs, size_t n)
 	return PX_OK;
 }
 
-static int
-valid_subject(const char *subject)
-{
-	static const char *const kinds[] = { "farm:", "district:", "region:",
-					     "country:", "actor:" };
-
-	for (size_t i = 0; i < 5; i++) {
-		size_t n = strlen(kinds[i]);
-
-		if (strncmp(subject, kinds[i], n) == 0)
-			return px_state_valid_id(subject + n);
-	}
-	return 0;
-}
-
 /* A facility statement (DESIGN.md §3.4) names a gin, a mill, a weaver or
  * a garment maker, and when: its period starts somewhere. */
 static int
@@ -1559,8 +1544,8 @@ apply_attest(struct apply *a)
 
 	if ((rc = need_role(a, PAXTA__ROLE__ROLE_MONITOR, "attest")) != PX_OK)
 		return rc;
-	if (!valid_subject(at->subject) || at->season < PX_SEASON_MIN ||
-	    at->season > PX_SEASON_MAX ||
+	if (!px_state_valid_subject(at->subject) ||
+	    at->season < PX_SEASON_MIN || at->season > PX_SEASON_MAX ||
 	    at->status < PAXTA__STATUS__STATUS_CERTIFIED ||
 	    at->status > PAXTA__STATUS__STATUS_REMEDIATED ||
 	    (at->report_sha256.len != 0 &&

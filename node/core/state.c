@@ -35,6 +35,21 @@ px_state_valid_id(const char *id)
 }
 
 int
+px_state_valid_subject(const char *subject)
+{
+	static const char *const kinds[] = { "farm:", "district:", "region:",
+					     "country:", "actor:" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t n = strlen(kinds[i]);
+
+		if (strncmp(subject, kinds[i], n) == 0)
+			return px_state_valid_id(subject + n);
+	}
+	return 0;
+}
+
+int
 px_state_entry(struct px_txn *t, uint64_t index, struct px_entry *out)
 {
 	const uint8_t *leaf;

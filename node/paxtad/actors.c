@@ -52,23 +52,6 @@ pxd_get_actor(struct pxd_request *rq)
 	pxd_reply_json(rq, 200, j);
 }
 
-/* A subject of a statement: farm:ID, actor:ID, district:CODE, region:CODE
- * or country:CODE (DESIGN.md §6.1). */
-static int
-valid_subject(const char *s)
-{
-	static const char *const kinds[] = { "farm:", "actor:", "district:",
-					     "region:", "country:" };
-
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		size_t n = strlen(kinds[i]);
-
-		if (strncmp(s, kinds[i], n) == 0)
-			return px_state_valid_id(s + n);
-	}
-	return 0;
-}
-
 struct statements {
 	json_t *list;
 	size_t n;
@@ -133,7 +116,7 @@ pxd_get_attestations(struct pxd_request *rq)
 	uint32_t season = 0;
 	int has_season, rc;
 
-	if (!subject || !valid_subject(subject)) {
+	if (!subject || !px_state_valid_subject(subject)) {
 		pxd_reply_error(rq, 400, "malformed",
 				"give subject=farm:ID, actor:ID, "
 				"district:CODE, region:CODE or country:CODE");

@@ -39,6 +39,9 @@ px_id_copy(char *out, const char *id)
 
 /* A valid id: 1..PX_ID_MAX printable ASCII bytes, no space. */
 int px_state_valid_id(const char *id);
+/* A statement's subject: farm:ID, actor:ID, district:CODE, region:CODE or
+ * country:CODE, the part after the colon a valid id (DESIGN.md §6.1). */
+int px_state_valid_subject(const char *subject);
 
 /*
  * The entry logged at index, decoded (px_entry_read with PX_ENTRY_DECODE):
