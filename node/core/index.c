@@ -73,6 +73,34 @@ enum shape {
 	MANY
 };
 
+/* The first leaf of the subtree at depth d with path into *one, and
+ * *found 1; or *found 0 when the subtree holds none. */
+static int
+first_leaf(int *found, struct px_smt_leaf *one, struct px_txn *t,
+	   const struct px_hash *path, size_t d)
+{
+	struct px_hash last;
+	const uint8_t *k, *v;
+	size_t klen, vlen;
+	int rc;
+
+	*found = 0;
+	last_of(&last, path, d);
+	rc = px_store_seek(t, PX_TABLE_INDEX_LEAVES, path->b, PX_HASH_LEN, &k,
+			   &klen, &v, &vlen);
+	if (rc == PX_ENOTFOUND ||
+	    (rc == PX_OK && memcmp(k, last.b, PX_HASH_LEN) > 0))
+		return PX_OK;
+	if (rc != PX_OK)
+		return rc;
+	if (klen != PX_HASH_LEN || vlen != PX_HASH_LEN)
+		return PX_ESTORE;
+	memcpy(one->key.b, k, PX_HASH_LEN);
+	memcpy(one->value.b, v, PX_HASH_LEN);
+	*found = 1;
+	return PX_OK;
+}
+
 /*
  * What the subtree at depth d with path holds: two leaves or more (its
  * stored hash into *hash), one (into *one), or nothing. A stored subtree
@@ -83,11 +111,10 @@ static int
 shape_of(enum shape *out, struct px_hash *hash, struct px_smt_leaf *one,
 	 struct px_txn *t, const struct px_hash *path, size_t d)
 {
-	struct px_hash last;
 	uint8_t nk[NODE_KEY_LEN];
-	const uint8_t *k, *v;
-	size_t klen, vlen;
-	int rc;
+	const uint8_t *v;
+	size_t vlen;
+	int found, rc;
 
 	if (d < PX_SMT_DEPTH) {
 		node_key(nk, path, d);
@@ -103,21 +130,9 @@ shape_of(enum shape *out, struct px_hash *hash, struct px_smt_leaf *one,
 		if (rc != PX_ENOTFOUND)
 			return rc;
 	}
-	last_of(&last, path, d);
-	rc = px_store_seek(t, PX_TABLE_INDEX_LEAVES, path->b, PX_HASH_LEN, &k,
-			   &klen, &v, &vlen);
-	if (rc == PX_ENOTFOUND ||
-	    (rc == PX_OK && memcmp(k, last.b, PX_HASH_LEN) > 0)) {
-		*out = EMPTY;
-		return PX_OK;
-	}
-	if (rc != PX_OK)
+	if ((rc = first_leaf(&found, one, t, path, d)) != PX_OK)
 		return rc;
-	if (klen != PX_HASH_LEN || vlen != PX_HASH_LEN)
-		return PX_ESTORE;
-	memcpy(one->key.b, k, PX_HASH_LEN);
-	memcpy(one->value.b, v, PX_HASH_LEN);
-	*out = ONE;
+	*out = found ? ONE : EMPTY;
 	return PX_OK;
 }
 
@@ -179,28 +194,17 @@ count_leaves(int *count, struct px_smt_leaf *first, struct px_txn *t,
 	     const struct px_hash *path, size_t d)
 {
 	struct px_hash last;
-	const uint8_t *k, *v, *below, *above;
-	size_t klen, vlen, below_len, above_len;
-	int rc;
+	const uint8_t *below, *above;
+	size_t below_len, above_len;
+	int rc = first_leaf(count, first, t, path, d);
 
-	last_of(&last, path, d);
-	rc = px_store_seek(t, PX_TABLE_INDEX_LEAVES, path->b, PX_HASH_LEN, &k,
-			   &klen, &v, &vlen);
-	if (rc == PX_ENOTFOUND ||
-	    (rc == PX_OK && memcmp(k, last.b, PX_HASH_LEN) > 0)) {
-		*count = 0;
-		return PX_OK;
-	}
-	if (rc != PX_OK)
+	if (rc != PX_OK || *count == 0)
 		return rc;
-	if (klen != PX_HASH_LEN || vlen != PX_HASH_LEN)
-		return PX_ESTORE;
-	memcpy(first->key.b, k, PX_HASH_LEN);
-	memcpy(first->value.b, v, PX_HASH_LEN);
 	rc = px_store_near(t, PX_TABLE_INDEX_LEAVES, first->key.b, PX_HASH_LEN,
 			   &below, &below_len, &above, &above_len);
 	if (rc != PX_OK)
 		return rc;
+	last_of(&last, path, d);
 	*count = above && above_len == PX_HASH_LEN &&
 				 memcmp(above, last.b, PX_HASH_LEN) <= 0
 			 ? 2
