@@ -62,13 +62,55 @@ proof_json(const struct px_hash *proof, size_t len)
 	return arr;
 }
 
+/* The snapshot a proof is made in, *size the tree size asked (the log's
+ * own when none was given). 0, or -1 when the request is answered already
+ * (404 for a tree larger than the log). */
+static int
+proof_snapshot(struct pxd_request *rq, struct px_txn **t, uint64_t *size,
+	       int given)
+{
+	uint64_t log_size;
+
+	if (pxd_begin(rq, t) != PX_OK)
+		return -1;
+	log_size = px_store_size(*t);
+	if (!given)
+		*size = log_size;
+	if (*size > log_size) {
+		pxd_reply_error(rq, 404, "not_found",
+				"no tree of %" PRIu64
+				" entries: the log has %" PRIu64,
+				*size, log_size);
+		px_store_abort(*t);
+		*t = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* {a, b, "hashes"}: the proof made (rc PX_OK), or a 500. */
+static void
+reply_proof(struct pxd_request *rq, int rc, const char *a, uint64_t a_value,
+	    const char *b, uint64_t b_value, const struct px_hash *proof,
+	    size_t len)
+{
+	if (rc != PX_OK) {
+		pxd_fail_internal(rq, rc);
+		return;
+	}
+	pxd_reply_json(rq, 200,
+		       json_pack("{s:I,s:I,s:o}", a, (json_int_t)a_value, b,
+				 (json_int_t)b_value, "hashes",
+				 proof_json(proof, len)));
+}
+
 void
 pxd_get_inclusion(struct pxd_request *rq)
 {
 	struct px_txn *t;
 	struct px_hash proof[PX_MERKLE_MAX_PROOF];
-	uint64_t index = 0, size = 0, log_size;
-	size_t len;
+	uint64_t index = 0, size = 0;
+	size_t len = 0;
 	int has_index, has_size, rc;
 
 	if (pxd_query_u64(rq, "index", &index, &has_index) ||
@@ -80,39 +122,23 @@ pxd_get_inclusion(struct pxd_request *rq)
 				"checkpoint you hold)");
 		return;
 	}
-	if (pxd_begin(rq, &t) != PX_OK)
+	if (proof_snapshot(rq, &t, &size, has_size) != 0)
 		return;
-	log_size = px_store_size(t);
-	if (!has_size)
-		size = log_size;
-	if (size > log_size) {
-		pxd_reply_error(rq, 404, "not_found",
-				"no tree of %" PRIu64
-				" entries: the log has %" PRIu64,
-				size, log_size);
-		goto out;
-	}
 	if (index >= size) {
 		pxd_reply_error(rq, 400, "malformed",
 				"index %" PRIu64 " is not in a tree of %" PRIu64
 				" entries",
 				index, size);
-		goto out;
+		px_store_abort(t);
+		return;
 	}
 	/* No root and no leaf hash: a client checks the proof from the
 	 * entry it holds to the root of a checkpoint it holds, never to
 	 * values the node hands it beside the proof. */
-	if ((rc = px_merkle_inclusion_proof(proof, &len, index, size,
-					    px_store_merkle_source, t))) {
-		pxd_fail_internal(rq, rc);
-		goto out;
-	}
-	pxd_reply_json(rq, 200,
-		       json_pack("{s:I,s:I,s:o}", "index", (json_int_t)index,
-				 "size", (json_int_t)size, "hashes",
-				 proof_json(proof, len)));
-out:
+	rc = px_merkle_inclusion_proof(proof, &len, index, size,
+				       px_store_merkle_source, t);
 	px_store_abort(t);
+	reply_proof(rq, rc, "index", index, "size", size, proof, len);
 }
 
 void
@@ -120,8 +146,8 @@ pxd_get_consistency(struct pxd_request *rq)
 {
 	struct px_txn *t;
 	struct px_hash proof[PX_MERKLE_MAX_PROOF];
-	uint64_t from = 0, to = 0, log_size;
-	size_t len;
+	uint64_t from = 0, to = 0;
+	size_t len = 0;
 	int has_from, has_to, rc;
 
 	if (pxd_query_u64(rq, "from", &from, &has_from) ||
@@ -132,33 +158,17 @@ pxd_get_consistency(struct pxd_request *rq)
 				"give from=M (at least 1) and to=N");
 		return;
 	}
-	if (pxd_begin(rq, &t) != PX_OK)
+	if (proof_snapshot(rq, &t, &to, has_to) != 0)
 		return;
-	log_size = px_store_size(t);
-	if (!has_to)
-		to = log_size;
-	if (to > log_size) {
-		pxd_reply_error(rq, 404, "not_found",
-				"no tree of %" PRIu64
-				" entries: the log has %" PRIu64,
-				to, log_size);
-		goto out;
-	}
 	if (from > to) {
 		pxd_reply_error(rq, 400, "malformed",
 				"from %" PRIu64 " is past to %" PRIu64, from,
 				to);
-		goto out;
+		px_store_abort(t);
+		return;
 	}
-	if ((rc = px_merkle_consistency_proof(proof, &len, from, to,
-					      px_store_merkle_source, t))) {
-		pxd_fail_internal(rq, rc);
-		goto out;
-	}
-	pxd_reply_json(rq, 200,
-		       json_pack("{s:I,s:I,s:o}", "from", (json_int_t)from,
-				 "to", (json_int_t)to, "hashes",
-				 proof_json(proof, len)));
-out:
+	rc = px_merkle_consistency_proof(proof, &len, from, to,
+					 px_store_merkle_source, t);
 	px_store_abort(t);
+	reply_proof(rq, rc, "from", from, "to", to, proof, len);
 }
