@@ -32,9 +32,11 @@ struct cli_common {
 
 /* What parse_options takes beside --data DIR, --node URL and --help. */
 enum {
-	CLI_JSON = 1 << 0,     /* --json */
-	CLI_NODE_KEY = 1 << 1, /* --node-key FILE, only with --data */
-	CLI_SOURCE = 1 << 2,   /* one of --data and --node is required */
+	CLI_JSON = 1 << 0,        /* --json */
+	CLI_NODE_KEY = 1 << 1,    /* --node-key FILE, only with --data */
+	CLI_SOURCE = 1 << 2,      /* one of --data and --node is required */
+	CLI_CHECK_LATER = 1 << 3, /* check_source is the caller's to call,
+				     after its own checks */
 };
 
 /* The option values parse_options keeps for itself: a command's own
@@ -64,6 +66,9 @@ struct cli_parser {
  */
 int parse_options(const struct cli_parser *p, int argc, char **argv,
 		  struct cli_common *out);
+/* Whether c names a source as p->flags ask (parse_options calls it unless
+ * CLI_CHECK_LATER): 0, or EXIT_ERROR with the usage error printed. */
+int check_source(const struct cli_parser *p, const struct cli_common *c);
 
 int cmd_keygen(int argc, char **argv);
 int cmd_init(int argc, char **argv);

@@ -98,7 +98,7 @@ cmd_export(int argc, char **argv)
 		.cmd = "export",
 		.help = export_help,
 		.shortopts = "h",
-		.flags = CLI_SOURCE,
+		.flags = CLI_SOURCE | CLI_CHECK_LATER,
 		.own = opts,
 		.take = take_export,
 		.ctx = &a,
@@ -115,6 +115,8 @@ cmd_export(int argc, char **argv)
 		return usage_error("export", "give --epcis (the only format)");
 	if (!a.out)
 		return usage_error("export", "give --out FILE");
+	if ((status = check_source(&p, &c)) != 0)
+		return status;
 	if (argc - optind == 1 && !a.all && !a.from && !a.to) {
 		sel.lot = argv[optind];
 	} else if (argc - optind == 0 && a.all && !a.from && !a.to) {
@@ -245,7 +247,7 @@ cmd_import(int argc, char **argv)
 		.cmd = "import",
 		.help = import_help,
 		.shortopts = "h",
-		.flags = CLI_JSON | CLI_SOURCE,
+		.flags = CLI_JSON | CLI_SOURCE | CLI_CHECK_LATER,
 		.own = opts,
 		.take = take_import,
 		.ctx = &ia,
@@ -265,6 +267,8 @@ cmd_import(int argc, char **argv)
 	if (!path || !o->keydir || argc != optind)
 		return usage_error("import", "give --epcis FILE and --keys "
 					     "KEYDIR");
+	if ((rc = check_source(&p, &o->c)) != 0)
+		return rc;
 	if (!(text = read_capped(path, PX_EPCIS_DOC_MAX, &len))) {
 		status = fail(errno == EFBIG ? "'%s' is over the 64 MiB cap "
 					       "of an EPCIS document"

@@ -772,6 +772,7 @@ cmd_sign(int argc, char **argv)
 		.cmd = "sign",
 		.help = sign_help,
 		.shortopts = "d:k:h",
+		.flags = CLI_CHECK_LATER,
 		.own = opts,
 		.take = take_sign,
 		.ctx = &o,
@@ -795,6 +796,8 @@ cmd_sign(int argc, char **argv)
 	if (!o.keyfile || argc - optind != 1)
 		return usage_error("sign", "give --key KEYFILE and one event "
 					   "file");
+	if ((rc = check_source(&p, &o.c)) != 0)
+		return rc;
 	if (isatty(STDOUT_FILENO))
 		return fail("the signed entry is binary: redirect stdout to a "
 			    "file");

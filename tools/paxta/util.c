@@ -209,12 +209,18 @@ parse_options(const struct cli_parser *p, int argc, char **argv,
 			break;
 		}
 	}
-	if ((p->flags & CLI_SOURCE) && !out->data == !out->node)
+	return p->flags & CLI_CHECK_LATER ? 0 : check_source(p, out);
+}
+
+int
+check_source(const struct cli_parser *p, const struct cli_common *c)
+{
+	if ((p->flags & CLI_SOURCE) && !c->data == !c->node)
 		return usage_error(p->cmd, "give --data DIR or --node URL");
-	if (out->data && out->node)
+	if (c->data && c->node)
 		return usage_error(p->cmd, "give --data DIR or --node URL, not "
 					   "both");
-	if (out->node_key && !out->data)
+	if (c->node_key && !c->data)
 		return usage_error(p->cmd,
 				   "--node-key signs checkpoints of a ledger "
 				   "folder: give --data DIR");
