@@ -16,7 +16,6 @@
 #include <jansson.h>
 
 #include "paxta/ledger.h"
-#include "paxta/signer.h"
 #include "text.h"
 
 #define EXIT_NO    1

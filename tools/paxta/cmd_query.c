@@ -132,6 +132,20 @@ print_answer(const struct query *q, json_t *j, void (*render)(json_t *))
 	render(j);
 }
 
+/* What an operation answered (rc), checked for the shape its kind has
+ * (shaped), and printed by render: the exit status. */
+static int
+show(struct query *q, int rc, json_t *j, int shaped, const char *what,
+     void (*render)(json_t *))
+{
+	if (rc)
+		return backend_fail(q->b);
+	if (!shaped)
+		return bad_answer(q, what);
+	print_answer(q, j, render);
+	return 0;
+}
+
 static const char *
 status_colour(const char *status)
 {
@@ -496,28 +510,17 @@ cmd_lot(int argc, char **argv)
 	if (backend_open(&q.b, &q.c, BACKEND_READ))
 		goto out;
 	if (q.shipments) {
-		if (q.b->ops->lot_shipments(q.b, argv[optind], &j)) {
-			backend_fail(q.b);
-			goto out;
-		}
-		if (!json_is_array(json_object_get(j, "shipments"))) {
-			bad_answer(&q, "shipments without their list");
-			goto out;
-		}
-		print_answer(&q, j, print_lot_shipments);
-		status = 0;
-		goto out;
+		rc = q.b->ops->lot_shipments(q.b, argv[optind], &j);
+		status = show(&q, rc, j,
+			      json_is_array(json_object_get(j, "shipments")),
+			      "shipments without their list",
+			      print_lot_shipments);
+	} else {
+		rc = q.b->ops->lot(q.b, argv[optind], &j);
+		status = show(&q, rc, j,
+			      json_is_string(json_object_get(j, "lot")),
+			      "a lot without its id", print_lot);
 	}
-	if (q.b->ops->lot(q.b, argv[optind], &j)) {
-		backend_fail(q.b);
-		goto out;
-	}
-	if (!json_is_string(json_object_get(j, "lot"))) {
-		bad_answer(&q, "a lot without its id");
-		goto out;
-	}
-	print_answer(&q, j, print_lot);
-	status = 0;
 out:
 	json_decref(j);
 	backend_close(q.b);
@@ -660,16 +663,9 @@ cmd_recall(int argc, char **argv)
 	rq.attestation = q.attestation;
 	if (backend_open(&q.b, &q.c, BACKEND_READ))
 		goto out;
-	if (q.b->ops->recall(q.b, &rq, &j)) {
-		backend_fail(q.b);
-		goto out;
-	}
-	if (!json_is_array(json_object_get(j, "lots"))) {
-		bad_answer(&q, "a recall without its lots");
-		goto out;
-	}
-	print_answer(&q, j, print_recall);
-	status = 0;
+	rc = q.b->ops->recall(q.b, &rq, &j);
+	status = show(&q, rc, j, json_is_array(json_object_get(j, "lots")),
+		      "a recall without its lots", print_recall);
 out:
 	json_decref(j);
 	backend_close(q.b);
@@ -765,28 +761,16 @@ cmd_actor(int argc, char **argv)
 	if (backend_open(&q.b, &q.c, BACKEND_READ))
 		goto out;
 	if (q.holdings) {
-		if (q.b->ops->holdings(q.b, argv[optind], &j)) {
-			backend_fail(q.b);
-			goto out;
-		}
-		if (!json_is_array(json_object_get(j, "holdings"))) {
-			bad_answer(&q, "holdings without their list");
-			goto out;
-		}
-		print_answer(&q, j, print_holdings);
-		status = 0;
-		goto out;
+		rc = q.b->ops->holdings(q.b, argv[optind], &j);
+		status = show(&q, rc, j,
+			      json_is_array(json_object_get(j, "holdings")),
+			      "holdings without their list", print_holdings);
+	} else {
+		rc = q.b->ops->actor(q.b, argv[optind], &j);
+		status = show(&q, rc, j,
+			      json_is_string(json_object_get(j, "id")),
+			      "an actor without its id", print_actor);
 	}
-	if (q.b->ops->actor(q.b, argv[optind], &j)) {
-		backend_fail(q.b);
-		goto out;
-	}
-	if (!json_is_string(json_object_get(j, "id"))) {
-		bad_answer(&q, "an actor without its id");
-		goto out;
-	}
-	print_answer(&q, j, print_actor);
-	status = 0;
 out:
 	json_decref(j);
 	backend_close(q.b);
