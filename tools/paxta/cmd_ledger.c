@@ -618,8 +618,8 @@ out:
  * names in *names (a JSON array). 0, 1 (printed: a forged cosignature) or
  * 2. */
 static int
-count_cosignatures(const char *note, char *const *keys, size_t n, size_t *out,
-		   json_t *names)
+count_cosignatures(const char *note, const char *const *keys, size_t n,
+		   size_t *out, json_t *names)
 {
 	*out = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -649,67 +649,72 @@ count_cosignatures(const char *note, char *const *keys, size_t n, size_t *out,
 	return 0;
 }
 
+/* The options of paxta checkpoint beside --data, --node and --node-key. */
+struct checkpoint_args {
+	const char **keys; /* --witness KEY..., room for argc */
+	size_t n_keys;
+	uint64_t quorum;
+	int has_quorum;
+};
+
+static int
+take_checkpoint(void *ctx, int opt, const char *arg)
+{
+	struct checkpoint_args *a = ctx;
+
+	switch (opt) {
+	case 'w':
+		a->keys[a->n_keys++] = arg;
+		break;
+	case 'q':
+		if (parse_u64(arg, &a->quorum) || a->quorum > 64)
+			return usage_error("checkpoint",
+					   "--quorum takes 0 to 64");
+		a->has_quorum = 1;
+		break;
+	default:
+		return usage_error("checkpoint", "unknown option");
+	}
+	return 0;
+}
+
 int
 cmd_checkpoint(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "node-key", required_argument, NULL, 'N' },
 		{ "witness", required_argument, NULL, 'w' },
 		{ "quorum", required_argument, NULL, 'q' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct cli_common src = { 0 };
-	char *note = NULL, *verifier = NULL, **keys = NULL;
+	struct checkpoint_args a = { 0 };
+	const struct cli_parser p = {
+		.cmd = "checkpoint",
+		.help = checkpoint_help,
+		.shortopts = "d:jh",
+		.flags = CLI_JSON | CLI_NODE_KEY | CLI_CHECK_LATER,
+		.own = opts,
+		.take = take_checkpoint,
+		.ctx = &a,
+	};
+	struct cli_common src;
+	char *note = NULL, *verifier = NULL;
 	json_t *names = NULL;
-	size_t n_keys = 0, cosigned = 0;
-	uint64_t quorum = 0;
-	int has_quorum = 0, c, status = EXIT_ERROR;
+	size_t cosigned = 0;
+	int status = EXIT_ERROR;
 
-	if (!(keys = calloc((size_t)argc, sizeof(*keys))) ||
+	if (!(a.keys = calloc((size_t)argc, sizeof(*a.keys))) ||
 	    !(names = json_array())) {
-		free(keys);
+		free(a.keys);
 		return fail("out of memory");
 	}
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			src.data = optarg;
-			break;
-		case 'n':
-			src.node = optarg;
-			break;
-		case 'N':
-			src.node_key = optarg;
-			break;
-		case 'w':
-			keys[n_keys++] = optarg;
-			break;
-		case 'q':
-			if (parse_u64(optarg, &quorum) || quorum > 64) {
-				status = usage_error("checkpoint",
-						     "--quorum takes 0 to 64");
-				goto out;
-			}
-			has_quorum = 1;
-			break;
-		case 'j':
-			src.json = 1;
-			break;
-		case 'h':
-			fputs(checkpoint_help, stdout);
-			status = 0;
-			goto out;
-		default:
-			status = usage_error("checkpoint", "unknown option");
-			goto out;
-		}
+	if ((status = parse_options(&p, argc, argv, &src)) != 0) {
+		status = status < 0 ? 0 : status;
+		goto out;
 	}
+	status = EXIT_ERROR;
+	/* One sentence for every way the command line is off. */
 	if (argc != optind || (src.data && src.node) ||
-	    (src.node_key && !src.data) || quorum > n_keys) {
+	    (src.node_key && !src.data) || a.quorum > a.n_keys) {
 		status = usage_error("checkpoint",
 				     "give --data DIR [--node-key FILE] or "
 				     "--node URL, no operands, and at most as "
@@ -719,10 +724,10 @@ cmd_checkpoint(int argc, char **argv)
 	}
 	if (latest_checkpoint(&src, &note, &verifier))
 		goto out;
-	if ((status = count_cosignatures(note, keys, n_keys, &cosigned,
+	if ((status = count_cosignatures(note, a.keys, a.n_keys, &cosigned,
 					 names)) != 0)
 		goto out;
-	if (has_quorum && cosigned < quorum) {
+	if (a.has_quorum && cosigned < a.quorum) {
 		if (src.json)
 			print_json(json_pack(
 				"{s:s,s:s,s:O,s:b,s:s}", "checkpoint", note,
@@ -732,7 +737,7 @@ cmd_checkpoint(int argc, char **argv)
 		else
 			printf("%sNOT COSIGNED%s: %zu of the %" PRIu64
 			       " cosignatures asked for verify\n%s",
-			       style("red"), style("reset"), cosigned, quorum,
+			       style("red"), style("reset"), cosigned, a.quorum,
 			       note);
 		status = EXIT_NO;
 		goto out;
@@ -746,7 +751,7 @@ cmd_checkpoint(int argc, char **argv)
 	status = 0;
 out:
 	json_decref(names);
-	free(keys);
+	free(a.keys);
 	free(note);
 	free(verifier);
 	return status;
