@@ -234,20 +234,26 @@ local_checkpoint(struct backend *b, uint64_t size, char **out, size_t *out_len)
 	return 0;
 }
 
+/* A proof made from the snapshot (rc), or why not. */
+static int
+proof_made(struct backend *b, int rc)
+{
+	return rc == PX_OK ? 0
+			   : backend_error(b, "cannot make the proof: %s",
+					   px_strerror(rc));
+}
+
 static int
 local_inclusion(struct backend *b, uint64_t index, uint64_t size,
 		struct px_hash *out, size_t *out_len)
 {
 	struct local *s = (struct local *)b;
-	int rc;
 
 	if (snapshot(s))
 		return EXIT_ERROR;
-	rc = px_merkle_inclusion_proof(out, out_len, index, size,
-				       px_store_merkle_source, s->t);
-	return rc == PX_OK ? 0
-			   : backend_error(b, "cannot make the proof: %s",
-					   px_strerror(rc));
+	return proof_made(
+		b, px_merkle_inclusion_proof(out, out_len, index, size,
+					     px_store_merkle_source, s->t));
 }
 
 static int
@@ -255,15 +261,12 @@ local_consistency(struct backend *b, uint64_t from, uint64_t to,
 		  struct px_hash *out, size_t *out_len)
 {
 	struct local *s = (struct local *)b;
-	int rc;
 
 	if (snapshot(s))
 		return EXIT_ERROR;
-	rc = px_merkle_consistency_proof(out, out_len, from, to,
-					 px_store_merkle_source, s->t);
-	return rc == PX_OK ? 0
-			   : backend_error(b, "cannot make the proof: %s",
-					   px_strerror(rc));
+	return proof_made(b, px_merkle_consistency_proof(out, out_len, from, to,
+							 px_store_merkle_source,
+							 s->t));
 }
 
 /* Not in the ledger, or not at the checkpoint asked for. */
