@@ -140,6 +140,15 @@ expect_eq "$(jq '.inputs | length' out)" 2 "lot inputs"
 expect_status 0 -- "$PAXTA" entry --data ledger 8 --json
 expect_eq "$(jq -r .entry.kind out)" harvest "entry 8 kind"
 expect_eq "$(jq -r .signature_valid out)" true "entry 8 signature"
+# An index or a size is digits only: no sign, no space, nothing past 2^64-1.
+for n in " 8" "+8" "8 " "18446744073709551616" "0x8" ""; do
+	expect_status 2 -- "$PAXTA" entry --data ledger "$n"
+	expect_in err "give one entry index"
+done
+expect_status 2 -- "$PAXTA" entry --data ledger 18446744073709551615
+expect_in err "no entry 18446744073709551615"
+expect_status 2 -- "$PAXTA" verify --data ledger BALE-AB --at " 3"
+expect_in err "--at takes a tree size"
 
 # A ledger in use by another writer is refused with a clear message (the
 # writer's lock is a flock on the ledger folder itself).

@@ -300,7 +300,17 @@ ask recall-d recall --district UZ-QA-NKS --season 2026
 ask recall-f recall --farm uz.farm.a
 ask recall-s recall --attestation "$finding"
 ask actor actor uz.gin.1
+ask holdings actor uz.gin.1 --holdings
+ask shipments lot BALE-AB --shipments
 ask entry entry 13
+# Refusals of a question read the same from either side (the backend's
+# promise): the node's sentence is the local ledger's.
+for q in "lot NO-SUCH" "verify NO-SUCH" "actor no.such" "actor no.such --holdings" \
+	"lot NO-SUCH --shipments" "entry 999999"; do
+	# shellcheck disable=SC2086
+	expect_status 2 -- "$PAXTA" $q --node "$URL"
+	cp err "node.missing.${q// /_}.err"
+done
 "$PAXTA" checkpoint --node "$URL" >node.checkpoint
 "$PAXTA" checkpoint --node "$URL" --json >node.checkpoint.json
 # One transform made BALE-A and SEED-A from 6000 kg of A-1: each says so.
@@ -312,7 +322,8 @@ expect_eq "$NODE_STATUS" 0 "paxtad stopped"
 for name in lot-ab:"lot BALE-AB" lot-a:"lot A-1" lot-yarn:"lot YARN/1" \
 	verify-ab:"verify BALE-AB" verify-a:"verify BALE-A" verify-at:"verify BALE-A --at 18" \
 	recall-d:"recall --district UZ-QA-NKS --season 2026" recall-f:"recall --farm uz.farm.a" \
-	recall-s:"recall --attestation $finding" actor:"actor uz.gin.1" entry:"entry 13"; do
+	recall-s:"recall --attestation $finding" actor:"actor uz.gin.1" \
+	holdings:"actor uz.gin.1 --holdings" shipments:"lot BALE-AB --shipments" entry:"entry 13"; do
 	args=${name#*:}
 	name=${name%%:*}
 	# shellcheck disable=SC2086
@@ -321,6 +332,13 @@ for name in lot-ab:"lot BALE-AB" lot-a:"lot A-1" lot-yarn:"lot YARN/1" \
 	"$PAXTA" $args --data ledger >"local.$name.txt" || true
 	expect_eq "$(jq -S . "node.$name.json")" "$(jq -S . "local.$name.json")" "$name: node and local JSON"
 	expect_eq "$(cat "node.$name.txt")" "$(cat "local.$name.txt")" "$name: node and local for people"
+done
+# (paxtad words a missing actor's holdings and a missing lot's shipments
+# "no actor 'ID'", "no lot 'ID'": not compared until it words them as these.)
+for q in "lot NO-SUCH" "verify NO-SUCH" "actor no.such"; do
+	# shellcheck disable=SC2086
+	expect_status 2 -- "$PAXTA" $q --data ledger
+	expect_eq "$(cat "node.missing.${q// /_}.err")" "$(cat err)" "$q: node and local refusal"
 done
 expect_eq "$(cat node.checkpoint)" "$("$PAXTA" checkpoint --data ledger)" "the checkpoint, node and local"
 expect_eq "$(jq -S . node.checkpoint.json)" "$("$PAXTA" checkpoint --data ledger --json | jq -S .)" "checkpoint --json"

@@ -9,13 +9,14 @@
 #ifndef PAXTA_CLI_H
 #define PAXTA_CLI_H
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
 
 #include "paxta/ledger.h"
-#include "paxta/signer.h"
+#include "text.h"
 
 #define EXIT_NO    1
 #define EXIT_ERROR 2
@@ -28,17 +29,45 @@ struct cli_common {
 	int json;             /* --json */
 };
 
+/* What parse_options takes beside --data DIR, --node URL and --help. */
+enum {
+	CLI_JSON = 1 << 0,        /* --json */
+	CLI_NODE_KEY = 1 << 1,    /* --node-key FILE, only with --data */
+	CLI_SOURCE = 1 << 2,      /* one of --data and --node is required */
+	CLI_CHECK_LATER = 1 << 3, /* check_source is the caller's to call,
+				     after its own checks */
+};
+
+/* The option values parse_options keeps for itself: a command's own
+ * options use others ('d', 'j' and 'h' are taken too). */
+enum {
+	CLI_OPT_NODE = 0x7000,
+	CLI_OPT_NODE_KEY,
+};
+
+/* How one command reads its options. */
+struct cli_parser {
+	const char *cmd, *help;
+	const char *shortopts;    /* getopt's: "d:jh", "h", ... */
+	unsigned flags;           /* CLI_* */
+	const struct option *own; /* its own long options, {0}-ended; NULL */
+	/* Take own option opt (its val) with arg (NULL without one): 0, or
+	 * EXIT_ERROR with the usage error printed. */
+	int (*take)(void *ctx, int opt, const char *arg);
+	void *ctx;
+};
+
 /*
- * Parse --data DIR, --node URL, --json and --help for command cmd. Returns
- * 0 (parsed; operands start at optind), -1 (help printed: exit 0) or
- * EXIT_ERROR (usage printed, also for --data and --node together).
+ * Parse the common options and the command's own (p->take). Returns 0
+ * (parsed; operands start at optind), -1 (help printed: exit 0) or
+ * EXIT_ERROR (usage printed: an unknown option, --data and --node
+ * together, neither with CLI_SOURCE, --node-key without --data).
  */
-int parse_common(const char *cmd, const char *help, int argc, char **argv,
-		 struct cli_common *out);
-/* The same, also taking --node-key FILE (with --data), for commands that
- * sign with the node's key. */
-int parse_common_signer(const char *cmd, const char *help, int argc,
-			char **argv, struct cli_common *out);
+int parse_options(const struct cli_parser *p, int argc, char **argv,
+		  struct cli_common *out);
+/* Whether c names a source as p->flags ask (parse_options calls it unless
+ * CLI_CHECK_LATER): 0, or EXIT_ERROR with the usage error printed. */
+int check_source(const struct cli_parser *p, const struct cli_common *c);
 
 int cmd_keygen(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -64,11 +93,11 @@ struct event_reader;
 
 /* How to sign and append events: paxta submit's options. */
 struct submit_opts {
-	const char *data, *node; /* one of them */
-	const char *keyfile;     /* --key, or */
-	const char *keydir;      /* --keys */
-	const char *node_key;    /* --node-key, with data (NULL: DIR.key) */
-	int json, verbose;
+	struct cli_common c; /* --data or --node, --node-key, --json */
+	const char *keyfile; /* --key, or */
+	const char *keydir;  /* --keys */
+	const char *csv;     /* --csv KIND (submit only) */
+	int verbose;
 	/* Optional: labels[n - 1] names the event numbered n in refusals
 	 * and results (an EPCIS eventID). */
 	json_t *labels;
@@ -81,6 +110,11 @@ struct submit_opts {
  */
 int submit_events(const struct submit_opts *o, struct event_reader **readers,
 		  const char *const *names, int n);
+
+/* Take one of paxta submit's own options into the struct submit_opts at
+ * ctx ('k' --key, 'K' --keys, 'C' --csv, 'v' --verbose), for
+ * parse_options: paxta import takes some of them too. */
+int submit_option(void *ctx, int opt, const char *arg);
 
 /* "paxta: " + message + "\n" on stderr; returns EXIT_ERROR. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -147,15 +181,8 @@ size_t event_reader_line(const struct event_reader *r);
 int event_reader_rewind(struct event_reader *r);
 void event_reader_close(struct event_reader *r);
 
-struct node;
-struct px_txn;
-
-/* The exact bytes of entry index (*out malloc'd), from the node when node
- * is not NULL, else from the snapshot t. 0, or EXIT_ERROR (printed). */
-int fetch_leaf(struct node *node, struct px_txn *t, uint64_t index,
-	       uint8_t **out, size_t *out_len);
-
-/* Parse a non-negative decimal integer; 0 on success. */
+/* Parse a non-negative decimal integer (digits only, at most UINT64_MAX):
+ * 0, or -1 with *out untouched. */
 int parse_u64(const char *text, uint64_t *out);
 
 /*
@@ -166,74 +193,9 @@ const char *jstr(json_t *o, const char *key);       /* "" unless a string */
 json_int_t jint(json_t *o, const char *key);        /* 0 unless an integer */
 double jnum(json_t *o, const char *key);            /* 0 unless a number */
 void jkg(char out[32], json_t *o, const char *key); /* kg as paxta prints */
-/* Replace control characters in every string of j (in place): a node's
- * text printed for people stays on its lines. */
-void json_clean(json_t *j);
-
-/* ---- a paxtad node over HTTP (client.c) ---- */
-
-#define NODE_CONNECT_TIMEOUT 10                 /* seconds */
-#define NODE_TIMEOUT         120                /* seconds per request */
-#define NODE_JSON_MAX        ((size_t)64 << 20) /* cap on a JSON answer */
-#define NODE_TEXT_MAX        ((size_t)64 << 10) /* on a text answer */
-
-/*
- * A client of the node at url: http:// or https://, host and port, and an
- * optional path prefix (a node behind a proxy). Returns 0, or EXIT_ERROR
- * with the reason printed (another scheme, out of memory).
- */
-int node_open(struct node **out, const char *url);
-void node_close(struct node *n); /* accepts NULL */
-const char *node_url(const struct node *n);
-
-/*
- * Requests. path is printf-formatted, its variable parts escaped with
- * node_escape. Each returns 0 on a 2xx answer, or EXIT_ERROR with one line
- * kept in the handle (node_fail prints it): the node's own sentence for a
- * refusal or a 4xx ({"error", "message"}, as a local ledger words it), "node
- * URL: connection refused", "node URL answered 502, not a paxta answer",
- * "node URL answered something that is not JSON", an answer past its cap.
- * After a failure node_status and node_code tell what the node answered
- * (0 and "" when it did not).
- */
-int node_get_json(struct node *n, json_t **out, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int node_post_json(struct node *n, json_t **out, const char *content_type,
-		   const void *body, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-/* A text answer (GET or POST without a body); *out malloc'd, NUL-ended. */
-int node_text(struct node *n, char **out, size_t *out_len, const char *method,
-	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* A binary answer to GET of at most cap bytes (a proof bundle); *out
- * malloc'd. */
-int node_bytes(struct node *n, uint8_t **out, size_t *out_len, size_t cap,
-	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-long node_status(const struct node *n);
-const char *node_code(const struct node *n);
-
-/* Print the kept line on stderr; returns EXIT_ERROR. */
+/* Print node_error(n) as paxta prints a failure (backend_node.c); returns
+ * EXIT_ERROR. For paxta mirror, which speaks to a node directly. */
+struct node;
 int node_fail(struct node *n);
-const char *node_error(const struct node *n);
-/* Keep "node URL answered WHAT" as the failure; returns EXIT_ERROR. */
-int node_bad_answer(struct node *n, const char *what);
-
-/* text %-escaped as one path segment or query value; malloc'd, NULL on
- * out of memory. */
-char *node_escape(const char *text);
-
-/* Control characters in s (in place) become '?'. */
-void node_clean(char *s);
-
-/* A leaf from its base64 in a node's JSON: *out malloc'd. PX_EMALFORMED
- * when b64 is not base64 of at most an entry's size. */
-int node_leaf(uint8_t **out, size_t *out_len, json_t *b64);
-
-/*
- * Where authors' chains stand, asked of the node (GET /v1/actors/{id}; for
- * a void by hash, GET /v1/entries/by-hash/{hash}): for px_signer_new. Its
- * functions return PX_ENOTFOUND for a 404, PX_EIO with the reason kept in
- * n for anything else that went wrong.
- */
-void node_signer_source(struct node *n, struct px_signer_source *out);
 
 #endif

@@ -6,7 +6,8 @@
  * Only http and https are spoken, redirects are not followed, every request
  * has a connect and a total timeout, and an answer past its cap is cut off
  * in the write callback before it is held. Whatever goes wrong becomes one
- * line in the handle (node_fail prints it), never a crash.
+ * line in the handle (node_error), never a crash. It includes nothing of
+ * the commands (client.h): they are built on it, not it on them.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,8 +19,9 @@
 
 #include <curl/curl.h>
 
-#include "cli.h"
+#include "client.h"
 #include "paxta/entry.h"
+#include "text.h"
 
 struct node {
 	CURL *curl;
@@ -27,7 +29,7 @@ struct node {
 	char *url; /* the base URL, no trailing '/' */
 	long status;
 	char code[40];
-	char error[512];
+	char error[NODE_ERROR_MAX];
 };
 
 /* An answer being received. */
@@ -68,16 +70,6 @@ collect(char *data, size_t size, size_t nmemb, void *ctx)
 	return n;
 }
 
-/* Control characters from the network are not printed as they are: one
- * line stays one line, and a node cannot drive the terminal. */
-void
-node_clean(char *s)
-{
-	for (unsigned char *p = (unsigned char *)s; p && *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
-}
-
 __attribute__((format(printf, 2, 3))) static int
 set_error(struct node *n, const char *fmt, ...)
 {
@@ -86,14 +78,10 @@ set_error(struct node *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(n->error, sizeof(n->error), fmt, ap);
 	va_end(ap);
-	node_clean(n->error);
-	return EXIT_ERROR;
-}
-
-int
-node_fail(struct node *n)
-{
-	return fail("%s", n->error[0] ? n->error : "the node failed");
+	/* Control characters from the network are not kept as they came:
+	 * one line stays one line, and a node cannot drive the terminal. */
+	text_clean(n->error);
+	return -1;
 }
 
 const char *
@@ -120,8 +108,20 @@ node_url(const struct node *n)
 	return n->url;
 }
 
+__attribute__((format(printf, 2, 3))) static int
+open_error(char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, NODE_ERROR_MAX, fmt, ap);
+	va_end(ap);
+	text_clean(why);
+	return -1;
+}
+
 int
-node_open(struct node **out, const char *url)
+node_open(struct node **out, const char *url, char *why)
 {
 	static int curl_ready;
 	struct node *n;
@@ -134,23 +134,24 @@ node_open(struct node **out, const char *url)
 	else if (strncasecmp(url, "https://", 8) == 0)
 		host = url + 8;
 	else
-		return fail(
-			"node URL '%s' is not http:// or https:// (the only "
-			"schemes paxta speaks)",
-			url);
+		return open_error(why,
+				  "node URL '%s' is not http:// or https:// "
+				  "(the only schemes paxta speaks)",
+				  url);
 	if (!*host || *host == '/' || strpbrk(url, "?# \t\r\n"))
-		return fail("node URL '%s' is not a node's address, like "
-			    "http://127.0.0.1:8470",
-			    url);
+		return open_error(why,
+				  "node URL '%s' is not a node's address, like "
+				  "http://127.0.0.1:8470",
+				  url);
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return fail("cannot initialise libcurl");
+			return open_error(why, "cannot initialise libcurl");
 		curl_ready = 1;
 	}
 	if (!(n = calloc(1, sizeof(*n))) || !(n->url = strdup(url)) ||
 	    !(n->curl = curl_easy_init())) {
 		node_close(n);
-		return fail("out of memory");
+		return open_error(why, "out of memory");
 	}
 	len = strlen(n->url);
 	while (len > 0 && n->url[len - 1] == '/')
@@ -158,7 +159,7 @@ node_open(struct node **out, const char *url)
 	n->json_headers = curl_slist_append(NULL, "Accept: application/json");
 	if (!n->json_headers) {
 		node_close(n);
-		return fail("out of memory");
+		return open_error(why, "out of memory");
 	}
 	*out = n;
 	return 0;
@@ -264,7 +265,7 @@ transport_error(struct node *n, CURLcode rc, const char *curl_error,
 /*
  * One request: method, the URL's path (escaped), an optional body. The
  * answer (NUL-terminated, at most cap bytes) in *out. 0 whatever the
- * status; EXIT_ERROR when no answer came (the reason in n->error).
+ * status; -1 when no answer came (the reason in n->error).
  */
 static int
 request(struct node *n, const char *method, const char *path,
@@ -274,7 +275,7 @@ request(struct node *n, const char *method, const char *path,
 	char curl_error[CURL_ERROR_SIZE] = "", *url = NULL, ct[160];
 	struct curl_slist *headers = NULL, *h;
 	CURLcode rc;
-	int ret = EXIT_ERROR;
+	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
 	out->cap = cap;
@@ -361,7 +362,7 @@ status_error(struct node *n, long status, const char *body, size_t len)
 
 	if (code && message) {
 		snprintf(n->code, sizeof(n->code), "%s", code);
-		node_clean(n->code);
+		text_clean(n->code);
 		/* A refusal reads as it does from a local ledger; a node in
 		 * trouble says it is the node. */
 		if (status < 500)
@@ -376,7 +377,7 @@ status_error(struct node *n, long status, const char *body, size_t len)
 			  n->url, status);
 	}
 	json_decref(j);
-	return EXIT_ERROR;
+	return -1;
 }
 
 static int
@@ -507,96 +508,6 @@ int
 node_bad_answer(struct node *n, const char *what)
 {
 	return set_error(n, "node %s answered %s", n->url, what);
-}
-
-/* ---- signing over HTTP: where an author's chain stands ---- */
-
-static int
-http_author(void *ctx, const char *actor, struct px_author_state *out)
-{
-	struct node *n = ctx;
-	json_t *j = NULL, *seq, *revoked;
-	const char *last, *key;
-	char *id = node_escape(actor);
-	int rc = PX_EIO;
-
-	memset(out, 0, sizeof(*out));
-	if (!id)
-		return PX_ENOMEM;
-	if (node_get_json(n, &j, "/v1/actors/%s", id)) {
-		free(id);
-		return n->status == 404 && strcmp(n->code, "not_found") == 0
-			       ? PX_ENOTFOUND
-			       : PX_EIO;
-	}
-	free(id);
-	seq = json_object_get(j, "seq");
-	revoked = json_object_get(j, "revoked");
-	last = json_string_value(json_object_get(j, "last_hash"));
-	key = json_string_value(json_object_get(j, "public_key"));
-	if (!json_is_integer(seq) || json_integer_value(seq) < 0 ||
-	    !json_is_boolean(revoked) || !last || !key ||
-	    px_pubkey_from_base64(&out->key, key) != PX_OK ||
-	    (json_integer_value(seq) > 0 &&
-	     (strlen(last) != 2 * PX_HASH_LEN ||
-	      px_hex_decode(out->last_hash.b, PX_HASH_LEN, last) != PX_OK))) {
-		node_bad_answer(n, "an actor without a sequence number, last "
-				   "hash, key and revoked flag (GET "
-				   "/v1/actors/{id} gives them since paxta "
-				   "0.1)");
-		goto out;
-	}
-	out->seq = (uint64_t)json_integer_value(seq);
-	out->revoked = json_is_true(revoked);
-	rc = PX_OK;
-out:
-	json_decref(j);
-	return rc;
-}
-
-static int
-http_index_of(void *ctx, const struct px_hash *entry_hash, uint64_t *out)
-{
-	struct node *n = ctx;
-	char hex[2 * PX_HASH_LEN + 1];
-	uint8_t *leaf = NULL;
-	size_t len;
-	struct px_entry e = { 0 };
-	json_t *j = NULL, *index;
-	int rc = PX_EIO;
-
-	px_hex_encode(hex, entry_hash->b, PX_HASH_LEN);
-	if (node_get_json(n, &j, "/v1/entries/by-hash/%s", hex))
-		return n->status == 404 && strcmp(n->code, "not_found") == 0
-			       ? PX_ENOTFOUND
-			       : PX_EIO;
-	index = json_object_get(j, "index");
-	/* The index is taken only with the leaf whose entry hashes to what
-	 * was asked: a void must name the entry its author means. */
-	if (!json_is_integer(index) || json_integer_value(index) < 0 ||
-	    node_leaf(&leaf, &len, json_object_get(j, "leaf")) != PX_OK ||
-	    px_entry_read(&e, leaf, len, PX_ENTRY_HASH) != PX_OK ||
-	    !e.signed_entry ||
-	    memcmp(e.entry_hash.b, entry_hash->b, PX_HASH_LEN) != 0) {
-		node_bad_answer(n, "an entry that is not the one whose hash "
-				   "was asked");
-		goto out;
-	}
-	*out = (uint64_t)json_integer_value(index);
-	rc = PX_OK;
-out:
-	px_entry_release(&e);
-	free(leaf);
-	json_decref(j);
-	return rc;
-}
-
-void
-node_signer_source(struct node *n, struct px_signer_source *out)
-{
-	out->author = http_author;
-	out->index_of = http_index_of;
-	out->ctx = n;
 }
 
 int

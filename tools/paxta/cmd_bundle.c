@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "backend.h"
+#include "lot_file.h"
 #include "paxta/bundle.h"
 #include "paxta/crypto.h"
 #include "paxta/error.h"
@@ -36,140 +37,11 @@ static const char bundle_help[] =
 	"  --node URL  from the paxtad node at URL (GET "
 	"/v1/lots/{id}/bundle)\n";
 
-enum {
-	OPT_NODE = 256,
-	OPT_AT,
-	OPT_OUT
-};
-
-struct bundle_args {
-	const char *data, *node, *out, *lot;
-	uint64_t at;
-};
-
-static int
-parse(int argc, char **argv, struct bundle_args *a)
-{
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, OPT_NODE },
-		{ "at", required_argument, NULL, OPT_AT },
-		{ "out", required_argument, NULL, OPT_OUT },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
-
-	memset(a, 0, sizeof(*a));
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			a->data = optarg;
-			break;
-		case OPT_NODE:
-			a->node = optarg;
-			break;
-		case OPT_AT:
-			if (parse_u64(optarg, &a->at) || a->at == 0)
-				return usage_error("bundle",
-						   "--at takes a tree size (a "
-						   "number of entries)");
-			break;
-		case OPT_OUT:
-			a->out = optarg;
-			break;
-		case 'h':
-			fputs(bundle_help, stdout);
-			return -1;
-		default:
-			return usage_error("bundle", "unknown option");
-		}
-	}
-	if (!a->data == !a->node)
-		return usage_error("bundle", "give --data DIR or --node URL");
-	if (!a->out)
-		return usage_error("bundle", "give --out FILE");
-	if (argc - optind != 1)
-		return usage_error("bundle", "give one lot id");
-	a->lot = argv[optind];
-	return 0;
-}
-
-static int
-from_ledger(const struct bundle_args *a, uint8_t **out, size_t *out_len)
-{
-	struct px_ledger *l = NULL;
-	struct px_txn *t = NULL;
-	int rc;
-
-	if (open_ledger(&l, a->data, PX_LEDGER_READONLY))
-		return EXIT_ERROR;
-	rc = px_ledger_read(l, &t);
-	if (rc == PX_OK)
-		rc = px_bundle_build(out, out_len, t, a->lot, a->at, NULL);
-	px_store_abort(t);
-	px_ledger_close(l);
-	if (rc == PX_ENOTFOUND)
-		return fail(a->at ? "lot '%s' is not in the ledger at a signed "
-				    "checkpoint of %" PRIu64 " entries"
-				  : "lot '%s' is not in the ledger",
-			    a->lot, a->at);
-	if (rc == PX_ETOOLARGE)
-		return fail("lot '%s' has a lineage too large for one bundle",
-			    a->lot);
-	if (rc != PX_OK)
-		return fail("cannot make the bundle of lot '%s': %s", a->lot,
-			    px_strerror(rc));
-	return 0;
-}
-
-static int
-from_node(const struct bundle_args *a, uint8_t **out, size_t *out_len)
-{
-	struct node *n = NULL;
-	char *lot = NULL, at[40] = "";
-	int rc;
-
-	if (node_open(&n, a->node))
-		return EXIT_ERROR;
-	if (!(lot = node_escape(a->lot))) {
-		node_close(n);
-		return fail("out of memory");
-	}
-	if (a->at)
-		snprintf(at, sizeof(at), "?size=%" PRIu64, a->at);
-	rc = node_bytes(n, out, out_len, PX_BUNDLE_MAX, "/v1/lots/%s/bundle%s",
-			lot, at);
-	if (rc)
-		node_fail(n);
-	free(lot);
-	node_close(n);
-	return rc;
-}
-
-static int
-write_file(const char *path, const uint8_t *bytes, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (!f)
-		return fail("cannot write '%s': %s", path, strerror(errno));
-	if (fwrite(bytes, 1, len, f) != len || fflush(f) != 0) {
-		int e = errno;
-
-		fclose(f);
-		errno = e;
-		return fail("cannot write '%s': %s", path, strerror(errno));
-	}
-	if (fclose(f) != 0)
-		return fail("cannot write '%s': %s", path, strerror(errno));
-	return 0;
-}
-
 int
 cmd_bundle(int argc, char **argv)
 {
-	struct bundle_args a;
+	struct lot_file_args a;
+	struct backend *be = NULL;
 	Paxta__Bundle *b = NULL;
 	uint8_t *bytes = NULL;
 	struct px_hash sum;
@@ -179,12 +51,15 @@ cmd_bundle(int argc, char **argv)
 	char *origin = NULL;
 	int rc;
 
-	if ((rc = parse(argc, argv, &a)) != 0)
+	if ((rc = parse_lot_file("bundle", bundle_help, "FILE", 0, argc, argv,
+				 &a)) != 0)
 		return rc < 0 ? 0 : rc;
-	rc = a.data ? from_ledger(&a, &bytes, &len)
-		    : from_node(&a, &bytes, &len);
-	if (rc)
+	if ((rc = backend_open(&be, &a.c, BACKEND_READ)) != 0)
 		goto out;
+	if (be->ops->bundle(be, a.lot, a.at, &bytes, &len)) {
+		rc = backend_fail(be);
+		goto out;
+	}
 	/* A node's answer is kept only when it is a bundle of this lot;
 	 * what it proves is verify-bundle's question. */
 	if (px_bundle_decode(&b, bytes, len) != PX_OK ||
@@ -205,7 +80,7 @@ cmd_bundle(int argc, char **argv)
 		rc = fail("out of memory");
 		goto out;
 	}
-	node_clean(origin);
+	text_clean(origin);
 	if (b->checkpoint[origin_len])
 		size = strtoull(b->checkpoint + origin_len + 1, NULL, 10);
 	printf("bundle of lot '%s': %zu entries, checkpoint %llu of %s, "
@@ -216,6 +91,7 @@ out:
 	free(origin);
 	px_bundle_free(b);
 	free(bytes);
+	backend_close(be);
 	return rc;
 }
 

@@ -8,9 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "backend.h"
 #include "paxta/epcis.h"
-#include "paxta/store.h"
 
 static const char export_help[] =
 	"usage: paxta export --epcis (LOT | --all | --from N --to M) --out "
@@ -50,69 +49,36 @@ write_doc(json_t *doc, const char *path)
 	return 0;
 }
 
-/* The node answers a range in pages of EPCIS_PAGE entries
- * (docs/api.md): ask page by page up to the log's size, one document. */
-#define EPCIS_PAGE 10000
+/* The options of paxta export beside --data and --node. */
+struct export_args {
+	int epcis, all;
+	const char *from, *to, *out;
+};
 
 static int
-node_range(struct node *node, json_t **out, uint64_t from, uint64_t to)
+take_export(void *ctx, int opt, const char *arg)
 {
-	json_t *log = NULL, *doc = NULL, *page = NULL, *list;
-	uint64_t size;
-	int rc;
+	struct export_args *a = ctx;
 
-	*out = NULL;
-	if ((rc = node_get_json(node, &log, "/v1/log")))
-		return rc;
-	if (!json_is_integer(json_object_get(log, "size")) ||
-	    json_integer_value(json_object_get(log, "size")) < 1) {
-		json_decref(log);
-		return node_bad_answer(node, "a log without a size");
+	switch (opt) {
+	case 'e':
+		a->epcis = 1;
+		break;
+	case 'a':
+		a->all = 1;
+		break;
+	case 'f':
+		a->from = arg;
+		break;
+	case 't':
+		a->to = arg;
+		break;
+	case 'o':
+		a->out = arg;
+		break;
+	default:
+		return usage_error("export", "unknown option");
 	}
-	size = (uint64_t)json_integer_value(json_object_get(log, "size"));
-	json_decref(log);
-	if (to > size - 1)
-		to = size - 1;
-	if (to < from)
-		to = from; /* past the end: the node answers no events */
-	for (uint64_t at = from;; at += EPCIS_PAGE) {
-		uint64_t last = to - at < EPCIS_PAGE ? to : at + EPCIS_PAGE - 1;
-		json_t *events;
-
-		if ((rc = node_get_json(node, &page,
-					"/v1/epcis/events?from=%" PRIu64
-					"&to=%" PRIu64,
-					at, last)))
-			break;
-		events = json_object_get(json_object_get(page, "epcisBody"),
-					 "eventList");
-		if (!json_is_array(events)) {
-			rc = node_bad_answer(node, "something that is not an "
-						   "EPCIS document");
-			break;
-		}
-		if (!doc) {
-			doc = page;
-			page = NULL;
-		} else {
-			list = json_object_get(
-				json_object_get(doc, "epcisBody"), "eventList");
-			if (json_array_extend(list, events)) {
-				rc = fail("out of memory");
-				break;
-			}
-			json_decref(page);
-			page = NULL;
-		}
-		if (last >= to)
-			break;
-	}
-	json_decref(page);
-	if (rc) {
-		json_decref(doc);
-		return rc;
-	}
-	*out = doc;
 	return 0;
 }
 
@@ -125,63 +91,38 @@ cmd_export(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct export_args a = { 0 };
+	const struct cli_parser p = {
+		.cmd = "export",
+		.help = export_help,
+		.shortopts = "h",
+		.flags = CLI_SOURCE | CLI_CHECK_LATER,
+		.own = opts,
+		.take = take_export,
+		.ctx = &a,
+	};
+	struct cli_common c;
 	struct px_epcis_select sel = { 0 };
-	const char *out_path = NULL, *data = NULL, *url = NULL;
-	const char *from = NULL, *to = NULL;
-	int c, epcis = 0, all = 0, status = EXIT_ERROR, rc;
-	struct px_ledger *l = NULL;
-	struct px_txn *t = NULL;
-	struct node *node = NULL;
+	struct backend *b = NULL;
 	json_t *doc = NULL;
-	char *lot = NULL;
+	int status;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			epcis = 1;
-			break;
-		case 'a':
-			all = 1;
-			break;
-		case 'f':
-			from = optarg;
-			break;
-		case 't':
-			to = optarg;
-			break;
-		case 'o':
-			out_path = optarg;
-			break;
-		case 'd':
-			data = optarg;
-			break;
-		case 'n':
-			url = optarg;
-			break;
-		case 'h':
-			fputs(export_help, stdout);
-			return 0;
-		default:
-			return usage_error("export", "unknown option");
-		}
-	}
-	if (!epcis)
+	if ((status = parse_options(&p, argc, argv, &c)) != 0)
+		return status < 0 ? 0 : status;
+	if (!a.epcis)
 		return usage_error("export", "give --epcis (the only format)");
-	if (!out_path)
+	if (!a.out)
 		return usage_error("export", "give --out FILE");
-	if (!data == !url)
-		return usage_error("export", "give --data DIR or --node URL");
-	if (argc - optind == 1 && !all && !from && !to) {
+	if ((status = check_source(&p, &c)) != 0)
+		return status;
+	if (argc - optind == 1 && !a.all && !a.from && !a.to) {
 		sel.lot = argv[optind];
-	} else if (argc - optind == 0 && all && !from && !to) {
+	} else if (argc - optind == 0 && a.all && !a.from && !a.to) {
 		sel.to = UINT64_MAX;
-	} else if (argc - optind == 0 && !all && from && to) {
-		if (parse_u64(from, &sel.from) || parse_u64(to, &sel.to) ||
+	} else if (argc - optind == 0 && !a.all && a.from && a.to) {
+		if (parse_u64(a.from, &sel.from) || parse_u64(a.to, &sel.to) ||
 		    sel.from > sel.to)
 			return usage_error("export", "--from N --to M: "
 						     "indexes, N <= M");
@@ -189,65 +130,23 @@ cmd_export(int argc, char **argv)
 		return usage_error("export", "give one LOT, --all, or --from "
 					     "N --to M");
 	}
-	if (url) {
-		if (node_open(&node, url))
-			goto out;
-		if (sel.lot) {
-			if (!(lot = node_escape(sel.lot))) {
-				status = fail("out of memory");
-				goto out;
-			}
-			rc = node_get_json(node, &doc,
-					   "/v1/epcis/events?lot=%s", lot);
-		} else {
-			rc = node_range(node, &doc, sel.from, sel.to);
-		}
-		if (rc) {
-			status = node_fail(node);
-			goto out;
-		}
-		if (!json_is_object(doc) ||
-		    !json_is_array(json_object_get(
-			    json_object_get(doc, "epcisBody"), "eventList"))) {
-			status = fail("node %s answered something that is not "
-				      "an EPCIS document",
-				      node_url(node));
-			goto out;
-		}
-	} else {
-		if (open_ledger(&l, data, PX_LEDGER_READONLY))
-			goto out;
-		if (px_ledger_read(l, &t) != PX_OK) {
-			status = fail("cannot read the ledger");
-			goto out;
-		}
-		rc = px_epcis_export(&doc, t, px_ledger_origin(l), &sel,
-				     (int64_t)time(NULL));
-		if (rc == PX_ENOTFOUND) {
-			fprintf(stderr, "paxta: no lot '%s' in the ledger\n",
-				sel.lot);
-			status = EXIT_NO;
-			goto out;
-		}
-		if (rc != PX_OK) {
-			status = fail("cannot export: %s", px_strerror(rc));
-			goto out;
-		}
-	}
-	if (write_doc(doc, out_path))
+	if ((status = backend_open(&b, &c, BACKEND_READ)) != 0)
 		goto out;
-	if (strcmp(out_path, "-") != 0)
+	if ((status = b->ops->epcis(b, &sel, &doc)) != 0) {
+		/* EXIT_NO stays: there is no such lot, the answer is no. */
+		backend_fail(b);
+		goto out;
+	}
+	if ((status = write_doc(doc, a.out)) != 0)
+		goto out;
+	if (strcmp(a.out, "-") != 0)
 		printf("%zu EPCIS events written to %s\n",
 		       json_array_size(json_object_get(
 			       json_object_get(doc, "epcisBody"), "eventList")),
-		       out_path);
-	status = 0;
+		       a.out);
 out:
-	free(lot);
 	json_decref(doc);
-	px_store_abort(t);
-	px_ledger_close(l);
-	node_close(node);
+	backend_close(b);
 	return status;
 }
 
@@ -316,57 +215,60 @@ fail:
 	return NULL;
 }
 
+/* The options of paxta import: --epcis FILE, and paxta submit's --keys. */
+struct import_args {
+	struct submit_opts o;
+	const char *path;
+};
+
+static int
+take_import(void *ctx, int opt, const char *arg)
+{
+	struct import_args *a = ctx;
+
+	if (opt == 'e')
+		a->path = arg;
+	else if (opt != 'K' || submit_option(&a->o, opt, arg))
+		return usage_error("import", "unknown option");
+	return 0;
+}
+
 int
 cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "epcis", required_argument, NULL, 'e' },
 		{ "keys", required_argument, NULL, 'K' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct submit_opts o = { 0 };
-	const char *path = NULL;
+	struct import_args ia = { 0 };
+	struct submit_opts *o = &ia.o;
+	const struct cli_parser p = {
+		.cmd = "import",
+		.help = import_help,
+		.shortopts = "h",
+		.flags = CLI_JSON | CLI_SOURCE | CLI_CHECK_LATER,
+		.own = opts,
+		.take = take_import,
+		.ctx = &ia,
+	};
+	const char *path;
 	struct event_reader *reader = NULL;
 	struct px_refusal r = { 0 };
 	json_t *doc = NULL, *list, *context, *events = NULL, *labels = NULL;
 	json_t *x, *skipped = NULL, *numbers = NULL;
 	size_t len, i, left_out = 0;
 	char *text = NULL;
-	int c, rc, status = EXIT_ERROR;
+	int rc, status = EXIT_ERROR;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			path = optarg;
-			break;
-		case 'K':
-			o.keydir = optarg;
-			break;
-		case 'd':
-			o.data = optarg;
-			break;
-		case 'n':
-			o.node = optarg;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'h':
-			fputs(import_help, stdout);
-			return 0;
-		default:
-			return usage_error("import", "unknown option");
-		}
-	}
-	if (!path || !o.keydir || argc != optind)
+	if ((rc = parse_options(&p, argc, argv, &o->c)) != 0)
+		return rc < 0 ? 0 : rc;
+	path = ia.path;
+	if (!path || !o->keydir || argc != optind)
 		return usage_error("import", "give --epcis FILE and --keys "
 					     "KEYDIR");
-	if (!o.data == !o.node)
-		return usage_error("import", "give --data DIR or --node URL");
+	if ((rc = check_source(&p, &o->c)) != 0)
+		return rc;
 	if (!(text = read_capped(path, PX_EPCIS_DOC_MAX, &len))) {
 		status = fail(errno == EFBIG ? "'%s' is over the 64 MiB cap "
 					       "of an EPCIS document"
@@ -420,7 +322,7 @@ cmd_import(int argc, char **argv)
 						   : px_code_name(r.code);
 
 			left_out++;
-			if (o.json)
+			if (o->c.json)
 				json_array_append_new(
 					skipped,
 					json_pack("{s:s,s:I,s:s,s:s,s:s}",
@@ -441,23 +343,23 @@ cmd_import(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (o.json && json_array_size(skipped)) {
+	if (o->c.json && json_array_size(skipped)) {
 		/* Those left out first, on stderr: stdout keeps the one
 		 * JSON answer of the submit. */
 		json_dumpf(skipped, stderr, JSON_INDENT(2));
 		fputc('\n', stderr);
 	}
 	if (json_array_size(events) == 0) {
-		if (!o.json)
+		if (!o->c.json)
 			printf("0 logged, 0 already logged, %zu refused\n",
 			       left_out);
 		status = left_out ? EXIT_NO : 0;
 		goto out;
 	}
-	o.labels = labels;
+	o->labels = labels;
 	if (event_reader_from_array(&reader, path, events, numbers))
 		goto out;
-	status = submit_events(&o, &reader, (const char *const *)&path, 1);
+	status = submit_events(o, &reader, (const char *const *)&path, 1);
 	if (status == 0 && left_out)
 		status = EXIT_NO;
 out:

@@ -66,7 +66,7 @@ check_one(json_t *piece, const struct px_note_verifier *trust, int json,
 		char clean[PX_ORIGIN_MAX + 1];
 
 		snprintf(clean, sizeof(clean), "%s", origin);
-		node_clean(clean);
+		text_clean(clean);
 		if (a == b)
 			printf("%sproven%s: log '%s' signed two trees of "
 			       "%" PRIu64 " entries with different roots\n",

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "backend.h"
 #include "paxta/audit.h"
 #include "paxta/checkpoint.h"
 #include "paxta/cosignature.h"
@@ -577,41 +577,29 @@ static const char checkpoint_help[] =
 	"cosigned the note\n"
 	"  --json      {\"checkpoint\", \"verifier_key\", \"cosigned_by\"}\n";
 
-/* The node's latest checkpoint, and its verifier key: the note must be
- * signed by that key, so what is printed is a checkpoint, whatever the
- * node answered. */
+/* The latest checkpoint, and its verifier key: the note must be signed by
+ * that key, so what is printed is a checkpoint, whatever a node answered. */
 static int
-node_checkpoint(const char *url, char **note, char **verifier)
+latest_checkpoint(const struct cli_common *c, char **note, char **verifier)
 {
-	struct node *n = NULL;
+	struct backend *b = NULL;
 	struct px_note_verifier v;
 	struct px_checkpoint cp;
-	json_t *log = NULL;
 	size_t len;
 	int status = EXIT_ERROR;
 
-	if (node_open(&n, url))
+	if (backend_open(&b, c, BACKEND_CHECKPOINT))
 		return EXIT_ERROR;
-	if (node_get_json(n, &log, "/v1/log") ||
-	    node_text(n, note, &len, "GET", "/v1/checkpoint")) {
-		status = node_fail(n);
-		goto out;
-	}
-	if (px_note_verifier_parse(&v, jstr(log, "verifier_key")) != PX_OK) {
-		node_bad_answer(n, "a log without a verifier key "
-				   "(NAME+HEX8+BASE64)");
-		status = node_fail(n);
+	if (b->ops->verifier(b, &v, verifier) ||
+	    b->ops->checkpoint(b, 0, note, &len)) {
+		status = backend_fail(b);
 		goto out;
 	}
 	if (strlen(*note) != len ||
 	    px_checkpoint_open(&cp, *note, len, &v) != PX_OK) {
-		node_bad_answer(n, "a checkpoint that its own verifier key "
-				   "does not sign");
-		status = node_fail(n);
-		goto out;
-	}
-	if (!(*verifier = strdup(jstr(log, "verifier_key")))) {
-		status = fail("out of memory");
+		backend_bad_answer(b, "a checkpoint that its own verifier key "
+				      "does not sign");
+		status = backend_fail(b);
 		goto out;
 	}
 	status = 0;
@@ -619,9 +607,10 @@ out:
 	if (status) {
 		free(*note);
 		*note = NULL;
+		free(*verifier);
+		*verifier = NULL;
 	}
-	json_decref(log);
-	node_close(n);
+	backend_close(b);
 	return status;
 }
 
@@ -629,8 +618,8 @@ out:
  * names in *names (a JSON array). 0, 1 (printed: a forged cosignature) or
  * 2. */
 static int
-count_cosignatures(const char *note, char *const *keys, size_t n, size_t *out,
-		   json_t *names)
+count_cosignatures(const char *note, const char *const *keys, size_t n,
+		   size_t *out, json_t *names)
 {
 	*out = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -660,68 +649,72 @@ count_cosignatures(const char *note, char *const *keys, size_t n, size_t *out,
 	return 0;
 }
 
+/* The options of paxta checkpoint beside --data, --node and --node-key. */
+struct checkpoint_args {
+	const char **keys; /* --witness KEY..., room for argc */
+	size_t n_keys;
+	uint64_t quorum;
+	int has_quorum;
+};
+
+static int
+take_checkpoint(void *ctx, int opt, const char *arg)
+{
+	struct checkpoint_args *a = ctx;
+
+	switch (opt) {
+	case 'w':
+		a->keys[a->n_keys++] = arg;
+		break;
+	case 'q':
+		if (parse_u64(arg, &a->quorum) || a->quorum > 64)
+			return usage_error("checkpoint",
+					   "--quorum takes 0 to 64");
+		a->has_quorum = 1;
+		break;
+	default:
+		return usage_error("checkpoint", "unknown option");
+	}
+	return 0;
+}
+
 int
 cmd_checkpoint(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "node-key", required_argument, NULL, 'N' },
 		{ "witness", required_argument, NULL, 'w' },
 		{ "quorum", required_argument, NULL, 'q' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *data = NULL, *url = NULL, *node_key = NULL;
-	struct px_ledger *l = NULL;
-	char *note = NULL, *verifier = NULL, **keys = NULL;
+	struct checkpoint_args a = { 0 };
+	const struct cli_parser p = {
+		.cmd = "checkpoint",
+		.help = checkpoint_help,
+		.shortopts = "d:jh",
+		.flags = CLI_JSON | CLI_NODE_KEY | CLI_CHECK_LATER,
+		.own = opts,
+		.take = take_checkpoint,
+		.ctx = &a,
+	};
+	struct cli_common src;
+	char *note = NULL, *verifier = NULL;
 	json_t *names = NULL;
-	size_t n_keys = 0, cosigned = 0;
-	uint64_t quorum = 0;
-	int json = 0, has_quorum = 0, c, rc, status = EXIT_ERROR;
+	size_t cosigned = 0;
+	int status = EXIT_ERROR;
 
-	if (!(keys = calloc((size_t)argc, sizeof(*keys))) ||
+	if (!(a.keys = calloc((size_t)argc, sizeof(*a.keys))) ||
 	    !(names = json_array())) {
-		free(keys);
+		free(a.keys);
 		return fail("out of memory");
 	}
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'n':
-			url = optarg;
-			break;
-		case 'N':
-			node_key = optarg;
-			break;
-		case 'w':
-			keys[n_keys++] = optarg;
-			break;
-		case 'q':
-			if (parse_u64(optarg, &quorum) || quorum > 64) {
-				status = usage_error("checkpoint",
-						     "--quorum takes 0 to 64");
-				goto out;
-			}
-			has_quorum = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(checkpoint_help, stdout);
-			status = 0;
-			goto out;
-		default:
-			status = usage_error("checkpoint", "unknown option");
-			goto out;
-		}
+	if ((status = parse_options(&p, argc, argv, &src)) != 0) {
+		status = status < 0 ? 0 : status;
+		goto out;
 	}
-	if (argc != optind || (data && url) || (node_key && !data) ||
-	    quorum > n_keys) {
+	status = EXIT_ERROR;
+	/* One sentence for every way the command line is off. */
+	if (argc != optind || (src.data && src.node) ||
+	    (src.node_key && !src.data) || a.quorum > a.n_keys) {
 		status = usage_error("checkpoint",
 				     "give --data DIR [--node-key FILE] or "
 				     "--node URL, no operands, and at most as "
@@ -729,31 +722,13 @@ cmd_checkpoint(int argc, char **argv)
 				     "keys");
 		goto out;
 	}
-	if (url) {
-		if (node_checkpoint(url, &note, &verifier))
-			goto out;
-	} else {
-		/* Sign when we may write; a running node signs its own. */
-		rc = px_ledger_open_key(&l, data ? data : "", node_key, 0);
-		if (rc == PX_ELOCKED || (rc == PX_ENOTFOUND && !node_key))
-			rc = px_ledger_open(&l, data, PX_LEDGER_READONLY);
-		if (rc != PX_OK && open_ledger(&l, data, PX_LEDGER_READONLY))
-			goto out;
-		rc = px_ledger_checkpoint(l, &note);
-		if (rc == PX_OK)
-			rc = px_ledger_verifier_key(l, &verifier);
-		px_ledger_close(l);
-		if (rc != PX_OK) {
-			status = fail("cannot read the checkpoint: %s",
-				      px_strerror(rc));
-			goto out;
-		}
-	}
-	if ((status = count_cosignatures(note, keys, n_keys, &cosigned,
+	if (latest_checkpoint(&src, &note, &verifier))
+		goto out;
+	if ((status = count_cosignatures(note, a.keys, a.n_keys, &cosigned,
 					 names)) != 0)
 		goto out;
-	if (has_quorum && cosigned < quorum) {
-		if (json)
+	if (a.has_quorum && cosigned < a.quorum) {
+		if (src.json)
 			print_json(json_pack(
 				"{s:s,s:s,s:O,s:b,s:s}", "checkpoint", note,
 				"verifier_key", verifier, "cosigned_by", names,
@@ -762,12 +737,12 @@ cmd_checkpoint(int argc, char **argv)
 		else
 			printf("%sNOT COSIGNED%s: %zu of the %" PRIu64
 			       " cosignatures asked for verify\n%s",
-			       style("red"), style("reset"), cosigned, quorum,
+			       style("red"), style("reset"), cosigned, a.quorum,
 			       note);
 		status = EXIT_NO;
 		goto out;
 	}
-	if (json)
+	if (src.json)
 		print_json(json_pack("{s:s,s:s,s:O}", "checkpoint", note,
 				     "verifier_key", verifier, "cosigned_by",
 				     names));
@@ -776,7 +751,7 @@ cmd_checkpoint(int argc, char **argv)
 	status = 0;
 out:
 	json_decref(names);
-	free(keys);
+	free(a.keys);
 	free(note);
 	free(verifier);
 	return status;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "client.h"
 #include "paxta/checkpoint.h"
 #include "paxta/entry.h"
 #include "paxta/merkle.h"
@@ -525,7 +526,7 @@ cmd_mirror(int argc, char **argv)
 	};
 	struct mirror m = { .step = STEP_DEFAULT };
 	const char *url = NULL, *trust = NULL;
-	char *vkey = NULL;
+	char *vkey = NULL, why[NODE_ERROR_MAX];
 	uint64_t interval = 10;
 	int once = 0, c, status = EXIT_ERROR, grew, behind;
 	struct px_ledger *probe = NULL;
@@ -573,8 +574,8 @@ cmd_mirror(int argc, char **argv)
 				   "--trust takes a verifier key "
 				   "NAME+HEX8+BASE64, not '%s'",
 				   trust);
-	if (node_open(&m.node, url))
-		return EXIT_ERROR;
+	if (node_open(&m.node, url, why))
+		return fail("%s", why);
 	/* A folder without a ledger: the first run makes it. */
 	if (px_ledger_open(&probe, m.dir, PX_LEDGER_READONLY) != PX_OK &&
 	    (status = create(&m, trust)) != 0)

@@ -15,20 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "backend.h"
 #include "paxta/checkpoint.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
 #include "paxta/merkle.h"
 
 struct proof {
-	const char *data, *url, *trust, *from_note;
-	int json;
+	struct cli_common c;
+	const char *trust, *from_note;
 	uint64_t index, size, from, to;
 	int has_index, has_size, has_from, has_to;
-	struct px_ledger *l;
-	struct px_txn *t;
-	struct node *node;
+	struct backend *b;
 	struct px_note_verifier verifier;
 	char signer[PX_ORIGIN_MAX + 16]; /* "NAME+HEX8", for people */
 };
@@ -93,75 +91,69 @@ enum {
 	OPT_FROM,
 	OPT_TO,
 	OPT_TRUST,
-	OPT_NODE,
 	OPT_FROM_NOTE
 };
+
+static int
+take(void *ctx, int opt, const char *arg)
+{
+	struct proof *p = ctx;
+	uint64_t *v = NULL;
+	int *has = NULL;
+
+	switch (opt) {
+	case OPT_TRUST:
+		p->trust = arg;
+		return 0;
+	case OPT_FROM_NOTE:
+		p->from_note = arg;
+		return 0;
+	case OPT_INDEX:
+		v = &p->index, has = &p->has_index;
+		break;
+	case OPT_SIZE:
+		v = &p->size, has = &p->has_size;
+		break;
+	case OPT_FROM:
+		v = &p->from, has = &p->has_from;
+		break;
+	case OPT_TO:
+		v = &p->to, has = &p->has_to;
+		break;
+	default:
+		return usage_error("proof", "unknown option");
+	}
+	if (parse_u64(arg, v))
+		return usage_error("proof", "'%s' is not a number", arg);
+	*has = 1;
+	return 0;
+}
 
 static int
 parse(int argc, char **argv, struct proof *p)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, OPT_NODE },
 		{ "index", required_argument, NULL, OPT_INDEX },
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "trust", required_argument, NULL, OPT_TRUST },
 		{ "from-note", required_argument, NULL, OPT_FROM_NOTE },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
+	const struct cli_parser parser = {
+		.cmd = "proof",
+		.help = proof_help,
+		.shortopts = "d:jh",
+		.flags = CLI_JSON,
+		.own = opts,
+		.take = take,
+		.ctx = p,
+	};
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
-		uint64_t *v = NULL;
-		int *has = NULL;
-
-		switch (c) {
-		case 'd':
-			p->data = optarg;
-			break;
-		case OPT_NODE:
-			p->url = optarg;
-			break;
-		case OPT_TRUST:
-			p->trust = optarg;
-			break;
-		case OPT_FROM_NOTE:
-			p->from_note = optarg;
-			break;
-		case 'j':
-			p->json = 1;
-			break;
-		case OPT_INDEX:
-			v = &p->index, has = &p->has_index;
-			break;
-		case OPT_SIZE:
-			v = &p->size, has = &p->has_size;
-			break;
-		case OPT_FROM:
-			v = &p->from, has = &p->has_from;
-			break;
-		case OPT_TO:
-			v = &p->to, has = &p->has_to;
-			break;
-		case 'h':
-			fputs(proof_help, stdout);
-			return -1;
-		default:
-			return usage_error("proof", "unknown option");
-		}
-		if (v && parse_u64(optarg, v))
-			return usage_error("proof", "'%s' is not a number",
-					   optarg);
-		if (has)
-			*has = 1;
-	}
-	if (p->data && p->url)
-		return usage_error("proof", "give --data DIR or --node URL, "
-					    "not both");
+	if ((rc = parse_options(&parser, argc, argv, &p->c)) != 0)
+		return rc;
 	if (p->from_note && (p->has_index || p->has_from || p->has_size ||
 			     p->has_to || argc != optind))
 		return usage_error("proof", "--from-note SAVED takes no "
@@ -180,33 +172,11 @@ parse(int argc, char **argv, struct proof *p)
 
 /* ---- what the ledger or the node hands over ---- */
 
-static int
-open_source(struct proof *p)
-{
-	if (p->url)
-		return node_open(&p->node, p->url);
-	if (open_ledger(&p->l, p->data, PX_LEDGER_READONLY))
-		return EXIT_ERROR;
-	if (px_ledger_read(p->l, &p->t) != PX_OK)
-		return fail("cannot read the ledger");
-	return 0;
-}
-
-static void
-close_source(struct proof *p)
-{
-	px_store_abort(p->t);
-	px_ledger_close(p->l);
-	node_close(p->node);
-}
-
 /* The key signatures are checked with: --trust, or the source's own. */
 static int
 get_verifier(struct proof *p)
 {
-	char *text = NULL, hex[9];
-	json_t *log = NULL;
-	int rc;
+	char hex[9];
 
 	if (p->trust) {
 		if (px_note_verifier_parse(&p->verifier, p->trust) != PX_OK)
@@ -214,135 +184,31 @@ get_verifier(struct proof *p)
 					   "--trust takes a note verifier key "
 					   "NAME+HEX8+BASE64, not '%s'",
 					   p->trust);
-	} else if (p->node) {
-		if (node_get_json(p->node, &log, "/v1/log"))
-			return node_fail(p->node);
-		rc = px_note_verifier_parse(&p->verifier,
-					    jstr(log, "verifier_key"));
-		json_decref(log);
-		if (rc != PX_OK) {
-			node_bad_answer(p->node, "a log without a verifier "
-						 "key (NAME+HEX8+BASE64)");
-			return node_fail(p->node);
-		}
-	} else {
-		if (px_ledger_verifier_key(p->l, &text) != PX_OK ||
-		    px_note_verifier_parse(&p->verifier, text) != PX_OK) {
-			free(text);
-			return fail("cannot read the ledger's verifier key");
-		}
-		free(text);
+	} else if (p->b->ops->verifier(p->b, &p->verifier, NULL)) {
+		return backend_fail(p->b);
 	}
 	px_hex_encode(hex, p->verifier.key_id, 4);
 	snprintf(p->signer, sizeof(p->signer), "%s+%s", p->verifier.name, hex);
-	node_clean(p->signer);
+	text_clean(p->signer);
 	return 0;
-}
-
-/* The note signed at size (0: the latest), as the source has it. */
-static int
-get_note(struct proof *p, uint64_t size, struct signed_tree *out)
-{
-	const char *note;
-	uint64_t latest;
-	int rc;
-
-	if (p->node) {
-		rc = size ? node_text(p->node, &out->note, &out->len, "GET",
-				      "/v1/checkpoint?size=%" PRIu64, size)
-			  : node_text(p->node, &out->note, &out->len, "GET",
-				      "/v1/checkpoint");
-		return rc ? node_fail(p->node) : 0;
-	}
-	rc = size ? px_store_checkpoint_get(p->t, size, &note, &out->len)
-		  : px_store_checkpoint_latest(p->t, &latest, &note, &out->len);
-	if (rc == PX_ENOTFOUND && size)
-		return fail("the ledger signed no checkpoint of %" PRIu64
-			    " entries",
-			    size);
-	if (rc != PX_OK)
-		return fail("cannot read the ledger's checkpoint: %s",
-			    px_strerror(rc));
-	if (!(out->note = strndup(note, out->len)))
-		return fail("out of memory");
-	return 0;
-}
-
-/* The hashes of a node's proof answer, which must echo what was asked. */
-static int
-proof_hashes(struct proof *p, json_t *j, const char *ka, uint64_t a,
-	     const char *kb, uint64_t b, struct px_hash *out, size_t *out_len)
-{
-	json_t *hashes = json_object_get(j, "hashes"), *h;
-	size_t i, len;
-
-	if (jint(j, ka) != (json_int_t)a || jint(j, kb) != (json_int_t)b ||
-	    !json_is_array(hashes) ||
-	    json_array_size(hashes) > PX_MERKLE_MAX_PROOF)
-		goto bad;
-	json_array_foreach(hashes, i, h)
-	{
-		const char *text = json_string_value(h);
-
-		if (!text ||
-		    px_base64_decode(out[i].b, PX_HASH_LEN, &len, text,
-				     strlen(text)) != PX_OK ||
-		    len != PX_HASH_LEN)
-			goto bad;
-	}
-	*out_len = json_array_size(hashes);
-	return 0;
-bad:
-	node_bad_answer(p->node, "a proof that is not the one asked for, as "
-				 "a list of base64 SHA-256 hashes");
-	return node_fail(p->node);
 }
 
 static int
 get_inclusion(struct proof *p, uint64_t index, uint64_t size,
 	      struct px_hash *out, size_t *out_len)
 {
-	json_t *j = NULL;
-	int rc;
-
-	if (p->node) {
-		if (node_get_json(p->node, &j,
-				  "/v1/proof/inclusion?index=%" PRIu64
-				  "&size=%" PRIu64,
-				  index, size))
-			return node_fail(p->node);
-		rc = proof_hashes(p, j, "index", index, "size", size, out,
-				  out_len);
-		json_decref(j);
-		return rc;
-	}
-	rc = px_merkle_inclusion_proof(out, out_len, index, size,
-				       px_store_merkle_source, p->t);
-	return rc == PX_OK ? 0
-			   : fail("cannot make the proof: %s", px_strerror(rc));
+	return p->b->ops->inclusion(p->b, index, size, out, out_len)
+		       ? backend_fail(p->b)
+		       : 0;
 }
 
 static int
 get_consistency(struct proof *p, uint64_t from, uint64_t to,
 		struct px_hash *out, size_t *out_len)
 {
-	json_t *j = NULL;
-	int rc;
-
-	if (p->node) {
-		if (node_get_json(p->node, &j,
-				  "/v1/proof/consistency?from=%" PRIu64
-				  "&to=%" PRIu64,
-				  from, to))
-			return node_fail(p->node);
-		rc = proof_hashes(p, j, "from", from, "to", to, out, out_len);
-		json_decref(j);
-		return rc;
-	}
-	rc = px_merkle_consistency_proof(out, out_len, from, to,
-					 px_store_merkle_source, p->t);
-	return rc == PX_OK ? 0
-			   : fail("cannot make the proof: %s", px_strerror(rc));
+	return p->b->ops->consistency(p->b, from, to, out, out_len)
+		       ? backend_fail(p->b)
+		       : 0;
 }
 
 /* ---- the checks ---- */
@@ -363,8 +229,8 @@ not_verified(const struct proof *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	node_clean(why);
-	if (p->json)
+	text_clean(why);
+	if (p->c.json)
 		print_json(
 			json_pack("{s:b,s:s}", "verified", 0, "problem", why));
 	else
@@ -381,8 +247,8 @@ signed_tree(struct proof *p, uint64_t size, struct signed_tree *out)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = get_note(p, size, out)) != 0)
-		return rc;
+	if (p->b->ops->checkpoint(p->b, size, &out->note, &out->len))
+		return backend_fail(p->b);
 	rc = px_checkpoint_open(&out->cp, out->note, out->len, &p->verifier);
 	if (rc == PX_EVERIFY)
 		return not_verified(p, "the checkpoint%s is not signed by %s",
@@ -443,8 +309,11 @@ inclusion(struct proof *p)
 	if (size != latest.cp.size && (rc = signed_tree(p, size, &at)) != 0)
 		goto out;
 	tree = size == latest.cp.size ? &latest : &at;
-	if ((rc = fetch_leaf(p->node, p->t, p->index, &leaf, &len)) != 0 ||
-	    (rc = get_inclusion(p, p->index, size, hashes, &n)) != 0)
+	if (p->b->ops->leaf(p->b, p->index, &leaf, &len)) {
+		rc = backend_fail(p->b);
+		goto out;
+	}
+	if ((rc = get_inclusion(p, p->index, size, hashes, &n)) != 0)
 		goto out;
 	/* Hashed for the proof, decoded for people (its bytes are what is
 	 * proven), once. */
@@ -469,7 +338,7 @@ inclusion(struct proof *p)
 	}
 	if (e.body)
 		ev = px_event_from_entry(e.body);
-	if (p->json) {
+	if (p->c.json) {
 		json_t *j = json_pack(
 			"{s:b,s:I,s:I,s:s,s:s,s:s,s:s}", "verified", 1, "index",
 			(json_int_t)p->index, "size", (json_int_t)size,
@@ -550,7 +419,7 @@ consistency(struct proof *p)
 		rc = fail("out of memory");
 		goto out;
 	}
-	if (p->json)
+	if (p->c.json)
 		print_json(json_pack(
 			"{s:b,s:I,s:I,s:s,s:s,s:s}", "verified", 1, "from",
 			(json_int_t)p->from, "to", (json_int_t)to, "from_root",
@@ -579,20 +448,9 @@ out:
 static int
 quiet_note(struct proof *p, uint64_t size, struct signed_tree *out)
 {
-	const char *note;
-
 	memset(out, 0, sizeof(*out));
-	if (p->node) {
-		if (node_text(p->node, &out->note, &out->len, "GET",
-			      "/v1/checkpoint?size=%" PRIu64, size))
-			return -1;
-	} else {
-		if (px_store_checkpoint_get(p->t, size, &note, &out->len) !=
-		    PX_OK)
-			return -1;
-		if (!(out->note = strndup(note, out->len)))
-			return -1;
-	}
+	if (p->b->ops->checkpoint(p->b, size, &out->note, &out->len))
+		return -1;
 	if (strlen(out->note) != out->len ||
 	    px_checkpoint_open(&out->cp, out->note, out->len, &p->verifier) !=
 		    PX_OK ||
@@ -625,7 +483,7 @@ not_extended(struct proof *p, const struct signed_tree *saved,
 		free(same.note);
 		return fail("out of memory");
 	}
-	if (p->json) {
+	if (p->c.json) {
 		json_t *j = json_pack("{s:b,s:s,s:I,s:s,s:I,s:s,s:s}",
 				      "verified", 0, "problem", why,
 				      "note_size", (json_int_t)saved->cp.size,
@@ -724,7 +582,7 @@ from_note(struct proof *p)
 		rc = fail("out of memory");
 		goto out;
 	}
-	if (p->json)
+	if (p->c.json)
 		print_json(json_pack(
 			"{s:b,s:I,s:s,s:I,s:s,s:s,s:s}", "verified", 1,
 			"note_size", (json_int_t)saved.cp.size, "note_root",
@@ -756,10 +614,11 @@ cmd_proof(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	if ((rc = parse(argc, argv, &p)) != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = open_source(&p)) == 0 && (rc = get_verifier(&p)) == 0)
+	if ((rc = backend_open(&p.b, &p.c, BACKEND_READ)) == 0 &&
+	    (rc = get_verifier(&p)) == 0)
 		rc = p.from_note   ? from_note(&p)
 		     : p.has_index ? inclusion(&p)
 				   : consistency(&p);
-	close_source(&p);
+	backend_close(p.b);
 	return rc;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "backend.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
 #include "paxta/holdings.h"
@@ -18,17 +18,15 @@
 /* Options of the query commands: --data DIR or --node URL, --json, --at
  * SIZE, and recall's. */
 struct query {
-	const char *data, *node_url;
-	int json;
+	struct cli_common c;
 	uint64_t at;
 	const char *district, *farm;
 	uint64_t season, attestation;
 	int has_attestation;
 	int holdings;
 	int shipments;
-	struct px_ledger *l;
-	struct px_txn *t;
-	struct node *node;
+	const char *cmd;
+	struct backend *b;
 };
 
 enum {
@@ -37,19 +35,56 @@ enum {
 	OPT_FARM,
 	OPT_SEASON,
 	OPT_ATTESTATION,
-	OPT_NODE,
 	OPT_HOLDINGS,
 	OPT_SHIPMENTS
 };
+
+static int
+take_query(void *ctx, int opt, const char *arg)
+{
+	struct query *q = ctx;
+
+	switch (opt) {
+	case OPT_AT:
+		if (parse_u64(arg, &q->at) || q->at == 0)
+			return usage_error(q->cmd, "--at takes a tree size (a "
+						   "number of entries)");
+		break;
+	case OPT_DISTRICT:
+		q->district = arg;
+		break;
+	case OPT_FARM:
+		q->farm = arg;
+		break;
+	case OPT_SEASON:
+		if (parse_u64(arg, &q->season) || q->season < PX_SEASON_MIN ||
+		    q->season > PX_SEASON_MAX)
+			return usage_error(q->cmd, "--season takes a year, "
+						   "like 2026");
+		break;
+	case OPT_ATTESTATION:
+		if (parse_u64(arg, &q->attestation))
+			return usage_error(q->cmd, "--attestation takes an "
+						   "entry index");
+		q->has_attestation = 1;
+		break;
+	case OPT_HOLDINGS:
+		q->holdings = 1;
+		break;
+	case OPT_SHIPMENTS:
+		q->shipments = 1;
+		break;
+	default:
+		return usage_error(q->cmd, "unknown option");
+	}
+	return 0;
+}
 
 static int
 parse_query(const char *cmd, const char *help, int argc, char **argv,
 	    struct query *q)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, OPT_NODE },
-		{ "json", no_argument, NULL, 'j' },
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "district", required_argument, NULL, OPT_DISTRICT },
 		{ "farm", required_argument, NULL, OPT_FARM },
@@ -57,105 +92,21 @@ parse_query(const char *cmd, const char *help, int argc, char **argv,
 		{ "attestation", required_argument, NULL, OPT_ATTESTATION },
 		{ "holdings", no_argument, NULL, OPT_HOLDINGS },
 		{ "shipments", no_argument, NULL, OPT_SHIPMENTS },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
+	const struct cli_parser p = {
+		.cmd = cmd,
+		.help = help,
+		.shortopts = "d:jh",
+		.flags = CLI_JSON,
+		.own = opts,
+		.take = take_query,
+		.ctx = q,
+	};
 
 	memset(q, 0, sizeof(*q));
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			q->data = optarg;
-			break;
-		case OPT_NODE:
-			q->node_url = optarg;
-			break;
-		case 'j':
-			q->json = 1;
-			break;
-		case OPT_AT:
-			if (parse_u64(optarg, &q->at) || q->at == 0)
-				return usage_error(cmd, "--at takes a tree "
-							"size (a number of "
-							"entries)");
-			break;
-		case OPT_DISTRICT:
-			q->district = optarg;
-			break;
-		case OPT_FARM:
-			q->farm = optarg;
-			break;
-		case OPT_SEASON:
-			if (parse_u64(optarg, &q->season) ||
-			    q->season < PX_SEASON_MIN ||
-			    q->season > PX_SEASON_MAX)
-				return usage_error(cmd, "--season takes a "
-							"year, like 2026");
-			break;
-		case OPT_ATTESTATION:
-			if (parse_u64(optarg, &q->attestation))
-				return usage_error(cmd, "--attestation takes "
-							"an entry index");
-			q->has_attestation = 1;
-			break;
-		case OPT_HOLDINGS:
-			q->holdings = 1;
-			break;
-		case OPT_SHIPMENTS:
-			q->shipments = 1;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return -1;
-		default:
-			return usage_error(cmd, "unknown option");
-		}
-	}
-	if (q->data && q->node_url)
-		return usage_error(cmd, "give --data DIR or --node URL, not "
-					"both");
-	return 0;
-}
-
-/* The ledger in --data, or the node at --node. */
-static int
-open_query(struct query *q)
-{
-	if (q->node_url)
-		return node_open(&q->node, q->node_url);
-	if (open_ledger(&q->l, q->data, PX_LEDGER_READONLY))
-		return EXIT_ERROR;
-	if (px_ledger_read(q->l, &q->t) != PX_OK)
-		return fail("cannot read the ledger");
-	return 0;
-}
-
-static void
-close_query(struct query *q)
-{
-	px_store_abort(q->t);
-	q->t = NULL;
-	px_ledger_close(q->l);
-	q->l = NULL;
-	node_close(q->node);
-	q->node = NULL;
-}
-
-/* GET path (its variable part, id, escaped here) from the node: 0 with
- * *out, or EXIT_ERROR with the node's line printed. */
-static int
-ask_node(struct query *q, json_t **out, const char *path, const char *id,
-	 const char *suffix)
-{
-	char *esc = node_escape(id);
-	int rc;
-
-	if (!esc)
-		return fail("out of memory");
-	rc = node_get_json(q->node, out, "%s%s%s", path, esc, suffix);
-	free(esc);
-	return rc ? node_fail(q->node) : 0;
+	q->cmd = cmd;
+	return parse_options(&p, argc, argv, &q->c);
 }
 
 /* An answer without what every answer of its kind has: only a node (or
@@ -163,10 +114,8 @@ ask_node(struct query *q, json_t **out, const char *path, const char *id,
 static int
 bad_answer(struct query *q, const char *what)
 {
-	if (!q->node)
-		return fail("the ledger answered %s", what);
-	node_bad_answer(q->node, what);
-	return node_fail(q->node);
+	backend_bad_answer(q->b, what);
+	return backend_fail(q->b);
 }
 
 /* The answer as JSON, or for people by render: the same either way for a
@@ -174,13 +123,27 @@ bad_answer(struct query *q, const char *what)
 static void
 print_answer(const struct query *q, json_t *j, void (*render)(json_t *))
 {
-	if (q->json) {
+	if (q->c.json) {
 		print_json(json_incref(j));
 		return;
 	}
 	/* A node's text cannot break the lines or drive the terminal. */
 	json_clean(j);
 	render(j);
+}
+
+/* What an operation answered (rc), checked for the shape its kind has
+ * (shaped), and printed by render: the exit status. */
+static int
+show(struct query *q, int rc, json_t *j, int shaped, const char *what,
+     void (*render)(json_t *))
+{
+	if (rc)
+		return backend_fail(q->b);
+	if (!shaped)
+		return bad_answer(q, what);
+	print_answer(q, j, render);
+	return 0;
 }
 
 static const char *
@@ -307,35 +270,6 @@ print_verdict(json_t *v)
 	}
 }
 
-/* The verdict as the core's JSON, from the ledger or the node. */
-static int
-verdict_answer(struct query *q, const char *lot, json_t **out)
-{
-	struct px_verdict *v = NULL;
-	char at[48] = "";
-	int rc;
-
-	if (q->node) {
-		if (q->at)
-			snprintf(at, sizeof(at), "/verdict?at=%" PRIu64, q->at);
-		return ask_node(q, out, "/v1/lots/", lot,
-				q->at ? at : "/verdict");
-	}
-	if (q->at > px_store_size(q->t))
-		return fail("--at %" PRIu64 " is past the log's %" PRIu64
-			    " entries",
-			    q->at, px_store_size(q->t));
-	rc = px_verdict(&v, q->t, lot, q->at);
-	if (rc == PX_ENOTFOUND)
-		return fail("lot '%s' is not in the ledger%s", lot,
-			    q->at ? " as of that size" : "");
-	if (rc != PX_OK)
-		return fail("cannot compute the verdict: %s", px_strerror(rc));
-	*out = px_verdict_json(v);
-	px_verdict_free(v);
-	return *out ? 0 : fail("out of memory");
-}
-
 int
 cmd_verify(int argc, char **argv)
 {
@@ -350,9 +284,12 @@ cmd_verify(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return usage_error("verify", "give one lot id");
-	if (open_query(&q) || verdict_answer(&q, argv[optind], &j)) {
-		close_query(&q);
+	if (backend_open(&q.b, &q.c, BACKEND_READ))
 		return EXIT_ERROR;
+	if (q.b->ops->verdict(q.b, argv[optind], q.at, &j)) {
+		rc = backend_fail(q.b);
+		backend_close(q.b);
+		return rc;
 	}
 	verdict = jstr(j, "verdict");
 	for (size_t i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
@@ -361,13 +298,13 @@ cmd_verify(int argc, char **argv)
 		rc = bad_answer(&q, "a verdict that is not free, flagged, "
 				    "unverified or invalid");
 		json_decref(j);
-		close_query(&q);
+		backend_close(q.b);
 		return rc;
 	}
 	print_answer(&q, j, print_verdict);
 	rc = strcmp(verdict, "free") == 0 ? 0 : EXIT_NO;
 	json_decref(j);
-	close_query(&q);
+	backend_close(q.b);
 	return rc;
 }
 
@@ -570,60 +507,23 @@ cmd_lot(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return usage_error("lot", "give one lot id");
-	if (open_query(&q))
+	if (backend_open(&q.b, &q.c, BACKEND_READ))
 		goto out;
 	if (q.shipments) {
-		if (q.node) {
-			if (ask_node(&q, &j, "/v1/lots/", argv[optind],
-				     "/shipments"))
-				goto out;
-		} else if ((rc = px_lot_shipments_json(
-				    &j, q.t, argv[optind])) == PX_ENOTFOUND) {
-			fail("lot '%s' is not in the ledger", argv[optind]);
-			goto out;
-		} else if (rc != PX_OK) {
-			fail("cannot read lot '%s': %s", argv[optind],
-			     px_strerror(rc));
-			goto out;
-		}
-		if (!json_is_array(json_object_get(j, "shipments"))) {
-			bad_answer(&q, "shipments without their list");
-			goto out;
-		}
-		print_answer(&q, j, print_lot_shipments);
-		status = 0;
-		goto out;
-	}
-	if (q.node) {
-		if (ask_node(&q, &j, "/v1/lots/", argv[optind], ""))
-			goto out;
+		rc = q.b->ops->lot_shipments(q.b, argv[optind], &j);
+		status = show(&q, rc, j,
+			      json_is_array(json_object_get(j, "shipments")),
+			      "shipments without their list",
+			      print_lot_shipments);
 	} else {
-		rc = px_lot_json(&j, q.t, argv[optind]);
-		if (rc == PX_ENOTFOUND) {
-			fail("lot '%s' is not in the ledger", argv[optind]);
-			goto out;
-		}
-		if (rc == PX_ETOOLARGE) {
-			fail("lot '%s' has more lots in its lineage than one "
-			     "answer may walk",
-			     argv[optind]);
-			goto out;
-		}
-		if (rc != PX_OK) {
-			fail("cannot read lot '%s': %s", argv[optind],
-			     px_strerror(rc));
-			goto out;
-		}
+		rc = q.b->ops->lot(q.b, argv[optind], &j);
+		status = show(&q, rc, j,
+			      json_is_string(json_object_get(j, "lot")),
+			      "a lot without its id", print_lot);
 	}
-	if (!json_is_string(json_object_get(j, "lot"))) {
-		bad_answer(&q, "a lot without its id");
-		goto out;
-	}
-	print_answer(&q, j, print_lot);
-	status = 0;
 out:
 	json_decref(j);
-	close_query(&q);
+	backend_close(q.b);
 	return status;
 }
 
@@ -741,54 +641,10 @@ print_recall(json_t *r)
 	free(order);
 }
 
-/* The recall as the core's JSON, from the ledger or the node. */
-static int
-recall_answer(struct query *q, json_t **out)
-{
-	struct px_recall_query rq = { 0 };
-	struct px_recall *r = NULL;
-	char *arg;
-	int rc;
-
-	if (q->node) {
-		if (q->has_attestation)
-			rc = node_get_json(q->node, out,
-					   "/v1/recall?attestation=%" PRIu64,
-					   q->attestation);
-		else if (!(arg = node_escape(q->district ? q->district
-							 : q->farm)))
-			return fail("out of memory");
-		else if (q->season) {
-			rc = node_get_json(q->node, out,
-					   "/v1/recall?%s=%s&season=%" PRIu64,
-					   q->district ? "district" : "farm",
-					   arg, q->season);
-			free(arg);
-		} else {
-			rc = node_get_json(q->node, out, "/v1/recall?farm=%s",
-					   arg);
-			free(arg);
-		}
-		return rc ? node_fail(q->node) : 0;
-	}
-	rq.district = q->district;
-	rq.farm = q->farm;
-	rq.season = (uint32_t)q->season;
-	rq.attestation = q->attestation;
-	rc = px_recall(&r, q->t, &rq);
-	if (rc == PX_ENOTFOUND)
-		return fail("entry %" PRIu64 " is not a monitor's statement",
-			    q->attestation);
-	if (rc != PX_OK)
-		return fail("cannot recall: %s", px_strerror(rc));
-	*out = px_recall_json(r);
-	px_recall_free(r);
-	return *out ? 0 : fail("out of memory");
-}
-
 int
 cmd_recall(int argc, char **argv)
 {
+	struct px_recall_query rq = { 0 };
 	struct query q;
 	json_t *j = NULL;
 	int rc, status = EXIT_ERROR;
@@ -801,17 +657,18 @@ cmd_recall(int argc, char **argv)
 		return usage_error("recall", "give --district CODE --season "
 					     "YEAR, --farm ID, or "
 					     "--attestation INDEX");
-	if (open_query(&q) || recall_answer(&q, &j))
+	rq.district = q.district;
+	rq.farm = q.farm;
+	rq.season = (uint32_t)q.season;
+	rq.attestation = q.attestation;
+	if (backend_open(&q.b, &q.c, BACKEND_READ))
 		goto out;
-	if (!json_is_array(json_object_get(j, "lots"))) {
-		bad_answer(&q, "a recall without its lots");
-		goto out;
-	}
-	print_answer(&q, j, print_recall);
-	status = 0;
+	rc = q.b->ops->recall(q.b, &rq, &j);
+	status = show(&q, rc, j, json_is_array(json_object_get(j, "lots")),
+		      "a recall without its lots", print_recall);
 out:
 	json_decref(j);
-	close_query(&q);
+	backend_close(q.b);
 	return status;
 }
 
@@ -894,7 +751,6 @@ int
 cmd_actor(int argc, char **argv)
 {
 	struct query q;
-	Paxta__ActorRecord *rec = NULL;
 	json_t *j = NULL;
 	int rc, status = EXIT_ERROR;
 
@@ -902,54 +758,22 @@ cmd_actor(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return usage_error("actor", "give one actor id");
-	if (open_query(&q))
+	if (backend_open(&q.b, &q.c, BACKEND_READ))
 		goto out;
 	if (q.holdings) {
-		if (q.node) {
-			if (ask_node(&q, &j, "/v1/actors/", argv[optind],
-				     "/holdings"))
-				goto out;
-		} else if ((rc = px_holdings_json(&j, q.t, argv[optind])) ==
-			   PX_ENOTFOUND) {
-			fail("actor '%s' is not registered", argv[optind]);
-			goto out;
-		} else if (rc != PX_OK) {
-			fail("cannot read actor '%s': %s", argv[optind],
-			     px_strerror(rc));
-			goto out;
-		}
-		if (!json_is_array(json_object_get(j, "holdings"))) {
-			bad_answer(&q, "holdings without their list");
-			goto out;
-		}
-		print_answer(&q, j, print_holdings);
-		status = 0;
-		goto out;
-	}
-	if (q.node) {
-		if (ask_node(&q, &j, "/v1/actors/", argv[optind], ""))
-			goto out;
+		rc = q.b->ops->holdings(q.b, argv[optind], &j);
+		status = show(&q, rc, j,
+			      json_is_array(json_object_get(j, "holdings")),
+			      "holdings without their list", print_holdings);
 	} else {
-		rc = px_state_actor(q.t, argv[optind], &rec);
-		if (rc == PX_ENOTFOUND) {
-			fail("actor '%s' is not registered", argv[optind]);
-			goto out;
-		}
-		if (rc != PX_OK || !(j = px_actor_json(rec))) {
-			fail("cannot read actor '%s'", argv[optind]);
-			goto out;
-		}
+		rc = q.b->ops->actor(q.b, argv[optind], &j);
+		status = show(&q, rc, j,
+			      json_is_string(json_object_get(j, "id")),
+			      "an actor without its id", print_actor);
 	}
-	if (!json_is_string(json_object_get(j, "id"))) {
-		bad_answer(&q, "an actor without its id");
-		goto out;
-	}
-	print_answer(&q, j, print_actor);
-	status = 0;
 out:
-	px_state_free(rec);
 	json_decref(j);
-	close_query(&q);
+	backend_close(q.b);
 	return status;
 }
 
@@ -964,41 +788,6 @@ static const char entry_help[] =
 	"  --data DIR  the ledger in DIR\n"
 	"  --node URL  ask the paxtad node at URL (http:// or https://)\n"
 	"  --json      as JSON\n";
-
-/* The leaf at index, malloc'd, from the ledger or the node. */
-int
-fetch_leaf(struct node *node, struct px_txn *t, uint64_t index, uint8_t **out,
-	   size_t *out_len)
-{
-	const uint8_t *leaf;
-	json_t *j = NULL;
-	int rc;
-
-	if (node) {
-		if (node_get_json(node, &j, "/v1/entries/%" PRIu64, index))
-			return node_fail(node);
-		rc = jint(j, "index") == (json_int_t)index
-			     ? node_leaf(out, out_len,
-					 json_object_get(j, "leaf"))
-			     : PX_EMALFORMED;
-		json_decref(j);
-		if (rc == PX_ENOMEM)
-			return fail("out of memory");
-		if (rc != PX_OK) {
-			node_bad_answer(node, "an entry without its leaf "
-					      "(the base64 of its bytes)");
-			return node_fail(node);
-		}
-		return 0;
-	}
-	if (px_store_leaf(t, index, &leaf, out_len) != PX_OK)
-		return fail("no entry %" PRIu64 " (the log has %" PRIu64 ")",
-			    index, px_store_size(t));
-	if (!(*out = malloc(*out_len ? *out_len : 1)))
-		return fail("out of memory");
-	memcpy(*out, leaf, *out_len);
-	return 0;
-}
 
 int
 cmd_entry(int argc, char **argv)
@@ -1015,15 +804,19 @@ cmd_entry(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1 || parse_u64(argv[optind], &index))
 		return usage_error("entry", "give one entry index");
-	if (open_query(&q) || fetch_leaf(q.node, q.t, index, &leaf, &len))
+	if (backend_open(&q.b, &q.c, BACKEND_READ))
 		goto out;
+	if (q.b->ops->leaf(q.b, index, &leaf, &len)) {
+		backend_fail(q.b);
+		goto out;
+	}
 	/* The signature checked here, whoever served the bytes. */
 	if (px_entry_read(&e, leaf, len, PX_ENTRY_ALL) != PX_OK ||
 	    !(j = px_event_logged(&e, index))) {
 		status = fail("entry %" PRIu64 " does not decode", index);
 		goto out;
 	}
-	if (q.json) {
+	if (q.c.json) {
 		json_incref(j);
 		print_json(j);
 	} else {
@@ -1041,6 +834,6 @@ out:
 	json_decref(j);
 	free(leaf);
 	px_entry_release(&e);
-	close_query(&q);
+	backend_close(q.b);
 	return status;
 }

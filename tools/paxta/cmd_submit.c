@@ -8,23 +8,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "backend.h"
 #include "csv.h"
 #include "paxta/entry.h"
 #include "paxta/event.h"
 #include "paxta/map.h"
 #include "paxta/signer.h"
 #include "paxta/state.h"
-#include "paxta/verify.h"
 
 /* Entries per transaction (one fsync for each), and per request to a
  * node; a request also stops before BATCH_BYTES of entries, well under a
  * node's default 8 MiB body cap. */
 #define BATCH       1000
 #define BATCH_BYTES ((size_t)4 << 20)
-#define BATCH_TYPE  "application/x-protobuf; proto=paxta.EntryBatch"
-/* Tries of a request the node answered 503 (nothing of it logged). */
-#define BUSY_TRIES 5
 /* Refusals printed before the rest are only counted. */
 #define SHOW_REFUSALS 20
 
@@ -103,10 +99,8 @@ struct outcome {
 };
 
 struct submit {
-	struct px_ledger *l;
-	struct node *node; /* --node: the ledger is there */
+	struct backend *b; /* the ledger in --data, or the node at --node */
 	struct px_signer *signer;
-	struct px_verifier *pool;
 	struct keyring keys;
 	int json, verbose;
 	json_t *results;
@@ -213,36 +207,6 @@ progress(struct submit *s, int last)
 		s->accepted + s->duplicates, s->refused);
 }
 
-/* What the node said of one entry of a batch, into its outcome. */
-static int
-node_result(struct submit *s, struct outcome *o, json_t *r)
-{
-	json_t *index = json_object_get(r, "index");
-	const char *code = json_string_value(json_object_get(r, "error"));
-	const char *message = json_string_value(json_object_get(r, "message"));
-
-	if (json_is_integer(index) && json_integer_value(index) >= 0) {
-		o->rc = PX_OK;
-		o->index = (uint64_t)json_integer_value(index);
-		o->duplicate = json_is_true(json_object_get(r, "duplicate"));
-		return PX_OK;
-	}
-	if (!code || !message) {
-		node_bad_answer(s->node, "a result that is neither an index "
-					 "nor an error");
-		return PX_EIO;
-	}
-	/* The refusal as the local ledger words it: the node's code and
-	 * sentence (a code this paxta does not know is kept as it came). */
-	o->rc = PX_EREFUSED;
-	o->refusal.code = px_code_from_name(code);
-	snprintf(o->code, sizeof(o->code), "%s", code);
-	snprintf(o->refusal.message, sizeof(o->refusal.message), "%s", message);
-	node_clean(o->code);
-	node_clean(o->refusal.message);
-	return PX_OK;
-}
-
 static int sign_event(struct submit *s, size_t i, struct px_event **ev);
 
 /*
@@ -292,155 +256,49 @@ sign_followers(struct submit *s, size_t *slot, size_t *m)
 	return PX_OK;
 }
 
-/* POST the entries in slot[0..m) as one EntryBatch; each outcome gets the
- * node's answer for its entry. */
-static int
-send_batch(struct submit *s, const size_t *slot, size_t m)
-{
-	Paxta__EntryBatch batch = PAXTA__ENTRY_BATCH__INIT;
-	ProtobufCBinaryData *entries = calloc(m, sizeof(*entries));
-	uint8_t *body = NULL;
-	size_t len;
-	json_t *j = NULL, *results;
-	int rc = PX_ENOMEM;
-
-	if (!entries)
-		goto out;
-	for (size_t k = 0; k < m; k++) {
-		entries[k].data = s->leaves[slot[k]];
-		entries[k].len = s->lens[slot[k]];
-	}
-	batch.entries = entries;
-	batch.n_entries = m;
-	len = paxta__entry_batch__get_packed_size(&batch);
-	if (!(body = malloc(len ? len : 1)))
-		goto out;
-	paxta__entry_batch__pack(&batch, body);
-	for (int tries = 1;; tries++) {
-		if (node_post_json(s->node, &j, BATCH_TYPE, body, len,
-				   "/v1/entries") == 0)
-			break;
-		/* 503: nothing of it was logged, and it may be sent again. */
-		if (node_status(s->node) == 503 && tries < BUSY_TRIES) {
-			sleep(1);
-			continue;
-		}
-		/* 413: a node with a smaller body cap takes it in halves. */
-		if (node_status(s->node) == 413 && m > 1) {
-			size_t half = m / 2;
-
-			rc = send_batch(s, slot, half);
-			if (rc == PX_OK)
-				rc = send_batch(s, slot + half, m - half);
-			goto out;
-		}
-		rc = PX_EIO;
-		goto out;
-	}
-	results = json_object_get(j, "results");
-	if (!json_is_array(results) || json_array_size(results) != m) {
-		node_bad_answer(s->node,
-				"a batch without one result per entry");
-		rc = PX_EIO;
-		goto out;
-	}
-	for (size_t k = 0; k < m; k++) {
-		struct outcome *o = &s->outcomes[slot[k]];
-
-		if ((rc = node_result(s, o, json_array_get(results, k))) !=
-		    PX_OK)
-			goto out;
-		if (o->rc != PX_OK || o->duplicate)
-			px_signer_forget(s->signer, o->actor);
-	}
-	rc = PX_OK;
-out:
-	json_decref(j);
-	free(body);
-	free(entries);
-	return rc;
-}
-
-/* Send the batch to the node: one request, one group commit there. */
-static int
-flush_node(struct submit *s)
-{
-	size_t slot[BATCH], m = 0;
-	int rc = PX_OK;
-
-	for (size_t i = 0; i < s->n; i++)
-		if (s->leaves[i])
-			slot[m++] = i; /* the others were refused here */
-	if (m)
-		rc = send_batch(s, slot, m);
-	/* Each round settles at least the first follower of each author. */
-	for (size_t round = 0; rc == PX_OK && m && round < s->n; round++)
-		if ((rc = sign_followers(s, slot, &m)) == PX_OK && m)
-			rc = send_batch(s, slot, m);
-	for (size_t i = 0; rc == PX_OK && i < s->n; i++)
-		report(s, &s->outcomes[i]);
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->leaves[i]);
-		s->leaves[i] = NULL;
-		json_decref(s->events[i]);
-		s->events[i] = NULL;
-	}
-	s->n = 0;
-	s->bytes = 0;
-	progress(s, 0);
-	return rc;
-}
-
-/* Append the entries of slot[0..m): hash, decode and verify in parallel,
- * then one transaction; each outcome gets what became of its entry. */
+/* Append the entries of slot[0..m) (one transaction, or one request to
+ * the node); each outcome gets what became of its entry. */
 static int
 append_slots(struct submit *s, const size_t *slot, size_t m)
 {
-	struct px_entry *entries = calloc(m, sizeof(*entries));
-	struct px_entry **ptrs = calloc(m, sizeof(*ptrs));
+	uint8_t *leaves[BATCH] = { NULL };
+	size_t lens[BATCH] = { 0 };
+	struct backend_result *res = calloc(m, sizeof(*res));
 	int rc = PX_ENOMEM;
 
-	if (!entries || !ptrs)
+	if (!res)
 		goto out;
 	for (size_t k = 0; k < m; k++) {
-		px_entry_init(&entries[k], s->leaves[slot[k]],
-			      s->lens[slot[k]]);
-		ptrs[k] = &entries[k];
+		leaves[k] = s->leaves[slot[k]];
+		lens[k] = s->lens[slot[k]];
 	}
-	if ((rc = px_verifier_run(s->pool, ptrs, m, PX_ENTRY_ALL)) != PX_OK)
-		goto out;
-	if ((rc = px_ledger_append(s->l, ptrs, m, (int64_t)time(NULL))) !=
-	    PX_OK)
+	if ((rc = s->b->ops->append(s->b, leaves, lens, m, res)) != PX_OK)
 		goto out;
 	for (size_t k = 0; k < m; k++) {
 		struct outcome *o = &s->outcomes[slot[k]];
-		const struct px_append_result *res = &entries[k].result;
 
-		o->rc = res->rc;
-		o->duplicate = res->duplicate;
-		o->index = res->index;
-		o->refusal = res->refusal;
+		o->rc = res[k].rc;
+		o->duplicate = res[k].duplicate;
+		o->index = res[k].index;
+		o->refusal = res[k].refusal;
+		memcpy(o->code, res[k].code, sizeof(o->code));
 		if (o->rc != PX_OK || o->duplicate)
 			px_signer_forget(s->signer, o->actor);
 	}
 out:
-	for (size_t k = 0; entries && k < m; k++)
-		px_entry_release(&entries[k]);
-	free(entries);
-	free(ptrs);
+	free(res);
 	return rc;
 }
 
-/* Append the batch as one transaction, then its authors' followers of a
- * refused entry, signed again. */
+/* Append the batch (one transaction, or one request and one group commit
+ * at the node), then its authors' followers of a refused entry, signed
+ * again. */
 static int
 flush(struct submit *s)
 {
 	int rc = PX_OK;
 	size_t m = 0, slot[BATCH];
 
-	if (s->node)
-		return flush_node(s);
 	if (s->n == 0)
 		return PX_OK;
 	for (size_t i = 0; i < s->n; i++)
@@ -643,29 +501,13 @@ static const char submit_help[] =
 	"  uz.gin.1,uz.spin.1,WB-7781,PBI-1:225.2;PBI-2:226,"
 	"2026-10-15T08:10:00+05:00\n";
 
-/* An error of the load in one line: the node's, when it was the node. */
+/* An error of the load in one line: the backend's, when it said one. */
 static int
 submit_fail(struct submit *s, const char *what, int rc)
 {
-	if (s->node && node_error(s->node)[0])
-		return node_fail(s->node);
+	if (s->b->error[0])
+		return backend_fail(s->b);
 	return fail("%s: %s", what, px_strerror(rc));
-}
-
-/* A checkpoint of what was logged: signed here, or asked of the node
- * (POST /v1/checkpoint signs one if the log grew). */
-static int
-sign_checkpoint(struct submit *s)
-{
-	char *note = NULL;
-	size_t len;
-	int rc;
-
-	if (!s->node)
-		return px_ledger_checkpoint(s->l, NULL);
-	rc = node_text(s->node, &note, &len, "POST", "/v1/checkpoint");
-	free(note);
-	return rc ? PX_EIO : PX_OK;
 }
 
 int
@@ -681,7 +523,7 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 		return fail("out of memory");
 	s->keys.file = opts->keyfile;
 	s->keys.dir = opts->keydir;
-	s->json = opts->json;
+	s->json = opts->c.json;
 	s->verbose = opts->verbose;
 	s->labels = opts->labels;
 	if (s->keys.file) {
@@ -726,20 +568,10 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 		if (more < 0 || event_reader_rewind(readers[f]))
 			goto out;
 	}
-	if (opts->node) {
-		/* The node verifies; the chains come from it. */
-		if (node_open(&s->node, opts->node))
-			goto out;
-		node_signer_source(s->node, &src);
-	} else {
-		if (open_ledger_key(&s->l, opts->data, opts->node_key, 0))
-			goto out;
-		if (px_verifier_new(&s->pool, 0) != PX_OK) {
-			status = fail("cannot start verifier threads");
-			goto out;
-		}
-		px_ledger_signer_source(s->l, &src);
-	}
+	/* The chains come from where the entries go. */
+	if (backend_open(&s->b, &opts->c, BACKEND_APPEND))
+		goto out;
+	s->b->ops->signer_source(s->b, &src);
 	if (px_signer_new(&s->signer, &src) != PX_OK) {
 		status = fail("out of memory");
 		goto out;
@@ -775,7 +607,7 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 		if (more < 0) {
 			/* What was read before the bad line is logged. */
 			if (flush(s) == PX_OK)
-				sign_checkpoint(s);
+				s->b->ops->sign_checkpoint(s->b);
 			goto out;
 		}
 	}
@@ -785,15 +617,8 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 	}
 	/* Sign a checkpoint of what was logged: what a brand holds, and what
 	 * --at refers to. */
-	if ((rc = sign_checkpoint(s)) != PX_OK) {
-		if (s->node)
-			status = fail("logged, but the node did not sign a "
-				      "checkpoint: %s",
-				      node_error(s->node));
-		else
-			status = fail("logged, but cannot sign a checkpoint: "
-				      "%s",
-				      px_strerror(rc));
+	if (s->b->ops->sign_checkpoint(s->b) != PX_OK) {
+		status = fail("logged, but %s", s->b->error);
 		goto out;
 	}
 	progress(s, 1);
@@ -813,9 +638,7 @@ submit_events(const struct submit_opts *opts, struct event_reader **readers,
 	status = s->refused ? EXIT_NO : 0;
 out:
 	px_signer_free(s->signer);
-	px_verifier_free(s->pool);
-	px_ledger_close(s->l);
-	node_close(s->node);
+	backend_close(s->b);
 	keyring_release(&s->keys);
 	json_decref(s->results);
 	for (size_t i = 0; i < s->n; i++) {
@@ -827,85 +650,83 @@ out:
 }
 
 int
+submit_option(void *ctx, int opt, const char *arg)
+{
+	struct submit_opts *o = ctx;
+
+	switch (opt) {
+	case 'k':
+		o->keyfile = arg;
+		break;
+	case 'K':
+		o->keydir = arg;
+		break;
+	case 'C':
+		o->csv = arg;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	default:
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+/* Take an option of paxta submit's, or say it is none. */
+static int
+take(void *ctx, int opt, const char *arg)
+{
+	return submit_option(ctx, opt, arg)
+		       ? usage_error("submit", "unknown option")
+		       : 0;
+}
+
+int
 cmd_submit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "keys", required_argument, NULL, 'K' },
-		{ "node-key", required_argument, NULL, 'N' },
 		{ "csv", required_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct submit_opts o = { 0 };
-	const char *csv_kind = NULL;
+	const struct cli_parser p = {
+		.cmd = "submit",
+		.help = submit_help,
+		.shortopts = "d:k:K:jvh",
+		.flags = CLI_JSON | CLI_NODE_KEY,
+		.own = opts,
+		.take = take,
+		.ctx = &o,
+	};
 	struct event_reader **readers = NULL;
 	const char *const *names;
-	int c, status = EXIT_ERROR, nfiles;
+	int status = EXIT_ERROR, nfiles;
 
-	while ((c = getopt_long(argc, argv, "d:k:K:jvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			o.data = optarg;
-			break;
-		case 'n':
-			o.node = optarg;
-			break;
-		case 'k':
-			o.keyfile = optarg;
-			break;
-		case 'K':
-			o.keydir = optarg;
-			break;
-		case 'N':
-			o.node_key = optarg;
-			break;
-		case 'C':
-			csv_kind = optarg;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'v':
-			o.verbose = 1;
-			break;
-		case 'h':
-			fputs(submit_help, stdout);
-			return 0;
-		default:
-			return usage_error("submit", "unknown option");
-		}
-	}
+	if ((status = parse_options(&p, argc, argv, &o.c)) != 0)
+		return status < 0 ? 0 : status;
 	nfiles = argc - optind;
 	names = (const char *const *)argv + optind;
-	if (o.data && o.node)
-		return usage_error("submit", "give --data DIR or --node URL, "
-					     "not both");
-	if (o.node_key && !o.data)
-		return usage_error("submit",
-				   "--node-key signs checkpoints of "
-				   "a ledger folder: give --data DIR");
 	if (!o.keyfile == !o.keydir || nfiles == 0)
 		return usage_error("submit", "give --key KEYFILE or --keys "
 					     "KEYDIR, and one or more event "
 					     "files");
-	if (csv_kind && !csv_kind_ok(csv_kind))
+	if (o.csv && !csv_kind_ok(o.csv))
 		return usage_error("submit",
 				   "--csv takes the kind of every row: "
 				   "harvest, transfer, receive or transform, "
 				   "not '%s'",
-				   csv_kind);
+				   o.csv);
 	readers = calloc((size_t)nfiles, sizeof(*readers));
 	if (!readers)
 		return fail("out of memory");
+	status = EXIT_ERROR;
 	for (int f = 0; f < nfiles; f++)
-		if (csv_kind ? event_reader_open_csv(&readers[f], names[f],
-						     csv_kind)
-			     : event_reader_open(&readers[f], names[f]))
+		if (o.csv ? event_reader_open_csv(&readers[f], names[f], o.csv)
+			  : event_reader_open(&readers[f], names[f]))
 			goto out;
 	status = submit_events(&o, readers, names, nfiles);
 out:
@@ -930,19 +751,33 @@ static const char sign_help[] =
 	"  --node URL     the paxtad node at URL (http:// or https://)\n"
 	"  --key KEYFILE  the author's current key\n";
 
+/* --key, the one option of paxta sign's own. */
+static int
+take_sign(void *ctx, int opt, const char *arg)
+{
+	return opt == 'k' && submit_option(ctx, opt, arg) == 0
+		       ? 0
+		       : usage_error("sign", "unknown option");
+}
+
 int
 cmd_sign(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
 		{ "key", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *data = NULL, *keyfile = NULL, *url = NULL;
-	struct px_ledger *l = NULL;
-	struct node *node = NULL;
+	struct submit_opts o = { 0 };
+	const struct cli_parser p = {
+		.cmd = "sign",
+		.help = sign_help,
+		.shortopts = "d:k:h",
+		.flags = CLI_CHECK_LATER,
+		.own = opts,
+		.take = take_sign,
+		.ctx = &o,
+	};
+	struct backend *b = NULL;
 	struct px_signer *signer = NULL;
 	struct px_signer_source src;
 	struct px_event *ev = NULL;
@@ -953,38 +788,21 @@ cmd_sign(int argc, char **argv)
 	size_t number;
 	uint8_t *leaf = NULL;
 	size_t len;
-	int c, rc, status = EXIT_ERROR;
+	int rc, status = EXIT_ERROR;
 
 	memset(&key, 0, sizeof(key));
-	while ((c = getopt_long(argc, argv, "d:k:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			data = optarg;
-			break;
-		case 'n':
-			url = optarg;
-			break;
-		case 'k':
-			keyfile = optarg;
-			break;
-		case 'h':
-			fputs(sign_help, stdout);
-			return 0;
-		default:
-			return usage_error("sign", "unknown option");
-		}
-	}
-	if (!keyfile || argc - optind != 1)
+	if ((rc = parse_options(&p, argc, argv, &o.c)) != 0)
+		return rc < 0 ? 0 : rc;
+	if (!o.keyfile || argc - optind != 1)
 		return usage_error("sign", "give --key KEYFILE and one event "
 					   "file");
-	if (data && url)
-		return usage_error("sign", "give --data DIR or --node URL, not "
-					   "both");
+	if ((rc = check_source(&p, &o.c)) != 0)
+		return rc;
 	if (isatty(STDOUT_FILENO))
 		return fail("the signed entry is binary: redirect stdout to a "
 			    "file");
-	if (px_key_read_pem(&key, keyfile) != PX_OK)
-		return fail("cannot read key file '%s'", keyfile);
+	if (px_key_read_pem(&key, o.keyfile) != PX_OK)
+		return fail("cannot read key file '%s'", o.keyfile);
 	if (event_reader_open(&reader, argv[optind]))
 		goto out;
 	if (event_reader_next(reader, &event, &number) != 1 ||
@@ -993,15 +811,9 @@ cmd_sign(int argc, char **argv)
 		status = fail("sign takes exactly one event");
 		goto out;
 	}
-	if (url) {
-		if (node_open(&node, url))
-			goto out;
-		node_signer_source(node, &src);
-	} else {
-		if (open_ledger(&l, data, PX_LEDGER_READONLY))
-			goto out;
-		px_ledger_signer_source(l, &src);
-	}
+	if (backend_open(&b, &o.c, BACKEND_READ))
+		goto out;
+	b->ops->signer_source(b, &src);
 	if (px_signer_new(&signer, &src) != PX_OK) {
 		status = fail("out of memory");
 		goto out;
@@ -1014,8 +826,8 @@ cmd_sign(int argc, char **argv)
 		status = fail("%s: %s", px_code_name(r.code), r.message);
 		goto out;
 	}
-	if (rc != PX_OK && node && node_error(node)[0]) {
-		status = node_fail(node);
+	if (rc != PX_OK && b->error[0]) {
+		status = backend_fail(b);
 		goto out;
 	}
 	if (rc != PX_OK) {
@@ -1031,8 +843,7 @@ out:
 	free(leaf);
 	px_event_free(ev);
 	px_signer_free(signer);
-	px_ledger_close(l);
-	node_close(node);
+	backend_close(b);
 	json_decref(event);
 	event_reader_close(reader);
 	px_key_wipe(&key);

@@ -1,5 +1,4 @@
 /* paxta — helpers shared by the commands. */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -135,82 +134,97 @@ print_bar(double share, int width)
 int
 parse_u64(const char *text, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v = 0;
 
-	if (!text || !*text || *text == '-' || *text == '+')
+	/* Digits only: no sign, no white space, no wrap past UINT64_MAX. */
+	if (!text || !*text)
 		return -1;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno || *end)
-		return -1;
+	for (const char *p = text; *p; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (*p < '0' || *p > '9' || v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
 	*out = v;
 	return 0;
 }
 
-static int
-parse_options(const char *cmd, const char *help, int argc, char **argv,
-	      int signs, struct cli_common *out)
+int
+parse_options(const struct cli_parser *p, int argc, char **argv,
+	      struct cli_common *out)
 {
-	static const struct option opts[] = {
+	static const struct option common[] = {
 		{ "data", required_argument, NULL, 'd' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "node", required_argument, NULL, CLI_OPT_NODE },
 		{ "help", no_argument, NULL, 'h' },
-		{ "node-key", required_argument, NULL, 'N' },
-		{ 0 },
 	};
-	int c;
+	static const struct option json = { "json", no_argument, NULL, 'j' };
+	static const struct option node_key = { "node-key", required_argument,
+						NULL, CLI_OPT_NODE_KEY };
+	struct option opts[48];
+	size_t n = 0;
+	int c, rc;
 
-	out->data = NULL;
-	out->node = NULL;
-	out->node_key = NULL;
-	out->json = 0;
-	while ((c = getopt_long(argc, argv, "d:jh", opts, NULL)) != -1) {
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		opts[n++] = common[i];
+	if (p->flags & CLI_JSON)
+		opts[n++] = json;
+	if (p->flags & CLI_NODE_KEY)
+		opts[n++] = node_key;
+	for (size_t i = 0; p->own && p->own[i].name; i++) {
+		if (n + 1 >= sizeof(opts) / sizeof(opts[0]))
+			return fail("too many options for '%s'", p->cmd);
+		opts[n++] = p->own[i];
+	}
+	memset(&opts[n], 0, sizeof(opts[n]));
+	while ((c = getopt_long(argc, argv, p->shortopts, opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			out->data = optarg;
 			break;
-		case 'N':
-			if (!signs)
-				return usage_error(cmd, "signs nothing: it "
-							"takes no --node-key");
-			out->node_key = optarg;
-			break;
-		case 'n':
+		case CLI_OPT_NODE:
 			out->node = optarg;
 			break;
+		case CLI_OPT_NODE_KEY:
+			out->node_key = optarg;
+			break;
 		case 'j':
+			if (!(p->flags & CLI_JSON))
+				return usage_error(p->cmd, "unknown option");
 			out->json = 1;
 			break;
 		case 'h':
-			fputs(help, stdout);
+			fputs(p->help, stdout);
 			return -1;
+		case '?':
+		case ':':
+			return usage_error(p->cmd, "unknown option");
 		default:
-			return usage_error(cmd, "unknown option");
+			if (!p->take)
+				return usage_error(p->cmd, "unknown option");
+			if ((rc = p->take(p->ctx, c, optarg)) != 0)
+				return rc;
+			break;
 		}
 	}
-	if (out->data && out->node)
-		return usage_error(cmd, "give --data DIR or --node URL, not "
-					"both");
-	if (out->node_key && !out->data)
-		return usage_error(cmd, "--node-key signs for a ledger folder: "
-					"give --data DIR too");
+	return p->flags & CLI_CHECK_LATER ? 0 : check_source(p, out);
+}
+
+int
+check_source(const struct cli_parser *p, const struct cli_common *c)
+{
+	if ((p->flags & CLI_SOURCE) && !c->data == !c->node)
+		return usage_error(p->cmd, "give --data DIR or --node URL");
+	if (c->data && c->node)
+		return usage_error(p->cmd, "give --data DIR or --node URL, not "
+					   "both");
+	if (c->node_key && !c->data)
+		return usage_error(p->cmd,
+				   "--node-key signs checkpoints of a ledger "
+				   "folder: give --data DIR");
 	return 0;
-}
-
-int
-parse_common(const char *cmd, const char *help, int argc, char **argv,
-	     struct cli_common *out)
-{
-	return parse_options(cmd, help, argc, argv, 0, out);
-}
-
-int
-parse_common_signer(const char *cmd, const char *help, int argc, char **argv,
-		    struct cli_common *out)
-{
-	return parse_options(cmd, help, argc, argv, 1, out);
 }
 
 /* ---- answers for people ---- */
@@ -249,35 +263,4 @@ jkg(char out[32], json_t *o, const char *key)
 		return;
 	}
 	px_format_kg(out, (uint64_t)llround(kg * 1000));
-}
-
-static int
-has_control(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return 1;
-	return 0;
-}
-
-void
-json_clean(json_t *j)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	if (json_is_string(j) && has_control(json_string_value(j))) {
-		char *s = strdup(json_string_value(j));
-
-		if (s) {
-			node_clean(s);
-			json_string_set(j, s);
-		}
-		free(s);
-	} else if (json_is_object(j)) {
-		json_object_foreach(j, key, v) json_clean(v);
-	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v) json_clean(v);
-	}
 }
