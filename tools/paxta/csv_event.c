@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "paxta/encoding.h"
 
 /* Path parts of a column: 1..64 bytes of letters, digits and '_'; a part
  * of digits only (at most 4) is a place in a list. */
@@ -282,44 +283,6 @@ fail:
 	return -1;
 }
 
-/* Is text[0..len) UTF-8 (RFC 3629: no overlong forms, no surrogates)? */
-static int
-utf8_ok(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned c = s[i], need;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, cp = c & 0x07;
-		else
-			return 0;
-		if (len - i <= need)
-			return 0;
-		for (unsigned k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((need == 2 &&
-		     (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
-}
-
 /* A cell quoted in a message: at most 48 bytes of it, cut between
  * characters ("…" when cut), anything that is not printable UTF-8 as '?',
  * so the message stays one line of valid text whatever the cell held. */
@@ -347,7 +310,7 @@ quote(const char *cell)
 		}
 		if (*p < 0x20 || *p == 0x7f ||
 		    (*p >= 0x80 && (strnlen((const char *)p, len) < len ||
-				    !utf8_ok(p, len)))) {
+				    !px_utf8_valid(p, len)))) {
 			q.text[n++] = '?';
 			p++;
 			continue;
@@ -498,7 +461,7 @@ leaf_value(struct build *b, const struct shape *s, int top, json_t **out)
 	*out = NULL;
 	if (len == 0)
 		return 0;
-	if (!utf8_ok((const unsigned char *)text, len))
+	if (!px_utf8_valid((const uint8_t *)text, len))
 		return say(b->problem,
 			   "column '%s' is not UTF-8 text (save the sheet as "
 			   "\"CSV UTF-8\")",
