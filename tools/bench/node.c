@@ -59,6 +59,7 @@ struct options {
 	unsigned batch_clients, single_clients, read_clients;
 	double read_seconds;
 	unsigned threads;
+	double memory_minutes, memory_rate;
 };
 
 /* One farm's chain of harvests, signed beforehand. */
@@ -782,7 +783,8 @@ ingest(unsigned port, struct farm *farms, size_t n_farms, unsigned clients,
 enum read_kind {
 	READ_HEALTHZ,
 	READ_PROOF,
-	READ_VERDICT
+	READ_VERDICT,
+	READ_MIXED /* each of the above, entry ranges and district recalls */
 };
 
 struct reads {
@@ -813,9 +815,32 @@ read_next(struct load *ld, unsigned c, CURL *easy)
 	char *url = rd->urls[c];
 	const struct farm *f;
 
+	enum read_kind kind = rd->kind;
+	uint64_t pick;
+
 	if (bench_now() >= rd->until)
 		return 0;
-	switch (rd->kind) {
+	if (kind == READ_MIXED) {
+		pick = rand64(&rd->seeds[c]) % 5;
+		if (pick == 3) {
+			snprintf(url, 256,
+				 "http://127.0.0.1:%u/v1/entries?start=%" PRIu64
+				 "&count=100",
+				 rd->port, rand64(&rd->seeds[c]) % rd->size);
+			goto set;
+		}
+		if (pick == 4) {
+			snprintf(url, 256,
+				 "http://127.0.0.1:%u/v1/recall?district=UZ-SA-"
+				 "D%02u&season=%u",
+				 rd->port,
+				 (unsigned)(rand64(&rd->seeds[c]) % DISTRICTS),
+				 season());
+			goto set;
+		}
+		kind = (enum read_kind)pick;
+	}
+	switch (kind) {
 	case READ_HEALTHZ:
 		snprintf(url, 256, "http://127.0.0.1:%u/healthz", rd->port);
 		break;
@@ -832,7 +857,10 @@ read_next(struct load *ld, unsigned c, CURL *easy)
 			 "/verdict",
 			 rd->port, f->id, rand64(&rd->seeds[c]) % f->n);
 		break;
+	case READ_MIXED:
+		break;
 	}
+set:
 	curl_easy_setopt(easy, CURLOPT_URL, url);
 	curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
 	return 1;
@@ -846,9 +874,10 @@ read_check(struct load *ld, unsigned c, long status, const char *body)
 	if (status != 200)
 		bench_die("GET %s: HTTP %ld: %.300s", rd->urls[c], status,
 			  body);
-	if (rd->kind == READ_VERDICT && !strstr(body, "\"verdict\":\"free\""))
+	if (strstr(rd->urls[c], "/verdict") &&
+	    !strstr(body, "\"verdict\":\"free\""))
 		bench_die("a verdict that is not free: %.300s", body);
-	if (rd->kind == READ_PROOF && !strstr(body, "\"hashes\":["))
+	if (strstr(rd->urls[c], "/proof/") && !strstr(body, "\"hashes\":["))
 		bench_die("not a proof: %.300s", body);
 }
 
@@ -943,6 +972,212 @@ commits(unsigned port, double *count, double *entries, double *seconds)
 	free(r);
 }
 
+/* ---- memory over a long mixed run ---- */
+
+/* paxtad's resident memory from /proc (kB): all of it, its private
+ * memory (heap, stacks) and the file pages it has mapped (the LMDB file,
+ * which grows with the log). */
+struct memory {
+	double at; /* seconds into the run */
+	long rss, anon, file;
+};
+
+static int
+node_memory(struct memory *m)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)node_pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	m->rss = m->anon = m->file = -1;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmRSS: %ld kB", &m->rss);
+		sscanf(line, "RssAnon: %ld kB", &m->anon);
+		sscanf(line, "RssFile: %ld kB", &m->file);
+	}
+	fclose(f);
+	return m->rss < 0 || m->anon < 0 ? -1 : 0;
+}
+
+/* New entries posted one at a time at a steady rate, round the farms in
+ * chain order, until the run ends. */
+struct trickle {
+	unsigned port;
+	struct farm *farms;
+	size_t n_farms;
+	double rate, until;
+	size_t posted;
+};
+
+static void *
+trickle_main(void *arg)
+{
+	struct trickle *tr = arg;
+	struct curl_slist *headers = NULL;
+	struct reply *r = malloc(sizeof(*r));
+	CURL *c = curl_easy_init();
+	double t0 = bench_now();
+	size_t f = 0, k = 0;
+	char url[64];
+
+	headers = curl_slist_append(headers,
+				    "Content-Type: application/x-protobuf");
+	headers = curl_slist_append(headers, "Expect:");
+	if (!r || !c || !headers)
+		bench_die("out of memory");
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/v1/entries", tr->port);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	while (k < tr->farms[f].n) {
+		double now = bench_now(),
+		       due = t0 + (double)tr->posted / tr->rate;
+		long status = 0;
+
+		if (now >= tr->until)
+			break;
+		if (due > now) {
+			double wait =
+				due < tr->until ? due - now : tr->until - now;
+			struct timespec ts = {
+				(time_t)wait,
+				(long)((wait - (double)(time_t)wait) * 1e9)
+			};
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		r->len = 0;
+		r->buf[0] = '\0';
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, tr->farms[f].leaves[k]);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)tr->farms[f].lens[k]);
+		if (curl_easy_perform(c) != CURLE_OK ||
+		    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) !=
+			    CURLE_OK ||
+		    status != 201 || !strstr(r->buf, "\"duplicate\":false"))
+			bench_die("posting while reading: HTTP %ld: %.300s",
+				  status, r->buf);
+		tr->posted++;
+		if (++f == tr->n_farms) {
+			f = 0;
+			k++;
+		}
+	}
+	curl_easy_cleanup(c);
+	curl_slist_free_all(headers);
+	free(r);
+	return NULL;
+}
+
+/* paxtad's memory every few seconds until the run ends. */
+struct sampler {
+	double t0, until;
+	struct memory *samples;
+	size_t n, cap;
+};
+
+#define SAMPLE_EVERY 5.0
+
+static void *
+sampler_main(void *arg)
+{
+	struct sampler *sm = arg;
+
+	while (bench_now() < sm->until && sm->n < sm->cap) {
+		struct memory m;
+		struct timespec ts = { (time_t)SAMPLE_EVERY, 0 };
+
+		if (node_memory(&m) == 0) {
+			m.at = bench_now() - sm->t0;
+			sm->samples[sm->n++] = m;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+/*
+ * Read for `minutes` over clients connections (health, proofs, verdicts,
+ * entry ranges, district recalls) while the trickle farms post rate new
+ * entries a second, and print paxtad's memory: per minute, and the private
+ * part's change from the end of the first minute (the warm-up) to the end.
+ */
+static void
+memory_run(unsigned port, struct farm *readable, size_t n_readable,
+	   struct farm *trickle_farms, size_t n_trickle, unsigned clients,
+	   double minutes, double rate)
+{
+	struct reads rd = { port,       READ_MIXED, log_size(port), readable,
+			    n_readable, 0,          NULL,           NULL };
+	struct load ld = { .conns = clients,
+			   .next = read_next,
+			   .check = read_check,
+			   .ctx = &rd };
+	struct trickle tr = { port, trickle_farms, n_trickle, rate, 0, 0 };
+	struct sampler sm = { 0 };
+	const struct memory *warm = NULL, *last;
+	pthread_t trickle_tid, sampler_tid;
+	long high = 0;
+	struct rate r;
+
+	sm.cap = (size_t)(minutes * 60 / SAMPLE_EVERY) + 8;
+	sm.samples = calloc(sm.cap, sizeof(*sm.samples));
+	rd.seeds = calloc(clients, sizeof(*rd.seeds));
+	rd.urls = calloc(clients, sizeof(*rd.urls));
+	if (!sm.samples || !rd.seeds || !rd.urls)
+		bench_die("out of memory");
+	for (unsigned c = 0; c < clients; c++)
+		rd.seeds[c] = 1000 + c;
+	sm.t0 = bench_now();
+	sm.until = tr.until = rd.until = sm.t0 + minutes * 60;
+	pthread_create(&sampler_tid, NULL, sampler_main, &sm);
+	pthread_create(&trickle_tid, NULL, trickle_main, &tr);
+	run_load(&ld);
+	pthread_join(trickle_tid, NULL);
+	pthread_join(sampler_tid, NULL);
+	r = rate_of(&ld, 0);
+	free(rd.seeds);
+	free(rd.urls);
+	if (sm.n < 2)
+		bench_die("could not read paxtad's memory from /proc");
+
+	printf("  memory over %g min: %u connections reading (health, "
+	       "proofs, verdicts, entry ranges, district recalls; %zu "
+	       "requests) while %zu entries were posted one at a time\n",
+	       minutes, clients, r.requests, tr.posted);
+	printf("      minute   resident   private (heap)   file pages (the "
+	       "log)\n");
+	for (size_t i = 0; i < sm.n; i++) {
+		const struct memory *m = &sm.samples[i];
+
+		if (!warm && m->at >= 60)
+			warm = m;
+		if (warm && m->anon > high)
+			high = m->anon;
+		if (i + 1 < sm.n &&
+		    (long)(m->at / 60) == (long)(sm.samples[i + 1].at / 60))
+			continue;
+		printf("      %6.1f %8.1f MB %11.1f MB %13.1f MB\n", m->at / 60,
+		       m->rss / 1024.0, m->anon / 1024.0, m->file / 1024.0);
+	}
+	last = &sm.samples[sm.n - 1];
+	if (!warm)
+		warm = &sm.samples[0];
+	printf("      private memory after the first minute %.1f MB, at the "
+	       "end %.1f MB (%+.1f %%), highest %.1f MB (aim: flat within "
+	       "10 %%)\n",
+	       warm->anon / 1024.0, last->anon / 1024.0,
+	       100.0 * ((double)last->anon / (double)warm->anon - 1),
+	       high / 1024.0);
+	free(sm.samples);
+}
+
 /* ---- the benchmark ---- */
 
 static const char usage[] =
@@ -966,7 +1201,13 @@ static const char usage[] =
 	"  --paxtad PATH       the node (default: paxtad beside "
 	"paxta-bench)\n"
 	"  --dir DIR           keep the ledger in DIR (default: a temporary "
-	"folder)\n";
+	"folder)\n"
+	"  --memory-minutes M  then read for M minutes while posting, and "
+	"print\n"
+	"                      paxtad's memory (default 0: not run; the aim "
+	"is 10)\n"
+	"  --memory-rate R     entries a second posted meanwhile (default "
+	"100)\n";
 
 static void
 parse(int argc, char **argv, struct options *o)
@@ -982,6 +1223,8 @@ parse(int argc, char **argv, struct options *o)
 		{ "read-seconds", required_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "dir", required_argument, NULL, 'd' },
+		{ "memory-minutes", required_argument, NULL, 'm' },
+		{ "memory-rate", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -993,7 +1236,8 @@ parse(int argc, char **argv, struct options *o)
 			       .batch_clients = 4,
 			       .single_clients = 64,
 			       .read_clients = 16,
-			       .read_seconds = 3 };
+			       .read_seconds = 3,
+			       .memory_rate = 100 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -1027,6 +1271,12 @@ parse(int argc, char **argv, struct options *o)
 		case 'd':
 			o->dir = optarg;
 			break;
+		case 'm':
+			o->memory_minutes = strtod(optarg, NULL);
+			break;
+		case 'M':
+			o->memory_rate = strtod(optarg, NULL);
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			exit(0);
@@ -1039,9 +1289,12 @@ parse(int argc, char **argv, struct options *o)
 	    o->batch > 10000 || o->batch_clients < 1 ||
 	    o->batch_clients > 256 || o->single_clients < 1 ||
 	    o->single_clients > 1024 || o->read_clients < 1 ||
-	    o->read_clients > 1024 || !(o->read_seconds > 0))
+	    o->read_clients > 1024 || !(o->read_seconds > 0) ||
+	    !(o->memory_minutes >= 0) || o->memory_minutes > 1440 ||
+	    !(o->memory_rate > 0) || o->memory_rate > 100000)
 		bench_die("options out of range (--batch 2..10000, clients "
-			  "1..256 batched, 1..1024 single and read)");
+			  "1..256 batched, 1..1024 single and read, "
+			  "--memory-minutes 0..1440, --memory-rate above 0)");
 }
 
 int
@@ -1049,7 +1302,8 @@ bench_node(int argc, char **argv)
 {
 	struct options o;
 	struct farm *farms;
-	size_t n_batch_farms, n_single_farms, n_farms;
+	size_t n_batch_farms, n_single_farms, n_trickle_farms, n_farms,
+		trickle_entries;
 	char *dir = NULL, *ledger = NULL, *cmd = NULL;
 	double raw1, ceiling[3], healthz, proofs, verdicts;
 	double c0, e0, s0, c1, e1, s1, c2, e2, s2;
@@ -1080,7 +1334,11 @@ bench_node(int argc, char **argv)
 	 * several chains. */
 	n_batch_farms = o.batch_clients * 16;
 	n_single_farms = o.single_clients;
-	n_farms = n_batch_farms + n_single_farms;
+	/* the memory run's: enough entries for its minutes, and a tenth */
+	trickle_entries =
+		(size_t)(o.memory_rate * o.memory_minutes * 60 * 1.1) + 1;
+	n_trickle_farms = o.memory_minutes > 0 ? 16 : 0;
+	n_farms = n_batch_farms + n_single_farms + n_trickle_farms;
 	farms = calloc(n_farms, sizeof(*farms));
 	if (!farms)
 		bench_die("out of memory");
@@ -1089,6 +1347,10 @@ bench_node(int argc, char **argv)
 	make_farms(farms, n_batch_farms, 0, o.batched);
 	make_farms(farms + n_batch_farms, n_single_farms, n_batch_farms,
 		   o.single);
+	if (n_trickle_farms)
+		make_farms(farms + n_batch_farms + n_single_farms,
+			   n_trickle_farms, n_batch_farms + n_single_farms,
+			   trickle_entries);
 	make_ledger(ledger, farms, n_farms);
 
 	port = start_node(paxtad, ledger, o.threads);
@@ -1118,9 +1380,9 @@ bench_node(int argc, char **argv)
 			    o.read_clients, o.read_seconds);
 	proofs = read_rate(port, READ_PROOF, size, farms, n_farms,
 			   o.read_clients, o.read_seconds);
-	verdicts = read_rate(port, READ_VERDICT, size, farms, n_farms,
-			     o.read_clients, o.read_seconds);
-	stop_node();
+	verdicts = read_rate(port, READ_VERDICT, size, farms,
+			     n_batch_farms + n_single_farms, o.read_clients,
+			     o.read_seconds);
 
 	printf("paxta-bench node: paxtad on 127.0.0.1, clients on the same "
 	       "%u cores, durable commits\n",
@@ -1160,6 +1422,18 @@ bench_node(int argc, char **argv)
 	printf("      GET /v1/lots/{id}/verdict           %10.0f /s  = %.2f "
 	       "of healthz (aim >= 0.8)\n",
 	       verdicts, verdicts / healthz);
+	fflush(stdout);
+	if (o.memory_minutes > 0) {
+		fprintf(stderr,
+			"reading for %g min while posting %g entries "
+			"a second...\n",
+			o.memory_minutes, o.memory_rate);
+		memory_run(port, farms, n_batch_farms + n_single_farms,
+			   farms + n_batch_farms + n_single_farms,
+			   n_trickle_farms, o.read_clients, o.memory_minutes,
+			   o.memory_rate);
+	}
+	stop_node();
 
 	free_farms(farms, n_farms);
 	free(farms);
