@@ -22,6 +22,35 @@
 /* The lineage graph served as JSON at most this many lots. */
 #define LINEAGE_MAX 20000
 
+/* ---- streamed answers ---- */
+
+/* A recall or lineage is held in its C form until its client took the
+ * JSON, made one element at a time (answers.c): never the whole tree or
+ * text. Both take what they answer. */
+static void
+reply_recall(struct pxd_request *rq, struct px_recall *r)
+{
+	struct pxd_stream *s;
+	int rc = pxd_recall_stream(&s, r);
+
+	if (rc != PX_OK)
+		pxd_fail_internal(rq, rc);
+	else
+		pxd_reply_stream(rq, 200, PXD_CT_JSON, s);
+}
+
+static void
+reply_lineage(struct pxd_request *rq, struct px_lineage *g)
+{
+	struct pxd_stream *s;
+	int rc = pxd_lineage_stream(&s, g);
+
+	if (rc != PX_OK)
+		pxd_fail_internal(rq, rc);
+	else
+		pxd_reply_stream(rq, 200, PXD_CT_JSON, s);
+}
+
 /* ---- lots ---- */
 
 static void
@@ -123,8 +152,7 @@ pxd_get_provenance(struct pxd_request *rq)
 		lot_missing(rq, id, rc, 0);
 		return;
 	}
-	pxd_reply_json(rq, 200, px_lineage_json(g));
-	px_lineage_free(g);
+	reply_lineage(rq, g);
 }
 
 void
@@ -143,8 +171,7 @@ pxd_get_lot_recall(struct pxd_request *rq)
 		lot_missing(rq, id, rc, 0);
 		return;
 	}
-	pxd_reply_json(rq, 200, px_recall_json(r));
-	px_recall_free(r);
+	reply_recall(rq, r);
 }
 
 /* ---- GET /v1/recall ---- */
@@ -194,6 +221,5 @@ pxd_get_recall(struct pxd_request *rq)
 		pxd_fail_internal(rq, rc);
 		return;
 	}
-	pxd_reply_json(rq, 200, px_recall_json(r));
-	px_recall_free(r);
+	reply_recall(rq, r);
 }
