@@ -72,6 +72,8 @@ struct pxd_http {
 	size_t active;
 	atomic_size_t pending;     /* body bytes held */
 	struct pxd_budget answers; /* answer bytes held, until sent */
+	atomic_uint costly;        /* costly answers being made */
+	unsigned costly_max;
 
 	pthread_mutex_t conns_lock; /* conns and every pxd_conn in it */
 	struct pxd_conn *conns;
@@ -114,6 +116,7 @@ struct pxd_request {
 	} headers[MAX_HEADERS];
 	size_t n_headers;
 	int replied;
+	int costly; /* holds one of h->costly until it answers */
 	unsigned status;
 	enum MHD_Result queued;
 
@@ -352,6 +355,15 @@ reaper_main(void *arg)
 
 			if (c->cut || limit <= 0 || now - c->since <= limit)
 				continue;
+			/* An answer not taken is cut, not closed: what the
+			 * kernel still holds of it is dropped (a reset) and
+			 * the client hears of it at once, where a FIN would
+			 * wait behind those bytes for ever. */
+			if (c->phase == PHASE_SENDING)
+				setsockopt(c->fd, SOL_SOCKET, SO_LINGER,
+					   &(struct linger){ .l_onoff = 1,
+							     .l_linger = 0 },
+					   sizeof(struct linger));
 			shutdown(c->fd, SHUT_RDWR);
 			c->cut = 1;
 			pxd_metrics_deadline(h->node->metrics,
@@ -414,12 +426,23 @@ held_response(struct pxd_http *h, char *body, size_t len)
 	return resp;
 }
 
+/* The request's costly answer is made: its slot is free. */
+static void
+costly_end(struct pxd_request *rq)
+{
+	if (rq->costly) {
+		atomic_fetch_sub(&rq->h->costly, 1);
+		rq->costly = 0;
+	}
+}
+
 /* Queue resp (NULL: none could be made, the connection is closed) with
  * the request's headers; the send deadline starts. */
 static void
 queue(struct pxd_request *rq, unsigned status, const char *content_type,
       struct MHD_Response *resp)
 {
+	costly_end(rq);
 	if (!resp) {
 		rq->status = 0;
 		rq->queued = MHD_NO; /* close the connection */
@@ -561,7 +584,7 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	if (a->out.len == 0)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	n = a->out.len < max ? a->out.len : max;
-	memcpy(buf, a->out.buf, n);
+	memcpy(buf, a->out.buf + a->out.off, n);
 	pxd_out_consume(&a->out, n);
 	return (ssize_t)n;
 }
@@ -613,7 +636,7 @@ pxd_reply_stream(struct pxd_request *rq, unsigned status,
 		size_t len = a->out.len;
 
 		if (body)
-			memcpy(body, a->out.buf, len);
+			memcpy(body, a->out.buf + a->out.off, len);
 		stream_release(a);
 		if (!body)
 			pxd_fail_internal(rq, PX_ENOMEM);
@@ -627,6 +650,32 @@ pxd_reply_stream(struct pxd_request *rq, unsigned status,
 	if (!resp)
 		stream_release(a);
 	queue(rq, status, content_type, resp);
+}
+
+int
+pxd_costly(struct pxd_request *rq)
+{
+	struct pxd_http *h = rq->h;
+	const struct pxd_budget *b = &h->answers;
+
+	if (rq->costly)
+		return 1;
+	if (atomic_load(&b->held) + PXD_STREAM_CHUNK + STREAM_BLOCK >
+	    b->limit) {
+		reply_busy(rq);
+		return 0;
+	}
+	if (atomic_fetch_add(&h->costly, 1) >= h->costly_max) {
+		atomic_fetch_sub(&h->costly, 1);
+		pxd_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		pxd_reply_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+				"the node is making as many large answers "
+				"(recalls, lineages) as it may at once; try "
+				"again");
+		return 0;
+	}
+	rq->costly = 1;
+	return 1;
 }
 
 size_t
@@ -953,6 +1002,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	pxd_metrics_request(h->node->metrics, rq->route,
 			    rq->replied ? rq->status : 0,
 			    now_s() - rq->started);
+	costly_end(rq);
 	release_body(rq);
 	if (rq->state_free)
 		rq->state_free(rq->state);
@@ -1032,6 +1082,7 @@ pxd_http_start(struct pxd_http **out, struct pxd_node *node, unsigned *out_port,
 	}
 	h->node = node;
 	h->answers.limit = c->answer_budget;
+	h->costly_max = c->threads > 1 ? c->threads - 1 : 1;
 	h->quiesced = MHD_INVALID_SOCKET;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->idle, NULL);

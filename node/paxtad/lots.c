@@ -136,7 +136,8 @@ pxd_get_provenance(struct pxd_request *rq)
 	struct px_lineage *g = NULL;
 	int rc;
 
-	if (!pxd_valid_id(rq, "a lot", id) || pxd_begin(rq, &t) != PX_OK)
+	if (!pxd_valid_id(rq, "a lot", id) || !pxd_costly(rq) ||
+	    pxd_begin(rq, &t) != PX_OK)
 		return;
 	rc = px_lineage(&g, t, id, LINEAGE_MAX);
 	px_store_abort(t);
@@ -163,7 +164,8 @@ pxd_get_lot_recall(struct pxd_request *rq)
 	struct px_recall *r = NULL;
 	int rc;
 
-	if (!pxd_valid_id(rq, "a lot", id) || pxd_begin(rq, &t) != PX_OK)
+	if (!pxd_valid_id(rq, "a lot", id) || !pxd_costly(rq) ||
+	    pxd_begin(rq, &t) != PX_OK)
 		return;
 	rc = px_lot_recall(&r, t, id);
 	px_store_abort(t);
@@ -198,7 +200,8 @@ pxd_get_recall(struct pxd_request *rq)
 		return;
 	}
 	if ((q.district && !pxd_valid_id(rq, "a district", q.district)) ||
-	    (q.farm && !pxd_valid_id(rq, "an actor", q.farm)))
+	    (q.farm && !pxd_valid_id(rq, "an actor", q.farm)) ||
+	    !pxd_costly(rq))
 		return;
 	if (pxd_begin(rq, &t) != PX_OK)
 		return;

@@ -228,6 +228,15 @@ void pxd_reply_json(struct pxd_request *rq, unsigned status, json_t *j);
  */
 void pxd_reply_stream(struct pxd_request *rq, unsigned status,
 		      const char *content_type, struct pxd_stream *s);
+/*
+ * For answers costly to make (a recall, a lineage: a walk of up to millions
+ * of lots): 1 when this one may be made now; else answers 503 and returns
+ * 0. At most --threads - 1 (1 at least) are made at once, so a thread is
+ * left for everything else (/healthz, entries) whatever clients ask, and
+ * none is made while the answer budget has no room for one more stream.
+ * The slot is the request's until it answers.
+ */
+int pxd_costly(struct pxd_request *rq);
 /* Bytes held for answers now, over all connections (for /metrics). */
 size_t pxd_answer_bytes(const struct pxd_request *rq);
 void pxd_reply_error(struct pxd_request *rq, unsigned status, const char *code,
@@ -263,11 +272,13 @@ int pxd_budget_take(struct pxd_budget *b, size_t n);
 /* Bytes taken before are held no more; b may be NULL. */
 void pxd_budget_give(struct pxd_budget *b, size_t n);
 
-/* The bytes of a streamed answer not yet taken by its connection. Its
- * capacity is counted in budget for as long as it lives. */
+/* The bytes of a streamed answer not yet taken by its connection:
+ * buf[off, off + len). Its capacity is counted in budget for as long as it
+ * lives. */
 struct pxd_out {
 	char *buf;
-	size_t len; /* bytes in buf */
+	size_t off; /* taken already */
+	size_t len; /* waiting */
 	size_t cap; /* counted in budget */
 	struct pxd_budget *budget;
 };
@@ -284,8 +295,8 @@ int pxd_out_write(struct pxd_out *o, const void *p, size_t n);
 /* Append j as JSON (PXD_JSON_FLAGS), and drop the reference to j (which
  * may be NULL after a failed allocation: PX_ENOMEM). */
 int pxd_out_json(struct pxd_out *o, json_t *j);
-/* Forget the first n bytes (taken by the connection), and come back to
- * PXD_STREAM_CHUNK bytes once the buffer was grown and is empty. */
+/* The first n bytes waiting are taken by the connection; the buffer comes
+ * back to PXD_STREAM_CHUNK bytes once it was grown and is empty. */
 void pxd_out_consume(struct pxd_out *o, size_t n);
 
 /*

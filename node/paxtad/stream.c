@@ -56,12 +56,17 @@ pxd_out_release(struct pxd_out *o)
 	pxd_budget_give(o->budget, o->cap);
 	free(o->buf);
 	o->buf = NULL;
-	o->len = o->cap = 0;
+	o->off = o->len = o->cap = 0;
 }
 
 int
 pxd_out_write(struct pxd_out *o, const void *p, size_t n)
 {
+	if (n > o->cap - o->off - o->len && o->off) {
+		/* room at the front first: what was taken is gone */
+		memmove(o->buf, o->buf + o->off, o->len);
+		o->off = 0;
+	}
 	if (n > o->cap - o->len) {
 		size_t cap = o->cap ? o->cap : PXD_STREAM_CHUNK;
 		char *nb;
@@ -82,7 +87,7 @@ pxd_out_write(struct pxd_out *o, const void *p, size_t n)
 		o->cap = cap;
 	}
 	if (n)
-		memcpy(o->buf + o->len, p, n);
+		memcpy(o->buf + o->off + o->len, p, n);
 	o->len += n;
 	return PX_OK;
 }
@@ -101,15 +106,15 @@ pxd_out_json(struct pxd_out *o, json_t *j)
 void
 pxd_out_consume(struct pxd_out *o, size_t n)
 {
-	if (n >= o->len) {
-		o->len = 0;
-	} else {
-		memmove(o->buf, o->buf + n, o->len - n);
+	if (n < o->len) {
+		o->off += n;
 		o->len -= n;
+		return;
 	}
+	o->off = o->len = 0;
 	/* A buffer grown for one large element goes back to its size once
 	 * that element is taken: only CHUNK stays held per stream. */
-	if (o->len == 0 && o->cap > PXD_STREAM_CHUNK) {
+	if (o->cap > PXD_STREAM_CHUNK) {
 		char *nb = realloc(o->buf, PXD_STREAM_CHUNK);
 
 		if (nb) {

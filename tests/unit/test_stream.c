@@ -180,7 +180,7 @@ drain(struct pxd_stream *s, struct pxd_budget *budget, size_t bite,
 		take = o.len < bite ? o.len : bite;
 		all = realloc(all, n + take + 1);
 		assert_non_null(all);
-		memcpy(all + n, o.buf, take);
+		memcpy(all + n, o.buf + o.off, take);
 		n += take;
 		pxd_out_consume(&o, take);
 	}
@@ -431,7 +431,7 @@ test_range_while_the_log_grows(void **state)
 			harvest(fx, FARM_B, late, "UZ-QA-NKS");
 		}
 		assert_true(n + o.len <= want_len);
-		memcpy(got + n, o.buf, o.len);
+		memcpy(got + n, o.buf + o.off, o.len);
 		n += o.len;
 		pxd_out_consume(&o, o.len);
 	}
