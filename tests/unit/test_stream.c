@@ -164,7 +164,7 @@ drain(struct pxd_stream *s, struct pxd_budget *budget, size_t bite,
 {
 	struct pxd_out o;
 	char *all = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int done = 0;
 
 	assert_int_equal(pxd_out_init(&o, budget), PX_OK);
@@ -178,8 +178,11 @@ drain(struct pxd_stream *s, struct pxd_budget *budget, size_t bite,
 		/* never more than one buffer, and one element, held */
 		assert_true(o.cap <= 4 * PXD_STREAM_CHUNK);
 		take = o.len < bite ? o.len : bite;
-		all = realloc(all, n + take + 1);
-		assert_non_null(all);
+		if (n + take + 1 > cap) {
+			cap = 2 * (n + take + 1);
+			all = realloc(all, cap);
+			assert_non_null(all);
+		}
 		memcpy(all + n, o.buf + o.off, take);
 		n += take;
 		pxd_out_consume(&o, take);
