@@ -578,7 +578,8 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		/* Headers are gone: all that is left is to cut, and the
 		 * client sees a chunked answer without its end. */
 		fprintf(stderr, "paxtad: a streamed answer was cut: %s\n",
-			px_strerror(rc));
+			rc == PX_ETOOLARGE ? "the answer budget is spent"
+					   : px_strerror(rc));
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
 	if (a->out.len == 0)

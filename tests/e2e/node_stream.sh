@@ -123,7 +123,10 @@ wait_unheld 30
 expect_eq "$healthy" "$polls" "/healthz answered every time under $CLIENTS greedy clients"
 read -r _ opened _ closed _ _ _ st200 _ st503 <slow.out
 expect_eq "$opened" "$CLIENTS" "greedy connections opened"
-if [ "$st200" -ge 1 ] && [ $((st200 + st503)) -eq "$CLIENTS" ]; then ok; else
+# (a connection whose thread is busy making a recall may be cut by the
+# request deadline before its request is read: neither status)
+echo "greedy clients: $st200 streamed, $st503 refused, of $CLIENTS"
+if [ "$st200" -ge 1 ] && [ "$st503" -ge 1 ]; then ok; else
 	bad "answers: $st200 streamed, $st503 refused, of $CLIENTS"
 fi
 expect_eq "$closed" "$opened" "every greedy connection closed by the node"
@@ -154,9 +157,14 @@ if cmp -s slow.json fast.json; then ok; else bad "the slow reader's recall diffe
 if [ "$(stat -c %s fast.json)" -gt $((6 << 20)) ]; then ok; else bad "the recall is only $(stat -c %s fast.json) bytes"; fi
 expect_eq "$(jq '.lots | length' fast.json)" "$LOTS" "the recall's lots"
 expect_eq "$(jq -S . fast.json | sha256sum)" "$(jq -S . cli.json | sha256sum)" "the node's recall is the ledger's"
-set +e
-curl -s --limit-rate 200K --max-time 1 -o part.json "$URL$RECALL"
-set -e
+# a reader that leaves after 100 KB (head closes the pipe)
+for i in $(seq 1 30); do
+	set +e
+	curl -s --limit-rate 1M "$URL$RECALL" | head -c 100000 >part.json
+	set -e
+	[ "$(head -c 10 part.json)" = '{"recall":' ] && break
+	sleep 1
+done
 if [ "$(head -c 10 part.json)" = '{"recall":' ] &&
 	[ "$(stat -c %s part.json)" -lt "$(stat -c %s fast.json)" ]; then ok; else
 	bad "the reader gone mid-answer got $(stat -c %s part.json) bytes: $(head -c 100 part.json)"
