@@ -134,6 +134,13 @@ put_varint(uint8_t *out, uint64_t v)
 	return n;
 }
 
+size_t
+pxd_batch_header(uint8_t head[PXD_BATCH_HEADER_MAX], size_t len)
+{
+	head[0] = (1 << 3) | 2; /* field 1, length-delimited */
+	return 1 + put_varint(head + 1, len);
+}
+
 int
 pxd_batch_write(const uint8_t *const *leaves, const size_t *lens, size_t n,
 		uint8_t **out, size_t *out_len)
@@ -142,13 +149,12 @@ pxd_batch_write(const uint8_t *const *leaves, const size_t *lens, size_t n,
 	uint8_t *buf;
 
 	for (size_t i = 0; i < n; i++)
-		total += 1 + 10 + lens[i];
+		total += PXD_BATCH_HEADER_MAX + lens[i];
 	buf = malloc(total ? total : 1);
 	if (!buf)
 		return PX_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		buf[at++] = (1 << 3) | 2; /* field 1, length-delimited */
-		at += put_varint(buf + at, lens[i]);
+		at += pxd_batch_header(buf + at, lens[i]);
 		memcpy(buf + at, leaves[i], lens[i]);
 		at += lens[i];
 	}

@@ -298,29 +298,18 @@ pxd_post_entries(struct pxd_request *rq)
 
 /* ---- GET /v1/entries/{index}, GET /v1/entries?start&count ---- */
 
+/* The entry at index as an event (docs/api.md); NULL when it does not
+ * decode. */
 static json_t *
-entry_json(uint64_t index, const uint8_t *leaf, size_t len, int decoded)
+entry_json(uint64_t index, const uint8_t *leaf, size_t len)
 {
 	struct px_entry e;
-	char *b64 = NULL, *sent = NULL;
 	json_t *j = NULL;
 
-	if (decoded) {
-		if (px_entry_read(&e, leaf, len,
-				  PX_ENTRY_HASH | PX_ENTRY_DECODE) == PX_OK)
-			j = px_event_logged(&e, index);
-		px_entry_release(&e);
-		return j;
-	}
-	/* The leaf, and the signed entry in it: what its author sent. */
-	if (px_entry_read(&e, leaf, len, 0) == PX_OK && e.signed_entry &&
-	    px_base64_encode(&b64, leaf, len) == PX_OK &&
-	    px_base64_encode(&sent, e.signed_entry, e.signed_len) == PX_OK)
-		j = json_pack("{s:I,s:s,s:s}", "index", (json_int_t)index,
-			      "leaf", b64, "signed_entry", sent);
+	if (px_entry_read(&e, leaf, len, PX_ENTRY_HASH | PX_ENTRY_DECODE) ==
+	    PX_OK)
+		j = px_event_logged(&e, index);
 	px_entry_release(&e);
-	free(b64);
-	free(sent);
 	return j;
 }
 
@@ -338,7 +327,7 @@ reply_entry(struct pxd_request *rq, struct px_txn *t, uint64_t index)
 		pxd_fail_internal(rq, rc);
 		return;
 	}
-	j = entry_json(index, leaf, len, 1);
+	j = entry_json(index, leaf, len);
 	if (!j) {
 		pxd_reply_error(rq, 500, "internal",
 				"entry %" PRIu64 " does not decode", index);
@@ -410,15 +399,15 @@ wants_protobuf(struct pxd_request *rq)
 	return accept && strstr(accept, "application/x-protobuf") != NULL;
 }
 
+/* GET /v1/entries?start&count: streamed (answers.c), each piece read in
+ * its own snapshot, so a slow client pins nothing of the store. */
 void
 pxd_get_entries(struct pxd_request *rq)
 {
 	struct px_txn *t = NULL;
+	struct pxd_stream *s = NULL;
 	uint64_t start = 0, count = RANGE_DEFAULT, size;
-	const uint8_t **leaves = NULL;
-	size_t *lens = NULL, n = 0, bytes = 0;
-	json_t *list = NULL;
-	int present, rc = PX_OK;
+	int present, protobuf, rc;
 
 	if (pxd_query_u64(rq, "start", &start, &present) ||
 	    pxd_query_u64(rq, "count", &count, &present))
@@ -433,60 +422,28 @@ pxd_get_entries(struct pxd_request *rq)
 	if (pxd_begin(rq, &t) != PX_OK)
 		return;
 	size = px_store_size(t);
+	px_store_abort(t);
 	if (start > size) {
 		pxd_reply_error(rq, 400, "malformed",
 				"start %" PRIu64 " is past the log's %" PRIu64
 				" entries",
 				start, size);
-		goto out;
+		return;
 	}
 	if (count > size - start)
 		count = size - start;
-	leaves = calloc(count ? count : 1, sizeof(*leaves));
-	lens = calloc(count ? count : 1, sizeof(*lens));
-	if (!leaves || !lens) {
-		rc = PX_ENOMEM;
-		goto out;
+	protobuf = wants_protobuf(rq);
+	rc = pxd_range_stream(&s, pxd_request_node(rq)->ledger, start, count,
+			      size, RANGE_BYTES, protobuf);
+	if (rc != PX_OK) {
+		pxd_fail_internal(rq, rc);
+		return;
 	}
-	/* Whole entries only: stop before the byte budget is passed. */
-	for (n = 0; n < count; n++) {
-		rc = px_store_leaf(t, start + n, &leaves[n], &lens[n]);
-		if (rc != PX_OK)
-			goto out;
-		if (n > 0 && bytes + lens[n] > RANGE_BYTES)
-			break;
-		bytes += lens[n];
-	}
-	if (wants_protobuf(rq)) {
-		uint8_t *out;
-		size_t out_len;
+	if (protobuf) {
 		char first[24];
 
-		if ((rc = pxd_batch_write(leaves, lens, n, &out, &out_len)) !=
-		    PX_OK)
-			goto out;
 		snprintf(first, sizeof(first), "%" PRIu64, start);
 		pxd_add_header(rq, "X-Paxta-Start", first);
-		pxd_reply(rq, 200, PXD_CT_BATCH, (char *)out, out_len);
-		goto out;
 	}
-	list = json_array();
-	for (size_t i = 0; list && i < n; i++)
-		if (json_array_append_new(list, entry_json(start + i, leaves[i],
-							   lens[i], 0)) != 0)
-			rc = PX_ENOMEM;
-	if (!list || rc != PX_OK)
-		goto out;
-	pxd_reply_json(rq, 200,
-		       json_pack("{s:I,s:I,s:o}", "start", (json_int_t)start,
-				 "size", (json_int_t)size, "entries", list));
-	list = NULL;
-out:
-	/* The leaves point into the snapshot: it ends after the reply. */
-	px_store_abort(t);
-	json_decref(list);
-	free(leaves);
-	free(lens);
-	if (rc != PX_OK)
-		pxd_fail_internal(rq, rc);
+	pxd_reply_stream(rq, 200, protobuf ? PXD_CT_BATCH : PXD_CT_JSON, s);
 }

@@ -40,8 +40,9 @@ pxd_get_metrics(struct pxd_request *rq)
 	size = px_store_size(t);
 	px_store_abort(t);
 	px_store_disk_bytes(px_ledger_store(node->ledger), &disk);
-	if (pxd_metrics_render(node->metrics, size, disk, &text, &len) !=
-	    PX_OK) {
+	if (pxd_metrics_render(node->metrics, size, disk, pxd_answer_bytes(rq),
+			       node->config->answer_budget, &text,
+			       &len) != PX_OK) {
 		pxd_fail_internal(rq, PX_ENOMEM);
 		return;
 	}

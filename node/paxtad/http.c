@@ -70,8 +70,10 @@ struct pxd_http {
 	pthread_mutex_t lock; /* deferrals and the in-flight count */
 	pthread_cond_t idle;
 	size_t active;
-	atomic_size_t pending; /* body bytes held */
-	atomic_size_t answers; /* answer bytes held, until sent */
+	atomic_size_t pending;     /* body bytes held */
+	struct pxd_budget answers; /* answer bytes held, until sent */
+	atomic_uint costly;        /* costly answers being made */
+	unsigned costly_max;
 
 	pthread_mutex_t conns_lock; /* conns and every pxd_conn in it */
 	struct pxd_conn *conns;
@@ -114,6 +116,7 @@ struct pxd_request {
 	} headers[MAX_HEADERS];
 	size_t n_headers;
 	int replied;
+	int costly; /* holds one of h->costly until it answers */
 	unsigned status;
 	enum MHD_Result queued;
 
@@ -352,6 +355,15 @@ reaper_main(void *arg)
 
 			if (c->cut || limit <= 0 || now - c->since <= limit)
 				continue;
+			/* An answer not taken is cut, not closed: what the
+			 * kernel still holds of it is dropped (a reset) and
+			 * the client hears of it at once, where a FIN would
+			 * wait behind those bytes for ever. */
+			if (c->phase == PHASE_SENDING)
+				setsockopt(c->fd, SOL_SOCKET, SO_LINGER,
+					   &(struct linger){ .l_onoff = 1,
+							     .l_linger = 0 },
+					   sizeof(struct linger));
 			shutdown(c->fd, SHUT_RDWR);
 			c->cut = 1;
 			pxd_metrics_deadline(h->node->metrics,
@@ -373,13 +385,7 @@ reaper_main(void *arg)
 static int
 reserve_answer(struct pxd_http *h, size_t len)
 {
-	size_t was = atomic_fetch_add(&h->answers, len);
-
-	if (was + len > h->node->config->answer_budget) {
-		atomic_fetch_sub(&h->answers, len);
-		return 0;
-	}
-	return 1;
+	return pxd_budget_take(&h->answers, len);
 }
 
 struct held_answer {
@@ -394,7 +400,7 @@ release_answer(void *cls)
 {
 	struct held_answer *a = cls;
 
-	atomic_fetch_sub(&a->h->answers, a->len);
+	pxd_budget_give(&a->h->answers, a->len);
 	free(a->body);
 	free(a);
 }
@@ -408,7 +414,7 @@ held_response(struct pxd_http *h, char *body, size_t len)
 	struct MHD_Response *resp;
 
 	if (!a) {
-		atomic_fetch_sub(&h->answers, len);
+		pxd_budget_give(&h->answers, len);
 		free(body);
 		return NULL;
 	}
@@ -420,52 +426,24 @@ held_response(struct pxd_http *h, char *body, size_t len)
 	return resp;
 }
 
-void
-pxd_reply(struct pxd_request *rq, unsigned status, const char *content_type,
-	  char *body, size_t len)
+/* The request's costly answer is made: its slot is free. */
+static void
+costly_end(struct pxd_request *rq)
 {
-	static char failed[] = "{\"error\":\"internal\",\"message\":\"out of "
-			       "memory\"}\n";
-	static const char busy[] =
-		"{\"error\":\"unavailable\",\"message\":\"the node holds as "
-		"many answers as it may; try again\"}\n";
-	struct MHD_Response *resp;
-	int held = 0;
+	if (rq->costly) {
+		atomic_fetch_sub(&rq->h->costly, 1);
+		rq->costly = 0;
+	}
+}
 
-	if (rq->replied) {
-		free(body);
-		return;
-	}
-	rq->replied = 1;
-	if (!body && len) {
-		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		content_type = "application/json";
-		body = NULL;
-		len = 0;
-	}
-	if (body && !reserve_answer(rq->h, len)) {
-		/* past the budget: the answer is dropped, not held */
-		free(body);
-		body = NULL;
-		len = 0;
-		status = MHD_HTTP_SERVICE_UNAVAILABLE;
-		content_type = "application/json";
-		pxd_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-		resp = MHD_create_response_from_buffer(
-			strlen(busy), (void *)busy, MHD_RESPMEM_PERSISTENT);
-	} else if (body) {
-		held = 1;
-		resp = held_response(rq->h, body, len);
-	} else if (status == MHD_HTTP_INTERNAL_SERVER_ERROR && !len)
-		resp = MHD_create_response_from_buffer(strlen(failed), failed,
-						       MHD_RESPMEM_PERSISTENT);
-	else
-		resp = MHD_create_response_from_buffer(0, NULL,
-						       MHD_RESPMEM_PERSISTENT);
+/* Queue resp (NULL: none could be made, the connection is closed) with
+ * the request's headers; the send deadline starts. */
+static void
+queue(struct pxd_request *rq, unsigned status, const char *content_type,
+      struct MHD_Response *resp)
+{
+	costly_end(rq);
 	if (!resp) {
-		/* held_response freed body already when it made none */
-		if (!held)
-			free(body);
 		rq->status = 0;
 		rq->queued = MHD_NO; /* close the connection */
 		return;
@@ -482,11 +460,64 @@ pxd_reply(struct pxd_request *rq, unsigned status, const char *content_type,
 	set_phase(rq->h, rq->conn, PHASE_SENDING);
 }
 
+/* 503: the answer does not fit in the budget; it is dropped, not held. */
+static void
+reply_busy(struct pxd_request *rq)
+{
+	static const char busy[] =
+		"{\"error\":\"unavailable\",\"message\":\"the node holds as "
+		"many answers as it may; try again\"}\n";
+
+	rq->replied = 1;
+	pxd_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	queue(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json",
+	      MHD_create_response_from_buffer(strlen(busy), (void *)busy,
+					      MHD_RESPMEM_PERSISTENT));
+}
+
+void
+pxd_reply(struct pxd_request *rq, unsigned status, const char *content_type,
+	  char *body, size_t len)
+{
+	static char failed[] = "{\"error\":\"internal\",\"message\":\"out of "
+			       "memory\"}\n";
+	struct MHD_Response *resp;
+	int held = 0;
+
+	if (rq->replied) {
+		free(body);
+		return;
+	}
+	if (body && !reserve_answer(rq->h, len)) {
+		free(body);
+		reply_busy(rq);
+		return;
+	}
+	rq->replied = 1;
+	if (!body && len) {
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		content_type = "application/json";
+		body = NULL;
+		len = 0;
+	}
+	if (body) {
+		held = 1;
+		resp = held_response(rq->h, body, len);
+	} else if (status == MHD_HTTP_INTERNAL_SERVER_ERROR && !len)
+		resp = MHD_create_response_from_buffer(strlen(failed), failed,
+						       MHD_RESPMEM_PERSISTENT);
+	else
+		resp = MHD_create_response_from_buffer(0, NULL,
+						       MHD_RESPMEM_PERSISTENT);
+	if (!resp && !held)
+		free(body); /* held_response freed it when it made none */
+	queue(rq, status, content_type, resp);
+}
+
 void
 pxd_reply_json(struct pxd_request *rq, unsigned status, json_t *j)
 {
-	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15))
-		       : NULL;
+	char *text = j ? json_dumps(j, PXD_JSON_FLAGS) : NULL;
 	size_t len = text ? strlen(text) : 0;
 
 	json_decref(j);
@@ -502,6 +533,156 @@ pxd_reply_json(struct pxd_request *rq, unsigned status, json_t *j)
 	}
 	pxd_reply(rq, text ? status : MHD_HTTP_INTERNAL_SERVER_ERROR,
 		  "application/json", text, text ? len : 0);
+}
+
+/* ---- streamed answers ---- */
+
+/* A block size for libmicrohttpd's own buffer of a callback response:
+ * chunked answers (HTTP/1.1) are written through the connection's memory,
+ * this one serves HTTP/1.0 clients. Counted in the budget all the same. */
+#define STREAM_BLOCK ((size_t)4 << 10)
+
+struct streamed {
+	struct pxd_http *h;
+	struct pxd_stream *s;
+	struct pxd_out out;
+	size_t reserved; /* s->held and STREAM_BLOCK, in the budget */
+	int done;        /* s produced its last piece */
+};
+
+/* libmicrohttpd is done with the answer (sent, or the connection ended,
+ * cut by the reaper or by the client): everything it held goes. */
+static void
+stream_release(void *cls)
+{
+	struct streamed *a = cls;
+
+	pxd_stream_free(a->s);
+	pxd_out_release(&a->out);
+	pxd_budget_give(&a->h->answers, a->reserved);
+	free(a);
+}
+
+/* The connection can take up to max bytes more: from the buffer, produced
+ * again whenever it ran dry. On the connection's thread. */
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct streamed *a = cls;
+	size_t n;
+	int rc;
+
+	(void)pos;
+	if (a->out.len == 0 && !a->done &&
+	    (rc = pxd_stream_fill(a->s, &a->out, &a->done)) != PX_OK) {
+		/* Headers are gone: all that is left is to cut, and the
+		 * client sees a chunked answer without its end. */
+		fprintf(stderr, "paxtad: a streamed answer was cut: %s\n",
+			rc == PX_ETOOLARGE ? "the answer budget is spent"
+					   : px_strerror(rc));
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	if (a->out.len == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	n = a->out.len < max ? a->out.len : max;
+	memcpy(buf, a->out.buf + a->out.off, n);
+	pxd_out_consume(&a->out, n);
+	return (ssize_t)n;
+}
+
+void
+pxd_reply_stream(struct pxd_request *rq, unsigned status,
+		 const char *content_type, struct pxd_stream *s)
+{
+	struct pxd_http *h = rq->h;
+	struct streamed *a = NULL;
+	struct MHD_Response *resp;
+	int rc;
+
+	if (rq->replied) {
+		pxd_stream_free(s);
+		return;
+	}
+	if (!s) {
+		pxd_fail_internal(rq, PX_ENOMEM);
+		return;
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a) {
+		pxd_stream_free(s);
+		pxd_fail_internal(rq, PX_ENOMEM);
+		return;
+	}
+	a->h = h;
+	a->s = s;
+	a->reserved = s->held + STREAM_BLOCK;
+	if (!reserve_answer(h, a->reserved)) {
+		a->reserved = 0;
+		rc = PX_ETOOLARGE;
+	} else if ((rc = pxd_out_init(&a->out, &h->answers)) == PX_OK) {
+		rc = pxd_stream_fill(s, &a->out, &a->done);
+	}
+	if (rc != PX_OK) {
+		stream_release(a);
+		if (rc == PX_ETOOLARGE)
+			reply_busy(rq); /* the budget is spent */
+		else
+			pxd_fail_internal(rq, rc);
+		return;
+	}
+	if (a->done) {
+		/* The whole answer is in: held as any other, with its
+		 * length, and the stream's memory back at once. */
+		char *body = malloc(a->out.len ? a->out.len : 1);
+		size_t len = a->out.len;
+
+		if (body)
+			memcpy(body, a->out.buf + a->out.off, len);
+		stream_release(a);
+		if (!body)
+			pxd_fail_internal(rq, PX_ENOMEM);
+		else
+			pxd_reply(rq, status, content_type, body, len);
+		return;
+	}
+	rq->replied = 1;
+	resp = MHD_create_response_from_callback(
+		MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, a, stream_release);
+	if (!resp)
+		stream_release(a);
+	queue(rq, status, content_type, resp);
+}
+
+int
+pxd_costly(struct pxd_request *rq)
+{
+	struct pxd_http *h = rq->h;
+	const struct pxd_budget *b = &h->answers;
+
+	if (rq->costly)
+		return 1;
+	if (atomic_load(&b->held) + PXD_STREAM_CHUNK + STREAM_BLOCK >
+	    b->limit) {
+		reply_busy(rq);
+		return 0;
+	}
+	if (atomic_fetch_add(&h->costly, 1) >= h->costly_max) {
+		atomic_fetch_sub(&h->costly, 1);
+		pxd_add_header(rq, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		pxd_reply_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+				"the node is making as many large answers "
+				"(recalls, lineages) as it may at once; try "
+				"again");
+		return 0;
+	}
+	rq->costly = 1;
+	return 1;
+}
+
+size_t
+pxd_answer_bytes(const struct pxd_request *rq)
+{
+	return atomic_load(&rq->h->answers.held);
 }
 
 void
@@ -822,6 +1003,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	pxd_metrics_request(h->node->metrics, rq->route,
 			    rq->replied ? rq->status : 0,
 			    now_s() - rq->started);
+	costly_end(rq);
 	release_body(rq);
 	if (rq->state_free)
 		rq->state_free(rq->state);
@@ -900,6 +1082,8 @@ pxd_http_start(struct pxd_http **out, struct pxd_node *node, unsigned *out_port,
 		return PX_ENOMEM;
 	}
 	h->node = node;
+	h->answers.limit = c->answer_budget;
+	h->costly_max = c->threads > 1 ? c->threads - 1 : 1;
 	h->quiesced = MHD_INVALID_SOCKET;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->idle, NULL);

@@ -22,6 +22,35 @@
 /* The lineage graph served as JSON at most this many lots. */
 #define LINEAGE_MAX 20000
 
+/* ---- streamed answers ---- */
+
+/* A recall or lineage is held in its C form until its client took the
+ * JSON, made one element at a time (answers.c): never the whole tree or
+ * text. Both take what they answer. */
+static void
+reply_recall(struct pxd_request *rq, struct px_recall *r)
+{
+	struct pxd_stream *s;
+	int rc = pxd_recall_stream(&s, r);
+
+	if (rc != PX_OK)
+		pxd_fail_internal(rq, rc);
+	else
+		pxd_reply_stream(rq, 200, PXD_CT_JSON, s);
+}
+
+static void
+reply_lineage(struct pxd_request *rq, struct px_lineage *g)
+{
+	struct pxd_stream *s;
+	int rc = pxd_lineage_stream(&s, g);
+
+	if (rc != PX_OK)
+		pxd_fail_internal(rq, rc);
+	else
+		pxd_reply_stream(rq, 200, PXD_CT_JSON, s);
+}
+
 /* ---- lots ---- */
 
 static void
@@ -107,7 +136,8 @@ pxd_get_provenance(struct pxd_request *rq)
 	struct px_lineage *g = NULL;
 	int rc;
 
-	if (!pxd_valid_id(rq, "a lot", id) || pxd_begin(rq, &t) != PX_OK)
+	if (!pxd_valid_id(rq, "a lot", id) || !pxd_costly(rq) ||
+	    pxd_begin(rq, &t) != PX_OK)
 		return;
 	rc = px_lineage(&g, t, id, LINEAGE_MAX);
 	px_store_abort(t);
@@ -123,8 +153,7 @@ pxd_get_provenance(struct pxd_request *rq)
 		lot_missing(rq, id, rc, 0);
 		return;
 	}
-	pxd_reply_json(rq, 200, px_lineage_json(g));
-	px_lineage_free(g);
+	reply_lineage(rq, g);
 }
 
 void
@@ -135,7 +164,8 @@ pxd_get_lot_recall(struct pxd_request *rq)
 	struct px_recall *r = NULL;
 	int rc;
 
-	if (!pxd_valid_id(rq, "a lot", id) || pxd_begin(rq, &t) != PX_OK)
+	if (!pxd_valid_id(rq, "a lot", id) || !pxd_costly(rq) ||
+	    pxd_begin(rq, &t) != PX_OK)
 		return;
 	rc = px_lot_recall(&r, t, id);
 	px_store_abort(t);
@@ -143,8 +173,7 @@ pxd_get_lot_recall(struct pxd_request *rq)
 		lot_missing(rq, id, rc, 0);
 		return;
 	}
-	pxd_reply_json(rq, 200, px_recall_json(r));
-	px_recall_free(r);
+	reply_recall(rq, r);
 }
 
 /* ---- GET /v1/recall ---- */
@@ -171,7 +200,8 @@ pxd_get_recall(struct pxd_request *rq)
 		return;
 	}
 	if ((q.district && !pxd_valid_id(rq, "a district", q.district)) ||
-	    (q.farm && !pxd_valid_id(rq, "an actor", q.farm)))
+	    (q.farm && !pxd_valid_id(rq, "an actor", q.farm)) ||
+	    !pxd_costly(rq))
 		return;
 	if (pxd_begin(rq, &t) != PX_OK)
 		return;
@@ -194,6 +224,5 @@ pxd_get_recall(struct pxd_request *rq)
 		pxd_fail_internal(rq, rc);
 		return;
 	}
-	pxd_reply_json(rq, 200, px_recall_json(r));
-	px_recall_free(r);
+	reply_recall(rq, r);
 }

@@ -92,11 +92,14 @@ static const char help[] =
 	"  --send-timeout SECONDS  an answer must be taken by the client "
 	"within this long\n"
 	"                          (default 60)\n"
-	"  --answer-budget BYTES   answers held for clients at once, all "
-	"connections\n"
-	"                          together; past it a request is "
-	"answered 503 (default\n"
-	"                          128M)\n"
+	"  --answer-budget BYTES   memory for answers, all connections "
+	"together: answers\n"
+	"                          waiting to be taken, and each streamed "
+	"one's 64K buffer\n"
+	"                          and the result it is made from; past it "
+	"a request is\n"
+	"                          answered 503 (default 128M, at least "
+	"256K)\n"
 	"  --help                  this text\n";
 
 /* Two strings: C11 compilers need take no more than 4095 bytes in one. */
@@ -401,10 +404,11 @@ parse_flags(int argc, char **argv, struct pxd_config *c)
 			c->send_timeout = (unsigned)v;
 			break;
 		case OPT_ANSWER_BUDGET:
-			if (parse_number(optarg, 64 * 1024, (uint64_t)16 << 30,
+			if (parse_number(optarg, 256 * 1024, (uint64_t)16 << 30,
 					 1, &v) != 0)
-				return usage("--answer-budget takes bytes, 64K "
-					     "to 16384M (like 128M)");
+				return usage(
+					"--answer-budget takes bytes, 256K "
+					"to 16384M (like 128M)");
 			c->answer_budget = (size_t)v;
 			break;
 		case 'h':

@@ -220,7 +220,8 @@ put_histogram(struct text *t, const char *name, const char *labels,
 
 int
 pxd_metrics_render(struct pxd_metrics *m, uint64_t log_size,
-		   uint64_t data_bytes, char **out, size_t *out_len)
+		   uint64_t data_bytes, size_t answer_bytes,
+		   size_t answer_budget, char **out, size_t *out_len)
 {
 	struct text t = { 0 };
 	char labels[512];
@@ -261,6 +262,17 @@ pxd_metrics_render(struct pxd_metrics *m, uint64_t log_size,
 	    "paxtad_deadline_cuts_total{phase=\"answer\"} %llu\n",
 	    (unsigned long long)load(&m->deadline_cuts[0]),
 	    (unsigned long long)load(&m->deadline_cuts[1]));
+	put(&t,
+	    "# HELP paxtad_answer_bytes_held Bytes held for answers not yet "
+	    "taken by their\n# clients: answers held whole, and streamed "
+	    "answers' buffers and what\n# they are made from.\n# TYPE "
+	    "paxtad_answer_bytes_held gauge\npaxtad_answer_bytes_held %llu\n"
+	    "# HELP paxtad_answer_budget_bytes The most paxtad_answer_bytes_"
+	    "held may reach\n# (--answer-budget).\n# TYPE "
+	    "paxtad_answer_budget_bytes gauge\n"
+	    "paxtad_answer_budget_bytes %llu\n",
+	    (unsigned long long)answer_bytes,
+	    (unsigned long long)answer_budget);
 	put(&t,
 	    "# HELP paxtad_checkpoints_signed_total Checkpoints signed "
 	    "by this process.\n# TYPE paxtad_checkpoints_signed_total "

@@ -16,6 +16,7 @@
 #define PAXTAD_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -171,13 +172,16 @@ void pxd_metrics_deadline(struct pxd_metrics *m, int sending);
 void pxd_metrics_checkpoint(struct pxd_metrics *m, uint64_t size);
 
 /* The Prometheus text exposition; *out malloc'd. log_size and data_bytes
- * are read by the caller from a snapshot. PX_OK or PX_ENOMEM. */
+ * are read by the caller from a snapshot; answer_bytes are held for
+ * answers now, of answer_budget. PX_OK or PX_ENOMEM. */
 int pxd_metrics_render(struct pxd_metrics *m, uint64_t log_size,
-		       uint64_t data_bytes, char **out, size_t *out_len);
+		       uint64_t data_bytes, size_t answer_bytes,
+		       size_t answer_budget, char **out, size_t *out_len);
 
 /* ---- http.c: requests and replies, for handlers ---- */
 
 struct pxd_request;
+struct pxd_stream;
 
 /* Path parameters ({id}, {index}) of the matched route, decoded. */
 const char *pxd_param(const struct pxd_request *rq, size_t i);
@@ -213,9 +217,133 @@ void pxd_add_header(struct pxd_request *rq, const char *name,
 void pxd_reply(struct pxd_request *rq, unsigned status,
 	       const char *content_type, char *body, size_t len);
 void pxd_reply_json(struct pxd_request *rq, unsigned status, json_t *j);
+/*
+ * Answer with what s produces, sent as the client takes it (chunked). s is
+ * taken. Its first PXD_STREAM_FILL bytes are produced now, so a small
+ * answer is whole before it is queued and a failure at the start is a 500;
+ * a failure later cuts the connection. The buffer and s->held count in the
+ * answer budget until the connection is done with the answer: 503 when
+ * they do not fit. The send deadline (--send-timeout) applies as to any
+ * answer.
+ */
+void pxd_reply_stream(struct pxd_request *rq, unsigned status,
+		      const char *content_type, struct pxd_stream *s);
+/*
+ * For answers costly to make (a recall, a lineage: a walk of up to millions
+ * of lots): 1 when this one may be made now; else answers 503 and returns
+ * 0. At most --threads - 1 (1 at least) are made at once, so a thread is
+ * left for everything else (/healthz, entries) whatever clients ask, and
+ * none is made while the answer budget has no room for one more stream.
+ * The slot is the request's until it answers.
+ */
+int pxd_costly(struct pxd_request *rq);
+/* Bytes held for answers now, over all connections (for /metrics). */
+size_t pxd_answer_bytes(const struct pxd_request *rq);
 void pxd_reply_error(struct pxd_request *rq, unsigned status, const char *code,
 		     const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* ---- stream.c: streamed answers (no libmicrohttpd) ---- */
+
+/* How every JSON answer is written: compact, one line, reals with 15
+ * significant digits. */
+#define PXD_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+/* A streamed answer's buffer: this many bytes, counted in the answer
+ * budget from the start; the producer is called while fewer than
+ * PXD_STREAM_FILL wait in it, so an element up to the difference never
+ * grows it. */
+#define PXD_STREAM_CHUNK ((size_t)64 << 10)
+#define PXD_STREAM_FILL  ((size_t)32 << 10)
+
+/*
+ * Bytes the node holds for answers, over all connections (--answer-budget):
+ * answers held whole, and streams' buffers and what they are produced
+ * from. Any thread.
+ */
+struct pxd_budget {
+	atomic_size_t held;
+	size_t limit;
+};
+
+/* Count n more bytes: 1, or 0 (nothing counted) when that would pass the
+ * limit. b NULL counts nothing and always succeeds. */
+int pxd_budget_take(struct pxd_budget *b, size_t n);
+/* Bytes taken before are held no more; b may be NULL. */
+void pxd_budget_give(struct pxd_budget *b, size_t n);
+
+/* The bytes of a streamed answer not yet taken by its connection:
+ * buf[off, off + len). Its capacity is counted in budget for as long as it
+ * lives. */
+struct pxd_out {
+	char *buf;
+	size_t off; /* taken already */
+	size_t len; /* waiting */
+	size_t cap; /* counted in budget */
+	struct pxd_budget *budget;
+};
+
+/* An empty buffer of PXD_STREAM_CHUNK bytes, counted in budget (NULL:
+ * not counted). PX_OK; PX_ETOOLARGE when the budget is spent; PX_ENOMEM. */
+int pxd_out_init(struct pxd_out *o, struct pxd_budget *budget);
+/* Free the buffer and give its bytes back; o is empty afterwards. */
+void pxd_out_release(struct pxd_out *o);
+/* Append n bytes, growing the buffer past PXD_STREAM_CHUNK (counted) for
+ * an element that big. PX_OK; PX_ETOOLARGE when the budget is spent;
+ * PX_ENOMEM. */
+int pxd_out_write(struct pxd_out *o, const void *p, size_t n);
+/* Append j as JSON (PXD_JSON_FLAGS), and drop the reference to j (which
+ * may be NULL after a failed allocation: PX_ENOMEM). */
+int pxd_out_json(struct pxd_out *o, json_t *j);
+/* The first n bytes waiting are taken by the connection; the buffer comes
+ * back to PXD_STREAM_CHUNK bytes once it was grown and is empty. */
+void pxd_out_consume(struct pxd_out *o, size_t n);
+
+/*
+ * What a streamed answer is produced from. next appends the next piece of
+ * the answer to out and returns 1 when more follows, 0 after the last
+ * piece, or a negative px_err (the answer cannot be finished). It is
+ * called only while fewer than PXD_STREAM_FILL bytes wait in out, on the
+ * thread of the connection, one call at a time, and must hold no ledger
+ * snapshot between calls (a snapshot pins LMDB's pages). held is what the
+ * stream keeps in memory until it is freed, counted in the budget.
+ */
+struct pxd_stream {
+	int (*next)(struct pxd_stream *s, struct pxd_out *out);
+	void (*free)(struct pxd_stream *s);
+	size_t held;
+};
+
+/* Free s with its own free function; accepts NULL. */
+void pxd_stream_free(struct pxd_stream *s);
+
+/* Call s->next until at least PXD_STREAM_FILL bytes wait in out or the
+ * answer ended (*done = 1). PX_OK, or next's error. */
+int pxd_stream_fill(struct pxd_stream *s, struct pxd_out *out, int *done);
+
+/*
+ * Entries [start, start + count) of the log, which had size entries when
+ * the request began, as GET /v1/entries answers them: JSON
+ * {"start","size","entries":[{"index","leaf","signed_entry"}]} (one line),
+ * or an EntryBatch when protobuf (field 1, length-delimited, one after
+ * the other: a batch is the concatenation of its entries). Whole entries
+ * only: it stops before the leaves' bytes pass max_bytes, after at least
+ * one. Each call of next reads in its own snapshot of l: leaf i never
+ * changes once logged. PX_OK or PX_ENOMEM.
+ */
+int pxd_range_stream(struct pxd_stream **out, struct px_ledger *l,
+		     uint64_t start, uint64_t count, uint64_t size,
+		     size_t max_bytes, int protobuf);
+
+struct px_recall;
+struct px_lineage;
+
+/* The JSON of px_recall_json(r) (and of px_lineage_json(g)), byte for
+ * byte as json_dumps with PXD_JSON_FLAGS and a newline, one element of
+ * its arrays at a time. The stream takes r (g): freed with the stream,
+ * also on failure. held estimates their bytes. PX_OK or PX_ENOMEM. */
+int pxd_recall_stream(struct pxd_stream **out, struct px_recall *r);
+int pxd_lineage_stream(struct pxd_stream **out, struct px_lineage *g);
 
 /* ---- routes.c ---- */
 
@@ -352,6 +480,11 @@ void pxd_page_search(struct pxd_request *rq);
  * max entries. *leaves and *lens malloc'd (free both). */
 int pxd_batch_read(const uint8_t *body, size_t len, size_t max,
 		   const uint8_t ***leaves, size_t **lens, size_t *n);
+/* The bytes before a leaf of len bytes in an EntryBatch (its field's key
+ * and length) into head: how many. A batch is these and the leaves, one
+ * after the other. */
+#define PXD_BATCH_HEADER_MAX 11
+size_t pxd_batch_header(uint8_t head[PXD_BATCH_HEADER_MAX], size_t len);
 /* An EntryBatch of leaves; *out malloc'd. PX_OK or PX_ENOMEM. */
 int pxd_batch_write(const uint8_t *const *leaves, const size_t *lens, size_t n,
 		    uint8_t **out, size_t *out_len);

@@ -7,11 +7,14 @@
  *     that send a request line, then one header line every INTERVAL
  *     seconds, never ending the headers, for at most SECONDS.
  *   px-slow-client noread PORT N SECONDS PATH SRC...
- *     N connections that send "GET PATH" and never read the answer.
+ *     N connections that send "GET PATH" and never read the answer, with
+ *     a receive buffer of 4K, so the answer waits in the server rather
+ *     than in the kernel.
  *
  * Prints one line: "opened O closed C max_open S status200 A status503 B"
  * (closed: by the server before SECONDS; max_open: the longest any
- * connection stayed open, in seconds; statuses: peeked, never read).
+ * connection stayed open, in seconds; statuses: peeked as soon as they
+ * came, never read). It ends once every connection is closed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,7 +39,7 @@ now_s(void)
 }
 
 static int
-connect_from(const char *src, unsigned port)
+connect_from(const char *src, unsigned port, int rcvbuf)
 {
 	struct sockaddr_in from = { .sin_family = AF_INET },
 			   to = { .sin_family = AF_INET };
@@ -44,6 +47,12 @@ connect_from(const char *src, unsigned port)
 
 	if (fd < 0)
 		return -1;
+	/* before connect: the window offered is set by it */
+	if (rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				 sizeof(rcvbuf)) != 0) {
+		close(fd);
+		return -1;
+	}
 	if (inet_pton(AF_INET, src, &from.sin_addr) != 1 ||
 	    bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0) {
 		close(fd);
@@ -92,11 +101,25 @@ closed_by_server(int fd, int peek_only)
 	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
+/* The status of the answer waiting on fd (peeked, not read); 0 before
+ * it came. */
+static int
+peek_status(int fd)
+{
+	char head[13] = "";
+
+	if (recv(fd, head, 12, MSG_PEEK | MSG_DONTWAIT) != 12 ||
+	    strncmp(head, "HTTP/1.", 7) != 0)
+		return 0;
+	return atoi(head + 9);
+}
+
 int
 main(int argc, char **argv)
 {
 	static int fds[MAX_CONNS];
 	static double opened_at[MAX_CONNS], closed_at[MAX_CONNS];
+	static int status[MAX_CONNS];
 	unsigned port;
 	int n, headers, st200 = 0, st503 = 0, opened = 0, closed = 0;
 	double seconds, interval = 0, start, next_line, max_open = 0;
@@ -123,7 +146,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		const char *src = argv[6 + i % (argc - 6)];
 
-		fds[i] = connect_from(src, port);
+		fds[i] = connect_from(src, port, headers ? 0 : 4096);
 		if (fds[i] < 0)
 			continue;
 		opened++;
@@ -144,6 +167,8 @@ main(int argc, char **argv)
 		for (int i = 0; i < n; i++) {
 			if (fds[i] < 0 || closed_at[i] > 0)
 				continue;
+			if (!headers && !status[i])
+				status[i] = peek_status(fds[i]);
 			if (closed_by_server(fds[i], !headers))
 				closed_at[i] = now_s();
 			else
@@ -165,17 +190,10 @@ main(int argc, char **argv)
 
 		if (fds[i] < 0)
 			continue;
-		if (!headers) {
-			char head[13] = "";
-
-			if (recv(fds[i], head, 12, MSG_PEEK | MSG_DONTWAIT) ==
-			    12) {
-				if (strncmp(head + 9, "200", 3) == 0)
-					st200++;
-				else if (strncmp(head + 9, "503", 3) == 0)
-					st503++;
-			}
-		}
+		if (!headers && !status[i])
+			status[i] = peek_status(fds[i]);
+		st200 += status[i] == 200;
+		st503 += status[i] == 503;
 		until = closed_at[i] > 0 ? closed_at[i] : now_s();
 		if (closed_at[i] > 0)
 			closed++;
