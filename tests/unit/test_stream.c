@@ -49,30 +49,11 @@ lot_id(char *out, size_t size, int i)
 		 "and-weighed-at-the-farm-gate-xx");
 }
 
-__attribute__((format(printf, 2, 3))) static void
-submit(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res;
-	char *text = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	va_end(ap);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	if (pxt_submit(fx, &res, "%s", text) != PX_OK)
-		fail_msg("%s\nrefused: %s: %s", text,
-			 px_code_name(res.refusal.code), res.refusal.message);
-	free(text);
-}
-
 static void
 harvest(struct pxt_ledger *fx, const char *farm, const char *lot,
 	const char *district)
 {
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'harvest','actor':'%s','lot':'%s','kg':1000,"
 	       "'season':2026,'district':'%s','method':'hand',"
 	       "'harvested_at':'2026-09-21T08:00:00Z'}",
@@ -83,12 +64,12 @@ static void
 ship(struct pxt_ledger *fx, const char *from, const char *to,
      const char *shipment, const char *lot, unsigned kg, int received)
 {
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
 	       "'lots':[{'lot':'%s','kg':%u}]}",
 	       from, to, shipment, lot, kg);
 	if (received)
-		submit(fx,
+		pxt_ok(fx,
 		       "{'kind':'receive','actor':'%s','shipment':'%s',"
 		       "'lots':[{'lot':'%s','kg':%u}]}",
 		       to, shipment, lot, kg);
@@ -114,14 +95,14 @@ setup(void **state)
 	ship(fx, FARM_B, GIN, "WB-B", "B-1", 1000, 1);
 	lot_id(lot, sizeof(lot), 1);
 	ship(fx, FARM_A, GIN, "WB-ROAD", lot, 400, 0);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'%s','kg':600},{'lot':'B-1','kg':400}],"
 	       "'outputs':[{'lot':'LINT-1','kg':400,'product':'lint'},"
 	       "{'lot':'SEED-1','kg':500,'product':'cottonseed'}]}",
 	       GIN, first);
 	ship(fx, GIN, SPINNER, "TR-1", "LINT-1", 400, 1);
-	submit(fx,
+	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'spinning',"
 	       "'inputs':[{'lot':'LINT-1','kg':400}],"
 	       "'outputs':[{'lot':'YARN-1','kg':380,'product':'yarn'}]}",
