@@ -403,6 +403,18 @@ px_index_root(struct px_txn *t, struct px_hash *out)
 	return rc == PX_OK ? subtree(out, t, &top, 0) : rc;
 }
 
+/* The index a list record (key ‖ index, 8 bytes big-endian) names: 1 when
+ * it is below size, 0 when it is not, PX_ESTORE for a record of another
+ * length. */
+static int
+record_index(uint64_t *index, const uint8_t *key, size_t klen, uint64_t size)
+{
+	if (klen != PX_HASH_LEN + 8)
+		return PX_ESTORE;
+	*index = px_get_be64(key + PX_HASH_LEN);
+	return *index < size;
+}
+
 struct list {
 	uint64_t size;
 	uint64_t *idx;
@@ -415,15 +427,12 @@ take_index(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
 {
 	struct list *l = ctx;
 	uint64_t index;
-	int rc;
+	int rc = record_index(&index, key, klen, l->size);
 
 	(void)value;
 	(void)vlen;
-	if (klen != PX_HASH_LEN + 8)
-		return PX_ESTORE;
-	index = px_get_be64(key + PX_HASH_LEN);
-	if (index >= l->size)
-		return 0;
+	if (rc <= 0)
+		return rc;
 	rc = px_array_grow((void **)&l->idx, &l->cap, l->n + 1,
 			   sizeof(*l->idx));
 	if (rc == PX_OK)
@@ -500,15 +509,12 @@ take_all(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
 {
 	struct rebuild *r = ctx;
 	uint64_t index;
-	int rc;
+	int rc = record_index(&index, key, klen, r->size);
 
 	(void)value;
 	(void)vlen;
-	if (klen != PX_HASH_LEN + 8)
-		return PX_ESTORE;
-	index = px_get_be64(key + PX_HASH_LEN);
-	if (index >= r->size)
-		return 0;
+	if (rc <= 0)
+		return rc;
 	if (!r->n || memcmp(r->leaves[r->n - 1].key.b, key, PX_HASH_LEN) != 0) {
 		rc = px_array_grow((void **)&r->leaves, &r->cap, r->n + 1,
 				   sizeof(*r->leaves));

@@ -354,12 +354,8 @@ pxt_signed_at(struct px_ledger *l, uint64_t index, size_t *out_len)
 	return copy;
 }
 
-/* printf the event, then every ' becomes ". malloc'd. */
-static char *squote(const char *fmt, va_list ap)
-	__attribute__((format(printf, 1, 0)));
-
-static char *
-squote(const char *fmt, va_list ap)
+char *
+pxt_squote(const char *fmt, va_list ap)
 {
 	char *text = NULL;
 
@@ -378,7 +374,7 @@ pxt_ok(struct pxt_ledger *fx, const char *fmt, ...)
 	char *text;
 
 	va_start(ap, fmt);
-	text = squote(fmt, ap);
+	text = pxt_squote(fmt, ap);
 	va_end(ap);
 	if (pxt_submit(fx, &res, "%s", text) != PX_OK || res.duplicate)
 		fail_msg("%s\n%s: %s: %s", text,
@@ -398,7 +394,7 @@ pxt_refused(struct pxt_ledger *fx, enum px_code code, const char *needle,
 	char *text;
 
 	va_start(ap, fmt);
-	text = squote(fmt, ap);
+	text = pxt_squote(fmt, ap);
 	va_end(ap);
 	pxt_snapshot(fx, &before);
 	pxt_submit(fx, &res, "%s", text);

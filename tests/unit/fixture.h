@@ -5,6 +5,7 @@
 #ifndef PX_TEST_FIXTURE_H
 #define PX_TEST_FIXTURE_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "paxta/ledger.h"
@@ -89,8 +90,11 @@ uint64_t pxt_checkpoint_count(struct px_ledger *l);
  * better so), printf-formatted:
  * pxt_ok: logged (not a refusal, not a duplicate), at the index returned;
  * pxt_refused: refused with code, needle in its message (NULL: any), and
- * the ledger as it was.
+ * the ledger as it was;
+ * pxt_squote: the text alone (malloc'd), for tests that submit it their way.
  */
+char *pxt_squote(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 uint64_t pxt_ok(struct pxt_ledger *fx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pxt_refused(struct pxt_ledger *fx, enum px_code code, const char *needle,

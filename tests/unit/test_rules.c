@@ -5,12 +5,12 @@
  * and holdings where they matter).
  *
  * Events are written with single quotes and turned into JSON by
- * format_event(). The JSON path (pxt_submit) numbers and signs entries the
- * way `paxta submit` does; craft() builds entries by hand for what it cannot
- * say (a wrong sequence number or prev hash, a key that is not the author's,
- * an unknown or revoked author), so the ledger's own checks are tested, not
- * only the signer's. Times are fixed: the node's clock is NOW, lots are
- * harvested at HARVESTED. Each test has its own ledger, freed by teardown()
+ * pxt_squote() (fixture.c). The JSON path (pxt_submit) numbers and signs
+ * entries the way `paxta submit` does; craft() builds entries by hand for
+ * what it cannot say (a wrong sequence number or prev hash, a key that is not
+ * the author's, an unknown or revoked author), so the ledger's own checks are
+ * tested, not only the signer's. Times are fixed: the node's clock is NOW, lots
+ * are harvested at HARVESTED. Each test has its own ledger, freed by teardown()
  * even when an assertion fails.
  */
 #include <setjmp.h>
@@ -59,27 +59,9 @@
 
 /* ---- helpers ---- */
 
-static char *format_event(const char *fmt, va_list ap)
-	__attribute__((format(printf, 1, 0)));
-static uint64_t submit_ok(struct pxt_ledger *fx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 static void expect_refused(struct pxt_ledger *fx, int want_rc,
 			   enum px_code want, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-
-/* printf the event, then every ' becomes " (events here are written with
- * single quotes). malloc'd. */
-static char *
-format_event(const char *fmt, va_list ap)
-{
-	char *text = NULL;
-
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	return text;
-}
 
 /* A fresh ledger (policy NULL: the defaults) on the node clock NOW, with a
  * farm and a gin registered; *state holds it for teardown(). */
@@ -102,32 +84,6 @@ forget_all(struct pxt_ledger *fx)
 {
 	for (size_t i = 0; i < fx->n_keys; i++)
 		px_signer_forget(fx->signer, fx->keys[i].id);
-}
-
-/* Submit an event that must be logged; its index. */
-static uint64_t
-submit_ok(struct pxt_ledger *fx, const char *fmt, ...)
-{
-	struct px_append_result res;
-	char msg[PX_REFUSAL_MESSAGE_MAX + 64];
-	char *text;
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	text = format_event(fmt, ap);
-	va_end(ap);
-	rc = pxt_submit(fx, &res, "%s", text);
-	if (rc != PX_OK) {
-		snprintf(msg, sizeof(msg), "%s: %s",
-			 px_code_name(res.refusal.code), res.refusal.message);
-		print_error("refused: %s\n", text);
-		free(text);
-		fail_msg("%s", msg);
-	}
-	free(text);
-	assert_int_equal(res.duplicate, 0);
-	return res.index;
 }
 
 static void
@@ -167,7 +123,7 @@ expect_refused(struct pxt_ledger *fx, int want_rc, enum px_code want,
 	va_list ap;
 
 	va_start(ap, fmt);
-	text = format_event(fmt, ap);
+	text = pxt_squote(fmt, ap);
 	va_end(ap);
 	pxt_snapshot(fx, &before);
 	memset(&res, 0, sizeof(res));
@@ -285,7 +241,7 @@ craft(struct pxt_ledger *fx, const struct craft *c, size_t *out_len,
 	va_list ap;
 
 	va_start(ap, fmt);
-	text = format_event(fmt, ap);
+	text = pxt_squote(fmt, ap);
 	va_end(ap);
 	if (px_event_parse_text(&ev, text, strlen(text), &r) != PX_OK)
 		fail_msg("%s: %s", text, r.message);
@@ -425,31 +381,31 @@ static uint64_t
 harvest(struct pxt_ledger *fx, const char *farm, const char *lot,
 	const char *kg)
 {
-	return submit_ok(fx,
-			 "{'kind':'harvest','actor':'%s','lot':'%s','kg':%s,"
-			 "'season':2026,'district':'" DISTRICT "',"
-			 "'method':'hand','harvested_at':'" HARVESTED "'}",
-			 farm, lot, kg);
+	return pxt_ok(fx,
+		      "{'kind':'harvest','actor':'%s','lot':'%s','kg':%s,"
+		      "'season':2026,'district':'" DISTRICT "',"
+		      "'method':'hand','harvested_at':'" HARVESTED "'}",
+		      farm, lot, kg);
 }
 
 static uint64_t
 ship(struct pxt_ledger *fx, const char *from, const char *to,
      const char *shipment, const char *lot, const char *kg)
 {
-	return submit_ok(fx,
-			 "{'kind':'transfer','actor':'%s','to':'%s',"
-			 "'shipment':'%s','lots':[{'lot':'%s','kg':%s}]}",
-			 from, to, shipment, lot, kg);
+	return pxt_ok(fx,
+		      "{'kind':'transfer','actor':'%s','to':'%s',"
+		      "'shipment':'%s','lots':[{'lot':'%s','kg':%s}]}",
+		      from, to, shipment, lot, kg);
 }
 
 static uint64_t
 receive(struct pxt_ledger *fx, const char *to, const char *shipment,
 	const char *lot, const char *kg)
 {
-	return submit_ok(fx,
-			 "{'kind':'receive','actor':'%s','shipment':'%s',"
-			 "'lots':[{'lot':'%s','kg':%s}]}",
-			 to, shipment, lot, kg);
+	return pxt_ok(fx,
+		      "{'kind':'receive','actor':'%s','shipment':'%s',"
+		      "'lots':[{'lot':'%s','kg':%s}]}",
+		      to, shipment, lot, kg);
 }
 
 /* The farm's 12000 kg lot LOT, shipped whole to the gin, which received
@@ -620,9 +576,8 @@ test_revoked_actor(void **state)
 	at = harvest(fx, FARM, LOT, "12000");
 	harvest(fx, FARM2, "UZ-2026-F0043-001", "5000");
 	before_leaf = leaf_at(fx, at, &before_len);
-	revoked_at =
-		submit_ok(fx, "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
-			      "','subject':'" FARM "','reason':'fraud'}");
+	revoked_at = pxt_ok(fx, "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
+				"','subject':'" FARM "','reason':'fraud'}");
 	assert_true(revoked_at > at);
 
 	/* Its entries from now on: refused by the ledger... */
@@ -703,10 +658,10 @@ test_role_denied(void **state)
 		       "'PBI-1','kg':400,'product':'lint'}]}");
 	assert_int_equal(pxt_holding(fx, "UZ-2026-F0042-002", FARM), 1000000);
 	/* Spinning by a gin, of lint it holds. */
-	submit_ok(fx, "{'kind':'transform','actor':'" GIN
-		      "','process':'ginning','inputs':[{'lot':'" LOT
-		      "','kg':11980}],'outputs':[{'lot':'PBI-1','kg':5000,"
-		      "'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" GIN
+		   "','process':'ginning','inputs':[{'lot':'" LOT
+		   "','kg':11980}],'outputs':[{'lot':'PBI-1','kg':5000,"
+		   "'product':'lint'}]}");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_ROLE_DENIED,
 		       "{'kind':'transform','actor':'" GIN
 		       "','process':'spinning','inputs':[{'lot':'PBI-1',"
@@ -741,12 +696,12 @@ test_role_denied(void **state)
 		       "','matches':true,'claimed_region':'" REGION "'}");
 
 	/* The same acts by the right roles go through. */
-	submit_ok(fx, "{'kind':'attest','actor':'" MONITOR
-		      "','subject':'district:" DISTRICT "','season':2026,"
-		      "'status':'certified','indicators':[]}");
-	submit_ok(fx, "{'kind':'lab_result','actor':'" LAB
-		      "','lot':'PBI-1','matches':true,'claimed_region':'" REGION
-		      "','report_sha256':'" HEX "'}");
+	pxt_ok(fx, "{'kind':'attest','actor':'" MONITOR
+		   "','subject':'district:" DISTRICT "','season':2026,"
+		   "'status':'certified','indicators':[]}");
+	pxt_ok(fx, "{'kind':'lab_result','actor':'" LAB
+		   "','lot':'PBI-1','matches':true,'claimed_region':'" REGION
+		   "','report_sha256':'" HEX "'}");
 }
 
 /* Roles are read from the current record: a registrar taking the farm
@@ -757,10 +712,10 @@ test_role_removed_by_update(void **state)
 	struct pxt_ledger *fx = world(state, NULL);
 
 	harvest(fx, FARM, LOT, "100");
-	submit_ok(fx, "{'kind':'update_actor','actor':'" PXT_REGISTRAR
-		      "','subject':{'id':'" FARM "','name':'Farm 42',"
-		      "'roles':['warehouse'],'region':'" REGION
-		      "','district':'" DISTRICT "'}}");
+	pxt_ok(fx, "{'kind':'update_actor','actor':'" PXT_REGISTRAR
+		   "','subject':{'id':'" FARM "','name':'Farm 42',"
+		   "'roles':['warehouse'],'region':'" REGION
+		   "','district':'" DISTRICT "'}}");
 	expect_refused(
 		fx, PX_EREFUSED, PX_CODE_ROLE_DENIED,
 		"{'kind':'harvest','actor':'" FARM
@@ -1481,11 +1436,11 @@ test_transform_custody(void **state)
 	assert_null(lot_record(fx, "PBI-1"));
 	assert_int_equal(pxt_holding(fx, LOT, GIN), 11980000);
 	/* Consumes what it says. */
-	submit_ok(fx, "{'kind':'transform','actor':'" GIN
-		      "','process':'ginning','inputs':[{'lot':'" LOT
-		      "','kg':11000}],'outputs':[{'lot':'PBI-1','kg':227,"
-		      "'product':'lint'},{'lot':'SEED-1','kg':6500,"
-		      "'product':'cottonseed'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" GIN
+		   "','process':'ginning','inputs':[{'lot':'" LOT
+		   "','kg':11000}],'outputs':[{'lot':'PBI-1','kg':227,"
+		   "'product':'lint'},{'lot':'SEED-1','kg':6500,"
+		   "'product':'cottonseed'}]}");
 	assert_int_equal(pxt_holding(fx, LOT, GIN), 980000);
 	assert_int_equal(pxt_holding(fx, "PBI-1", GIN), 227000);
 	assert_int_equal(pxt_holding(fx, "SEED-1", GIN), 6500000);
@@ -1581,11 +1536,11 @@ test_mass_balance_outputs_heavier(void **state)
 	assert_null(lot_record(fx, "S-1"));
 	assert_int_equal(pxt_holding(fx, "SC-1", MILL), 1000000);
 	/* Exactly the input's mass is fine. */
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'ginning','inputs':[{'lot':'SC-1',"
-		      "'kg':1000}],'outputs':[{'lot':'L-1','kg':400,"
-		      "'product':'lint'},{'lot':'S-1','kg':600,"
-		      "'product':'cottonseed'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'ginning','inputs':[{'lot':'SC-1',"
+		   "'kg':1000}],'outputs':[{'lot':'L-1','kg':400,"
+		   "'product':'lint'},{'lot':'S-1','kg':600,"
+		   "'product':'cottonseed'}]}");
 }
 
 static void
@@ -1610,13 +1565,13 @@ test_mass_balance_ginning_cap(void **state)
 	assert_null(lot_record(fx, "L-1"));
 	assert_int_equal(pxt_holding(fx, "SC-1", MILL), 1000000);
 	/* Exactly at the cap. */
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'ginning','inputs':[{'lot':'SC-1',"
-		      "'kg':1000}],'outputs':[{'lot':'L-1','kg':225,"
-		      "'product':'lint'},{'lot':'L-2','kg':225,"
-		      "'product':'lint'},{'lot':'S-1','kg':540,"
-		      "'product':'cottonseed'},{'lot':'W-1','kg':10,"
-		      "'product':'waste'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'ginning','inputs':[{'lot':'SC-1',"
+		   "'kg':1000}],'outputs':[{'lot':'L-1','kg':225,"
+		   "'product':'lint'},{'lot':'L-2','kg':225,"
+		   "'product':'lint'},{'lot':'S-1','kg':540,"
+		   "'product':'cottonseed'},{'lot':'W-1','kg':10,"
+		   "'product':'waste'}]}");
 	assert_int_equal(pxt_holding(fx, "L-1", MILL), 225000);
 	assert_int_equal(pxt_holding(fx, "SC-1", MILL), 0);
 }
@@ -1638,19 +1593,19 @@ test_mass_balance_custom_policy(void **state)
 		       "','process':'ginning','inputs':[{'lot':'SC-1',"
 		       "'kg':1000}],'outputs':[{'lot':'L-1','kg':400.001,"
 		       "'product':'lint'}]}");
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'ginning','inputs':[{'lot':'SC-1',"
-		      "'kg':1000}],'outputs':[{'lot':'L-1','kg':400,"
-		      "'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'ginning','inputs':[{'lot':'SC-1',"
+		   "'kg':1000}],'outputs':[{'lot':'L-1','kg':400,"
+		   "'product':'lint'}]}");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_MASS_BALANCE,
 		       "{'kind':'transform','actor':'" MILL
 		       "','process':'spinning','inputs':[{'lot':'L-1',"
 		       "'kg':100}],'outputs':[{'lot':'Y-1','kg':90.001,"
 		       "'product':'yarn'}]}");
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'spinning','inputs':[{'lot':'L-1',"
-		      "'kg':100}],'outputs':[{'lot':'Y-1','kg':90,"
-		      "'product':'yarn'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'spinning','inputs':[{'lot':'L-1',"
+		   "'kg':100}],'outputs':[{'lot':'Y-1','kg':90,"
+		   "'product':'yarn'}]}");
 	/* The policy is the genesis's: it survives a reopen. */
 	pxt_ledger_reopen(fx);
 	fx->now = NOW;
@@ -1668,10 +1623,10 @@ test_mass_balance_process_caps(void **state)
 {
 	struct pxt_ledger *fx = mill(state, NULL);
 
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'ginning','inputs':[{'lot':'SC-1',"
-		      "'kg':1000}],'outputs':[{'lot':'L-1','kg':450,"
-		      "'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'ginning','inputs':[{'lot':'SC-1',"
+		   "'kg':1000}],'outputs':[{'lot':'L-1','kg':450,"
+		   "'product':'lint'}]}");
 	/* Spinning: 400 kg of lint makes at most 380 kg of yarn. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_MASS_BALANCE,
 		       "{'kind':'transform','actor':'" MILL
@@ -1679,31 +1634,31 @@ test_mass_balance_process_caps(void **state)
 		       "'kg':400}],'outputs':[{'lot':'Y-1','kg':380.001,"
 		       "'product':'yarn'}]}");
 	assert_int_equal(pxt_holding(fx, "L-1", MILL), 450000);
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'spinning','inputs':[{'lot':'L-1',"
-		      "'kg':400}],'outputs':[{'lot':'Y-1','kg':380,"
-		      "'product':'yarn'},{'lot':'W-1','kg':20,"
-		      "'product':'waste'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'spinning','inputs':[{'lot':'L-1',"
+		   "'kg':400}],'outputs':[{'lot':'Y-1','kg':380,"
+		   "'product':'yarn'},{'lot':'W-1','kg':20,"
+		   "'product':'waste'}]}");
 	/* Weaving: 200 kg of yarn, at most 196 kg of fabric. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_MASS_BALANCE,
 		       "{'kind':'transform','actor':'" MILL
 		       "','process':'weaving','inputs':[{'lot':'Y-1',"
 		       "'kg':200}],'outputs':[{'lot':'F-1','kg':196.001,"
 		       "'product':'fabric'}]}");
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'weaving','inputs':[{'lot':'Y-1',"
-		      "'kg':200}],'outputs':[{'lot':'F-1','kg':196,"
-		      "'product':'fabric'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'weaving','inputs':[{'lot':'Y-1',"
+		   "'kg':200}],'outputs':[{'lot':'F-1','kg':196,"
+		   "'product':'fabric'}]}");
 	/* Knitting: 180 kg of yarn, at most 176.4 kg. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_MASS_BALANCE,
 		       "{'kind':'transform','actor':'" MILL
 		       "','process':'knitting','inputs':[{'lot':'Y-1',"
 		       "'kg':180}],'outputs':[{'lot':'F-2','kg':176.401,"
 		       "'product':'fabric'}]}");
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'knitting','inputs':[{'lot':'Y-1',"
-		      "'kg':180}],'outputs':[{'lot':'F-2','kg':176.4,"
-		      "'product':'fabric'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'knitting','inputs':[{'lot':'Y-1',"
+		   "'kg':180}],'outputs':[{'lot':'F-2','kg':176.4,"
+		   "'product':'fabric'}]}");
 	/* Making: 196 kg of fabric, at most 186.2 kg of garments. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_MASS_BALANCE,
 		       "{'kind':'transform','actor':'" MILL
@@ -1711,10 +1666,10 @@ test_mass_balance_process_caps(void **state)
 		       "'kg':196}],'outputs':[{'lot':'G-1','kg':186.201,"
 		       "'product':'garment'}]}");
 	assert_int_equal(pxt_holding(fx, "F-1", MILL), 196000);
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'making','inputs':[{'lot':'F-1',"
-		      "'kg':196}],'outputs':[{'lot':'G-1','kg':186.2,"
-		      "'product':'garment'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'making','inputs':[{'lot':'F-1',"
+		   "'kg':196}],'outputs':[{'lot':'G-1','kg':186.2,"
+		   "'product':'garment'}]}");
 	assert_int_equal(pxt_holding(fx, "G-1", MILL), 186200);
 }
 
@@ -1730,10 +1685,10 @@ test_mass_balance_several_inputs(void **state)
 		       "','process':'ginning','inputs':[{'lot':'SC-1',"
 		       "'kg':1000},{'lot':'SC-2','kg':500}],'outputs':[{'lot':"
 		       "'L-1','kg':675.001,'product':'lint'}]}");
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'ginning','inputs':[{'lot':'SC-1',"
-		      "'kg':1000},{'lot':'SC-2','kg':500}],'outputs':[{'lot':"
-		      "'L-1','kg':675,'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'ginning','inputs':[{'lot':'SC-1',"
+		   "'kg':1000},{'lot':'SC-2','kg':500}],'outputs':[{'lot':"
+		   "'L-1','kg':675,'product':'lint'}]}");
 }
 
 /* ---- rule 5: lots, products, time ---- */
@@ -1780,10 +1735,10 @@ test_duplicate_lot(void **state)
 	assert_int_equal(pxt_holding(fx, "SC-2", MILL), 100000);
 	assert_null(lot_record(fx, "L-1"));
 	/* Made once, an output id is taken for good. */
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'ginning','inputs':[{'lot':'SC-1',"
-		      "'kg':500}],'outputs':[{'lot':'L-1','kg':200,"
-		      "'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'ginning','inputs':[{'lot':'SC-1',"
+		   "'kg':500}],'outputs':[{'lot':'L-1','kg':200,"
+		   "'product':'lint'}]}");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_DUPLICATE_LOT,
 		       "{'kind':'transform','actor':'" MILL
 		       "','process':'ginning','event_id':'second','inputs':[{"
@@ -1821,11 +1776,11 @@ test_wrong_product(void **state)
 		       "','process':'ginning','inputs':[{'lot':'SC-1',"
 		       "'kg':100}],'outputs':[{'lot':'SC-9','kg':40,"
 		       "'product':'seed_cotton'}]}");
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'ginning','inputs':[{'lot':'SC-1',"
-		      "'kg':1000}],'outputs':[{'lot':'L-1','kg':450,"
-		      "'product':'lint'},{'lot':'S-1','kg':500,"
-		      "'product':'cottonseed'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'ginning','inputs':[{'lot':'SC-1',"
+		   "'kg':1000}],'outputs':[{'lot':'L-1','kg':450,"
+		   "'product':'lint'},{'lot':'S-1','kg':500,"
+		   "'product':'cottonseed'}]}");
 	/* Ginning lint; weaving lint; spinning cottonseed. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_PRODUCT,
 		       "{'kind':'transform','actor':'" MILL
@@ -1895,10 +1850,10 @@ test_time_before_consumed_lot(void **state)
 	pxt_register(fx, MILL, "gin", REGION, DISTRICT);
 	/* Each author's own times run forward (rule 5), so the farm records
 	 * its harvest the day it picked it. */
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		      "','kg':12000,'season':2026,'district':'" DISTRICT
-		      "','method':'hand','harvested_at':'" HARVESTED
-		      "','time':'" HARVESTED "'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		   "','kg':12000,'season':2026,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':'" HARVESTED
+		   "','time':'" HARVESTED "'}");
 	/* A harvest lot is as old as its picking, not its entry. */
 	lot = lot_record(fx, LOT);
 	assert_non_null(lot);
@@ -1916,9 +1871,9 @@ test_time_before_consumed_lot(void **state)
 		       "'lots':[{'lot':'" LOT "','kg':100}]}");
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 12000000);
 	/* At that very second is fine. */
-	submit_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
-		      "','shipment':'WB-1','time':'" HARVESTED
-		      "','lots':[{'lot':'" LOT "','kg':6000}]}");
+	pxt_ok(fx, "{'kind':'transfer','actor':'" FARM "','to':'" GIN
+		   "','shipment':'WB-1','time':'" HARVESTED
+		   "','lots':[{'lot':'" LOT "','kg':6000}]}");
 	/* A receive dated before the dispatch. */
 	ship(fx, FARM, MILL, "WB-2", LOT, "6000");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
@@ -1926,9 +1881,9 @@ test_time_before_consumed_lot(void **state)
 		       "','shipment':'WB-2','time':'2026-10-01T12:29:59Z',"
 		       "'lots':[{'lot':'" LOT "','kg':6000}]}");
 	assert_int_equal(pxt_holding(fx, LOT, MILL), 0);
-	submit_ok(fx, "{'kind':'receive','actor':'" GIN
-		      "','shipment':'WB-1','time':'2026-09-22T00:00:00Z',"
-		      "'lots':[{'lot':'" LOT "','kg':6000}]}");
+	pxt_ok(fx, "{'kind':'receive','actor':'" GIN
+		   "','shipment':'WB-1','time':'2026-09-22T00:00:00Z',"
+		   "'lots':[{'lot':'" LOT "','kg':6000}]}");
 	/* A transform dated before its input was picked. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
 		       "{'kind':'transform','actor':'" GIN
@@ -1936,10 +1891,10 @@ test_time_before_consumed_lot(void **state)
 		       "','inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
 		       "'lot':'PBI-1','kg':400,'product':'lint'}]}");
 	assert_int_equal(pxt_holding(fx, LOT, GIN), 6000000);
-	submit_ok(fx, "{'kind':'transform','actor':'" GIN
-		      "','process':'ginning','time':'2026-09-30T00:00:00Z',"
-		      "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
-		      "'lot':'PBI-1','kg':400,'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" GIN
+		   "','process':'ginning','time':'2026-09-30T00:00:00Z',"
+		   "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{"
+		   "'lot':'PBI-1','kg':400,'product':'lint'}]}");
 	/* Shipping the lint before it was ginned. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_TIME,
 		       "{'kind':'transfer','actor':'" GIN "','to':'" FARM
@@ -2000,11 +1955,10 @@ test_time_skew(void **state)
 	assert_int_equal(res.duplicate, 0);
 	free(leaf);
 	/* Exactly at the skew is fine. */
-	submit_ok(fx,
-		  "{'kind':'harvest','actor':'" FARM
-		  "','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
-		  "'district':'" DISTRICT "','method':'hand','harvested_at':"
-		  "'" HARVESTED "','time':'2026-10-01T12:35:00Z'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM
+		   "','lot':'UZ-2026-F0042-002','kg':100,'season':2026,"
+		   "'district':'" DISTRICT "','method':'hand','harvested_at':"
+		   "'" HARVESTED "','time':'2026-10-01T12:35:00Z'}");
 }
 
 /* Rule 5 for harvests: picked before it is recorded. */
@@ -2053,10 +2007,9 @@ test_harvest_season(void **state)
 		       "','method':'hand','harvested_at':"
 		       "'2026-06-10T08:00:00Z'}");
 	assert_null(lot_record(fx, LOT));
-	submit_ok(fx,
-		  "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		  "','kg':100,'season':2026,'district':'" DISTRICT
-		  "','method':'hand','harvested_at':'2026-08-20T06:00:00Z'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		   "','kg':100,'season':2026,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':'2026-08-20T06:00:00Z'}");
 }
 
 /* A calendar that runs past New Year belongs to the year it starts in. */
@@ -2084,10 +2037,9 @@ test_harvest_calendar_wraps(void **state)
 		       "'2026-01-10T08:00:00Z'}");
 	assert_null(lot_record(fx, LOT));
 	/* January 2026 is the 2025 season's. */
-	submit_ok(fx,
-		  "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		  "','kg':100,'season':2025,'district':'" DISTRICT
-		  "','method':'hand','harvested_at':'2026-01-10T08:00:00Z'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		   "','kg':100,'season':2025,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':'2026-01-10T08:00:00Z'}");
 }
 
 /* A farm harvests in the district it is registered in. */
@@ -2101,9 +2053,9 @@ test_harvest_origin(void **state)
 		       "','kg':100,'season':2026,'district':'UZ-QR-NKS',"
 		       "'method':'hand','harvested_at':'" HARVESTED "'}");
 	assert_null(lot_record(fx, LOT));
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		      "','kg':100,'season':2026,'district':'" DISTRICT
-		      "','method':'hand','harvested_at':'" HARVESTED "'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		   "','kg':100,'season':2026,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':'" HARVESTED "'}");
 }
 
 static void
@@ -2123,10 +2075,10 @@ test_time_skew_policy(void **state)
 		       "','kg':100,'season':2026,'district':'" DISTRICT
 		       "','method':'hand','harvested_at':'" HARVESTED
 		       "','time':'2026-10-01T12:31:01Z'}");
-	submit_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
-		      "','kg':100,'season':2026,'district':'" DISTRICT
-		      "','method':'hand','harvested_at':'" HARVESTED
-		      "','time':'2026-10-01T12:31:00Z'}");
+	pxt_ok(fx, "{'kind':'harvest','actor':'" FARM "','lot':'" LOT
+		   "','kg':100,'season':2026,'district':'" DISTRICT
+		   "','method':'hand','harvested_at':'" HARVESTED
+		   "','time':'2026-10-01T12:31:00Z'}");
 }
 
 /* ---- rule 6: monitors attest, registrars change actors ---- */
@@ -2150,11 +2102,11 @@ test_only_monitors_attest(void **state)
 		       "{'kind':'attest','actor':'" PXT_REGISTRAR
 		       "','subject':'district:" DISTRICT "','season':2026,"
 		       "'status':'certified','indicators':[]}");
-	submit_ok(fx,
-		  "{'kind':'attest','actor':'" MONITOR "','subject':'farm:" FARM
-		  "','season':2026,'status':'forced_labour','indicators':["
-		  "'coercion'],'report_uri':'https://example.org/r.pdf',"
-		  "'report_sha256':'" HEX "'}");
+	pxt_ok(fx,
+	       "{'kind':'attest','actor':'" MONITOR "','subject':'farm:" FARM
+	       "','season':2026,'status':'forced_labour','indicators':["
+	       "'coercion'],'report_uri':'https://example.org/r.pdf',"
+	       "'report_sha256':'" HEX "'}");
 	/* About a farm nobody registered. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_UNKNOWN_ACTOR,
 		       "{'kind':'attest','actor':'" MONITOR
@@ -2210,11 +2162,11 @@ test_only_registrars_change_actors(void **state)
 		       pubkey_b64(fx, "stolen", pub));
 
 	/* The registrar may; and not twice, nor on nobody. */
-	submit_ok(fx,
-		  "{'kind':'register_actor','actor':'" PXT_REGISTRAR
-		  "','subject':{'id':'uz.gin.new','name':'New Gin',"
-		  "'roles':['gin'],'region':'" REGION "','public_key':'%s'}}",
-		  pubkey_b64(fx, "uz.gin.new", pub));
+	pxt_ok(fx,
+	       "{'kind':'register_actor','actor':'" PXT_REGISTRAR
+	       "','subject':{'id':'uz.gin.new','name':'New Gin',"
+	       "'roles':['gin'],'region':'" REGION "','public_key':'%s'}}",
+	       pubkey_b64(fx, "uz.gin.new", pub));
 	expect_refused(fx, PX_EREFUSED, PX_CODE_DUPLICATE_ACTOR,
 		       "{'kind':'register_actor','actor':'" PXT_REGISTRAR
 		       "','event_id':'second',"
@@ -2229,12 +2181,12 @@ test_only_registrars_change_actors(void **state)
 	expect_refused(fx, PX_EREFUSED, PX_CODE_UNKNOWN_ACTOR,
 		       "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
 		       "','subject':'uz.ghost'}");
-	submit_ok(fx, "{'kind':'update_actor','actor':'" PXT_REGISTRAR
-		      "','subject':{'id':'" FARM "','name':'Farm 42',"
-		      "'roles':['farm','gin'],'region':'" REGION
-		      "','district':'" DISTRICT "'}}");
-	submit_ok(fx, "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
-		      "','subject':'" GIN "'}");
+	pxt_ok(fx, "{'kind':'update_actor','actor':'" PXT_REGISTRAR
+		   "','subject':{'id':'" FARM "','name':'Farm 42',"
+		   "'roles':['farm','gin'],'region':'" REGION
+		   "','district':'" DISTRICT "'}}");
+	pxt_ok(fx, "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
+		   "','subject':'" GIN "'}");
 }
 
 static void
@@ -2254,9 +2206,8 @@ test_rotate_key_by_self(void **state)
 	assert_int_equal(px_key_generate(&new_key), PX_OK);
 	assert_int_equal(px_pubkey_to_base64(pub, &new_key.pub), PX_OK);
 	/* Signed by the old key, naming itself implicitly. */
-	submit_ok(fx,
-		  "{'kind':'rotate_key','actor':'" FARM "','public_key':'%s'}",
-		  pub);
+	pxt_ok(fx, "{'kind':'rotate_key','actor':'" FARM "','public_key':'%s'}",
+	       pub);
 	set_key(fx, FARM, &new_key);
 
 	/* The old key's entries are refused from now on. */
@@ -2315,10 +2266,10 @@ test_rotate_key_by_registrar(void **state)
 	assert_int_equal(px_key_generate(&new_key), PX_OK);
 	assert_int_equal(px_pubkey_to_base64(pub, &new_key.pub), PX_OK);
 	/* After a compromise the registrar gives the farm a new key. */
-	submit_ok(fx,
-		  "{'kind':'rotate_key','actor':'" PXT_REGISTRAR
-		  "','subject':'" FARM "','public_key':'%s'}",
-		  pub);
+	pxt_ok(fx,
+	       "{'kind':'rotate_key','actor':'" PXT_REGISTRAR
+	       "','subject':'" FARM "','public_key':'%s'}",
+	       pub);
 	c.key = &old_key;
 	leaf = craft(fx, &c, &len,
 		     "{'kind':'transfer','actor':'" FARM "','to':'" GIN
@@ -2338,8 +2289,8 @@ test_rotate_key_by_registrar(void **state)
 	ship(fx, FARM, GIN, "WB-1", LOT, "12000");
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 0);
 	/* A revoked actor's key is not rotated. */
-	submit_ok(fx, "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
-		      "','subject':'" GIN "'}");
+	pxt_ok(fx, "{'kind':'revoke_actor','actor':'" PXT_REGISTRAR
+		   "','subject':'" GIN "'}");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_REVOKED,
 		       "{'kind':'rotate_key','actor':'" PXT_REGISTRAR
 		       "','subject':'" GIN "','public_key':'%s'}",
@@ -2365,10 +2316,10 @@ test_void_untouched_harvest(void **state)
 
 	at = harvest(fx, FARM, LOT, "1200");
 	assert_int_equal(origins(fx), 1);
-	voided_at = submit_ok(fx,
-			      "{'kind':'void','actor':'" FARM
-			      "','entry':%llu,'reason':'typo in kg'}",
-			      (unsigned long long)at);
+	voided_at = pxt_ok(fx,
+			   "{'kind':'void','actor':'" FARM
+			   "','entry':%llu,'reason':'typo in kg'}",
+			   (unsigned long long)at);
 	lot = lot_record(fx, LOT);
 	assert_non_null(lot);
 	assert_true(lot->voided);
@@ -2416,7 +2367,7 @@ test_void_by_hash(void **state)
 				    "\"2026-09-21T08:00:00Z\"}"),
 			 PX_OK);
 	px_hex_encode(hex, res.entry_hash.b, PX_HASH_LEN);
-	submit_ok(fx, "{'kind':'void','actor':'" FARM "','entry':'%s'}", hex);
+	pxt_ok(fx, "{'kind':'void','actor':'" FARM "','entry':'%s'}", hex);
 	lot = lot_record(fx, LOT);
 	assert_non_null(lot);
 	assert_true(lot->voided);
@@ -2485,20 +2436,20 @@ test_void_transform(void **state)
 	struct pxt_ledger *fx = mill(state, NULL);
 	uint64_t ginned_at;
 
-	ginned_at = submit_ok(fx, "{'kind':'transform','actor':'" MILL
-				  "','process':'ginning','inputs':[{'lot':"
-				  "'SC-1','kg':600}],'outputs':[{'lot':'L-1',"
-				  "'kg':250,'product':'lint'}]}");
+	ginned_at = pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+			       "','process':'ginning','inputs':[{'lot':"
+			       "'SC-1','kg':600}],'outputs':[{'lot':'L-1',"
+			       "'kg':250,'product':'lint'}]}");
 	assert_int_equal(pxt_holding(fx, "SC-1", MILL), 400000);
 	/* The harvest has been built on. */
 	expect_refused(fx, PX_EREFUSED, PX_CODE_VOID_DENIED,
 		       "{'kind':'void','actor':'" MILL "','entry':%llu}",
 		       (unsigned long long)created_at(fx, "SC-1"));
 	/* The transform's output spun: the transform is built on. */
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'spinning','inputs':[{'lot':'L-1',"
-		      "'kg':100}],'outputs':[{'lot':'Y-1','kg':90,"
-		      "'product':'yarn'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'spinning','inputs':[{'lot':'L-1',"
+		   "'kg':100}],'outputs':[{'lot':'Y-1','kg':90,"
+		   "'product':'yarn'}]}");
 	expect_refused(fx, PX_EREFUSED, PX_CODE_VOID_DENIED,
 		       "{'kind':'void','actor':'" MILL "','entry':%llu}",
 		       (unsigned long long)ginned_at);
@@ -2513,13 +2464,13 @@ test_void_transform_restores_inputs(void **state)
 	Paxta__LotRecord *lot;
 	uint64_t ginned_at;
 
-	ginned_at = submit_ok(fx, "{'kind':'transform','actor':'" MILL
-				  "','process':'ginning','inputs':[{'lot':"
-				  "'SC-1','kg':600}],'outputs':[{'lot':'L-1',"
-				  "'kg':250,'product':'lint'},{'lot':'S-1',"
-				  "'kg':300,'product':'cottonseed'}]}");
-	submit_ok(fx, "{'kind':'void','actor':'" MILL "','entry':%llu}",
-		  (unsigned long long)ginned_at);
+	ginned_at = pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+			       "','process':'ginning','inputs':[{'lot':"
+			       "'SC-1','kg':600}],'outputs':[{'lot':'L-1',"
+			       "'kg':250,'product':'lint'},{'lot':'S-1',"
+			       "'kg':300,'product':'cottonseed'}]}");
+	pxt_ok(fx, "{'kind':'void','actor':'" MILL "','entry':%llu}",
+	       (unsigned long long)ginned_at);
 	assert_int_equal(pxt_holding(fx, "SC-1", MILL), 1000000);
 	assert_int_equal(pxt_holding(fx, "L-1", MILL), 0);
 	assert_int_equal(pxt_holding(fx, "S-1", MILL), 0);
@@ -2533,10 +2484,10 @@ test_void_transform_restores_inputs(void **state)
 		       "'kg':100}],'outputs':[{'lot':'Y-1','kg':90,"
 		       "'product':'yarn'}]}");
 	/* The whole harvest can be ginned again. */
-	submit_ok(fx, "{'kind':'transform','actor':'" MILL
-		      "','process':'ginning','inputs':[{'lot':'SC-1',"
-		      "'kg':1000}],'outputs':[{'lot':'L-2','kg':450,"
-		      "'product':'lint'}]}");
+	pxt_ok(fx, "{'kind':'transform','actor':'" MILL
+		   "','process':'ginning','inputs':[{'lot':'SC-1',"
+		   "'kg':1000}],'outputs':[{'lot':'L-2','kg':450,"
+		   "'product':'lint'}]}");
 }
 
 static void
@@ -2551,8 +2502,8 @@ test_void_transfer(void **state)
 	expect_refused(fx, PX_EREFUSED, PX_CODE_VOID_DENIED,
 		       "{'kind':'void','actor':'" GIN "','entry':%llu}",
 		       (unsigned long long)shipped_at);
-	submit_ok(fx, "{'kind':'void','actor':'" FARM "','entry':%llu}",
-		  (unsigned long long)shipped_at);
+	pxt_ok(fx, "{'kind':'void','actor':'" FARM "','entry':%llu}",
+	       (unsigned long long)shipped_at);
 	assert_int_equal(pxt_holding(fx, LOT, FARM), 12000000);
 	assert_int_equal(pxt_holding(fx, LOT, GIN), 0);
 	expect_refused(fx, PX_EREFUSED, PX_CODE_UNKNOWN_SHIPMENT,

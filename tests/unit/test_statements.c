@@ -60,18 +60,6 @@ static struct px_verdict *live; /* freed by teardown after a failure */
 				 (double)(want));                        \
 	} while (0)
 
-static char *
-format_event(const char *fmt, va_list ap)
-{
-	char *text = NULL;
-
-	assert_true(vasprintf(&text, fmt, ap) >= 0);
-	for (char *c = text; *c; c++)
-		if (*c == '\'')
-			*c = '"';
-	return text;
-}
-
 /* The event is refused with code, and the ledger is as it was. */
 __attribute__((format(printf, 3, 4))) static void
 refused(struct pxt_ledger *fx, enum px_code code, const char *fmt, ...)
@@ -82,7 +70,7 @@ refused(struct pxt_ledger *fx, enum px_code code, const char *fmt, ...)
 	char *text;
 
 	va_start(ap, fmt);
-	text = format_event(fmt, ap);
+	text = pxt_squote(fmt, ap);
 	va_end(ap);
 	pxt_snapshot(fx, &before);
 	memset(&res, 0, sizeof(res));
