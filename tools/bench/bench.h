@@ -23,8 +23,11 @@ __attribute__((format(printf, 1, 2), noreturn)) void bench_die(const char *fmt,
 /* bench_die with what and px_strerror(rc) unless rc is PX_OK. */
 void bench_check(int rc, const char *what);
 
-/* Bytes this process has caused to be written to storage so far
- * (/proc/self/io write_bytes; 0 where the kernel does not say). */
+/* Bytes this process has handed to write(2) and pwrite(2) so far: the
+ * pages LMDB writes at its commits (/proc/self/io wchar; 0 where the
+ * kernel does not say). Not write_bytes: the kernel counts that per page
+ * cache folio dirtied, and a folio can be 16 times the 4 KiB page LMDB
+ * wrote into it. */
 uint64_t bench_written_bytes(void);
 
 /* Online CPUs, at least 1. */

@@ -109,7 +109,7 @@ bench_written_bytes(void)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "write_bytes: %llu", &v) == 1)
+		if (sscanf(line, "wchar: %llu", &v) == 1)
 			break;
 	fclose(f);
 	return v;
