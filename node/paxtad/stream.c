@@ -8,6 +8,7 @@
  * it is produced from, never the answer whole: the budget bounds the sum
  * over all connections (docs/reliability.md).
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,8 +129,17 @@ pxd_out_consume(struct pxd_out *o, size_t n)
 void
 pxd_stream_free(struct pxd_stream *s)
 {
-	if (s)
-		s->free(s);
+	size_t held;
+
+	if (!s)
+		return;
+	held = s->held;
+	s->free(s);
+	/* A large answer's small pieces (a recall's lots, a lineage's text)
+	 * stay in the heap of the thread that made them: give the free pages
+	 * of every heap back, once per large answer. */
+	if (held >= PXD_TRIM_AFTER)
+		malloc_trim(0);
 }
 
 int
