@@ -60,7 +60,9 @@ enum px_table {
 	PX_TABLE_ORIGINS,      /* district ‖ 0 ‖ season ‖ lot -> farm */
 	PX_TABLE_IN_TRANSIT, /* lot ‖ 0 ‖ shipment -> grams ‖ consignee */
 	PX_TABLE_PLACES,     /* country, region or district code -> record */
-	PX_TABLE_EVENTS,     /* author ‖ 0 ‖ event_id -> index (8 bytes) */
+	/* author ‖ 0 ‖ event_id -> index (8 bytes); and 0 ‖ "lineage" ->
+	 * the lineage marker (state.h), an index too */
+	PX_TABLE_EVENTS,
 	/* lot ‖ 0 ‖ shipment -> index of the transfer (8 bytes): every
 	 * shipment that ever carried the lot, voided ones too */
 	PX_TABLE_LOT_SHIPMENTS,
