@@ -272,6 +272,27 @@ px_state_lot_as_of(struct px_txn *t, const char *id, uint64_t at,
 	return vf.found ? PX_OK : PX_ENOTFOUND;
 }
 
+/* The lineage marker's key in PX_TABLE_EVENTS: an empty author, which no
+ * event has (authors are valid ids). */
+static const uint8_t lineage_mark_key[] = {
+	0, 'l', 'i', 'n', 'e', 'a', 'g', 'e'
+};
+
+int
+px_state_lineage_mark(struct px_txn *t, uint64_t *out)
+{
+	return get_u64(t, PX_TABLE_EVENTS, lineage_mark_key,
+		       sizeof(lineage_mark_key), out);
+}
+
+/* A walked fact of an existing lot changes in the entry being applied. */
+static int
+mark_lineage(struct px_txn *t)
+{
+	return put_u64(t, PX_TABLE_EVENTS, lineage_mark_key,
+		       sizeof(lineage_mark_key), px_store_size(t));
+}
+
 /* Collect the lineage inputs of a lot about to be superseded. */
 struct inputs_take {
 	Paxta__LotMass *lines;
@@ -324,6 +345,8 @@ px_state_supersede_lot(struct px_txn *t, const char *id, uint64_t index)
 		rc = PX_EINVAL;
 		goto out;
 	}
+	if ((rc = mark_lineage(t)) != PX_OK)
+		goto out;
 	if ((rc = px_state_each_input(t, id, take_input, &it)) != PX_OK)
 		goto out;
 	if (it.n && !(ptrs = calloc(it.n, sizeof(*ptrs)))) {
@@ -391,9 +414,51 @@ px_state_put_actor(struct px_txn *t, const Paxta__ActorRecord *rec)
 	return put_msg(t, PX_TABLE_ACTORS, id, strlen(id), &rec->base);
 }
 
+static int
+same_text(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Do a and b differ in what graph.c's walk reads of a lot (read_record
+ * and visit), or in what picks the version it reads (voided_at)? A lab
+ * result counts only when it is the first: the walk reads whether a lot
+ * has one, and the verdict reads the results themselves afresh. */
+static int
+walked_facts_differ(const Paxta__LotRecord *a, const Paxta__LotRecord *b)
+{
+	if (a->product != b->product || a->process != b->process ||
+	    a->created_at != b->created_at || a->time != b->time ||
+	    a->grams != b->grams || a->season != b->season ||
+	    a->method != b->method || a->voided != b->voided ||
+	    a->voided_at != b->voided_at ||
+	    (a->lab_results > 0) != (b->lab_results > 0) ||
+	    a->superseded_at != b->superseded_at ||
+	    a->n_inputs != b->n_inputs || !same_text(a->creator, b->creator) ||
+	    !same_text(a->district, b->district) ||
+	    !same_text(a->region, b->region) || !same_text(a->farm, b->farm))
+		return 1;
+	for (size_t i = 0; i < a->n_inputs; i++)
+		if (a->inputs[i]->grams != b->inputs[i]->grams ||
+		    !same_text(a->inputs[i]->lot, b->inputs[i]->lot))
+			return 1;
+	return 0;
+}
+
 int
 px_state_put_lot(struct px_txn *t, const Paxta__LotRecord *rec)
 {
+	Paxta__LotRecord *old = NULL;
+	int rc = px_state_lot(t, rec->id, &old);
+
+	/* A record that does not decode is a changed one. */
+	if (rc == PX_ESTORE || (rc == PX_OK && walked_facts_differ(old, rec)))
+		rc = mark_lineage(t);
+	else if (rc == PX_ENOTFOUND)
+		rc = PX_OK; /* a new lot: in no lineage read before */
+	px_state_free(old);
+	if (rc != PX_OK)
+		return rc;
 	return put_msg(t, PX_TABLE_LOTS, rec->id, strlen(rec->id), &rec->base);
 }
 
@@ -717,9 +782,21 @@ int
 px_state_put_edge(struct px_txn *t, const char *output, const char *input,
 		  uint64_t grams)
 {
+	Paxta__LotRecord *made = NULL;
 	uint8_t key[KEY_MAX];
-	int rc;
+	int rc = px_state_lot(t, output, &made);
 
+	/* New inputs of a lot made by an earlier entry change its lineage
+	 * (a transform's outputs, made by the entry being applied, do not:
+	 * nothing has read them yet). */
+	if (rc == PX_ESTORE ||
+	    (rc == PX_OK && made->created_at < px_store_size(t)))
+		rc = mark_lineage(t);
+	else if (rc == PX_ENOTFOUND)
+		rc = PX_OK;
+	px_state_free(made);
+	if (rc != PX_OK)
+		return rc;
 	rc = put_u64(t, PX_TABLE_EDGES_UP, key, join(key, output, input, 1),
 		     grams);
 	if (rc != PX_OK)

@@ -45,14 +45,33 @@ struct monitor_cut {
 	int counted;         /* a statement of it before the cut */
 };
 
+/* One statement that counts, as read from its own leaf. */
+struct statement {
+	uint64_t index;
+	Paxta__Status status;
+	int64_t from, until; /* its period (0: open) */
+	int64_t time;        /* the entry's time */
+	char monitor[PX_ID_MAX + 1];
+};
+
+/* What a question holds of one subject and season (the cache's value):
+ * the statements that count in log order, and the first suspension that
+ * cut a monitor's word (0: none). */
+struct statements {
+	struct statement *s;
+	size_t n;
+	uint64_t suspension;
+};
+
 struct statement_scan {
 	struct px_txn *t;
 	uint64_t at;
 	const char *subject;
 	uint32_t season; /* 0: every season */
-	json_t *list;
+	struct statements *list;
+	size_t cap;
 	struct monitor_cut *m;
-	size_t n, cap;
+	size_t n, cap_m;
 	int rc;
 };
 
@@ -106,11 +125,11 @@ find_cut(struct px_txn *t, uint64_t at, struct monitor_cut *mc)
 }
 
 /*
- * Every statement that counts, in log order, as [index, status, monitor,
- * from, until, time]. The state's record only says where to look: what
- * counts is read from the statement's own leaf (issue 13: a verdict never
- * rests on unchecked state). A record that names a leaf which is not that
- * monitor's statement on this subject and season is PX_ESTATE.
+ * Every statement that counts, in log order. The state's record only says
+ * where to look: what counts is read from the statement's own leaf (issue
+ * 13: a verdict never rests on unchecked state). A record that names a
+ * leaf which is not that monitor's statement on this subject and season is
+ * PX_ESTATE.
  */
 static int
 take_statement(void *ctx, const Paxta__AttestationRecord *rec)
@@ -118,7 +137,7 @@ take_statement(void *ctx, const Paxta__AttestationRecord *rec)
 	struct statement_scan *ss = ctx;
 	struct px_entry logged;
 	const Paxta__Attest *a;
-	json_t *row;
+	struct statement row;
 	size_t i;
 	int rc;
 
@@ -135,45 +154,42 @@ take_statement(void *ctx, const Paxta__AttestationRecord *rec)
 		px_entry_release(&logged);
 		return ss->rc = PX_ESTATE;
 	}
-	row = json_pack("[I,i,s,I,I,I]", (json_int_t)rec->index, (int)a->status,
-			logged.body->actor, (json_int_t)a->from,
-			(json_int_t)a->until, (json_int_t)logged.body->time);
+	row = (struct statement){ rec->index, a->status,         a->from,
+				  a->until,   logged.body->time, "" };
+	px_id_copy(row.monitor, logged.body->actor);
 	px_entry_release(&logged);
-	if (!row)
-		return ss->rc = PX_ENOMEM;
 	for (i = 0; i < ss->n; i++)
 		if (strcmp(ss->m[i].monitor, rec->monitor) == 0)
 			break;
 	if (i == ss->n) {
-		ss->rc = px_array_grow((void **)&ss->m, &ss->cap, ss->n + 1,
+		ss->rc = px_array_grow((void **)&ss->m, &ss->cap_m, ss->n + 1,
 				       sizeof(*ss->m));
 		if (ss->rc == PX_OK) {
 			memset(&ss->m[i], 0, sizeof(ss->m[i]));
 			px_id_copy(ss->m[i].monitor, rec->monitor);
 			ss->rc = find_cut(ss->t, ss->at, &ss->m[i]);
 		}
-		if (ss->rc != PX_OK) {
-			json_decref(row);
+		if (ss->rc != PX_OK)
 			return ss->rc;
-		}
 		ss->n++;
 	}
-	if (rec->index >= ss->m[i].cut) {
-		json_decref(row);
+	if (rec->index >= ss->m[i].cut)
 		return 0;
-	}
 	ss->m[i].counted = 1;
-	if (json_array_append_new(ss->list, row) != 0)
-		return ss->rc = PX_ENOMEM;
+	ss->rc = px_array_grow((void **)&ss->list->s, &ss->cap, ss->list->n + 1,
+			       sizeof(*ss->list->s));
+	if (ss->rc != PX_OK)
+		return ss->rc;
+	ss->list->s[ss->list->n++] = row;
 	return 0;
 }
 
 /* A question's statements, read once per subject and season: key ->
- * json_t * (a reference the cache holds). */
+ * struct statements (its array the cache's). */
 void
 px_statements_init(struct px_map *cache)
 {
-	px_map_init(cache, sizeof(json_t *));
+	px_map_init(cache, sizeof(struct statements));
 }
 
 static int
@@ -181,7 +197,7 @@ cache_drop(void *ctx, const char *key, void *value)
 {
 	(void)ctx;
 	(void)key;
-	json_decref(*(json_t **)value);
+	free(((struct statements *)value)->s);
 	return 0;
 }
 
@@ -194,19 +210,19 @@ px_statements_free(struct px_map *cache)
 
 /*
  * The statements on subject for season (0: every season) as of at, in
- * *out: {"s": [statements], "suspended": [[monitor, suspension]]}
- * (borrowed from cache). A lineage's origins share districts, regions and
- * a country, so each is read once per question.
+ * *out (borrowed from cache until its next put). A lineage's origins
+ * share districts, regions and a country, so each is read once per
+ * question.
  */
 static int
 statements_on(struct px_txn *t, struct px_map *cache, const char *subject,
-	      uint32_t season, uint64_t at, json_t **out)
+	      uint32_t season, uint64_t at, const struct statements **out)
 {
 	char key[PX_ID_MAX + 16 + 8];
-	struct statement_scan ss = { t,    at, subject, season, json_array(),
-				     NULL, 0,  0,       PX_OK };
+	struct statements list = { NULL, 0, 0 }, *held;
+	struct statement_scan ss = { t, at,   subject, season, &list,
+				     0, NULL, 0,       0,      PX_OK };
 	size_t n = strnlen(subject, PX_ID_MAX + 16);
-	json_t *entry = NULL, *suspended = json_array(), **held;
 	int rc;
 
 	/* season (4 bytes, never 0 in a byte that ends the key) ‖ subject:
@@ -218,39 +234,31 @@ statements_on(struct px_txn *t, struct px_map *cache, const char *subject,
 	memcpy(key + 4, subject, n);
 	key[4 + n] = '\0';
 	if ((held = px_map_get(cache, key))) {
-		*out = *held;
-		rc = PX_OK;
-		goto out;
-	}
-	if (!ss.list || !suspended) {
-		rc = PX_ENOMEM;
-		goto out;
+		*out = held;
+		return PX_OK;
 	}
 	rc = px_state_each_attestation(t, subject, season, take_statement, &ss);
 	if (rc == 1)
 		rc = PX_OK;
 	if (rc == PX_OK && ss.rc != PX_OK)
 		rc = ss.rc;
+	/* The first monitor (in the order their statements were met) whose
+	 * word a suspension cut: the one a judgement names. */
 	for (size_t i = 0; i < ss.n && rc == PX_OK; i++)
-		if (ss.m[i].suspension &&
-		    json_array_append_new(
-			    suspended,
-			    json_pack("[s,I]", ss.m[i].monitor,
-				      (json_int_t)ss.m[i].suspension)) != 0)
-			rc = PX_ENOMEM;
-	if (rc != PX_OK)
-		goto out;
-	entry = json_pack("{s:O,s:O}", "s", ss.list, "suspended", suspended);
-	if (!entry || px_map_put(cache, key, (void **)&held, NULL) != PX_OK) {
-		json_decref(entry);
+		if (ss.m[i].suspension) {
+			list.suspension = ss.m[i].suspension;
+			break;
+		}
+	if (rc == PX_OK &&
+	    px_map_put(cache, key, (void **)&held, NULL) != PX_OK)
 		rc = PX_ENOMEM;
+	if (rc != PX_OK) {
+		free(list.s);
 		goto out;
 	}
-	*held = entry;
-	*out = entry;
+	*held = list;
+	*out = held;
 out:
-	json_decref(ss.list);
-	json_decref(suspended);
 	free(ss.m);
 	return rc;
 }
@@ -270,30 +278,21 @@ struct word {
  * farm itself) never count.
  */
 static int
-judge(const json_t *entry, int64_t when, const char *skip,
+judge(const struct statements *list, int64_t when, const char *skip,
       struct px_judgement *j)
 {
-	const json_t *list = json_object_get(entry, "s"), *s;
 	struct word *words = NULL;
-	size_t n = 0, cap = 0, k;
+	size_t n = 0, cap = 0;
 	int rc = PX_OK;
 
-	json_array_foreach(list, k, s)
-	{
-		uint64_t index =
-			(uint64_t)json_integer_value(json_array_get(s, 0));
-		Paxta__Status st =
-			(Paxta__Status)json_integer_value(json_array_get(s, 1));
-		const char *monitor = json_string_value(json_array_get(s, 2));
-		int64_t from = json_integer_value(json_array_get(s, 3));
-		int64_t until = json_integer_value(json_array_get(s, 4));
-		int64_t time = json_integer_value(json_array_get(s, 5));
+	for (size_t k = 0; k < list->n; k++) {
+		const struct statement *s = &list->s[k];
 		struct word *w = NULL;
 
-		if (skip && strcmp(monitor, skip) == 0)
+		if (skip && strcmp(s->monitor, skip) == 0)
 			continue; /* no actor's word counts for its own */
 		for (size_t i = 0; i < n; i++)
-			if (strcmp(words[i].monitor, monitor) == 0)
+			if (strcmp(words[i].monitor, s->monitor) == 0)
 				w = &words[i];
 		if (!w) {
 			rc = px_array_grow((void **)&words, &cap, n + 1,
@@ -301,28 +300,29 @@ judge(const json_t *entry, int64_t when, const char *skip,
 			if (rc != PX_OK)
 				break;
 			w = &words[n++];
-			*w = (struct word){ monitor,
+			*w = (struct word){ s->monitor,
 					    PAXTA__STATUS__STATUS_UNSPECIFIED,
 					    0 };
 		}
-		if (st == PAXTA__STATUS__STATUS_REMEDIATED) {
+		if (s->status == PAXTA__STATUS__STATUS_REMEDIATED) {
 			/* Cotton harvested from the remediation on is
 			 * judged by what follows; before it, the finding
 			 * stands. */
 			if (px_status_is_finding(w->status) && when &&
-			    when >= (from ? from : time)) {
-				w->status = st;
-				w->index = index;
+			    when >= (s->from ? s->from : s->time)) {
+				w->status = s->status;
+				w->index = s->index;
 			}
 			continue;
 		}
-		if ((from && when < from) || (until && when > until))
+		if ((s->from && when < s->from) ||
+		    (s->until && when > s->until))
 			continue; /* outside its period */
 		if (px_status_is_finding(w->status) &&
-		    !px_status_is_finding(st))
+		    !px_status_is_finding(s->status))
 			continue;
-		w->status = st;
-		w->index = index;
+		w->status = s->status;
+		w->index = s->index;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (words[i].status == PAXTA__STATUS__STATUS_UNSPECIFIED)
@@ -334,13 +334,8 @@ judge(const json_t *entry, int64_t when, const char *skip,
 		j->decided_by = words[i].index;
 		px_id_copy(j->monitor, words[i].monitor);
 	}
-	if (!j->suspension) {
-		const json_t *sus = json_object_get(entry, "suspended");
-
-		if (json_array_size(sus))
-			j->suspension = (uint64_t)json_integer_value(
-				json_array_get(json_array_get(sus, 0), 1));
-	}
+	if (!j->suspension)
+		j->suspension = list->suspension;
 	free(words);
 	return rc;
 }
@@ -350,13 +345,13 @@ px_judge_subject(struct px_txn *t, struct px_map *statements,
 		 const char *subject, uint32_t season, uint64_t at,
 		 int64_t when, const char *skip, struct px_judgement *j)
 {
-	json_t *entry;
+	const struct statements *list;
 	int rc = statements_on(t, statements, subject, season,
-			       at ? at : UINT64_MAX, &entry);
+			       at ? at : UINT64_MAX, &list);
 
 	*j = (struct px_judgement){ PAXTA__STATUS__STATUS_UNSPECIFIED, 0, "",
 				    0 };
-	return rc == PX_OK ? judge(entry, when, skip, j) : rc;
+	return rc == PX_OK ? judge(list, when, skip, j) : rc;
 }
 
 /* out = kind ‖ id; out has room for PX_ID_MAX + 16 bytes. */

@@ -87,6 +87,12 @@ struct px_store {
 	pthread_cond_t map_cv;
 	unsigned readers;
 	int resizing;
+
+	/* One attachment of a layer above (store.h), made once under
+	 * attach_mu, released at close. */
+	pthread_mutex_t attach_mu;
+	const struct px_store_attachment *attach_kind;
+	void *attached;
 };
 
 struct px_txn {
@@ -123,6 +129,33 @@ int
 px_store_nested(const struct px_txn *t)
 {
 	return t->parent != NULL;
+}
+
+int
+px_store_writing(const struct px_txn *t)
+{
+	return t->write;
+}
+
+int
+px_store_attachment(struct px_txn *t, const struct px_store_attachment *kind,
+		    void **out)
+{
+	struct px_store *s = t->s;
+	int rc = PX_OK;
+
+	pthread_mutex_lock(&s->attach_mu);
+	if (!s->attach_kind) {
+		if ((s->attached = kind->make()))
+			s->attach_kind = kind;
+		else
+			rc = PX_ENOMEM;
+	} else if (s->attach_kind != kind) {
+		rc = PX_EINVAL;
+	}
+	*out = rc == PX_OK ? s->attached : NULL;
+	pthread_mutex_unlock(&s->attach_mu);
+	return rc;
 }
 
 void *
@@ -308,6 +341,7 @@ px_store_open_sized(struct px_store **out, const char *dir, unsigned flags,
 	s->readonly = (flags & PX_STORE_READONLY) != 0;
 	pthread_mutex_init(&s->map_mu, NULL);
 	pthread_cond_init(&s->map_cv, NULL);
+	pthread_mutex_init(&s->attach_mu, NULL);
 	s->dir = strdup(dir);
 	if (!s->dir) {
 		rc = PX_ENOMEM;
@@ -353,6 +387,9 @@ px_store_close(struct px_store *s)
 {
 	if (!s)
 		return;
+	if (s->attach_kind)
+		s->attach_kind->release(s->attached);
+	pthread_mutex_destroy(&s->attach_mu);
 	if (s->env)
 		mdb_env_close(s->env);
 	if (s->lock_fd >= 0)

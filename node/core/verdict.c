@@ -12,7 +12,9 @@
 
 #include "array.h"
 #include "graph.h"
+#include "lineage_memo.h"
 #include "paxta/entry.h"
+#include "paxta/map.h"
 #include "paxta/names.h"
 #include "paxta/provenance.h"
 #include "paxta/state.h"
@@ -108,13 +110,15 @@ take_lab(void *ctx, const Paxta__LabRecord *rec)
 }
 
 /*
- * The labs' findings on node n, as of at: each lab's latest result, the
- * worst share of them flagged. *out_share is the share of n's mass that
- * does not match; the findings that say so join v->labs.
+ * The labs' findings on node n (weight: its share of the asked lot), as of
+ * at: each lab's latest result, the worst share of them flagged.
+ * *out_share is the share of n's mass that does not match; the findings
+ * that say so join v->labs.
  */
 static int
 lab_findings(struct px_verdict *v, struct px_txn *t,
-	     const struct px_graph_node *n, uint64_t at, double *out_share)
+	     const struct px_graph_node *n, double weight, uint64_t at,
+	     double *out_share)
 {
 	struct lab_scan ls = { at, NULL, 0, 0, PX_OK };
 	double worst = 0;
@@ -139,7 +143,7 @@ lab_findings(struct px_verdict *v, struct px_txn *t,
 			break;
 		f = &v->labs[v->n_labs++];
 		*f = ls.f[i];
-		f->share = n->weight * f->lot_share;
+		f->share = weight * f->lot_share;
 		rc = add_reason(v,
 				"lab '%s' found that %.1f %% of lot '%s' does "
 				"not match its claimed origin (%s, entry "
@@ -223,8 +227,9 @@ node_disagrees(const struct px_graph_node *n, const Paxta__Entry *e)
  * signature, which is what keeps a verdict fast.
  */
 static int
-check_records(struct px_verdict *v, struct px_txn *t, const struct px_graph *g,
-	      const size_t *order, size_t n_order)
+check_records(struct px_verdict *v, struct px_txn *t,
+	      const struct px_graph_node *nodes, const size_t *order,
+	      size_t n_order)
 {
 	struct px_entry e = { 0 };
 	uint64_t read_at = UINT64_MAX;
@@ -233,7 +238,7 @@ check_records(struct px_verdict *v, struct px_txn *t, const struct px_graph *g,
 	/* order is by the entry that made each lot: the outputs of one
 	 * entry side by side, read once */
 	for (size_t k = 0; k < n_order && rc == PX_OK; k++) {
-		const struct px_graph_node *n = &g->nodes[order[k]];
+		const struct px_graph_node *n = &nodes[order[k]];
 		struct px_hash stored, leaf_hash;
 		const char *field;
 
@@ -295,67 +300,99 @@ by_share(const void *a, const void *b)
 	return strcmp(x->lot, y->lot);
 }
 
-/* Group origins by what decided them, for the reasons. */
+/* The group of origin o in the reasons: its deciding statement, or for
+ * origins no monitor judged, its district and season. Built by hand:
+ * thousands of origins per verdict. out has room for PX_ID_MAX + 32. */
+static void
+group_key(char *out, const struct px_origin *o)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	out[n++] = (char)('a' + (int)o->status % 26);
+	if (o->status != PAXTA__STATUS__STATUS_UNSPECIFIED) {
+		for (int shift = 60; shift >= 0; shift -= 4)
+			out[n++] = hex[(o->decided_by >> shift) & 15];
+	} else {
+		for (int shift = 28; shift >= 0; shift -= 4)
+			out[n++] = hex[(o->season >> shift) & 15];
+		px_id_copy(out + n, o->district);
+		return;
+	}
+	out[n] = '\0';
+}
+
+struct group {
+	size_t first; /* the group's first origin, where its reason goes */
+	double share;
+};
+
+/* Group origins by what decided them, for the reasons: one sentence per
+ * deciding statement (or per district and season for origins with none),
+ * at its first origin, with the group's share summed in origin order. */
 static int
 explain(struct px_verdict *v)
 {
+	char key[PX_ID_MAX + 32];
+	struct px_map groups;
 	int rc = PX_OK;
 
+	px_map_init(&groups, sizeof(struct group));
 	for (size_t i = 0; i < v->n_origins && rc == PX_OK; i++) {
 		const struct px_origin *o = &v->origins[i];
-		double share = 0;
-		int first = 1;
+		struct group *gr;
+		int made;
 
 		if (o->status == PAXTA__STATUS__STATUS_CERTIFIED)
 			continue;
-		/* One sentence per deciding statement (or per district for
-		 * origins with none), at its first origin. */
-		for (size_t j = 0; j < v->n_origins; j++) {
-			const struct px_origin *p = &v->origins[j];
-			int same = p->status == o->status &&
-				   (o->status ? p->decided_by == o->decided_by
-					      : strcmp(p->district,
-						       o->district) == 0 &&
-							p->season == o->season);
+		group_key(key, o);
+		if ((rc = px_map_put(&groups, key, (void **)&gr, &made)) !=
+		    PX_OK)
+			break;
+		if (made)
+			gr->first = i;
+		gr->share += o->share;
+	}
+	for (size_t i = 0; i < v->n_origins && rc == PX_OK; i++) {
+		const struct px_origin *o = &v->origins[i];
+		const struct group *gr;
 
-			if (!same)
-				continue;
-			if (j < i) {
-				first = 0;
-				break;
-			}
-			share += p->share;
-		}
-		if (!first)
+		if (o->status == PAXTA__STATUS__STATUS_CERTIFIED)
+			continue;
+		group_key(key, o);
+		gr = px_map_get(&groups, key);
+		if (!gr || gr->first != i)
 			continue;
 		if (o->status == PAXTA__STATUS__STATUS_UNSPECIFIED)
 			rc = add_reason(v,
 					"%.1f %% traces to district '%s' "
 					"(season %u), which no monitor has "
 					"certified",
-					share * 100, o->district, o->season);
+					gr->share * 100, o->district,
+					o->season);
 		else
 			rc = add_reason(
 				v,
 				"%.1f %% traces to origins where "
 				"monitor '%s' says %s for %s, season %u "
 				"(entry %" PRIu64 ")",
-				share * 100, o->monitor,
+				gr->share * 100, o->monitor,
 				px_status_name(o->status), o->subject,
 				o->season, o->decided_by);
 	}
+	px_map_clear(&groups);
 	return rc;
 }
 
 /*
  * Facilities (DESIGN.md §3.4): a lot made by a gin, a mill, a weaver or a
  * garment maker while a monitor's finding on "actor:ID" covered the time
- * it was made. Its share of the asked lot is `facility`, named in
- * v->facilities, and stops there: it is in no origin's share.
+ * it was made. Its share of the asked lot (*weight) is `facility`, named
+ * in v->facilities, and stops there: it is in no origin's share.
  */
 static int
 facility_finding(struct px_verdict *v, struct px_txn *t, struct px_map *cache,
-		 struct px_graph_node *n, uint64_t at)
+		 const struct px_graph_node *n, double *weight, uint64_t at)
 {
 	char subject[PX_ID_MAX + 16];
 	struct px_judgement j;
@@ -378,9 +415,9 @@ facility_finding(struct px_verdict *v, struct px_txn *t, struct px_map *cache,
 	px_id_copy(f->monitor, j.monitor);
 	f->status = j.status;
 	f->decided_by = j.decided_by;
-	f->share = n->weight;
-	v->facility += n->weight;
-	n->weight = 0;
+	f->share = *weight;
+	v->facility += *weight;
+	*weight = 0;
 	return add_reason(v,
 			  "%.1f %% passed through facility '%s' (lot '%s') "
 			  "while monitor '%s' says %s for it (entry %" PRIu64
@@ -472,19 +509,51 @@ explain_ground(struct px_verdict *v, struct px_txn *t)
 	return rc;
 }
 
+/* A lineage as the verdict reads it: a fresh walk's graph or a
+ * remembered one (lineage_memo.h), the lots newest first. */
+struct lineage_view {
+	const struct px_graph_node *nodes;
+	size_t n_nodes;
+	const struct px_graph_edge *edges;
+	const size_t *order;
+	size_t n_order;
+	size_t root;
+};
+
+/* Walk lot's lineage up as of g->at and sort it newest first: every lot
+ * before its inputs, so the mass flows up in one pass. */
+static int
+walk(struct px_txn *t, struct px_graph *g, const char *lot, size_t *root,
+     size_t **order, size_t *n_order)
+{
+	int rc;
+
+	if ((rc = px_graph_node(g, lot, root)) != PX_OK ||
+	    (rc = px_graph_load(t, g, *root)) != PX_OK ||
+	    (rc = px_graph_walk(t, g, root, 1, 1, order, n_order)) != PX_OK)
+		return rc;
+	px_graph_sort(g, *order, *n_order, 1);
+	return PX_OK;
+}
+
 int
 px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	   uint64_t at)
 {
 	struct px_verdict *v = NULL;
 	struct px_graph g;
+	struct px_lineage_memo *memo = NULL;
+	struct px_lineage *lin = NULL;
+	struct lineage_view w;
 	size_t root, *order = NULL, n_order = 0, n_origins = 0;
+	uint64_t size = px_store_size(t), mark = 0;
+	double *weight = NULL;
 	struct px_map statements;
 	int rc;
 
 	*out = NULL;
-	if (at == 0 || at > px_store_size(t))
-		at = px_store_size(t);
+	if (at == 0 || at > size)
+		at = size;
 	if (!px_state_valid_id(lot))
 		return PX_ENOTFOUND;
 	px_graph_init(&g, at, 0);
@@ -496,49 +565,75 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	}
 	snprintf(v->lot, sizeof(v->lot), "%s", lot);
 	v->at = at;
-	if ((rc = px_graph_node(&g, lot, &root)) != PX_OK)
-		goto out;
-	if ((rc = px_graph_load(t, &g, root)) != PX_OK)
-		goto out;
-	if ((rc = px_graph_walk(t, &g, &root, 1, 1, &order, &n_order)) != PX_OK)
-		goto out;
-	/* Newest first: every lot before its inputs, so the mass flows up
-	 * in one pass. */
-	px_graph_sort(&g, order, n_order, 1);
-	v->product = g.nodes[root].product;
-	v->grams = g.nodes[root].grams;
-	v->ancestors = n_order;
 
-	/* Push the lot's mass up its lineage: every lot before its inputs.
-	 * The share of a lot that a lab found not to match its claimed
-	 * origin stops there: it is lab_mismatch, whatever the origins
-	 * upstream say (DESIGN.md §3.4). */
-	g.nodes[root].weight = 1.0;
-	for (size_t k = 0; k < n_order; k++) {
-		struct px_graph_node *n = &g.nodes[order[k]];
+	/* A read snapshot asks the store's memory of lineages first (a
+	 * write transaction's state may yet be undone: it always walks).
+	 * The memory gives a lineage only when it is what the walk would
+	 * read: read as of at or before, and no walked fact changed since
+	 * (the lineage marker). */
+	if (!px_store_writing(t)) {
+		rc = px_lineage_memo_of(t, &memo);
+		if (rc == PX_EINVAL)
+			memo = NULL; /* the store holds another attachment */
+		else if (rc != PX_OK)
+			goto out;
+		if (memo && (rc = px_state_lineage_mark(t, &mark)) != PX_OK)
+			goto out;
+		if (memo)
+			lin = px_lineage_memo_get(memo, lot, at, mark);
+	}
+	if (lin) {
+		w =
+			(struct lineage_view){ lin->nodes,   lin->n_nodes,
+					       lin->edges,   lin->order,
+					       lin->n_order, lin->root };
+	} else {
+		if ((rc = walk(t, &g, lot, &root, &order, &n_order)) != PX_OK)
+			goto out;
+		w = (struct lineage_view){ g.nodes, g.n_nodes, g.edges,
+					   order,   n_order,   root };
+	}
+	v->product = w.nodes[w.root].product;
+	v->grams = w.nodes[w.root].grams;
+	v->ancestors = w.n_order;
+
+	/* Push the lot's mass up its lineage: every lot before its inputs,
+	 * each lot's share in weight[] (the lineage may be shared: it is
+	 * never written). The share of a lot that a lab found not to match
+	 * its claimed origin stops there: it is lab_mismatch, whatever the
+	 * origins upstream say (DESIGN.md §3.4). */
+	if (!(weight = calloc(w.n_nodes ? w.n_nodes : 1, sizeof(*weight)))) {
+		rc = PX_ENOMEM;
+		goto out;
+	}
+	weight[w.root] = 1.0;
+	for (size_t k = 0; k < w.n_order; k++) {
+		size_t i = w.order[k];
+		const struct px_graph_node *n = &w.nodes[i];
 		uint64_t total = 0;
 		double mismatch = 0;
 
 		/* A lot a facility made while a finding covered it: its
 		 * share is flagged as the facility's, whatever came in. */
-		if (!n->is_origin && n->creator[0] && n->weight > 0) {
-			if ((rc = facility_finding(v, t, &statements, n, at)) !=
-			    PX_OK)
+		if (!n->is_origin && n->creator[0] && weight[i] > 0) {
+			if ((rc = facility_finding(v, t, &statements, n,
+						   &weight[i], at)) != PX_OK)
 				goto out;
 		}
-		if (n->has_labs && n->weight > 0 &&
-		    (rc = lab_findings(v, t, n, at, &mismatch)) != PX_OK)
+		if (n->has_labs && weight[i] > 0 &&
+		    (rc = lab_findings(v, t, n, weight[i], at, &mismatch)) !=
+			    PX_OK)
 			goto out;
-		v->lab_mismatch += n->weight * mismatch;
-		n->weight *= 1 - mismatch;
+		v->lab_mismatch += weight[i] * mismatch;
+		weight[i] *= 1 - mismatch;
 		for (size_t e = 0; e < n->n_edges; e++)
-			total += g.edges[n->first_edge + e].grams;
+			total += w.edges[n->first_edge + e].grams;
 		for (size_t e = 0; e < n->n_edges && total; e++) {
 			const struct px_graph_edge *ed =
-				&g.edges[n->first_edge + e];
+				&w.edges[n->first_edge + e];
 
-			g.nodes[ed->node].weight +=
-				n->weight * (double)ed->grams / (double)total;
+			weight[ed->node] +=
+				weight[i] * (double)ed->grams / (double)total;
 		}
 		if (n->is_origin)
 			n_origins++;
@@ -550,8 +645,8 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		goto out;
 	}
 	v->kind = PX_VERDICT_FREE;
-	for (size_t k = 0; k < n_order; k++) {
-		struct px_graph_node *n = &g.nodes[order[k]];
+	for (size_t k = 0; k < w.n_order; k++) {
+		const struct px_graph_node *n = &w.nodes[w.order[k]];
 		struct px_origin *o;
 
 		if (!n->is_origin)
@@ -564,7 +659,7 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 		o->season = n->season;
 		o->harvested_at = n->time;
 		o->method = n->method;
-		o->share = n->weight;
+		o->share = weight[w.order[k]];
 		if ((rc = px_origin_judge(t, &statements, o, at)) != PX_OK)
 			goto out;
 		v->by_status[o->status] += o->share;
@@ -592,12 +687,26 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	}
 	if ((rc = explain(v)) != PX_OK || (rc = explain_ground(v, t)) != PX_OK)
 		goto out;
-	if ((rc = check_records(v, t, &g, order, n_order)) != PX_OK)
+	/* A remembered lineage passed these checks when it was read. */
+	if (!lin &&
+	    (rc = check_records(v, t, w.nodes, w.order, w.n_order)) != PX_OK)
 		goto out;
 	if (v->kind == PX_VERDICT_FREE)
 		rc = add_reason(v, "every kg traces to origins whose monitors "
 				   "certified them for the season");
+	/* Remember a walk of a read snapshot as of its own size whose
+	 * records held: the lineage is then what a walk as of any later
+	 * size gives until the marker moves. A lineage that cannot be
+	 * taken (out of memory) is just not remembered. */
+	if (rc == PX_OK && memo && !lin && at == size &&
+	    v->kind != PX_VERDICT_INVALID &&
+	    px_lineage_take(&lin, &g, root, order, n_order, size) == PX_OK) {
+		order = NULL; /* the lineage's now */
+		px_lineage_memo_put(memo, lot, lin);
+	}
 out:
+	px_lineage_release(lin);
+	free(weight);
 	px_statements_free(&statements);
 	free(order);
 	px_graph_release(&g);

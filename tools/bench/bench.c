@@ -559,7 +559,8 @@ bench_ledger(const char *given_dir, int smoke)
 	struct px_verdict *v;
 	struct px_recall *r;
 	struct px_recall_query q = { .district = "UZ-SA-KTK", .season = 2026 };
-	double raw, best = 1e9, t0, ingest_rate, recall_s = 1e9;
+	double raw, best = 1e9, cold = 0, walked = 1e9, t0, ingest_rate,
+		    recall_s = 1e9;
 	const size_t bales = smoke ? 50 : 5000, per_yarn = bales / 5,
 		     recall_harvests = smoke ? 100 : 25000;
 	char inputs[64 * 1024];
@@ -615,12 +616,17 @@ bench_ledger(const char *given_dir, int smoke)
 			  "\"subject\":\"district:UZ-SA-KTK\",\"season\":"
 			  "2026,\"status\":\"certified\"}");
 	loader_flush(&ld);
+	/* The first verdict walks the lineage and holds its records to the
+	 * log (cold); the store then remembers the lineage, and the next
+	 * ones judge the statements and labs afresh on it (warm). */
 	bench_check(px_ledger_read(ld.l, &t), "read");
 	for (int i = 0; i < 20; i++) {
 		t0 = bench_now();
 		bench_check(px_verdict(&v, t, "FABRIC", 0), "verdict");
 		t0 = bench_now() - t0;
-		if (t0 < best)
+		if (i == 0)
+			cold = t0;
+		else if (t0 < best)
 			best = t0;
 		if (i == 19)
 			printf("paxta-bench ledger: %u cores\n"
@@ -631,9 +637,24 @@ bench_ledger(const char *given_dir, int smoke)
 		px_verdict_free(v);
 	}
 	px_store_abort(t);
+	/* The walk and checks every verdict made before the memory, with the
+	 * pages warm: a verdict in a write transaction never uses it. */
+	for (int i = 0; i < 5; i++) {
+		bench_check(px_store_begin(&t, px_ledger_store(ld.l), 1),
+			    "begin");
+		t0 = bench_now();
+		bench_check(px_verdict(&v, t, "FABRIC", 0), "verdict");
+		t0 = bench_now() - t0;
+		px_verdict_free(v);
+		px_store_abort(t);
+		if (t0 < walked)
+			walked = t0;
+	}
 	loader_close(&ld);
-	printf("  verdict time (best of 20)         %10.2f ms (aim < 5)\n",
-	       best * 1e3);
+	printf("  verdict time, cold (walk + checks) %9.2f ms\n"
+	       "  verdict time, warm (best of 19)    %9.2f ms (aim < 5)\n"
+	       "  verdict time, walked (best of 5)   %9.2f ms (no memory)\n",
+	       cold * 1e3, best * 1e3, walked * 1e3);
 
 	/* Recall over 100,000 lots: 25,000 harvests of one district, each
 	 * ginned into lint, cottonseed and waste; also the ingest rate of

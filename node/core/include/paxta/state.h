@@ -110,7 +110,30 @@ int px_state_each_lot_version(struct px_txn *t, const char *id,
 			      px_state_lot_fn fn, void *ctx);
 
 int px_state_put_actor(struct px_txn *t, const Paxta__ActorRecord *rec);
+
+/*
+ * Put a lot record under its id. When it replaces a record whose walked
+ * facts differ (what a lineage walk reads of a lot: its product, process,
+ * maker, creating entry, time, kg, season, place, farm, method, void,
+ * whether a lab tested it, supersession and kept inputs), the lineage
+ * marker moves to the entry being applied. A record of shipments or
+ * weighings alone leaves it.
+ */
 int px_state_put_lot(struct px_txn *t, const Paxta__LotRecord *rec);
+
+/*
+ * The lineage marker: the index of the last entry that changed a walked
+ * fact of an existing lot (px_state_put_lot), took a voided lot's edges
+ * out of the live tables (px_state_supersede_lot) or gave an existing lot
+ * new inputs (px_state_put_edge); 0 when none did. "The entry" is the one
+ * being applied: the log's size in t, as the ledger applies an entry before
+ * it appends its leaf. A lot's lineage as read at tree size N is what a
+ * walk would read now while the marker is below N: the verdict's memory
+ * of lineages rests on this (provenance.h). Kept in PX_TABLE_EVENTS under
+ * the key 0 ‖ "lineage", which no author's event can have, so audit
+ * re-derives and compares it with the rest of the state. One read.
+ */
+int px_state_lineage_mark(struct px_txn *t, uint64_t *out);
 int px_state_put_shipment(struct px_txn *t, const Paxta__ShipmentRecord *rec);
 
 /* The registrar's map (DESIGN.md §6.1 publish_districts): a country

@@ -60,7 +60,9 @@ enum px_table {
 	PX_TABLE_ORIGINS,      /* district ‖ 0 ‖ season ‖ lot -> farm */
 	PX_TABLE_IN_TRANSIT, /* lot ‖ 0 ‖ shipment -> grams ‖ consignee */
 	PX_TABLE_PLACES,     /* country, region or district code -> record */
-	PX_TABLE_EVENTS,     /* author ‖ 0 ‖ event_id -> index (8 bytes) */
+	/* author ‖ 0 ‖ event_id -> index (8 bytes); and 0 ‖ "lineage" ->
+	 * the lineage marker (state.h), an index too */
+	PX_TABLE_EVENTS,
 	/* lot ‖ 0 ‖ shipment -> index of the transfer (8 bytes): every
 	 * shipment that ever carried the lot, voided ones too */
 	PX_TABLE_LOT_SHIPMENTS,
@@ -164,6 +166,31 @@ void *px_store_pending_get(struct px_txn *t,
  * snapshot or when another kind is registered. */
 int px_store_pending_set(struct px_txn *t, const struct px_store_pending *kind,
 			 void *state);
+
+/* Is t a write transaction (outermost or nested), not a read snapshot? */
+int px_store_writing(const struct px_txn *t);
+
+/*
+ * An attachment: one pointer that a layer above keeps for as long as the
+ * store is open (the verdict's memory of lineages, provenance.h). The store
+ * never looks inside it: it makes it once and releases it at close.
+ */
+struct px_store_attachment {
+	void *(*make)(void);          /* NULL when out of memory */
+	void (*release)(void *state); /* at px_store_close */
+};
+
+/*
+ * The state of kind attached to t's store: made by kind->make on the first
+ * call, under a lock of the store, so that every thread gets the same one;
+ * released by kind->release in px_store_close. *out is borrowed until
+ * px_store_close (after every transaction has ended, as close demands)
+ * and shared by every thread of the store: it does its own locking.
+ * PX_ENOMEM when make fails (a later call tries again); PX_EINVAL when
+ * another kind is attached (one kind per store).
+ */
+int px_store_attachment(struct px_txn *t,
+			const struct px_store_attachment *kind, void **out);
 
 /* Double the map. The calling thread holds no transaction; the call waits
  * until other threads' read snapshots end (see "Threads" above). */
