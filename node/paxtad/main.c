@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -451,12 +450,6 @@ main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (px_crypto_init() != PX_OK)
 		return fail("cannot initialise libsodium");
-	/* glibc raises its mmap threshold each time a large block is freed,
-	 * up to 32 MiB, after which the arrays of a big recall or lineage
-	 * come from the heaps of the threads that made them and stay there.
-	 * Held fixed, every block from PXD_MMAP_FROM up is the kernel's and
-	 * goes back to it when freed. */
-	mallopt(M_MMAP_THRESHOLD, PXD_MMAP_FROM);
 
 	/* Every thread started from here on inherits the mask: only
 	 * sigwait below hears SIGTERM and SIGINT. */

@@ -256,11 +256,8 @@ void pxd_reply_error(struct pxd_request *rq, unsigned status, const char *code,
 #define PXD_STREAM_CHUNK ((size_t)64 << 10)
 #define PXD_STREAM_FILL  ((size_t)32 << 10)
 
-/* Memory (main.c, stream.c): blocks from PXD_MMAP_FROM bytes up are
- * mapped and unmapped on their own; once a stream that held
- * PXD_TRIM_AFTER bytes or more is freed, the heaps give their free pages
- * back (malloc_trim). */
-#define PXD_MMAP_FROM  ((size_t)128 << 10)
+/* Once a stream that held PXD_TRIM_AFTER bytes or more is freed, the
+ * heaps give their free pages back (malloc_trim, stream.c). */
 #define PXD_TRIM_AFTER ((size_t)1 << 20)
 
 /*
