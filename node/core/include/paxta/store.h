@@ -39,8 +39,8 @@
 #include "paxta/merkle.h"
 
 /* 2: leaves wrap their entry with the node's time (entry.h), the index is
- * by entry hash. */
-#define PX_STORE_FORMAT 2
+ * by entry hash. 3: the state keeps the lineage marker (state.h). */
+#define PX_STORE_FORMAT 3
 
 struct px_store;
 struct px_txn;
