@@ -385,6 +385,21 @@ pxt_ok(struct pxt_ledger *fx, const char *fmt, ...)
 }
 
 void
+pxt_ship(struct pxt_ledger *fx, const char *from, const char *to,
+	 const char *shipment, const char *lot, unsigned kg, unsigned got)
+{
+	pxt_ok(fx,
+	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
+	       "'lots':[{'lot':'%s','kg':%u}]}",
+	       from, to, shipment, lot, kg);
+	if (got)
+		pxt_ok(fx,
+		       "{'kind':'receive','actor':'%s','shipment':'%s',"
+		       "'lots':[{'lot':'%s','kg':%u}]}",
+		       to, shipment, lot, got);
+}
+
+void
 pxt_refused(struct pxt_ledger *fx, enum px_code code, const char *needle,
 	    const char *fmt, ...)
 {

@@ -100,6 +100,11 @@ uint64_t pxt_ok(struct pxt_ledger *fx, const char *fmt, ...)
 void pxt_refused(struct pxt_ledger *fx, enum px_code code, const char *needle,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* from ships kg of lot to `to` as shipment (pxt_ok), and `to` receives got
+ * kg of it; got 0: the shipment stays on the road. */
+void pxt_ship(struct pxt_ledger *fx, const char *from, const char *to,
+	      const char *shipment, const char *lot, unsigned kg, unsigned got);
+
 /* Audit fx's ledger (as it is open): intact, or the test fails naming the
  * entry and the problem. */
 void pxt_audit_intact(struct pxt_ledger *fx);

@@ -59,20 +59,6 @@ harvest(struct pxt_ledger *fx, const char *farm, const char *lot,
 	       farm, lot, SEASON, district, SEASON);
 }
 
-static void
-ship(struct pxt_ledger *fx, const char *from, const char *to,
-     const char *shipment, const char *lot, unsigned kg, unsigned got)
-{
-	pxt_ok(fx,
-	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       from, to, shipment, lot, kg);
-	pxt_ok(fx,
-	       "{'kind':'receive','actor':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       to, shipment, lot, got);
-}
-
 static uint64_t
 attest(struct pxt_ledger *fx, const char *subject, const char *status)
 {
@@ -110,8 +96,8 @@ setup(void **state)
 	pxt_register(fx, LAB, "lab", "UZ-TK", "UZ-TK-YAK");
 	harvest(fx, FARM_A, "LOT-A", DIST_A);
 	harvest(fx, FARM_B, "LOT-B", DIST_B);
-	ship(fx, FARM_A, GIN, "WB-A", "LOT-A", 1000, 1000);
-	ship(fx, FARM_B, GIN, "WB-B", "LOT-B", 1000, 1000);
+	pxt_ship(fx, FARM_A, GIN, "WB-A", "LOT-A", 1000, 1000);
+	pxt_ship(fx, FARM_B, GIN, "WB-B", "LOT-B", 1000, 1000);
 	pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
 		   "'ginning','inputs':[{'lot':'LOT-A','kg':1000},{'lot':"
 		   "'LOT-B','kg':1000}],'outputs':[{'lot':'LINT-1','kg':800,"
@@ -347,7 +333,7 @@ test_void_and_remake(void **state)
 	char *text;
 
 	harvest(fx, FARM_B, "LOT-C", DIST_B);
-	ship(fx, FARM_B, GIN, "WB-C", "LOT-C", 1000, 1000);
+	pxt_ship(fx, FARM_B, GIN, "WB-C", "LOT-C", 1000, 1000);
 	made = pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':"
 			  "'ginning','inputs':[{'lot':'LOT-C','kg':500}],"
 			  "'outputs':[{'lot':'PBI-1','kg':200,'product':"
@@ -390,8 +376,8 @@ test_shipment_keeps_marker(void **state)
 	check(fx, "LINT-1", 0, 0, NULL);
 	mark = marker(fx);
 	/* 5 kg lost on the road: a weighing on the lot */
-	ship(fx, GIN, SPINNER, "WB-S", "LINT-1", 500, 495);
-	ship(fx, GIN, SPINNER, "WB-T", "SEED-1", 100, 100);
+	pxt_ship(fx, GIN, SPINNER, "WB-S", "LINT-1", 500, 495);
+	pxt_ship(fx, GIN, SPINNER, "WB-T", "SEED-1", 100, 100);
 	assert_int_equal(marker(fx), mark);
 	check(fx, "LINT-1", 0, 1, NULL);
 	pxt_audit_intact(fx);
@@ -410,7 +396,7 @@ test_older_at_equals_fresh_store(void **state)
 	first = pxt_log_size(fx->l);
 	check(fx, "LINT-1", 0, 0, NULL);
 	attest(fx, "district:" DIST_A, "under_review");
-	ship(fx, GIN, SPINNER, "WB-S", "LINT-1", 500, 500);
+	pxt_ship(fx, GIN, SPINNER, "WB-S", "LINT-1", 500, 500);
 	later = pxt_log_size(fx->l);
 	check(fx, "LINT-1", first, 1, &a); /* read at `first` */
 	check(fx, "LINT-1", first - 1, 0, &b);

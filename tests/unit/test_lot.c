@@ -35,20 +35,6 @@
 #define GIN     "uz.gin.1"
 #define SPINNER "uz.spin.1"
 
-static void
-ship(struct pxt_ledger *fx, const char *from, const char *to,
-     const char *shipment, const char *lot, unsigned kg)
-{
-	pxt_ok(fx,
-	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       from, to, shipment, lot, kg);
-	pxt_ok(fx,
-	       "{'kind':'receive','actor':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       to, shipment, lot, kg);
-}
-
 /* The index of the transform that made LINT-2 (for the void test). */
 static uint64_t lint2_at;
 
@@ -71,8 +57,8 @@ setup(void **state)
 	       "'season':2026,'district':'UZ-QA-NKS','method':'machine','"
 	       "harvested_at':'2026-09-21T08:00:00Z'}",
 	       FARM_B);
-	ship(fx, FARM_A, GIN, "WB-A", "A-1", 1000);
-	ship(fx, FARM_B, GIN, "WB-B", "B-1", 1000);
+	pxt_ship(fx, FARM_A, GIN, "WB-A", "A-1", 1000, 1000);
+	pxt_ship(fx, FARM_B, GIN, "WB-B", "B-1", 1000, 1000);
 	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'A-1','kg':600},{'lot':'B-1','kg':400}],"
@@ -85,7 +71,7 @@ setup(void **state)
 			  "'outputs':[{'lot':'LINT-2','kg':150,'product':"
 			  "'lint'}]}",
 			  GIN);
-	ship(fx, GIN, SPINNER, "TR-1", "LINT-1", 400);
+	pxt_ship(fx, GIN, SPINNER, "TR-1", "LINT-1", 400, 400);
 	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'spinning',"
 	       "'inputs':[{'lot':'LINT-1','kg':400}],"

@@ -88,21 +88,6 @@ harvest(struct pxt_ledger *fx, const char *farm, const char *lot, unsigned kg,
 		      farm, lot, kg, season, district, season);
 }
 
-/* Ship kg of one lot and receive got of it. */
-static void
-ship(struct pxt_ledger *fx, const char *from, const char *to,
-     const char *shipment, const char *lot, unsigned kg, unsigned got)
-{
-	pxt_ok(fx,
-	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       from, to, shipment, lot, kg);
-	pxt_ok(fx,
-	       "{'kind':'receive','actor':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       to, shipment, lot, got);
-}
-
 static uint64_t
 attest(struct pxt_ledger *fx, const char *subject, unsigned season,
        const char *status)
@@ -362,8 +347,8 @@ gin_two(struct pxt_ledger *fx, const char *farm2, const char *lot2,
 {
 	harvest(fx, FARM_A, LOT_A, 10000, DIST_A, SEASON);
 	harvest(fx, farm2, lot2, 6000, district2, SEASON);
-	ship(fx, FARM_A, GIN, "WB-A", LOT_A, 10000, 10000);
-	ship(fx, farm2, GIN, "WB-2", lot2, 6000, 6000);
+	pxt_ship(fx, FARM_A, GIN, "WB-A", LOT_A, 10000, 10000);
+	pxt_ship(fx, farm2, GIN, "WB-2", lot2, 6000, 6000);
 	return pxt_ok(fx,
 		      "{'kind':'transform','actor':'%s','process':'ginning',"
 		      "'inputs':[{'lot':'%s','kg':10000},"
@@ -417,8 +402,8 @@ blend(struct pxt_ledger *fx)
 {
 	harvest(fx, FARM_A, LOT_A, 12000, DIST_A, SEASON);
 	harvest(fx, FARM_B, LOT_B, 8000, DIST_B, SEASON);
-	ship(fx, FARM_A, GIN, "WB-A", LOT_A, 12000, 11980);
-	ship(fx, FARM_B, GIN, "WB-B", LOT_B, 8000, 8000);
+	pxt_ship(fx, FARM_A, GIN, "WB-A", LOT_A, 12000, 11980);
+	pxt_ship(fx, FARM_B, GIN, "WB-B", LOT_B, 8000, 8000);
 	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'%s','kg':6000},{'lot':'%s','kg':2000}],"
@@ -882,13 +867,13 @@ test_composition_through_weaving_and_making(void **state)
 	blend(fx);
 	attest(fx, "district:" DIST_A, SEASON, "certified");
 	attest(fx, "district:" DIST_B, SEASON, "certified");
-	ship(fx, SPINNER, WEAVER, "SH-2", "YARN-1", 4500, 4500);
+	pxt_ship(fx, SPINNER, WEAVER, "SH-2", "YARN-1", 4500, 4500);
 	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'weaving',"
 	       "'inputs':[{'lot':'YARN-1','kg':4500}],"
 	       "'outputs':[{'lot':'FABRIC-1','kg':4400,'product':'fabric'}]}",
 	       WEAVER);
-	ship(fx, WEAVER, MAKER, "SH-3", "FABRIC-1", 4400, 4400);
+	pxt_ship(fx, WEAVER, MAKER, "SH-3", "FABRIC-1", 4400, 4400);
 	/* 4180 kg is exactly the 0.95 cap on 4400 kg of fabric. */
 	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'making',"
@@ -1184,9 +1169,9 @@ farm_lots(struct pxt_ledger *fx)
 	harvest(fx, FARM_A, "UZ-2025-A-001", 5000, DIST_A, SEASON);
 	harvest(fx, FARM_A, "UZ-2025-A-002", 4000, DIST_A, SEASON);
 	harvest(fx, FARM_B, LOT_B, 5000, DIST_B, SEASON);
-	ship(fx, FARM_A, GIN, "WB-A1", "UZ-2025-A-001", 5000, 5000);
-	ship(fx, FARM_A, GIN, "WB-A2", "UZ-2025-A-002", 4000, 4000);
-	ship(fx, FARM_B, GIN, "WB-B", LOT_B, 5000, 5000);
+	pxt_ship(fx, FARM_A, GIN, "WB-A1", "UZ-2025-A-001", 5000, 5000);
+	pxt_ship(fx, FARM_A, GIN, "WB-A2", "UZ-2025-A-002", 4000, 4000);
+	pxt_ship(fx, FARM_B, GIN, "WB-B", LOT_B, 5000, 5000);
 	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'UZ-2025-A-001','kg':5000},"

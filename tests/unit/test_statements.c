@@ -106,20 +106,6 @@ attest(struct pxt_ledger *fx, const char *monitor, const char *subject,
 		      monitor, subject, season, status);
 }
 
-static void
-ship(struct pxt_ledger *fx, const char *from, const char *to,
-     const char *shipment, const char *lot, unsigned kg)
-{
-	pxt_ok(fx,
-	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       from, to, shipment, lot, kg);
-	pxt_ok(fx,
-	       "{'kind':'receive','actor':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       to, shipment, lot, kg);
-}
-
 static struct px_verdict *
 verdict(struct pxt_ledger *fx, const char *lot, uint64_t at)
 {
@@ -503,8 +489,8 @@ test_mill_finding_flags_its_share(void **state)
 	attest(fx, TPM, "district:" DIST_SA, 2026, "certified");
 	harvest(fx, FARM, LOT, DIST, 1000);
 	harvest(fx, FARM_SA, LOT_SA, DIST_SA, 1000);
-	ship(fx, FARM, GIN, "WB-1", LOT, 1000);
-	ship(fx, FARM_SA, GIN, "WB-2", LOT_SA, 1000);
+	pxt_ship(fx, FARM, GIN, "WB-1", LOT, 1000, 1000);
+	pxt_ship(fx, FARM_SA, GIN, "WB-2", LOT_SA, 1000, 1000);
 	pxt_ok(fx, "{'kind':'transform','actor':'" GIN "','process':'ginning',"
 		   "'inputs':[{'lot':'" LOT "','kg':1000}],'outputs':[{'lot':"
 		   "'LINT-A','kg':400,'product':'lint'}]}");
@@ -512,22 +498,22 @@ test_mill_finding_flags_its_share(void **state)
 	       "{'kind':'transform','actor':'" GIN "','process':'ginning',"
 	       "'inputs':[{'lot':'" LOT_SA "','kg':1000}],'outputs':[{'lot':"
 	       "'LINT-B','kg':400,'product':'lint'}]}");
-	ship(fx, GIN, MILL_1, "WB-3", "LINT-A", 400);
-	ship(fx, GIN, MILL_2, "WB-4", "LINT-B", 400);
+	pxt_ship(fx, GIN, MILL_1, "WB-3", "LINT-A", 400, 400);
+	pxt_ship(fx, GIN, MILL_2, "WB-4", "LINT-B", 400, 400);
 	pxt_ok(fx, "{'kind':'transform','actor':'" MILL_1 "','process':"
 		   "'spinning','inputs':[{'lot':'LINT-A','kg':300}],'outputs':"
 		   "[{'lot':'YARN-1','kg':270,'product':'yarn'}]}");
 	pxt_ok(fx, "{'kind':'transform','actor':'" MILL_2 "','process':"
 		   "'spinning','inputs':[{'lot':'LINT-B','kg':400}],'outputs':"
 		   "[{'lot':'YARN-2','kg':380,'product':'yarn'}]}");
-	ship(fx, MILL_1, WEAVER, "WB-5", "YARN-1", 270);
-	ship(fx, MILL_2, WEAVER, "WB-6", "YARN-2", 380);
+	pxt_ship(fx, MILL_1, WEAVER, "WB-5", "YARN-1", 270, 270);
+	pxt_ship(fx, MILL_2, WEAVER, "WB-6", "YARN-2", 380, 380);
 	/* 90 kg of yarn 1 and 210 of yarn 2: 30 % went through mill 1. */
 	pxt_ok(fx, "{'kind':'transform','actor':'" WEAVER "','process':"
 		   "'weaving','inputs':[{'lot':'YARN-1','kg':90},{'lot':"
 		   "'YARN-2','kg':210}],'outputs':[{'lot':'FAB-1','kg':294,"
 		   "'product':'fabric'}]}");
-	ship(fx, WEAVER, MAKER, "WB-7", "FAB-1", 294);
+	pxt_ship(fx, WEAVER, MAKER, "WB-7", "FAB-1", 294, 294);
 	pxt_ok(fx, "{'kind':'transform','actor':'" MAKER "','process':"
 		   "'making','inputs':[{'lot':'FAB-1','kg':294}],'outputs':"
 		   "[{'lot':'GMT-1','kg':279,'product':'garment'}]}");
@@ -663,7 +649,7 @@ test_void_cannot_wash_a_lab_finding(void **state)
 
 	attest(fx, TPM, "district:" DIST, 2026, "certified");
 	harvest(fx, FARM, LOT, DIST, 1000);
-	ship(fx, FARM, GIN, "WB-1", LOT, 1000);
+	pxt_ship(fx, FARM, GIN, "WB-1", LOT, 1000, 1000);
 	ginning = pxt_ok(fx, "{'kind':'transform','actor':'" GIN
 			     "','process':'ginning','inputs':[{'lot':'" LOT
 			     "','kg':1000}],'outputs':[{'lot':'BALE-1','kg':"

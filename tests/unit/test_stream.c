@@ -60,21 +60,6 @@ harvest(struct pxt_ledger *fx, const char *farm, const char *lot,
 	       farm, lot, district);
 }
 
-static void
-ship(struct pxt_ledger *fx, const char *from, const char *to,
-     const char *shipment, const char *lot, unsigned kg, int received)
-{
-	pxt_ok(fx,
-	       "{'kind':'transfer','actor':'%s','to':'%s','shipment':'%s',"
-	       "'lots':[{'lot':'%s','kg':%u}]}",
-	       from, to, shipment, lot, kg);
-	if (received)
-		pxt_ok(fx,
-		       "{'kind':'receive','actor':'%s','shipment':'%s',"
-		       "'lots':[{'lot':'%s','kg':%u}]}",
-		       to, shipment, lot, kg);
-}
-
 static int
 setup(void **state)
 {
@@ -91,17 +76,17 @@ setup(void **state)
 	}
 	harvest(fx, FARM_B, "B-1", "UZ-QA-NKS");
 	lot_id(first, sizeof(first), 0);
-	ship(fx, FARM_A, GIN, "WB-A", first, 1000, 1);
-	ship(fx, FARM_B, GIN, "WB-B", "B-1", 1000, 1);
+	pxt_ship(fx, FARM_A, GIN, "WB-A", first, 1000, 1000);
+	pxt_ship(fx, FARM_B, GIN, "WB-B", "B-1", 1000, 1000);
 	lot_id(lot, sizeof(lot), 1);
-	ship(fx, FARM_A, GIN, "WB-ROAD", lot, 400, 0);
+	pxt_ship(fx, FARM_A, GIN, "WB-ROAD", lot, 400, 0);
 	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'ginning',"
 	       "'inputs':[{'lot':'%s','kg':600},{'lot':'B-1','kg':400}],"
 	       "'outputs':[{'lot':'LINT-1','kg':400,'product':'lint'},"
 	       "{'lot':'SEED-1','kg':500,'product':'cottonseed'}]}",
 	       GIN, first);
-	ship(fx, GIN, SPINNER, "TR-1", "LINT-1", 400, 1);
+	pxt_ship(fx, GIN, SPINNER, "TR-1", "LINT-1", 400, 400);
 	pxt_ok(fx,
 	       "{'kind':'transform','actor':'%s','process':'spinning',"
 	       "'inputs':[{'lot':'LINT-1','kg':400}],"
