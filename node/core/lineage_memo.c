@@ -18,6 +18,7 @@ struct px_lineage_memo {
 	struct px_map table; /* lot id -> struct px_lineage * */
 	struct px_lineage *newest, *oldest;
 	size_t bytes, budget;
+	size_t smallest; /* fewer lots than this are not kept */
 	struct px_lineage_memo_stats stats;
 };
 
@@ -132,6 +133,7 @@ memo_make(void)
 	pthread_mutex_init(&m->mu, NULL);
 	px_map_init(&m->table, sizeof(struct px_lineage *));
 	m->budget = PX_LINEAGE_MEMO_BUDGET;
+	m->smallest = PX_LINEAGE_MEMO_SMALLEST;
 	return m;
 }
 
@@ -249,7 +251,7 @@ px_lineage_memo_put(struct px_lineage_memo *m, const char *lot,
 		goto out; /* kept already (a lineage the memory gave) */
 	px_id_copy(lin->lot, lot);
 	need = held_bytes(lin);
-	if (need > m->budget / 4)
+	if (need > m->budget / 4 || lin->n_order < m->smallest)
 		goto out;
 	slot = px_map_get(&m->table, lin->lot);
 	if (slot) {
@@ -293,5 +295,24 @@ px_lineage_memo_set_budget(struct px_lineage_memo *m, size_t bytes)
 	pthread_mutex_lock(&m->mu);
 	m->budget = bytes;
 	make_room(m, 0);
+	pthread_mutex_unlock(&m->mu);
+}
+
+int
+px_lineage_memo_keeps(struct px_lineage_memo *m, size_t n_lots)
+{
+	int keeps;
+
+	pthread_mutex_lock(&m->mu);
+	keeps = n_lots >= m->smallest;
+	pthread_mutex_unlock(&m->mu);
+	return keeps;
+}
+
+void
+px_lineage_memo_set_smallest(struct px_lineage_memo *m, size_t n_lots)
+{
+	pthread_mutex_lock(&m->mu);
+	m->smallest = n_lots;
 	pthread_mutex_unlock(&m->mu);
 }

@@ -28,7 +28,8 @@
  * reference and each verdict using it holds one, so an eviction while a
  * verdict reads it frees it only when that verdict releases it. Bounded
  * by a byte budget (PX_LINEAGE_MEMO_BUDGET): the least recently used goes
- * first, and a lineage larger than a quarter of the budget is not kept.
+ * first, and a lineage larger than a quarter of the budget is not kept,
+ * nor one smaller than PX_LINEAGE_MEMO_SMALLEST lots.
  * Only the newest read of a lot is kept, and only reads of a read
  * snapshot as of its own size: a historical verdict (at below the
  * snapshot's size) and a verdict inside a write transaction walk and are
@@ -47,6 +48,12 @@
 
 /* The memory's default budget in bytes. */
 #define PX_LINEAGE_MEMO_BUDGET ((size_t)64 << 20)
+
+/* Lineages of fewer lots are not kept by default: walking a few lots
+ * costs about what remembering them does (a copy, the lock, a table
+ * entry), and a node asked about many small lots would fill its memory
+ * with them for nothing. */
+#define PX_LINEAGE_MEMO_SMALLEST 64
 
 /*
  * One lineage as a walk up from `root` read it: nodes in the walk's
@@ -132,5 +139,12 @@ void px_lineage_memo_stats(struct px_lineage_memo *m,
 
 /* Set the budget (tests: 0 keeps nothing), evicting down to it. */
 void px_lineage_memo_set_budget(struct px_lineage_memo *m, size_t bytes);
+
+/* Would a lineage of n_lots lots be kept (PX_LINEAGE_MEMO_SMALLEST or
+ * more)? Asked before one is taken; px_lineage_memo_put asks too. */
+int px_lineage_memo_keeps(struct px_lineage_memo *m, size_t n_lots);
+
+/* Keep lineages from n_lots lots up (tests: 1 keeps every one). */
+void px_lineage_memo_set_smallest(struct px_lineage_memo *m, size_t n_lots);
 
 #endif

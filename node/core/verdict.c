@@ -696,10 +696,11 @@ px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 				   "certified them for the season");
 	/* Remember a walk of a read snapshot as of its own size whose
 	 * records held: the lineage is then what a walk as of any later
-	 * size gives until the marker moves. A lineage that cannot be
-	 * taken (out of memory) is just not remembered. */
+	 * size gives until the marker moves. A small lineage, or one that
+	 * cannot be taken (out of memory), is just not remembered. */
 	if (rc == PX_OK && memo && !lin && at == size &&
 	    v->kind != PX_VERDICT_INVALID &&
+	    px_lineage_memo_keeps(memo, n_order) &&
 	    px_lineage_take(&lin, &g, root, order, n_order, size) == PX_OK) {
 		order = NULL; /* the lineage's now */
 		px_lineage_memo_put(memo, lot, lin);

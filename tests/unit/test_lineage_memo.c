@@ -83,6 +83,8 @@ lab(struct pxt_ledger *fx, const char *lot, int matches)
 		      lot, matches ? "true" : "false", ++tested);
 }
 
+static struct px_lineage_memo *memo_of(struct pxt_ledger *fx);
+
 static int
 setup(void **state)
 {
@@ -105,6 +107,8 @@ setup(void **state)
 		   "'cottonseed'}]}");
 	attest(fx, "district:" DIST_A, "certified");
 	attest(fx, "district:" DIST_B, "certified");
+	/* The lineages here are of a few lots: keep every one. */
+	px_lineage_memo_set_smallest(memo_of(fx), 1);
 	*state = fx;
 	return 0;
 }
@@ -181,16 +185,23 @@ stats(struct pxt_ledger *fx, struct px_lineage_memo_stats *out)
 	px_store_abort(t);
 }
 
-static void
-set_budget(struct pxt_ledger *fx, size_t bytes)
+/* The store's memory of lineages (made on first use). */
+static struct px_lineage_memo *
+memo_of(struct pxt_ledger *fx)
 {
 	struct px_lineage_memo *m = NULL;
 	struct px_txn *t = NULL;
 
 	assert_int_equal(px_ledger_read(fx->l, &t), PX_OK);
 	assert_int_equal(px_lineage_memo_of(t, &m), PX_OK);
-	px_lineage_memo_set_budget(m, bytes);
 	px_store_abort(t);
+	return m;
+}
+
+static void
+set_budget(struct pxt_ledger *fx, size_t bytes)
+{
+	px_lineage_memo_set_budget(memo_of(fx), bytes);
 }
 
 static uint64_t
@@ -260,6 +271,25 @@ test_second_verdict_identical(void **state)
 	free(first);
 	free(second);
 	pxt_audit_intact(fx);
+}
+
+/* With the default, a lineage of fewer than PX_LINEAGE_MEMO_SMALLEST lots
+ * (LINT-1 has three) is walked every time and never kept. */
+static void
+test_small_not_kept(void **state)
+{
+	struct pxt_ledger *fx = *state;
+	struct px_lineage_memo_stats st;
+
+	px_lineage_memo_set_smallest(memo_of(fx), PX_LINEAGE_MEMO_SMALLEST);
+	check(fx, "LINT-1", 0, 0, NULL);
+	check(fx, "LINT-1", 0, 0, NULL);
+	stats(fx, &st);
+	assert_int_equal(st.lineages, 0);
+	assert_int_equal(st.bytes, 0);
+	px_lineage_memo_set_smallest(memo_of(fx), 3);
+	check(fx, "LINT-1", 0, 0, NULL);
+	check(fx, "LINT-1", 0, 1, NULL);
 }
 
 /* A lab result on an ancestor moves the marker: the next verdict reads
@@ -579,6 +609,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_second_verdict_identical,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small_not_kept, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lab_result_on_ancestor,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_findings_judged_fresh,
