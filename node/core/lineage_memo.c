@@ -179,6 +179,19 @@ px_lineage_memo_of(struct px_txn *t, struct px_lineage_memo **out)
 	return px_store_attachment(t, &memo_kind, (void **)out);
 }
 
+/* Put lin, in no list, at the front of the recency list. Under m->mu. */
+static void
+push_front(struct px_lineage_memo *m, struct px_lineage *lin)
+{
+	lin->newer = NULL;
+	lin->older = m->newest;
+	if (m->newest)
+		m->newest->newer = lin;
+	m->newest = lin;
+	if (!m->oldest)
+		m->oldest = lin;
+}
+
 /* Make lin the most recently used. Under m->mu. */
 static void
 to_front(struct px_lineage_memo *m, struct px_lineage *lin)
@@ -192,14 +205,7 @@ to_front(struct px_lineage_memo *m, struct px_lineage *lin)
 		lin->older->newer = lin->newer;
 	else if (lin->newer)
 		m->oldest = lin->newer;
-	/* in at the front */
-	lin->newer = NULL;
-	lin->older = m->newest;
-	if (m->newest)
-		m->newest->newer = lin;
-	m->newest = lin;
-	if (!m->oldest)
-		m->oldest = lin;
+	push_front(m, lin);
 }
 
 struct px_lineage *
@@ -265,13 +271,7 @@ px_lineage_memo_put(struct px_lineage_memo *m, const char *lot,
 	*slot = lin;
 	atomic_fetch_add(&lin->refs, 1);
 	lin->held = 1;
-	lin->newer = NULL;
-	lin->older = m->newest;
-	if (m->newest)
-		m->newest->newer = lin;
-	m->newest = lin;
-	if (!m->oldest)
-		m->oldest = lin;
+	push_front(m, lin);
 	m->bytes += need;
 out:
 	pthread_mutex_unlock(&m->mu);
