@@ -23,6 +23,11 @@
 /* How often a batch is retried after growing a full map. */
 #define MAX_GROWS 8
 
+/* append_one's answer when an entry applied straight into the batch's
+ * transaction was refused: the batch runs again, nesting from that entry
+ * on (positive, so it is no enum px_err). */
+#define REDO_NESTED 1
+
 struct px_ledger {
 	struct px_store *store;
 	char origin[PX_ORIGIN_MAX + 1];
@@ -544,10 +549,21 @@ last_accepted(struct px_txn *t, int64_t *out)
  * One entry of a batch, inside the batch's transaction t. Returns PX_OK with
  * e->result telling what became of it, or an error that fails the whole
  * batch.
+ *
+ * With nest, the entry's writes go into a nested transaction, so that a
+ * refusal undoes them alone. Without, they go straight into t, and a refusal
+ * returns REDO_NESTED: t is spoilt, and the batch runs again with this entry
+ * nested, and every one after it too. Rules are deterministic, so the
+ * entries before it pass again as they did: a batch with refusals runs at
+ * most twice, a batch without runs once with no nesting at all. (A nested
+ * transaction per entry makes LMDB copy each page the batch has dirtied
+ * that the entry touches again, such as the last pages of the log, and
+ * merge the child's dirty pages into the batch's list at every entry:
+ * append of 100,000 entries ran at ~14,000/s with it, ~16,000/s without.)
  */
 static int
 append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e,
-	   int64_t last)
+	   int64_t last, int nest)
 {
 	struct px_append_result *res = &e->result;
 	struct px_txn *child = NULL;
@@ -588,6 +604,15 @@ append_one(struct px_txn *t, const struct px_rules_ctx *ctx, struct px_entry *e,
 				    e->accepted_at, last);
 		return PX_OK;
 	}
+	if (!nest) {
+		/* Straight into the batch's transaction: a refusal here may
+		 * have written half an entry, so the caller starts again. */
+		res->index = px_store_size(t);
+		rc = px_ledger_apply(t, ctx, e);
+		if (rc == PX_EREFUSED || rc == PX_EVERIFY)
+			return REDO_NESTED;
+		return rc;
+	}
 	/* A nested transaction: a refusal undoes this entry alone. */
 	if ((rc = px_store_begin_nested(&child, t)) != PX_OK)
 		return rc;
@@ -611,9 +636,10 @@ px_ledger_append(struct px_ledger *l, struct px_entry *const *entries, size_t n,
 {
 	struct px_rules_ctx ctx;
 	struct px_txn *t = NULL;
-	int rc = PX_OK;
+	size_t nest_from = n; /* entries from here on get a nested txn */
+	int rc = PX_OK, grows = 0;
 
-	for (int attempt = 0; attempt <= MAX_GROWS; attempt++) {
+	for (;;) {
 		int64_t last;
 
 		if ((rc = px_store_begin(&t, l->store, 1)) != PX_OK)
@@ -632,9 +658,11 @@ px_ledger_append(struct px_ledger *l, struct px_entry *const *entries, size_t n,
 			 * the bytes were found to be stays. */
 			e->result.rc = e->status;
 			e->result.duplicate = 0;
-			rc = append_one(t, &ctx, e, last);
-			if (rc == PX_OK && e->logged && e->result.rc == PX_OK &&
-			    !e->result.duplicate)
+			rc = append_one(t, &ctx, e, last, i >= nest_from);
+			if (rc == REDO_NESTED)
+				nest_from = i;
+			else if (rc == PX_OK && e->logged &&
+				 e->result.rc == PX_OK && !e->result.duplicate)
 				last = e->accepted_at;
 		}
 		if (rc == PX_OK)
@@ -643,14 +671,18 @@ px_ledger_append(struct px_ledger *l, struct px_entry *const *entries, size_t n,
 		else
 			px_store_abort(t);
 		t = NULL;
+		if (rc == REDO_NESTED)
+			continue; /* entry nest_from was refused: again, with a
+				     nested txn from it on */
 		if (rc != PX_EFULL)
 			return rc;
 		/* The map filled: nothing of the batch is stored. Grow it and
 		 * run the whole batch again. */
+		if (++grows > MAX_GROWS)
+			return PX_EFULL;
 		if ((rc = px_store_grow(l->store)) != PX_OK)
 			return rc;
 	}
-	return PX_EFULL;
 }
 
 /*

@@ -1042,6 +1042,86 @@ test_batch_refusal_is_isolated(void **state)
 		free(leaf[i]);
 }
 
+/* A harvest event of actor for kg of lot, signed into *leaf. */
+static void
+sign_harvest_of(struct pxt_ledger *fx, const char *actor, const char *lot,
+		unsigned kg, uint8_t **leaf, size_t *len)
+{
+	struct px_refusal r = { 0 };
+
+	assert_int_equal(pxt_sign(fx, leaf, len, &r,
+				  "{\"kind\":\"harvest\",\"actor\":\"%s\","
+				  "\"lot\":\"%s\",\"kg\":%u,\"season\":2026,"
+				  "\"district\":\"" DISTRICT "\",\"method\":"
+				  "\"hand\",\"harvested_at\":\"" HARVESTED "\"}",
+				  actor, lot, kg),
+			 PX_OK);
+}
+
+/*
+ * A refusal found after the rules had written part of the entry: the
+ * author's chain moves on before the body is judged, and duplicate_lot is
+ * found after. The append goes straight into the batch's transaction until
+ * a refusal, then runs the batch again with that entry nested (ledger.c),
+ * so nothing of the refused entry may remain: the author's next entry in
+ * the same batch takes the very sequence number the refused one had, and
+ * the entries around it are logged where they belong.
+ */
+static void
+test_batch_refusal_undoes_its_writes(void **state)
+{
+	struct pxt_ledger *fx = world(state, NULL);
+	struct px_append_result res[4];
+	uint8_t *leaf[4] = { NULL };
+	const uint8_t *leaves[4];
+	size_t lens[4];
+	uint64_t size, seq_before, seq_after;
+	struct px_hash last;
+	int has_last;
+
+	pxt_register(fx, FARM2, "farm", REGION, DISTRICT);
+	assert_int_equal(pxt_submit(fx, NULL,
+				    "{\"kind\":\"harvest\",\"actor\":\"" FARM
+				    "\",\"lot\":\"" LOT "\",\"kg\":1000,"
+				    "\"season\":2026,\"district\":\"" DISTRICT
+				    "\",\"method\":\"hand\",\"harvested_at\":"
+				    "\"" HARVESTED "\"}"),
+			 PX_OK);
+	author_state(fx, FARM, &seq_before, &last, &has_last);
+	sign_harvest_of(fx, FARM2, "UZ-2026-F0043-001", 1000, &leaf[0],
+			&lens[0]);
+	/* The same lot id again (not the same event: another weight). */
+	sign_harvest_of(fx, FARM, LOT, 900, &leaf[1], &lens[1]);
+	/* The farm's next entry, numbered as if the one before were not. */
+	px_signer_forget(fx->signer, FARM);
+	sign_harvest_of(fx, FARM, "UZ-2026-F0042-002", 1000, &leaf[2],
+			&lens[2]);
+	sign_harvest_of(fx, FARM2, "UZ-2026-F0043-002", 1000, &leaf[3],
+			&lens[3]);
+	size = pxt_log_size(fx->l);
+	for (int i = 0; i < 4; i++)
+		leaves[i] = leaf[i];
+	memset(res, 0, sizeof(res));
+	assert_int_equal(pxt_append(fx->l, leaves, lens, 4, fx->now, res),
+			 PX_OK);
+	assert_int_equal(res[0].rc, PX_OK);
+	assert_int_equal(res[0].index, size);
+	check_refusal(&res[1], PX_EREFUSED, PX_CODE_DUPLICATE_LOT);
+	assert_int_equal(res[2].rc, PX_OK);
+	assert_int_equal(res[2].index, size + 1);
+	assert_int_equal(res[3].rc, PX_OK);
+	assert_int_equal(res[3].index, size + 2);
+	assert_int_equal(pxt_log_size(fx->l), size + 3);
+	author_state(fx, FARM, &seq_after, &last, &has_last);
+	assert_int_equal(seq_after, seq_before + 1);
+	assert_int_equal(pxt_holding(fx, LOT, FARM), 1000000);
+	assert_int_equal(pxt_holding(fx, "UZ-2026-F0042-002", FARM), 1000000);
+	pxt_audit_intact(fx);
+	forget_all(fx);
+	for (int i = 0; i < 4; i++)
+		free(leaf[i]);
+}
+
 /* A bad envelope in a batch is that entry's refusal: the batch commits
  * and the entries around it are logged (ledger.h: "a refused entry stores
  * nothing and the rest go on"). */
@@ -2751,6 +2831,8 @@ main(void)
 		cmocka_unit_test_teardown(test_same_entry_twice_in_batch,
 					  teardown),
 		cmocka_unit_test_teardown(test_batch_refusal_is_isolated,
+					  teardown),
+		cmocka_unit_test_teardown(test_batch_refusal_undoes_its_writes,
 					  teardown),
 		cmocka_unit_test_teardown(test_batch_bad_envelope_is_isolated,
 					  teardown),
