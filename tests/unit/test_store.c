@@ -822,6 +822,46 @@ test_nested_transactions(void **state)
 	pxt_rmtree(base);
 }
 
+/* A scratch store writes its pages straight into the map: it commits and
+ * reads like any store, refuses a nested transaction, and takes its folder
+ * away when closed. */
+static void
+test_scratch_store(void **state)
+{
+	char *base, *dir = store_path(&base);
+	struct px_store *s = NULL;
+	struct px_txn *t = NULL, *c = NULL;
+	const uint8_t *v;
+	size_t len;
+	struct stat st;
+	char *made;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(px_store_open_scratch(&s, dir, "scratch"), PX_OK);
+	made = strdup(px_store_dir(s));
+	assert_non_null(made);
+	assert_int_equal(px_store_begin(&t, s, 1), PX_OK);
+	assert_int_equal(px_store_begin_nested(&c, t), PX_EINVAL);
+	assert_null(c);
+	append_in(t, 0);
+	assert_int_equal(px_store_put(t, PX_TABLE_LOTS, "lot-s", 5, "v", 1),
+			 PX_OK);
+	assert_int_equal(px_store_commit(t), PX_OK);
+	t = NULL;
+	assert_int_equal(px_store_begin(&t, s, 0), PX_OK);
+	assert_int_equal(px_store_size(t), 1);
+	assert_int_equal(px_store_get(t, PX_TABLE_LOTS, "lot-s", 5, &v, &len),
+			 PX_OK);
+	assert_int_equal(len, 1);
+	px_store_abort(t);
+	px_store_close(s);
+	assert_int_equal(stat(made, &st), -1);
+	free(made);
+	free(dir);
+	pxt_rmtree(base);
+}
+
 /* ---- map growth ---- */
 
 #define BIG_LEAF  1000
@@ -1326,6 +1366,7 @@ main(void)
 		cmocka_unit_test(test_open_other_format),
 		cmocka_unit_test(test_append_and_hashes),
 		cmocka_unit_test(test_nested_transactions),
+		cmocka_unit_test(test_scratch_store),
 		cmocka_unit_test(test_map_growth),
 		cmocka_unit_test(test_map_grown_elsewhere),
 		cmocka_unit_test(test_checkpoints),

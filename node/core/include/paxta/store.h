@@ -82,7 +82,10 @@ enum px_store_flags {
 		1 << 0, /* make a new ledger; PX_EEXIST if one is there */
 	PX_STORE_READONLY = 1 << 1, /* no writes, no writer lock */
 	/* A throwaway store (audit's re-derived state): commits skip the
-	 * fsync. Never for a ledger. */
+	 * fsync, and pages are written straight into the map (LMDB's
+	 * MDB_WRITEMAP: no copy of each dirty page through write(2); the data
+	 * file is made as large as the map, sparse). So a scratch store has no
+	 * nested transactions (PX_EINVAL). Never for a ledger. */
 	PX_STORE_SCRATCH = 1 << 2,
 };
 
@@ -125,7 +128,8 @@ int px_store_disk_bytes(struct px_store *s, uint64_t *out);
  * Begin a transaction: a read snapshot (write = 0; any thread, many at once)
  * or the write transaction (write = 1). A nested write transaction
  * (parent != NULL) commits into its parent or is undone alone: the ledger
- * refuses one entry of a batch without losing the others.
+ * refuses one entry of a batch without losing the others. Not in a scratch
+ * store (PX_EINVAL).
  */
 int px_store_begin(struct px_txn **out, struct px_store *s, int write);
 int px_store_begin_nested(struct px_txn **out, struct px_txn *parent);
