@@ -237,15 +237,6 @@ replay_leaf(struct audit *a, struct px_txn *scratch, uint64_t i,
 
 /* ---- the state tables ---- */
 
-struct table_cmp {
-	struct px_txn *other;
-	enum px_table table;
-	uint64_t count;
-	const uint8_t *diff_key;
-	size_t diff_len;
-	char key_text[160];
-};
-
 static void
 describe_key(char *out, size_t cap, const uint8_t *key, size_t len)
 {
@@ -263,59 +254,36 @@ describe_key(char *out, size_t cap, const uint8_t *key, size_t len)
 	out[o] = '\0';
 }
 
-/* Each record of one store must be in the other with the same value. */
-static int
-cmp_record(void *ctx, const uint8_t *key, size_t klen, const uint8_t *value,
-	   size_t vlen)
-{
-	struct table_cmp *tc = ctx;
-	const uint8_t *v;
-	size_t len;
-	int rc = px_store_get(tc->other, tc->table, key, klen, &v, &len);
-
-	tc->count++;
-	if (rc == PX_ENOTFOUND ||
-	    (rc == PX_OK && (len != vlen || memcmp(v, value, len) != 0))) {
-		describe_key(tc->key_text, sizeof(tc->key_text), key, klen);
-		return 1;
-	}
-	return rc;
-}
-
+/* The stored state tables against the re-derived ones, each walked in key
+ * order beside the other. */
 static int
 compare_tables(struct audit *a, struct px_txn *scratch)
 {
 	for (int t = 0; t < PX_TABLE__COUNT; t++) {
-		struct table_cmp fwd = { scratch, (enum px_table)t, 0, NULL, 0,
-					 "" };
-		struct table_cmp back = { a->src, (enum px_table)t, 0, NULL, 0,
-					  "" };
+		enum px_store_diff diff;
+		const uint8_t *key;
+		size_t klen;
+		char text[160];
 		int rc;
 
-		rc = px_store_scan(a->src, (enum px_table)t, NULL, 0,
-				   cmp_record, &fwd);
-		if (rc == 1) {
-			bad(a, -1,
-			    "stored state table '%s' differs from the state "
-			    "re-derived from the leaves at key '%s'",
-			    px_store_table_name((enum px_table)t),
-			    fwd.key_text);
-			return PX_OK;
-		}
+		rc = px_store_table_diff(a->src, scratch, (enum px_table)t,
+					 &diff, &key, &klen);
 		if (rc != PX_OK)
 			return rc;
-		rc = px_store_scan(scratch, (enum px_table)t, NULL, 0,
-				   cmp_record, &back);
-		if (rc == 1) {
+		if (diff == PX_DIFF_NONE)
+			continue;
+		describe_key(text, sizeof(text), key, klen);
+		if (diff == PX_DIFF_ONLY_B)
 			bad(a, -1,
 			    "stored state table '%s' lacks key '%s' that the "
 			    "leaves derive",
-			    px_store_table_name((enum px_table)t),
-			    back.key_text);
-			return PX_OK;
-		}
-		if (rc != PX_OK)
-			return rc;
+			    px_store_table_name((enum px_table)t), text);
+		else
+			bad(a, -1,
+			    "stored state table '%s' differs from the state "
+			    "re-derived from the leaves at key '%s'",
+			    px_store_table_name((enum px_table)t), text);
+		return PX_OK;
 	}
 	return PX_OK;
 }

@@ -1341,6 +1341,110 @@ test_state_tables(void **state)
 	pxt_rmtree(base);
 }
 
+/* What px_store_table_diff says of table in two stores' snapshots. */
+static enum px_store_diff
+diff_of(struct px_store *a, struct px_store *b, enum px_table table,
+	const char *want_key, size_t want_len)
+{
+	struct px_txn *ta = NULL, *tb = NULL;
+	enum px_store_diff d;
+	const uint8_t *key;
+	size_t klen;
+
+	assert_int_equal(px_store_begin(&ta, a, 0), PX_OK);
+	assert_int_equal(px_store_begin(&tb, b, 0), PX_OK);
+	assert_int_equal(px_store_table_diff(ta, tb, table, &d, &key, &klen),
+			 PX_OK);
+	if (want_key) {
+		assert_int_equal(klen, want_len);
+		assert_memory_equal(key, want_key, want_len);
+	} else {
+		assert_null(key);
+	}
+	px_store_abort(tb);
+	px_store_abort(ta);
+	return d;
+}
+
+/* Two stores' tables compared in key order at once (audit's last step):
+ * equal, a record only on one side, a value that differs; the first
+ * difference in key order is the one named. */
+static void
+test_table_diff(void **state)
+{
+	char *base_a, *dir_a = store_path(&base_a);
+	char *base_b, *dir_b = store_path(&base_b);
+	struct px_store *a = create_store(dir_a), *b = create_store(dir_b);
+	struct px_txn *t = NULL;
+	enum px_store_diff d;
+	const uint8_t *key;
+	size_t klen;
+
+	(void)state;
+	/* Empty on both sides, and no such table. */
+	assert_int_equal(diff_of(a, b, PX_TABLE_LOTS, NULL, 0), PX_DIFF_NONE);
+	assert_int_equal(px_store_begin(&t, a, 0), PX_OK);
+	assert_int_equal(
+		px_store_table_diff(t, t, PX_TABLE__COUNT, &d, &key, &klen),
+		PX_EINVAL);
+	px_store_abort(t);
+
+	for (int side = 0; side < 2; side++) {
+		assert_int_equal(px_store_begin(&t, side ? b : a, 1), PX_OK);
+		put(t, PX_TABLE_LOTS, "lot-1", 5, "one");
+		put(t, PX_TABLE_LOTS, "lot-2", 5, "two");
+		put(t, PX_TABLE_LOTS, "lot-3", 5, "three");
+		assert_int_equal(px_store_commit(t), PX_OK);
+	}
+	assert_int_equal(diff_of(a, b, PX_TABLE_LOTS, NULL, 0), PX_DIFF_NONE);
+
+	/* Past the end of the other side, then before its start. */
+	assert_int_equal(px_store_begin(&t, a, 1), PX_OK);
+	put(t, PX_TABLE_LOTS, "lot-4", 5, "four");
+	assert_int_equal(px_store_commit(t), PX_OK);
+	assert_int_equal(diff_of(a, b, PX_TABLE_LOTS, "lot-4", 5),
+			 PX_DIFF_ONLY_A);
+	assert_int_equal(diff_of(b, a, PX_TABLE_LOTS, "lot-4", 5),
+			 PX_DIFF_ONLY_B);
+	assert_int_equal(px_store_begin(&t, b, 1), PX_OK);
+	put(t, PX_TABLE_LOTS, "lot-0", 5, "zero");
+	assert_int_equal(px_store_commit(t), PX_OK);
+	assert_int_equal(diff_of(a, b, PX_TABLE_LOTS, "lot-0", 5),
+			 PX_DIFF_ONLY_B);
+
+	/* A value that differs, in the middle, comes before both. */
+	assert_int_equal(px_store_begin(&t, b, 1), PX_OK);
+	assert_int_equal(px_store_del(t, PX_TABLE_LOTS, "lot-0", 5), PX_OK);
+	put(t, PX_TABLE_LOTS, "lot-4", 5, "four");
+	put(t, PX_TABLE_LOTS, "lot-2", 5, "TWO");
+	assert_int_equal(px_store_commit(t), PX_OK);
+	assert_int_equal(diff_of(a, b, PX_TABLE_LOTS, "lot-2", 5),
+			 PX_DIFF_VALUE);
+	/* A value of another length, and a key that is a prefix of another. */
+	assert_int_equal(px_store_begin(&t, b, 1), PX_OK);
+	put(t, PX_TABLE_LOTS, "lot-2", 5, "two");
+	put(t, PX_TABLE_LOTS, "lot-3", 5, "thre");
+	assert_int_equal(px_store_commit(t), PX_OK);
+	assert_int_equal(diff_of(a, b, PX_TABLE_LOTS, "lot-3", 5),
+			 PX_DIFF_VALUE);
+	assert_int_equal(px_store_begin(&t, b, 1), PX_OK);
+	put(t, PX_TABLE_LOTS, "lot-3", 5, "three");
+	put(t, PX_TABLE_LOTS, "lot-", 4, "prefix");
+	assert_int_equal(px_store_commit(t), PX_OK);
+	assert_int_equal(diff_of(a, b, PX_TABLE_LOTS, "lot-", 4),
+			 PX_DIFF_ONLY_B);
+	/* Other tables are not looked at. */
+	assert_int_equal(diff_of(a, b, PX_TABLE_HOLDINGS, NULL, 0),
+			 PX_DIFF_NONE);
+
+	px_store_close(a);
+	px_store_close(b);
+	free(dir_a);
+	free(dir_b);
+	pxt_rmtree(base_a);
+	pxt_rmtree(base_b);
+}
+
 static void
 test_be64(void **state)
 {
@@ -1372,6 +1476,7 @@ main(void)
 		cmocka_unit_test(test_checkpoints),
 		cmocka_unit_test(test_be64),
 		cmocka_unit_test(test_state_tables),
+		cmocka_unit_test(test_table_diff),
 	};
 
 	if (px_crypto_init() != PX_OK)

@@ -337,6 +337,24 @@ int px_store_scan(struct px_txn *t, enum px_table table, const void *prefix,
 		  size_t plen, px_store_scan_fn fn, void *ctx);
 
 /*
+ * Compare table in two snapshots (of two stores, say a ledger and audit's
+ * re-derivation of it), walking both in key order at once: no lookups.
+ * *out says how they first part, and *key, *klen (borrowed until either
+ * snapshot ends) where: a record only in a, only in b, or in both with other
+ * values; PX_DIFF_NONE when the tables are equal. PX_OK, PX_EINVAL (no such
+ * table), PX_ESTORE.
+ */
+enum px_store_diff {
+	PX_DIFF_NONE,
+	PX_DIFF_ONLY_A,
+	PX_DIFF_ONLY_B,
+	PX_DIFF_VALUE,
+};
+int px_store_table_diff(struct px_txn *a, struct px_txn *b, enum px_table table,
+			enum px_store_diff *out, const uint8_t **key,
+			size_t *klen);
+
+/*
  * The nearest keys of table around key, in key order: *below the greatest
  * key less than key, *above the least greater one (NULL, 0 when there is
  * none). Borrowed until t ends or the table is written. PX_OK, PX_EINVAL
