@@ -289,6 +289,18 @@ px_lineage_memo_stats(struct px_lineage_memo *m,
 	pthread_mutex_unlock(&m->mu);
 }
 
+int
+px_verdict_memory(struct px_txn *t, struct px_lineage_memo_stats *out)
+{
+	struct px_lineage_memo *m;
+	int rc = px_lineage_memo_of(t, &m);
+
+	memset(out, 0, sizeof(*out));
+	if (rc == PX_OK)
+		px_lineage_memo_stats(m, out);
+	return rc;
+}
+
 void
 px_lineage_memo_set_budget(struct px_lineage_memo *m, size_t bytes)
 {

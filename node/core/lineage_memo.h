@@ -43,6 +43,7 @@
 #include <stdint.h>
 
 #include "graph.h"
+#include "paxta/provenance.h"
 #include "paxta/state.h"
 #include "paxta/store.h"
 
@@ -124,16 +125,7 @@ struct px_lineage *px_lineage_memo_get(struct px_lineage_memo *m,
 void px_lineage_memo_put(struct px_lineage_memo *m, const char *lot,
 			 struct px_lineage *lin);
 
-/* What the memory did and holds, for tests and metrics. */
-struct px_lineage_memo_stats {
-	uint64_t hits;    /* verdicts that used a remembered lineage */
-	uint64_t misses;  /* verdicts that walked */
-	uint64_t stale;   /* lineages forgotten because the marker moved */
-	uint64_t evicted; /* lineages pushed out by the budget */
-	size_t lineages;  /* held now */
-	size_t bytes;     /* held now */
-	size_t budget;
-};
+/* What the memory did and holds (provenance.h). */
 void px_lineage_memo_stats(struct px_lineage_memo *m,
 			   struct px_lineage_memo_stats *out);
 

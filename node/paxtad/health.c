@@ -30,19 +30,26 @@ void
 pxd_get_metrics(struct pxd_request *rq)
 {
 	struct pxd_node *node = pxd_request_node(rq);
+	struct px_lineage_memo_stats memo;
 	struct px_txn *t;
 	uint64_t size, disk = 0;
 	char *text;
 	size_t len;
+	int rc;
 
 	if (pxd_begin(rq, &t) != PX_OK)
 		return;
 	size = px_store_size(t);
+	rc = px_verdict_memory(t, &memo);
 	px_store_abort(t);
+	if (rc != PX_OK) {
+		pxd_fail_internal(rq, rc);
+		return;
+	}
 	px_store_disk_bytes(px_ledger_store(node->ledger), &disk);
-	if (pxd_metrics_render(node->metrics, size, disk, pxd_answer_bytes(rq),
-			       node->config->answer_budget, &text,
-			       &len) != PX_OK) {
+	if (pxd_metrics_render(
+		    node->metrics, size, disk, &memo, pxd_answer_bytes(rq),
+		    node->config->answer_budget, &text, &len) != PX_OK) {
 		pxd_fail_internal(rq, PX_ENOMEM);
 		return;
 	}

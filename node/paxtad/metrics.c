@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paxta/provenance.h"
 #include "paxtad.h"
 
 /* Latency buckets in seconds (upper bounds; +Inf is the count). */
@@ -220,8 +221,10 @@ put_histogram(struct text *t, const char *name, const char *labels,
 
 int
 pxd_metrics_render(struct pxd_metrics *m, uint64_t log_size,
-		   uint64_t data_bytes, size_t answer_bytes,
-		   size_t answer_budget, char **out, size_t *out_len)
+		   uint64_t data_bytes,
+		   const struct px_lineage_memo_stats *memo,
+		   size_t answer_bytes, size_t answer_budget, char **out,
+		   size_t *out_len)
 {
 	struct text t = { 0 };
 	char labels[512];
@@ -273,6 +276,33 @@ pxd_metrics_render(struct pxd_metrics *m, uint64_t log_size,
 	    "paxtad_answer_budget_bytes %llu\n",
 	    (unsigned long long)answer_bytes,
 	    (unsigned long long)answer_budget);
+	put(&t,
+	    "# HELP paxtad_verdict_memory_total What the verdict's memory "
+	    "of lineages did:\n# a verdict used a remembered lineage "
+	    "(hit) or walked (miss); a\n# lineage was forgotten when the "
+	    "ledger changed one (stale) or\n# pushed out to stay within "
+	    "its budget (evicted).\n# TYPE paxtad_verdict_memory_total "
+	    "counter\n"
+	    "paxtad_verdict_memory_total{event=\"hit\"} %llu\n"
+	    "paxtad_verdict_memory_total{event=\"miss\"} %llu\n"
+	    "paxtad_verdict_memory_total{event=\"stale\"} %llu\n"
+	    "paxtad_verdict_memory_total{event=\"evicted\"} %llu\n",
+	    (unsigned long long)memo->hits, (unsigned long long)memo->misses,
+	    (unsigned long long)memo->stale, (unsigned long long)memo->evicted);
+	put(&t,
+	    "# HELP paxtad_verdict_memory_lineages Lineages the verdict's "
+	    "memory holds.\n# TYPE paxtad_verdict_memory_lineages gauge\n"
+	    "paxtad_verdict_memory_lineages %llu\n"
+	    "# HELP paxtad_verdict_memory_bytes Bytes they take, of "
+	    "paxtad_verdict_memory_budget_bytes.\n# TYPE "
+	    "paxtad_verdict_memory_bytes gauge\n"
+	    "paxtad_verdict_memory_bytes %llu\n"
+	    "# HELP paxtad_verdict_memory_budget_bytes The most the "
+	    "verdict's memory keeps.\n# TYPE "
+	    "paxtad_verdict_memory_budget_bytes gauge\n"
+	    "paxtad_verdict_memory_budget_bytes %llu\n",
+	    (unsigned long long)memo->lineages, (unsigned long long)memo->bytes,
+	    (unsigned long long)memo->budget);
 	put(&t,
 	    "# HELP paxtad_checkpoints_signed_total Checkpoints signed "
 	    "by this process.\n# TYPE paxtad_checkpoints_signed_total "

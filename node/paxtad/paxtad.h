@@ -171,12 +171,17 @@ void pxd_metrics_refusal(struct pxd_metrics *m, enum px_code code);
 void pxd_metrics_deadline(struct pxd_metrics *m, int sending);
 void pxd_metrics_checkpoint(struct pxd_metrics *m, uint64_t size);
 
+struct px_lineage_memo_stats; /* paxta/provenance.h */
+
 /* The Prometheus text exposition; *out malloc'd. log_size and data_bytes
- * are read by the caller from a snapshot; answer_bytes are held for
- * answers now, of answer_budget. PX_OK or PX_ENOMEM. */
+ * are read by the caller from a snapshot, and what the verdict's memory of
+ * lineages did; answer_bytes are held for answers now, of answer_budget.
+ * PX_OK or PX_ENOMEM. */
 int pxd_metrics_render(struct pxd_metrics *m, uint64_t log_size,
-		       uint64_t data_bytes, size_t answer_bytes,
-		       size_t answer_budget, char **out, size_t *out_len);
+		       uint64_t data_bytes,
+		       const struct px_lineage_memo_stats *memo,
+		       size_t answer_bytes, size_t answer_budget, char **out,
+		       size_t *out_len);
 
 /* ---- http.c: requests and replies, for handlers ---- */
 

@@ -305,6 +305,12 @@ expect_in metrics.txt 'paxtad_commit_seconds_bucket{le="+Inf"}'
 expect_in metrics.txt 'paxtad_commit_entries_count'
 expect_in metrics.txt 'paxtad_request_seconds_count{route="POST /v1/entries"}'
 expect_in metrics.txt 'paxtad_http_responses_total{status="413"}'
+expect_in metrics.txt 'paxtad_verdict_memory_budget_bytes 67108864'
+# The verdicts asked above walked their lineages (none is kept: under 64
+# lots each).
+misses=$(sed -n 's/^paxtad_verdict_memory_total{event="miss"} //p' metrics.txt)
+expect_eq "$([ "${misses:-0}" -ge 4 ] && echo yes)" yes "verdicts that walked, counted ($misses)"
+expect_in metrics.txt 'paxtad_verdict_memory_lineages 0'
 logged=$(sed -n 's/^paxtad_entries_appended_total //p' metrics.txt)
 expect_eq "$logged" 46 "entries appended by this node"
 

@@ -111,6 +111,23 @@ int px_verdict(struct px_verdict **out, struct px_txn *t, const char *lot,
 	       uint64_t at);
 void px_verdict_free(struct px_verdict *v);
 
+/*
+ * What the verdict's memory of lineages has done in this process, and what
+ * it holds (docs/design.md, "Provenance and the verdict"): for tests and
+ * operators' metrics.
+ */
+struct px_lineage_memo_stats {
+	uint64_t hits;    /* verdicts that used a remembered lineage */
+	uint64_t misses;  /* verdicts that walked */
+	uint64_t stale;   /* lineages forgotten because the marker moved */
+	uint64_t evicted; /* lineages pushed out by the budget */
+	size_t lineages;  /* held now */
+	size_t bytes;     /* held now */
+	size_t budget;
+};
+/* Of the memory of t's store (made empty on first use). PX_ENOMEM. */
+int px_verdict_memory(struct px_txn *t, struct px_lineage_memo_stats *out);
+
 /* The verdict as JSON (new reference): lot, verdict, kg, at, breakdown
  * by status (with "lab_mismatch") / origin / district, labs, reasons. Whole
  * or NULL (out of memory): nothing is ever left out, and stored text that is
