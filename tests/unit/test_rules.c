@@ -1053,7 +1053,8 @@ sign_harvest_of(struct pxt_ledger *fx, const char *actor, const char *lot,
 				  "{\"kind\":\"harvest\",\"actor\":\"%s\","
 				  "\"lot\":\"%s\",\"kg\":%u,\"season\":2026,"
 				  "\"district\":\"" DISTRICT "\",\"method\":"
-				  "\"hand\",\"harvested_at\":\"" HARVESTED "\"}",
+				  "\"hand\",\"harvested_at\":\"" HARVESTED
+				  "\"}",
 				  actor, lot, kg),
 			 PX_OK);
 }
