@@ -992,6 +992,24 @@ test_same_entry_twice_in_batch(void **state)
 	free(leaf);
 }
 
+/* Append leaf[0..n) as one batch, with results in res; the log's size
+ * before it. */
+static uint64_t
+append_batch(struct pxt_ledger *fx, uint8_t *const *leaf, const size_t *lens,
+	     size_t n, struct px_append_result *res)
+{
+	const uint8_t *leaves[8];
+	uint64_t size = pxt_log_size(fx->l);
+
+	assert_true(n <= sizeof(leaves) / sizeof(leaves[0]));
+	for (size_t i = 0; i < n; i++)
+		leaves[i] = leaf[i];
+	memset(res, 0, n * sizeof(*res));
+	assert_int_equal(pxt_append(fx->l, leaves, lens, n, fx->now, res),
+			 PX_OK);
+	return size;
+}
+
 /* In a batch each entry meets the state the ones before it left; a
  * refused one stores nothing and the rest go on. */
 static void
@@ -1001,7 +1019,6 @@ test_batch_refusal_is_isolated(void **state)
 	struct px_append_result res[3];
 	struct px_refusal r = { 0 };
 	uint8_t *leaf[3] = { NULL };
-	const uint8_t *leaves[3];
 	size_t lens[3];
 	uint64_t size;
 
@@ -1024,12 +1041,7 @@ test_batch_refusal_is_isolated(void **state)
 				  "\"WB-1\",\"lots\":[{\"lot\":\"" LOT
 				  "\",\"kg\":12000}]}"),
 			 PX_OK);
-	size = pxt_log_size(fx->l);
-	for (int i = 0; i < 3; i++)
-		leaves[i] = leaf[i];
-	memset(res, 0, sizeof(res));
-	assert_int_equal(pxt_append(fx->l, leaves, lens, 3, fx->now, res),
-			 PX_OK);
+	size = append_batch(fx, leaf, lens, 3, res);
 	assert_int_equal(res[0].rc, PX_OK);
 	assert_int_equal(res[0].index, size);
 	check_refusal(&res[1], PX_EREFUSED, PX_CODE_NOT_HOLDER);
@@ -1074,7 +1086,6 @@ test_batch_refusal_undoes_its_writes(void **state)
 	struct pxt_ledger *fx = world(state, NULL);
 	struct px_append_result res[4];
 	uint8_t *leaf[4] = { NULL };
-	const uint8_t *leaves[4];
 	size_t lens[4];
 	uint64_t size, seq_before, seq_after;
 	struct px_hash last;
@@ -1099,12 +1110,7 @@ test_batch_refusal_undoes_its_writes(void **state)
 			&lens[2]);
 	sign_harvest_of(fx, FARM2, "UZ-2026-F0043-002", 1000, &leaf[3],
 			&lens[3]);
-	size = pxt_log_size(fx->l);
-	for (int i = 0; i < 4; i++)
-		leaves[i] = leaf[i];
-	memset(res, 0, sizeof(res));
-	assert_int_equal(pxt_append(fx->l, leaves, lens, 4, fx->now, res),
-			 PX_OK);
+	size = append_batch(fx, leaf, lens, 4, res);
 	assert_int_equal(res[0].rc, PX_OK);
 	assert_int_equal(res[0].index, size);
 	check_refusal(&res[1], PX_EREFUSED, PX_CODE_DUPLICATE_LOT);
@@ -1136,10 +1142,8 @@ test_batch_bad_envelope_is_isolated(void **state)
 	struct px_refusal r = { 0 };
 	struct craft c = { 0 };
 	uint8_t *leaf[4] = { NULL };
-	const uint8_t *leaves[4];
 	size_t lens[4], at;
 	uint64_t size;
-	int rc;
 
 	assert_int_equal(pxt_sign(fx, &leaf[0], &lens[0], &r,
 				  "{\"kind\":\"harvest\",\"actor\":\"" FARM
@@ -1167,14 +1171,7 @@ test_batch_bad_envelope_is_isolated(void **state)
 				  "\"WB-1\",\"lots\":[{\"lot\":\"" LOT
 				  "\",\"kg\":12000}]}"),
 			 PX_OK);
-	size = pxt_log_size(fx->l);
-	for (int i = 0; i < 4; i++)
-		leaves[i] = leaf[i];
-	memset(res, 0, sizeof(res));
-	rc = pxt_append(fx->l, leaves, lens, 4, fx->now, res);
-	if (rc != PX_OK)
-		fail_msg("px_ledger_append failed the batch: %s (%d)",
-			 px_strerror(rc), rc);
+	size = append_batch(fx, leaf, lens, 4, res);
 	assert_int_equal(res[0].rc, PX_OK);
 	assert_int_equal(res[0].index, size);
 	check_refusal(&res[1], PX_EVERIFY, PX_CODE_BAD_SIGNATURE);
