@@ -34,7 +34,7 @@ for f in "$root"/node/core/*.[ch] "$root"/node/core/include/paxta/*.h; do
 	fi
 	# Our headers only: "paxta/x.h" or a local "x.h" (not the generated
 	# protobuf header).
-	for h in $(sed -n 's/^#include "\(paxta\/\)\{0,1\}\([a-z_]*\)\.h"$/\2/p' "$f"); do
+	for h in $(sed -n 's/^#include "\(paxta\/\)\{0,1\}\([a-z_0-9]*\)\.h".*/\2/p' "$f"); do
 		theirs=${layer_of[$h]:-}
 		if [ -z "$theirs" ]; then
 			echo "layers: ${f#"$root"/} includes '$h.h', in no layer of docs/design.md" >&2
