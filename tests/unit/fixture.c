@@ -436,3 +436,10 @@ pxt_audit_intact(struct pxt_ledger *fx)
 		fail_msg("audit: entry %llu: %s",
 			 (unsigned long long)rep.bad_index, rep.problem);
 }
+
+int
+pxt_teardown(void **state)
+{
+	pxt_ledger_free(*state);
+	return 0;
+}

@@ -109,6 +109,10 @@ void pxt_ship(struct pxt_ledger *fx, const char *from, const char *to,
  * entry and the problem. */
 void pxt_audit_intact(struct pxt_ledger *fx);
 
+/* A cmocka teardown for tests whose *state is a struct pxt_ledger: frees
+ * it, also when an assertion failed. */
+int pxt_teardown(void **state);
+
 /* The entry hash (entry.h) of the leaf at index of t's log. */
 void pxt_entry_hash_at(struct px_txn *t, uint64_t index, struct px_hash *out);
 

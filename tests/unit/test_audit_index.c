@@ -87,13 +87,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	pxt_ledger_free(*state);
-	return 0;
-}
-
 static void
 close_all(struct pxt_ledger *fx)
 {
@@ -292,7 +285,7 @@ test_seal_follows_new_checkpoints(void **state)
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, pxt_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_clean_ledger_intact),
 		T(test_extra_index_record),

@@ -113,13 +113,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	pxt_ledger_free(*state);
-	return 0;
-}
-
 /* The verdict's JSON, as paxtad and paxta print it (malloc'd); NULL and
  * *rc when there is none. */
 static char *
@@ -608,24 +601,25 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_second_verdict_identical,
-						setup, teardown),
+						setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_small_not_kept, setup,
-						teardown),
+						pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_lab_result_on_ancestor,
-						setup, teardown),
+						setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_findings_judged_fresh,
-						setup, teardown),
+						setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_void_and_remake, setup,
-						teardown),
+						pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_shipment_keeps_marker,
-						setup, teardown),
+						setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_older_at_equals_fresh_store, setup, teardown),
+			test_older_at_equals_fresh_store, setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_budget_evicts, setup,
-						teardown),
+						pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_marker_audited, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+						pxt_teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup,
+						pxt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

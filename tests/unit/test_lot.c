@@ -81,13 +81,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	pxt_ledger_free(*state);
-	return 0;
-}
-
 static struct px_txn *
 snapshot(struct pxt_ledger *fx)
 {
@@ -340,7 +333,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, pxt_teardown)
 		T(test_lot_json),   T(test_lineage),
 		T(test_lot_recall), T(test_recall_leaves_out_voided_lots),
 		T(test_actor_json),

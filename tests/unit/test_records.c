@@ -44,13 +44,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	pxt_ledger_free(*state);
-	return 0;
-}
-
 static void
 test_receive_by_event_time(void **state)
 {
@@ -410,12 +403,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_receive_by_event_time,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_event_id, setup, teardown),
+						setup, pxt_teardown),
+		cmocka_unit_test_setup_teardown(test_event_id, setup,
+						pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_holdings_and_shipments,
-						setup, teardown),
+						setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_lot_shipments, setup,
-						teardown),
+						pxt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

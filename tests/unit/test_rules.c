@@ -10,8 +10,8 @@
  * what it cannot say (a wrong sequence number or prev hash, a key that is not
  * the author's, an unknown or revoked author), so the ledger's own checks are
  * tested, not only the signer's. Times are fixed: the node's clock is NOW, lots
- * are harvested at HARVESTED. Each test has its own ledger, freed by teardown()
- * even when an assertion fails.
+ * are harvested at HARVESTED. Each test has its own ledger, freed by
+ * pxt_teardown() even when an assertion fails.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,7 +64,7 @@ static void expect_refused(struct pxt_ledger *fx, int want_rc,
 	__attribute__((format(printf, 4, 5)));
 
 /* A fresh ledger (policy NULL: the defaults) on the node clock NOW, with a
- * farm and a gin registered; *state holds it for teardown(). */
+ * farm and a gin registered; *state holds it for pxt_teardown(). */
 static struct pxt_ledger *
 world(void **state, const struct px_policy *policy)
 {
@@ -2800,95 +2800,93 @@ test_too_large(void **state)
 	free(big);
 }
 
-/* Every test's ledger is freed here, also when an assertion failed. */
-static int
-teardown(void **state)
-{
-	pxt_ledger_free(*state);
-	return 0;
-}
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_signature_bytes_tampered,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_signature_not_current_key,
-					  teardown),
-		cmocka_unit_test_teardown(test_unknown_actor, teardown),
-		cmocka_unit_test_teardown(test_revoked_actor, teardown),
-		cmocka_unit_test_teardown(test_role_denied, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_unknown_actor, pxt_teardown),
+		cmocka_unit_test_teardown(test_revoked_actor, pxt_teardown),
+		cmocka_unit_test_teardown(test_role_denied, pxt_teardown),
 		cmocka_unit_test_teardown(test_role_removed_by_update,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_sequence_skipped_or_repeated,
-					  teardown),
-		cmocka_unit_test_teardown(test_sequence_fork, teardown),
-		cmocka_unit_test_teardown(test_sequence_wrong_prev, teardown),
-		cmocka_unit_test_teardown(test_same_entry_twice, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_sequence_fork, pxt_teardown),
+		cmocka_unit_test_teardown(test_sequence_wrong_prev,
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_same_entry_twice, pxt_teardown),
 		cmocka_unit_test_teardown(test_same_entry_twice_in_batch,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_batch_refusal_is_isolated,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_batch_refusal_undoes_its_writes,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_batch_bad_envelope_is_isolated,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_prepared_bad_signature,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(
-			test_reencoded_envelope_not_stored_twice, teardown),
-		cmocka_unit_test_teardown(test_transfer_not_holder, teardown),
-		cmocka_unit_test_teardown(test_transfer_overspend, teardown),
+			test_reencoded_envelope_not_stored_twice, pxt_teardown),
+		cmocka_unit_test_teardown(test_transfer_not_holder,
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_transfer_overspend,
+					  pxt_teardown),
 		cmocka_unit_test_teardown(
-			test_transfer_bad_consignee_or_shipment, teardown),
-		cmocka_unit_test_teardown(test_transfer_moves_kg, teardown),
+			test_transfer_bad_consignee_or_shipment, pxt_teardown),
+		cmocka_unit_test_teardown(test_transfer_moves_kg, pxt_teardown),
 		cmocka_unit_test_teardown(test_receive_less_than_shipped,
-					  teardown),
-		cmocka_unit_test_teardown(test_receive_refusals, teardown),
-		cmocka_unit_test_teardown(test_transform_custody, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_receive_refusals, pxt_teardown),
+		cmocka_unit_test_teardown(test_transform_custody, pxt_teardown),
 		cmocka_unit_test_teardown(test_unknown_product_number,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_mass_balance_outputs_heavier,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_mass_balance_ginning_cap,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_mass_balance_custom_policy,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_mass_balance_process_caps,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_mass_balance_several_inputs,
-					  teardown),
-		cmocka_unit_test_teardown(test_duplicate_lot, teardown),
-		cmocka_unit_test_teardown(test_wrong_product, teardown),
-		cmocka_unit_test_teardown(test_unknown_lot, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_duplicate_lot, pxt_teardown),
+		cmocka_unit_test_teardown(test_wrong_product, pxt_teardown),
+		cmocka_unit_test_teardown(test_unknown_lot, pxt_teardown),
 		cmocka_unit_test_teardown(test_time_before_consumed_lot,
-					  teardown),
-		cmocka_unit_test_teardown(test_time_skew, teardown),
-		cmocka_unit_test_teardown(test_time_skew_policy, teardown),
-		cmocka_unit_test_teardown(test_harvest_time, teardown),
-		cmocka_unit_test_teardown(test_harvest_season, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_time_skew, pxt_teardown),
+		cmocka_unit_test_teardown(test_time_skew_policy, pxt_teardown),
+		cmocka_unit_test_teardown(test_harvest_time, pxt_teardown),
+		cmocka_unit_test_teardown(test_harvest_season, pxt_teardown),
 		cmocka_unit_test_teardown(test_harvest_calendar_wraps,
-					  teardown),
-		cmocka_unit_test_teardown(test_harvest_origin, teardown),
-		cmocka_unit_test_teardown(test_only_monitors_attest, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_harvest_origin, pxt_teardown),
+		cmocka_unit_test_teardown(test_only_monitors_attest,
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_only_registrars_change_actors,
-					  teardown),
-		cmocka_unit_test_teardown(test_rotate_key_by_self, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_rotate_key_by_self,
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_rotate_key_by_registrar,
-					  teardown),
+					  pxt_teardown),
 		cmocka_unit_test_teardown(test_void_untouched_harvest,
-					  teardown),
-		cmocka_unit_test_teardown(test_void_by_hash, teardown),
-		cmocka_unit_test_teardown(test_void_denied, teardown),
-		cmocka_unit_test_teardown(test_void_transform, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_void_by_hash, pxt_teardown),
+		cmocka_unit_test_teardown(test_void_denied, pxt_teardown),
+		cmocka_unit_test_teardown(test_void_transform, pxt_teardown),
 		cmocka_unit_test_teardown(test_void_transform_restores_inputs,
-					  teardown),
-		cmocka_unit_test_teardown(test_void_transfer, teardown),
-		cmocka_unit_test_teardown(test_void_after_round_trip, teardown),
-		cmocka_unit_test_teardown(test_malformed_leaves, teardown),
-		cmocka_unit_test_teardown(test_malformed_bodies, teardown),
-		cmocka_unit_test_teardown(test_too_large, teardown),
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_void_transfer, pxt_teardown),
+		cmocka_unit_test_teardown(test_void_after_round_trip,
+					  pxt_teardown),
+		cmocka_unit_test_teardown(test_malformed_leaves, pxt_teardown),
+		cmocka_unit_test_teardown(test_malformed_bodies, pxt_teardown),
+		cmocka_unit_test_teardown(test_too_large, pxt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,13 +116,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	pxt_ledger_free(*state);
-	return 0;
-}
-
 static void
 test_pubkey_valid(void **state)
 {
@@ -270,15 +263,15 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pubkey_valid),
 		cmocka_unit_test_setup_teardown(test_register_bad_key, setup,
-						teardown),
+						pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_rotate_to_bad_key, setup,
-						teardown),
+						pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_author_time_backwards,
-						setup, teardown),
+						setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_time_before_genesis, setup,
-						teardown),
+						pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_genesis_time_after_reopen,
-						setup, teardown),
+						setup, pxt_teardown),
 	};
 
 	assert_int_equal(px_crypto_init(), PX_OK);

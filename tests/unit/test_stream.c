@@ -96,13 +96,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	pxt_ledger_free(*state);
-	return 0;
-}
-
 /* The whole answer as paxtad made it before streaming: one dump, and a
  * newline. Takes j. */
 static char *
@@ -486,5 +479,5 @@ main(void)
 		cmocka_unit_test(test_range_while_the_log_grows),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, pxt_teardown);
 }

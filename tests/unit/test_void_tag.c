@@ -51,13 +51,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	pxt_ledger_free(*state);
-	return 0;
-}
-
 static uint64_t
 harvest(struct pxt_ledger *fx, const char *lot, const char *kg, int season)
 {
@@ -351,11 +344,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_corrected_bale_same_tag,
-						setup, teardown),
+						setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_corrected_transform_output,
-						setup, teardown),
+						setup, pxt_teardown),
 		cmocka_unit_test_setup_teardown(test_void_refused_when_shipped,
-						setup, teardown),
+						setup, pxt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
